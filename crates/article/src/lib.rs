@@ -1,0 +1,1 @@
+//! casebook-article: Turns a decoded document into a clean, dated Article.

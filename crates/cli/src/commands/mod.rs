@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod extract;
+pub mod ingest;
+pub mod names;

@@ -1,0 +1,52 @@
+//! `casebook`: the command-line edge of the pipeline. Each subcommand lives in its own module under
+//! `commands/`, parses its own arguments and does the I/O the library stages leave out.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod commands;
+
+#[derive(Parser)]
+#[command(name = "casebook", version, about = "A reviewed, searchable register of people persecuted, built from news reports")]
+struct Cli {
+    /// The data directory holding the register (SQLite store, search index, originals).
+    #[arg(long, global = true, env = "CASEBOOK_DATA", default_value = "./casebook-data")]
+    data: PathBuf,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command may read.
+pub struct Global {
+    pub data: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run only the article stage and print one JSON object per article.
+    Extract(commands::extract::Args),
+    /// Name keys and same-person scores.
+    #[command(subcommand)]
+    Names(commands::names::Command),
+    /// Read inputs through the whole pipeline into the register.
+    Ingest(commands::ingest::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let global = Global { data: cli.data };
+    let result = match cli.command {
+        Command::Extract(args) => commands::extract::run(args, &global),
+        Command::Names(cmd) => commands::names::run(cmd, &global),
+        Command::Ingest(args) => commands::ingest::run(args, &global),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("casebook: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! casebook-events: Finds persecution events, their victims, dates, places and evidence; groups cases; derives status.
