@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod commands;
+mod inputs;
+mod pipeline;
 
 #[derive(Parser)]
 #[command(name = "casebook", version, about = "A reviewed, searchable register of people persecuted, built from news reports")]
@@ -32,6 +34,20 @@ enum Command {
     Names(commands::names::Command),
     /// Read inputs through the whole pipeline into the register.
     Ingest(commands::ingest::Args),
+    /// A person's case file: names, status, timeline with evidence.
+    Person(commands::person::Args),
+    /// Review machine-made claims: list, confirm, reject, edit, merge, split, visibility, undo.
+    #[command(subcommand)]
+    Review(commands::review::Command),
+    /// Export the whole register (JSON, CSV tables, FollowTheMoney lines).
+    Export(commands::export::Args),
+    /// Counts over the register, and its integrity check.
+    Stats(commands::stats::Args),
+    /// The hash-chained audit log: verify it, or show entries.
+    #[command(subcommand)]
+    Audit(commands::audit::Command),
+    /// Measure ingest throughput on a synthetic corpus (articles/s, peak memory, store size).
+    Bench(commands::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +57,12 @@ fn main() -> ExitCode {
         Command::Extract(args) => commands::extract::run(args, &global),
         Command::Names(cmd) => commands::names::run(cmd, &global),
         Command::Ingest(args) => commands::ingest::run(args, &global),
+        Command::Person(args) => commands::person::run(args, &global),
+        Command::Review(cmd) => commands::review::run(cmd, &global),
+        Command::Export(args) => commands::export::run(args, &global),
+        Command::Stats(args) => commands::stats::run(args, &global),
+        Command::Audit(cmd) => commands::audit::run(cmd, &global),
+        Command::Bench(args) => commands::bench::run(args, &global),
     };
     match result {
         Ok(code) => code,

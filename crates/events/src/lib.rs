@@ -1,1 +1,902 @@
-//! casebook-events: Finds persecution events, their victims, dates, places and evidence; groups cases; derives status.
+//! casebook-events: finds persecution events in one article — what was done to whom, when, where and by
+//! whom, with the sentence that says so — names the cases people are prosecuted in, reconciles events
+//! reported by several articles ([`merge`]) and derives a person's status and timeline ([`status`]).
+//!
+//! In: an [`Article`] and the [`ArticlePeople`] the people stage found in it. Out: [`ArticleEvents`],
+//! whose victims are indices into `ArticlePeople::persons` and whose offsets are character offsets into
+//! [`Article::text`]. No I/O: the taxonomy, trigger words, cues and patterns are data files under `data/`
+//! compiled into the crate.
+//!
+//! # Dates
+//! An event's date comes from its own sentence: absolute dates, or relative ones resolved against the
+//! article's publication date ("on Wednesday", "yesterday", "last December") or against the last date
+//! the text gave ("two days later"). A sentence without a date gives an event without a date: the
+//! publication date is never inherited, because reports of the day routinely recount older events, and a
+//! wrong day is worse for a register than a missing one.
+
+pub mod data;
+pub mod dates;
+pub mod details;
+pub mod merge;
+pub mod status;
+mod text;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use casebook_model::{
+    Article, ArticlePeople, ArticleEvents, CaseMention, CharIndex, EntityKind, Event, Evidence, FuzzyDate,
+    VictimGroup,
+};
+use data::{CUES, LEXICON, TAXONOMY};
+use dates::{Anchor, DateMention};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use text::{Sentence, Token};
+
+/// Lower-case phrases split into words, for matching against tokens.
+type Phrases = Vec<Vec<String>>;
+
+fn phrases(list: &[String]) -> Phrases {
+    list.iter().map(|p| text_words(p)).collect()
+}
+
+fn text_words(p: &str) -> Vec<String> {
+    let chars: Vec<char> = p.chars().collect();
+    text::tokenize(&chars).into_iter().map(|t| t.lower).collect()
+}
+
+/// What a trigger pattern stands for.
+#[derive(Debug, Clone, Copy)]
+enum PatternKind {
+    Trigger(usize),
+    Blocker,
+}
+
+/// A trigger found in the text.
+#[derive(Debug, Clone)]
+struct TriggerHit {
+    type_index: usize,
+    start: usize,
+    end: usize,
+    first_token: usize,
+    sentence: usize,
+}
+
+/// Finds events and cases in articles. Build once with [`Extractor::new`] and reuse: the automata and
+/// patterns are built from the data files at construction.
+pub struct Extractor {
+    triggers: AhoCorasick,
+    pattern_kinds: Vec<PatternKind>,
+    agencies: AhoCorasick,
+    attribution: AhoCorasick,
+    negation: Phrases,
+    modality: Phrases,
+    infinitive: HashSet<String>,
+    clause_breaks: HashSet<String>,
+    non_victim_roles: HashSet<String>,
+    perpetrator_roles: HashSet<String>,
+    speech_verbs: HashSet<String>,
+    speaker_prefixes: Phrases,
+    singular_anaphors: Phrases,
+    plural_anaphors: Phrases,
+    group_nouns: Phrases,
+    group_quantifiers: Phrases,
+    uncounted_quantifiers: Phrases,
+    case_patterns: Vec<Regex>,
+    case_stop_words: HashSet<String>,
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn automaton(patterns: &[String], kind: MatchKind) -> AhoCorasick {
+    match AhoCorasick::builder().match_kind(kind).build(patterns) {
+        Ok(a) => a,
+        Err(e) => panic!("casebook-events: cannot build the phrase automaton from the data files: {e}"),
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-'
+}
+
+/// Per-article working state shared by the steps of [`Extractor::extract`].
+struct Doc<'a> {
+    article: &'a Article,
+    people: &'a ArticlePeople,
+    text: String,
+    chars: Vec<char>,
+    tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    /// Mentions sorted by start, with their sentence and first token.
+    mentions: Vec<MentionInfo>,
+    /// Persons whose descriptors make them officials or reporters rather than victims.
+    official: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+struct MentionInfo {
+    person: usize,
+    start: usize,
+    end: usize,
+    sentence: usize,
+    first_token: usize,
+    last_token: usize,
+    /// Stands next to a non-victim role word ("lawyer Emil Kurbedinov").
+    role: Option<String>,
+    /// The one who reports ("Chubarov said", "according to Polozov").
+    speaker: bool,
+}
+
+impl Doc<'_> {
+    fn sentence_text(&self, s: &Sentence) -> String {
+        self.chars[s.start..s.end].iter().collect()
+    }
+
+    fn token_at_or_after(&self, offset: usize) -> usize {
+        self.tokens.partition_point(|t| t.end <= offset)
+    }
+
+    fn sentence_of_token(&self, token: usize) -> usize {
+        self.sentences.partition_point(|s| s.end_token <= token).min(self.sentences.len().saturating_sub(1))
+    }
+
+    fn acceptable_victim(&self, m: &MentionInfo) -> bool {
+        !self.official.get(m.person).copied().unwrap_or(false) && m.role.is_none()
+    }
+}
+
+impl Extractor {
+    /// Builds the extractor from the crate's data files.
+    pub fn new() -> Self {
+        let mut patterns = Vec::new();
+        let mut pattern_kinds = Vec::new();
+        for (i, t) in TAXONOMY.types.iter().enumerate() {
+            for trig in &t.triggers {
+                patterns.push(trig.clone());
+                pattern_kinds.push(PatternKind::Trigger(i));
+            }
+        }
+        for b in &TAXONOMY.blockers.phrases {
+            patterns.push(b.clone());
+            pattern_kinds.push(PatternKind::Blocker);
+        }
+        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<String>>();
+        let case_patterns = LEXICON
+            .case_patterns
+            .iter()
+            .map(|p| match Regex::new(p) {
+                Ok(r) => r,
+                Err(e) => panic!("casebook-events case pattern {p:?} is invalid: {e}"),
+            })
+            .collect();
+        Extractor {
+            triggers: automaton(&patterns, MatchKind::Standard),
+            pattern_kinds,
+            agencies: automaton(&LEXICON.agencies, MatchKind::LeftmostLongest),
+            attribution: automaton(
+                &CUES.attribution.iter().map(|a| a.cue.clone()).collect::<Vec<_>>(),
+                MatchKind::LeftmostLongest,
+            ),
+            negation: phrases(&CUES.negation),
+            modality: phrases(&CUES.modality),
+            infinitive: set(&CUES.infinitive),
+            clause_breaks: set(&CUES.clause_breaks),
+            non_victim_roles: set(&LEXICON.non_victim_roles),
+            perpetrator_roles: set(&LEXICON.perpetrator_roles),
+            speech_verbs: set(&LEXICON.speech_verbs),
+            speaker_prefixes: phrases(&LEXICON.speaker_prefixes),
+            singular_anaphors: phrases(&LEXICON.singular_anaphors),
+            plural_anaphors: phrases(&LEXICON.plural_anaphors),
+            group_nouns: phrases(&LEXICON.group_nouns),
+            group_quantifiers: phrases(&LEXICON.group_quantifiers),
+            uncounted_quantifiers: phrases(&LEXICON.uncounted_quantifiers),
+            case_patterns,
+            case_stop_words: set(&LEXICON.case_stop_words),
+        }
+    }
+
+    /// Finds the events and cases `article` reports, given the people the people stage found in it.
+    pub fn extract(&self, article: &Article, people: &ArticlePeople) -> ArticleEvents {
+        let doc = self.prepare(article, people);
+        let hits = self.find_triggers(&doc);
+        let mut events = self.build_events(&doc, &hits);
+        merge_within_article(&mut events);
+        let cases = self.find_cases(&doc, &events);
+        ArticleEvents { events, cases }
+    }
+
+    fn prepare<'a>(&self, article: &'a Article, people: &'a ArticlePeople) -> Doc<'a> {
+        let text = article.text();
+        let chars: Vec<char> = text.chars().collect();
+        let tokens = text::tokenize(&chars);
+        let mut paragraph_starts = Vec::with_capacity(article.paragraphs.len());
+        let mut at = 0;
+        for p in &article.paragraphs {
+            paragraph_starts.push(at);
+            at += p.chars().count() + casebook_model::PARAGRAPH_SEPARATOR.chars().count();
+        }
+        if paragraph_starts.is_empty() {
+            paragraph_starts.push(0);
+        }
+        let sentences = text::sentences(&chars, &tokens, &paragraph_starts);
+        let official = people
+            .persons
+            .iter()
+            .map(|p| {
+                p.descriptors.iter().any(|d| {
+                    let words = text_words(d);
+                    // The role is the head of the descriptor ("defence lawyer"), not a word of a
+                    // complement ("son of a lawyer").
+                    let head: Vec<&String> = words.iter().take_while(|w| *w != "of").collect();
+                    head.iter().any(|w| self.non_victim_roles.contains(w.as_str()))
+                })
+            })
+            .collect();
+        let mut doc = Doc {
+            article,
+            people,
+            text,
+            chars,
+            tokens,
+            sentences,
+            mentions: Vec::new(),
+            official,
+        };
+        let mut mentions: Vec<MentionInfo> = people
+            .mentions
+            .iter()
+            .filter(|m| m.person < people.persons.len() && m.start < m.end && m.end <= doc.chars.len())
+            .map(|m| {
+                let first_token = doc.token_at_or_after(m.start);
+                let last_token = doc.token_at_or_after(m.end.saturating_sub(1));
+                MentionInfo {
+                    person: m.person,
+                    start: m.start,
+                    end: m.end,
+                    sentence: doc.sentence_of_token(first_token),
+                    first_token,
+                    last_token,
+                    role: None,
+                    speaker: false,
+                }
+            })
+            .collect();
+        mentions.sort_by_key(|m| m.start);
+        for m in &mut mentions {
+            m.role = self.local_role(&doc, m);
+            m.speaker = self.is_speaker(&doc, m);
+        }
+        doc.mentions = mentions;
+        doc
+    }
+
+    /// A non-victim role word right before the mention ("lawyer Emil Kurbedinov", "his lawyer,
+    /// Kurbedinov") or in an apposition right after it ("Kurbedinov, a lawyer,").
+    fn local_role(&self, doc: &Doc, m: &MentionInfo) -> Option<String> {
+        let s = doc.sentences.get(m.sentence)?;
+        let before = &doc.tokens[s.first_token.min(m.first_token)..m.first_token];
+        if let Some(prev) = before.last() {
+            // "the lawyer of X" makes X the client, not the lawyer.
+            if !matches!(prev.lower.as_str(), "of" | "for" | "to") {
+                for t in before.iter().rev().take(3) {
+                    if !t.is_word && t.lower != "," {
+                        break;
+                    }
+                    if self.non_victim_roles.contains(&t.lower) {
+                        return Some(t.lower.clone());
+                    }
+                }
+            }
+        }
+        let after = doc.tokens.get(m.last_token + 1..s.end_token.max(m.last_token + 1)).unwrap_or(&[]);
+        if after.first().is_some_and(|t| t.lower == ",") {
+            for t in after.iter().skip(1).take(4) {
+                if !t.is_word {
+                    break;
+                }
+                if t.lower == "of" {
+                    break;
+                }
+                if self.non_victim_roles.contains(&t.lower) {
+                    return Some(t.lower.clone());
+                }
+            }
+        }
+        None
+    }
+
+    fn is_speaker(&self, doc: &Doc, m: &MentionInfo) -> bool {
+        let Some(s) = doc.sentences.get(m.sentence) else { return false };
+        let next = doc.tokens.get(m.last_token + 1);
+        if next.is_some_and(|t| t.lower == "’s" || t.lower == "'s") {
+            return false;
+        }
+        // "… said Dzhemilev", "commented Refat Chubarov".
+        if m.first_token > s.first_token
+            && doc.tokens.get(m.first_token - 1).is_some_and(|t| self.speech_verbs.contains(&t.lower))
+        {
+            return true;
+        }
+        // "according to (lawyer) X".
+        let from = m.first_token.saturating_sub(4).max(s.first_token);
+        let window: Vec<&str> = doc.tokens[from..m.first_token].iter().map(|t| t.lower.as_str()).collect();
+        if self.speaker_prefixes.iter().any(|p| contains_seq(&window, p)) {
+            return true;
+        }
+        // "X said", "X, head of the Mejlis, said": forward until a trigger-like stop.
+        let mut commas = 0;
+        for t in doc.tokens.iter().take(s.end_token).skip(m.last_token + 1).take(10) {
+            if self.speech_verbs.contains(&t.lower) {
+                return true;
+            }
+            match t.lower.as_str() {
+                "," => {
+                    commas += 1;
+                    if commas > 2 {
+                        return false;
+                    }
+                }
+                "." | ";" | ":" | "“" | "”" | "\"" | "«" | "»" | "that" | "who" | "was" | "were" | "is" | "had"
+                | "has" => return false,
+                _ => {}
+            }
+            if !t.is_word && t.lower != "," {
+                return false;
+            }
+            if doc.mentions.iter().any(|o| o.start == t.start) {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn find_triggers(&self, doc: &Doc) -> Vec<TriggerHit> {
+        // Lower-case character by character so character offsets stay aligned with the original.
+        let lower: String = doc.chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
+        let index = CharIndex::new(&lower);
+        let mut found: Vec<(usize, usize, PatternKind)> = Vec::new();
+        for m in self.triggers.find_overlapping_iter(&lower) {
+            let (start, end) = (index.char(m.start()), index.char(m.end()));
+            let before_ok = start == 0 || !doc.chars.get(start - 1).is_some_and(|&c| is_word_char(c));
+            let after_ok = !doc.chars.get(end).is_some_and(|&c| is_word_char(c));
+            if before_ok && after_ok {
+                if let Some(kind) = self.pattern_kinds.get(m.pattern().as_usize()) {
+                    found.push((start, end, *kind));
+                }
+            }
+        }
+        // Leftmost-longest, non-overlapping: a blocker or a longer phrase swallows what it contains.
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut hits = Vec::new();
+        let mut covered_to = 0;
+        for (start, end, kind) in found {
+            if start < covered_to {
+                continue;
+            }
+            covered_to = end;
+            if let PatternKind::Trigger(type_index) = kind {
+                let first_token = doc.token_at_or_after(start);
+                let sentence = doc.sentence_of_token(first_token);
+                hits.push(TriggerHit { type_index, start, end, first_token, sentence });
+            }
+        }
+        hits.retain(|h| self.asserted(doc, h));
+        hits
+    }
+
+    /// False when the words before the trigger deny it, make it only possible, or intend it.
+    fn asserted(&self, doc: &Doc, hit: &TriggerHit) -> bool {
+        let Some(s) = doc.sentences.get(hit.sentence) else { return false };
+        let Some(def) = TAXONOMY.types.get(hit.type_index) else { return false };
+        let mut window: Vec<&str> = Vec::new();
+        let mut i = hit.first_token;
+        let reach = CUES.negation_window.max(CUES.modality_window);
+        while i > s.first_token && window.len() < reach {
+            i -= 1;
+            let t = &doc.tokens[i];
+            if !t.is_word || self.clause_breaks.contains(&t.lower) {
+                break;
+            }
+            window.push(t.lower.as_str());
+        }
+        window.reverse();
+        if !def.attempt_counts && window.last().is_some_and(|w| self.infinitive.contains(*w)) {
+            return false;
+        }
+        let tail = |n: usize| &window[window.len().saturating_sub(n)..];
+        let negated = self.negation.iter().any(|p| contains_seq(tail(CUES.negation_window), p));
+        let modal = self.modality.iter().any(|p| contains_seq(tail(CUES.modality_window), p));
+        !(negated || modal)
+    }
+
+    fn build_events(&self, doc: &Doc, hits: &[TriggerHit]) -> Vec<Event> {
+        let published = doc.article.published.as_ref().and_then(|p| dates::parse_published(&p.value));
+        let mut last_mentioned: Option<FuzzyDate> = None;
+        let mut events = Vec::new();
+        let mut h = 0;
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let sentence_text = doc.sentence_text(s);
+            let anchor = Anchor { published, last_mentioned };
+            let mut date_mentions: Vec<DateMention> = dates::find(&sentence_text, s.start, &anchor);
+            // "the 26 February case" names a case, not a date of this sentence's events.
+            date_mentions.retain(|d| {
+                let rest: String = doc.chars[d.end.min(doc.chars.len())..].iter().take(7).collect();
+                !(rest.starts_with(" case") || rest.starts_with(" group"))
+            });
+            if let Some(d) = date_mentions.iter().filter(|d| !d.bound).max_by_key(|d| d.start) {
+                last_mentioned = Some(d.date);
+            }
+            let start_h = h;
+            while h < hits.len() && hits[h].sentence == si {
+                h += 1;
+            }
+            let sentence_hits = &hits[start_h..h];
+            if sentence_hits.is_empty() {
+                continue;
+            }
+            let victims = self.sentence_victims(doc, si, sentence_hits);
+            let group = self.victim_group(doc, s);
+            if victims.is_empty() && group.is_none() {
+                continue;
+            }
+            let lower_sentence = sentence_text.to_lowercase();
+            let claimed_by = self
+                .attribution
+                .find_iter(&lower_sentence)
+                .next()
+                .and_then(|m| CUES.attribution.get(m.pattern().as_usize()))
+                .map(|a| a.party.clone());
+            let perpetrators = self.perpetrators(doc, s, &sentence_text);
+            let event_dates: Vec<&DateMention> = date_mentions.iter().filter(|d| !d.bound).collect();
+            for (k, hit) in sentence_hits.iter().enumerate() {
+                let Some(def) = TAXONOMY.types.get(hit.type_index) else { continue };
+                let date = date_for(hit, k, sentence_hits, &event_dates);
+                let mut details = BTreeMap::new();
+                let tail: String = doc.chars[hit.start..s.end].iter().collect();
+                self.fill_details(def.id.as_str(), &sentence_text, &tail, &date_mentions, &mut details);
+                let (place, destination) = places(doc, s, hit);
+                if def.id == "transfer" {
+                    if let Some(d) = destination.or_else(|| capitalised_after_to(doc, hit, s)) {
+                        details.insert("destination".into(), d);
+                    }
+                }
+                events.push(Event {
+                    event_type: def.id.clone(),
+                    victims: victims.clone(),
+                    victim_group: if victims.is_empty() { group.clone() } else { None },
+                    perpetrators: perpetrators.clone(),
+                    date,
+                    place,
+                    details,
+                    claimed_by: claimed_by.clone(),
+                    evidence: Evidence {
+                        article: doc.article.id.clone(),
+                        text: sentence_text.clone(),
+                        start: s.start,
+                        end: s.end,
+                    },
+                });
+            }
+        }
+        events
+    }
+
+    /// The named victims of the sentence's triggers: the people of the sentence who are neither officials
+    /// nor the ones reporting, else the person or people a pronoun refers back to.
+    fn sentence_victims(&self, doc: &Doc, si: usize, hits: &[TriggerHit]) -> Vec<usize> {
+        let mut direct: BTreeSet<usize> = BTreeSet::new();
+        for m in doc.mentions.iter().filter(|m| m.sentence == si) {
+            if doc.acceptable_victim(m) && !m.speaker {
+                direct.insert(m.person);
+            }
+        }
+        if !direct.is_empty() {
+            return direct.into_iter().collect();
+        }
+        let Some(s) = doc.sentences.get(si) else { return Vec::new() };
+        let anchor_token = hits.first().map_or(s.first_token, |h| h.first_token);
+        // The anaphor nearest the first trigger; on a tie the one after it (the object of an active verb).
+        let mut best: Option<(usize, usize, bool)> = None; // (distance, token, plural)
+        for i in s.first_token..s.end_token {
+            let rest: Vec<&str> =
+                doc.tokens[i..s.end_token].iter().take(4).map(|t| t.lower.as_str()).collect();
+            let plural = if self.plural_anaphors.iter().any(|p| starts_with_seq(&rest, p)) {
+                Some(true)
+            } else if self.singular_anaphors.iter().any(|p| starts_with_seq(&rest, p)) {
+                Some(false)
+            } else {
+                None
+            };
+            if let Some(plural) = plural {
+                let distance = i.abs_diff(anchor_token) * 2 + usize::from(i < anchor_token);
+                if best.is_none_or(|b| distance < b.0) {
+                    best = Some((distance, i, plural));
+                }
+            }
+        }
+        let Some((_, token, plural)) = best else { return Vec::new() };
+        let offset = doc.tokens[token].start;
+        let earliest_sentence = si.saturating_sub(4);
+        let before: Vec<&MentionInfo> = doc
+            .mentions
+            .iter()
+            .filter(|m| m.start < offset && m.sentence >= earliest_sentence && doc.acceptable_victim(m))
+            .collect();
+        if plural {
+            // The latest sentence that names two or more fitting people.
+            for sj in (earliest_sentence..=si).rev() {
+                let persons: BTreeSet<usize> =
+                    before.iter().filter(|m| m.sentence == sj).map(|m| m.person).collect();
+                if persons.len() >= 2 {
+                    return persons.into_iter().collect();
+                }
+            }
+            Vec::new()
+        } else {
+            before.last().map(|m| vec![m.person]).unwrap_or_default()
+        }
+    }
+
+    /// An unnamed, counted group in the sentence ("six Crimean Tatars", "at least 20 people").
+    fn victim_group(&self, doc: &Doc, s: &Sentence) -> Option<VictimGroup> {
+        let tokens = &doc.tokens[s.first_token..s.end_token];
+        let lowers: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
+        for i in 0..tokens.len() {
+            let count = match lowers[i] {
+                "a" | "an" => None,
+                w => w
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n < 1900)
+                    .or_else(|| LEXICON.number_words.get(w).copied()),
+            };
+            let uncounted = self.uncounted_quantifiers.iter().find(|p| starts_with_seq(&lowers[i..], p));
+            let (count, after) = match (count, uncounted) {
+                (Some(n), _) => (Some(n), i + 1),
+                (None, Some(p)) => (None, i + p.len()),
+                (None, None) => continue,
+            };
+            for skip in 0..=2 {
+                let at = after + skip;
+                if at > lowers.len() {
+                    break;
+                }
+                if let Some(noun) = self.group_nouns.iter().filter(|p| starts_with_seq(&lowers[at..], p)).max_by_key(|p| p.len()) {
+                    let mut from = i;
+                    if let Some(q) = self.group_quantifiers.iter().find(|q| i >= q.len() && lowers[i - q.len()..i] == q.iter().map(String::as_str).collect::<Vec<_>>()[..]) {
+                        from = i - q.len();
+                    }
+                    let last = (at + noun.len()).min(tokens.len()) - 1;
+                    let description: String = doc.chars[tokens[from].start..tokens[last].end].iter().collect();
+                    return Some(VictimGroup { count, description });
+                }
+                // Only adjectives may stand between the number and the noun.
+                if lowers.get(at).is_none_or(|w| !tokens[at].is_word || w.parse::<u32>().is_ok()) {
+                    break;
+                }
+            }
+        }
+        None
+    }
+
+    fn perpetrators(&self, doc: &Doc, s: &Sentence, sentence_text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut covered: Vec<(usize, usize)> = Vec::new();
+        let is_agency = |lower: &str| {
+            !LEXICON.not_agencies.iter().any(|n| lower.contains(n.as_str()))
+                && LEXICON.agencies.iter().any(|a| lower.contains(a.as_str()))
+        };
+        for e in &doc.people.entities {
+            if e.kind == EntityKind::Organization && e.start >= s.start && e.end <= s.end && is_agency(&e.text.to_lowercase()) {
+                covered.push((e.start, e.end));
+                let name = if e.canonical.is_empty() { e.text.clone() } else { e.canonical.clone() };
+                push_unique(&mut out, name);
+            }
+        }
+        let lower = sentence_text.to_lowercase();
+        let local = CharIndex::new(&lower);
+        let original = CharIndex::new(sentence_text);
+        for m in self.agencies.find_iter(&lower) {
+            let (a, b) = (s.start + local.char(m.start()), s.start + local.char(m.end()));
+            let bounded = (a == 0 || !doc.chars.get(a - 1).is_some_and(|&c| c.is_alphanumeric()))
+                && !doc.chars.get(b).is_some_and(|&c| c.is_alphanumeric());
+            if !bounded || covered.iter().any(|&(x, y)| a < y && x < b) {
+                continue;
+            }
+            // Widen "Court" to the capitalised name it ends ("Kyivskyi District Court").
+            let mut start = a;
+            let mut ti = doc.token_at_or_after(a);
+            while ti > s.first_token + 1 && doc.tokens[ti - 1].capitalised && doc.tokens[ti - 1].is_word {
+                ti -= 1;
+                start = doc.tokens[ti].start;
+            }
+            let surface = original.slice(sentence_text, start - s.start, b - s.start).to_string();
+            let context: String = lower.chars().skip(start - s.start).take(b - start + 20).collect();
+            if is_agency(&context.chars().take(b - start).collect::<String>())
+                && !LEXICON.not_agencies.iter().any(|n| context.contains(n.as_str()))
+            {
+                push_unique(&mut out, surface);
+            }
+        }
+        for m in doc.mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end) {
+            let role = m.role.clone().or_else(|| {
+                doc.people.persons.get(m.person).and_then(|p| {
+                    p.descriptors.iter().find_map(|d| {
+                        text_words(d).into_iter().find(|w| self.perpetrator_roles.contains(w))
+                    })
+                })
+            });
+            if let (Some(role), Some(person)) = (role, doc.people.persons.get(m.person)) {
+                if self.perpetrator_roles.contains(&role) {
+                    push_unique(&mut out, format!("{role} {}", person.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn fill_details(
+        &self,
+        event_type: &str,
+        sentence: &str,
+        tail: &str,
+        date_mentions: &[DateMention],
+        details: &mut BTreeMap<String, String>,
+    ) {
+        match event_type {
+            "charge" | "trial" | "sentence" | "appeal" | "arrest_custody" => {
+                if let Some((article, part)) = details::article(sentence) {
+                    details.insert("article".into(), article);
+                    if let Some(part) = part {
+                        details.insert("part".into(), part);
+                    }
+                }
+            }
+            _ => {}
+        }
+        match event_type {
+            "sentence" => {
+                if let Some(term) = details::term(tail).or_else(|| details::term(sentence)) {
+                    details.insert("term".into(), term);
+                }
+                if let Some(regime) = details::regime(sentence) {
+                    details.insert("regime".into(), regime.into());
+                } else if let Some((amount, currency)) = details::money(sentence) {
+                    details.insert("regime".into(), "fine".into());
+                    details.insert("amount".into(), amount);
+                    details.insert("currency".into(), currency);
+                }
+            }
+            "administrative_penalty" => {
+                if let Some((amount, currency)) = details::money(sentence) {
+                    details.insert("amount".into(), amount);
+                    details.insert("currency".into(), currency);
+                }
+                if let Some(days) = details::days(sentence) {
+                    details.insert("days".into(), days);
+                }
+            }
+            "arrest_custody" => {
+                if let Some(m) = details::measure(sentence) {
+                    details.insert("measure".into(), m.into());
+                }
+                if let Some(until) = date_mentions.iter().find(|d| d.bound) {
+                    details.insert("until".into(), until.date.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn find_cases(&self, doc: &Doc, events: &[Event]) -> Vec<CaseMention> {
+        let mut cases: Vec<CaseMention> = Vec::new();
+        let prosecuted = ["charge", "trial", "sentence", "arrest_custody", "appeal", "detention"];
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let text = doc.sentence_text(s);
+            if !text.contains("case") && !text.contains("group") {
+                continue;
+            }
+            for re in &self.case_patterns {
+                for m in re.find_iter(&text) {
+                    let name = m.as_str().trim_start_matches("the ").trim_start_matches("The ").to_string();
+                    let words = text_words(&name);
+                    let content = words.iter().filter(|w| {
+                        !self.case_stop_words.contains(*w)
+                            && !matches!(w.as_str(), "case" | "group" | "of" | "so-called")
+                            && !w.ends_with("th")
+                            && !matches!(w.as_str(), "first" | "second" | "third")
+                    });
+                    if content.count() == 0 {
+                        continue;
+                    }
+                    let mut defendants: BTreeSet<usize> = doc
+                        .mentions
+                        .iter()
+                        .filter(|x| x.sentence == si && doc.acceptable_victim(x) && !x.speaker)
+                        .map(|x| x.person)
+                        .collect();
+                    if defendants.is_empty() {
+                        for e in events.iter().filter(|e| prosecuted.contains(&e.event_type.as_str())) {
+                            let same_paragraph = doc
+                                .sentences
+                                .iter()
+                                .find(|x| x.start == e.evidence.start)
+                                .is_some_and(|x| x.paragraph == s.paragraph);
+                            if same_paragraph {
+                                defendants.extend(e.victims.iter().copied());
+                            }
+                        }
+                    }
+                    let start = s.start + text[..m.start()].chars().count();
+                    let key = name.to_lowercase();
+                    if let Some(c) = cases.iter_mut().find(|c| c.name.to_lowercase() == key) {
+                        let mut all: BTreeSet<usize> = c.defendants.iter().copied().collect();
+                        all.extend(defendants);
+                        c.defendants = all.into_iter().collect();
+                        continue;
+                    }
+                    let _ = start;
+                    cases.push(CaseMention {
+                        name,
+                        defendants: defendants.into_iter().collect(),
+                        evidence: Evidence {
+                            article: doc.article.id.clone(),
+                            text: text.clone(),
+                            start: s.start,
+                            end: s.end,
+                        },
+                    });
+                }
+            }
+        }
+        let _ = &doc.text;
+        cases
+    }
+}
+
+fn push_unique(out: &mut Vec<String>, value: String) {
+    if !out.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
+        out.push(value);
+    }
+}
+
+fn contains_seq(window: &[&str], phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && window.len() >= phrase.len()
+        && window.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
+}
+
+fn starts_with_seq(words: &[&str], phrase: &[String]) -> bool {
+    !phrase.is_empty() && words.len() >= phrase.len() && words.iter().zip(phrase).all(|(a, b)| *a == b.as_str())
+}
+
+/// The date of trigger `k`: the nearest date of the sentence that is nearer to it than to any other
+/// trigger; or, when the sentence opens with its only date ("On 4 September, officers searched … and
+/// detained …"), that date for every trigger after it.
+fn date_for(hit: &TriggerHit, k: usize, hits: &[TriggerHit], dates: &[&DateMention]) -> Option<FuzzyDate> {
+    let distance = |h: &TriggerHit, d: &DateMention| {
+        if d.end <= h.start {
+            h.start - d.end
+        } else {
+            d.start.saturating_sub(h.end)
+        }
+    };
+    let mine = dates
+        .iter()
+        .filter(|d| {
+            let own = distance(hit, d);
+            hits.iter().enumerate().all(|(j, other)| j == k || distance(other, d) > own || (distance(other, d) == own && j > k))
+        })
+        .min_by_key(|d| distance(hit, d));
+    if let Some(d) = mine {
+        return Some(d.date);
+    }
+    match dates {
+        [only] if hits.first().is_some_and(|first| only.end <= first.start) => Some(only.date),
+        _ => None,
+    }
+}
+
+/// The place of the event (the place mention nearest the trigger that is not where a transfer goes) and,
+/// for a transfer, the first place after the trigger.
+fn places(doc: &Doc, s: &Sentence, hit: &TriggerHit) -> (Option<String>, Option<String>) {
+    let in_sentence: Vec<_> = doc
+        .people
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Place && e.start >= s.start && e.end <= s.end)
+        .collect();
+    let destination = in_sentence.iter().filter(|e| e.start >= hit.end).min_by_key(|e| e.start);
+    let is_transfer = TAXONOMY.types.get(hit.type_index).is_some_and(|t| t.id == "transfer");
+    let place = in_sentence
+        .iter()
+        .filter(|e| !(is_transfer && destination.is_some_and(|d| d.start == e.start)))
+        .min_by_key(|e| if e.start >= hit.end { e.start - hit.end } else { hit.start.saturating_sub(e.end) })
+        .map(|e| if e.canonical.is_empty() { e.text.clone() } else { e.canonical.clone() });
+    let destination = if is_transfer {
+        destination.map(|e| if e.canonical.is_empty() { e.text.clone() } else { e.canonical.clone() })
+    } else {
+        None
+    };
+    (place, destination)
+}
+
+/// "transferred to Rostov-on-Don": the capitalised words after "to" when no place was recognised.
+fn capitalised_after_to(doc: &Doc, hit: &TriggerHit, s: &Sentence) -> Option<String> {
+    let start = doc.token_at_or_after(hit.end);
+    let mut i = start;
+    // Skip "to", "to a pre-trial detention centre in", … up to the first capitalised word.
+    while i < s.end_token && !doc.tokens[i].capitalised {
+        if !doc.tokens[i].is_word || i >= start + 6 {
+            return None;
+        }
+        i += 1;
+    }
+    if !doc.tokens[start..i].iter().any(|t| t.lower == "to") {
+        return None;
+    }
+    let first = i;
+    while i < s.end_token && doc.tokens[i].capitalised && doc.tokens[i].is_word {
+        i += 1;
+    }
+    (i > first).then(|| doc.chars[doc.tokens[first].start..doc.tokens[i - 1].end].iter().collect())
+}
+
+fn dates_compatible(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.contains(&y) || y.contains(&x),
+        _ => true,
+    }
+}
+
+fn more_precise(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.precision() > y.precision(),
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// One article often reports one event several times (lead, body, background): same type, shared
+/// victims and compatible dates make one event, keeping the most precise date and its sentence.
+fn merge_within_article(events: &mut Vec<Event>) {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for e in events.drain(..) {
+        let same = out.iter_mut().find(|o| {
+            o.event_type == e.event_type
+                && dates_compatible(o.date, e.date)
+                && (o.victims.iter().any(|v| e.victims.contains(v))
+                    || (o.victims.is_empty() && e.victims.is_empty() && o.victim_group.is_some() && e.victim_group.is_some()))
+        });
+        match same {
+            Some(o) => {
+                let victims: BTreeSet<usize> = o.victims.iter().chain(&e.victims).copied().collect();
+                o.victims = victims.into_iter().collect();
+                if more_precise(e.date, o.date) {
+                    o.date = e.date;
+                    o.evidence = e.evidence.clone();
+                }
+                for (k, v) in e.details {
+                    o.details.entry(k).or_insert(v);
+                }
+                for p in e.perpetrators {
+                    push_unique(&mut o.perpetrators, p);
+                }
+                if o.place.is_none() {
+                    o.place = e.place;
+                }
+                if e.claimed_by.is_none() {
+                    o.claimed_by = None;
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    *events = out;
+}
+
+#[cfg(test)]
+mod tests;

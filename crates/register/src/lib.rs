@@ -1,1 +1,123 @@
-//! casebook-register: The register: store of record (SQLite), search index (tantivy), review, audit log and export.
+//! casebook-register: the store of record.
+//!
+//! In: untouched [`Original`]s and the [`AnalysedArticle`]s the text stages made of them, and
+//! reviewers' [`Decision`]s. Out: persons with every name seen, events with their sources, cases,
+//! claims with provenance and review state, a hash-chained audit log, and exports (JSON, CSV,
+//! FollowTheMoney) in full or public mode.
+//!
+//! The [`Store`] trait is the storage boundary: the CLI and the pipeline talk only to it, and
+//! [`SqliteStore`] is its first backend (one SQLite file in the data directory, WAL mode, so
+//! several ingests and a server can use it at once). A PostgreSQL backend implements the same trait.
+//!
+//! Every write is one transaction: an article with everything found in it is stored whole or not
+//! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
+
+pub mod error;
+pub mod export;
+pub mod identity;
+pub mod sqlite;
+pub mod synthetic;
+
+pub mod types;
+
+pub use casebook_model::{AnalysedArticle, Original};
+pub use error::{RegisterError, Result};
+pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
+pub use sqlite::SqliteStore;
+pub use types::*;
+
+use std::path::Path;
+
+/// The register's storage boundary. Reads take `&self`; each write is one transaction.
+pub trait Store {
+    /// The schema version the store is at.
+    fn schema_version(&self) -> Result<u32>;
+
+    /// Checks the store's physical and logical integrity; returns the problems found (none = sound).
+    fn integrity_check(&self) -> Result<Vec<String>>;
+
+    /// True when an article with this id is stored.
+    fn has_article(&self, id: &str) -> Result<bool>;
+
+    /// The pipeline version an article was stored by, or `None` when it is not stored.
+    fn article_version(&self, id: &str) -> Result<Option<String>>;
+
+    /// True when an original with this SHA-256 is stored.
+    fn has_original(&self, sha256: &str) -> Result<bool>;
+
+    /// Stores an original by itself (an input that yielded no article is still kept as evidence).
+    fn add_original(&mut self, original: &Original, actor: &str) -> Result<bool>;
+
+    /// Stores one original and an article analysed from it, in one transaction. Storing an article
+    /// that is already there changes nothing.
+    fn store_article(
+        &mut self,
+        original: &Original,
+        analysed: &AnalysedArticle,
+        provenance: &Provenance,
+        resolver: &dyn PersonResolver,
+    ) -> Result<StoreOutcome>;
+
+    /// The untouched bytes of an original.
+    fn original_bytes(&self, sha256: &str) -> Result<Vec<u8>>;
+
+    /// A person's case file; `UnknownId` when the id names nobody. A merged-away id leads to the
+    /// person it was merged into.
+    fn case_file(&self, person: &str) -> Result<CaseFile>;
+
+    /// One person's record (names, status, visibility); a merged-away id leads to its root.
+    fn person(&self, id: &str) -> Result<PersonRecord>;
+
+    /// Persons whose names contain `text` (case-insensitive), at most `limit`.
+    fn find_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRecord>>;
+
+    /// Claims matching the filter, oldest first.
+    fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>>;
+
+    /// Records a reviewer's decision and applies it.
+    fn decide(&mut self, actor: &str, decision: &Decision) -> Result<DecisionRecord>;
+
+    /// Reverses an earlier decision by recording a new one.
+    fn undo(&mut self, actor: &str, decision_id: i64) -> Result<DecisionRecord>;
+
+    /// The latest decisions, newest first.
+    fn decisions(&self, limit: usize) -> Result<Vec<DecisionRecord>>;
+
+    /// Audit entries from `from_seq` on, at most `limit`.
+    fn audit_entries(&self, from_seq: i64, limit: usize) -> Result<Vec<AuditEntry>>;
+
+    /// Recomputes the audit chain and reports the first broken link.
+    fn verify_audit(&self) -> Result<AuditReport>;
+
+    /// Counts over the register.
+    fn stats(&self) -> Result<Stats>;
+
+    /// Visits every (unmerged) person with at least one article, in id order.
+    fn visit_persons(&self, f: &mut dyn FnMut(PersonRecord) -> Result<()>) -> Result<()>;
+
+    /// Visits every article, in the order stored.
+    fn visit_articles(&self, f: &mut dyn FnMut(ArticleRecord) -> Result<()>) -> Result<()>;
+
+    /// Visits every event, in id order.
+    fn visit_events(&self, f: &mut dyn FnMut(EventRecord) -> Result<()>) -> Result<()>;
+
+    /// Visits every case, in id order.
+    fn visit_cases(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()>;
+}
+
+/// Opens (creating if need be) the register in a data directory with the default backend.
+pub fn open(data_dir: &Path) -> Result<SqliteStore> {
+    SqliteStore::open(data_dir)
+}
+
+/// Stable short id from parts: a prefix and the first 16 hex digits of their SHA-256.
+pub(crate) fn stable_id(prefix: &str, parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    let digest = hex::encode(h.finalize());
+    format!("{prefix}-{}", &digest[..16])
+}

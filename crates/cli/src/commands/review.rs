@@ -1,0 +1,169 @@
+//! `casebook review`: list claims; confirm, reject, edit, merge, split, set visibility, undo.
+//! Every action is a recorded decision (kept through re-runs of the pipeline) and an audit entry.
+
+use crate::Global;
+use casebook_register::{ClaimFilter, ClaimKind, Decision, DecisionRecord, ReviewState, Store, Visibility};
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// List claims (suggested ones by default).
+    List {
+        /// suggested, confirmed, rejected or all.
+        #[arg(long, default_value = "suggested")]
+        state: String,
+        /// person, event, case or same_person.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only claims about this person, event or case id.
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm claims; an event, case or person id confirms all its claims.
+    Confirm {
+        #[arg(required = true)]
+        targets: Vec<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Reject claims; an event, case or person id rejects all its claims.
+    Reject {
+        #[arg(required = true)]
+        targets: Vec<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Set a field: person name/status, event type/date/place, case name.
+    Edit {
+        target: String,
+        field: String,
+        value: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The two persons are one: FROM is folded into INTO.
+    Merge {
+        into: String,
+        from: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The names given belong to another person than PERSON: move them to a new person.
+    Split {
+        person: String,
+        #[arg(long = "name", required = true)]
+        names: Vec<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Who may see a person (public, initials, hidden), or one field of theirs (--field).
+    Visibility {
+        person: String,
+        level: String,
+        /// name, names or status.
+        #[arg(long)]
+        field: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Reverse an earlier decision (recorded as a new decision).
+    Undo {
+        decision: i64,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The latest decisions, newest first.
+    Decisions {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+/// The reviewer recorded with a decision.
+#[derive(clap::Args)]
+pub struct Who {
+    /// Who decides (recorded in the decision and the audit log).
+    #[arg(long = "by", env = "CASEBOOK_REVIEWER")]
+    pub by: Option<String>,
+}
+
+impl Who {
+    fn name(&self) -> String {
+        self.by
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "reviewer".to_string())
+    }
+}
+
+fn print_decision(d: &DecisionRecord) {
+    println!("decision {}: {} {} by {} at {}", d.id, d.action, d.target, d.actor, d.at);
+}
+
+pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
+    let mut store = casebook_register::open(&global.data)?;
+    let mut decide = |who: &Who, d: Decision| -> anyhow::Result<()> {
+        let rec = store.decide(&who.name(), &d)?;
+        print_decision(&rec);
+        Ok(())
+    };
+    match command {
+        Command::List { state, kind, subject, limit, json } => {
+            let state = match state.as_str() {
+                "all" => None,
+                s => Some(ReviewState::parse(s).ok_or_else(|| {
+                    anyhow::anyhow!("unknown review state {s:?}: use suggested, confirmed, rejected or all")
+                })?),
+            };
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(ClaimKind::parse(k).ok_or_else(|| {
+                    anyhow::anyhow!("unknown claim kind {k:?}: use person, event, case or same_person")
+                })?),
+            };
+            let claims = store.claims(&ClaimFilter { state, kind, subject, limit })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&claims)?);
+            } else {
+                for c in &claims {
+                    println!("{}  {:<11} {:<10} {}", c.id, c.kind.as_str(), c.state.as_str(), c.summary);
+                }
+                eprintln!("{} claims", claims.len());
+            }
+        }
+        Command::Confirm { targets, who } => {
+            for target in targets {
+                decide(&who, Decision::Confirm { target })?;
+            }
+        }
+        Command::Reject { targets, who } => {
+            for target in targets {
+                decide(&who, Decision::Reject { target })?;
+            }
+        }
+        Command::Edit { target, field, value, who } => decide(&who, Decision::Edit { target, field, value })?,
+        Command::Merge { into, from, who } => decide(&who, Decision::Merge { into, from })?,
+        Command::Split { person, names, who } => decide(&who, Decision::Split { person, names })?,
+        Command::Visibility { person, level, field, who } => {
+            let level = Visibility::parse(&level).ok_or_else(|| {
+                anyhow::anyhow!("unknown visibility {level:?}: use public, initials or hidden")
+            })?;
+            decide(&who, Decision::SetVisibility { person, field, level })?
+        }
+        Command::Undo { decision, who } => {
+            let rec = store.undo(&who.name(), decision)?;
+            print_decision(&rec);
+        }
+        Command::Decisions { limit } => {
+            for d in store.decisions(limit)? {
+                let undone = d.undone_by.map(|u| format!(" (undone by {u})")).unwrap_or_default();
+                println!("{:>6}  {}  {:<10} {:<24} {}{undone}", d.id, d.at, d.action, d.target, d.actor);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

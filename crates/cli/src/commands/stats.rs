@@ -1,0 +1,78 @@
+//! `casebook stats`: counts over the register, store size, and (with --check) its integrity.
+
+use crate::Global;
+use casebook_register::Store;
+use std::path::Path;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Also run the store's integrity check (SQLite's and the audit chain's).
+    #[arg(long)]
+    pub check: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Total size of the files under a directory.
+pub fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(|e| e.ok())
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let store = casebook_register::open(&global.data)?;
+    let stats = store.stats()?;
+    let size = dir_size(&global.data);
+    let problems = if args.check { Some(store.integrity_check()?) } else { None };
+    if args.json {
+        let mut v = serde_json::to_value(&stats)?;
+        v["data_dir_bytes"] = size.into();
+        if let Some(p) = &problems {
+            v["integrity_problems"] = serde_json::json!(p);
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!("schema version   {}", stats.schema_version);
+        println!("originals        {} ({} bytes)", stats.originals, stats.originals_bytes);
+        println!("articles         {}", stats.articles);
+        println!("persons          {}", stats.persons);
+        println!("mentions         {}", stats.mentions);
+        println!("events           {}", stats.events);
+        println!("cases            {}", stats.cases);
+        println!("decisions        {}", stats.decisions);
+        println!("audit entries    {}", stats.audit_entries);
+        println!("data directory   {:.1} MiB", size as f64 / 1048576.0);
+        for (title, map) in [
+            ("events by type", &stats.events_by_type),
+            ("persons by status", &stats.persons_by_status),
+            ("claims by review state", &stats.claims_by_state),
+        ] {
+            println!("{title}:");
+            for (k, n) in map {
+                println!("  {k:<26} {n}");
+            }
+        }
+        if let Some(p) = &problems {
+            if p.is_empty() {
+                println!("integrity        ok");
+            } else {
+                println!("integrity        {} problems:", p.len());
+                for line in p {
+                    println!("  {line}");
+                }
+            }
+        }
+    }
+    Ok(match problems {
+        Some(p) if !p.is_empty() => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    })
+}

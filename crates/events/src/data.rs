@@ -1,0 +1,178 @@
+//! The knowledge files under `data/`, parsed once. They are compiled into the crate with `include_str!`,
+//! so a parse failure is a defect of the crate itself, caught by this module's tests.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// One event type of the taxonomy.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventTypeDef {
+    /// The type id (`detention`, `sentence`, …).
+    pub id: String,
+    /// What the type means.
+    pub description: String,
+    /// The status ([`casebook_model::Status`] id) a person has after such an event.
+    pub status: String,
+    /// True when the event leaves an already known status unchanged.
+    #[serde(default)]
+    pub keeps_status: bool,
+    /// The step of a prosecution this type is; ranks events reported for the same date.
+    pub stage: u32,
+    /// True when an attempt ("tried to recruit") already counts as the event.
+    #[serde(default)]
+    pub attempt_counts: bool,
+    /// True when nothing can change the status after this event, dated or not (death).
+    #[serde(default)]
+    pub terminal: bool,
+    /// Lower-case phrases that report this type.
+    pub triggers: Vec<String>,
+    /// Status overrides by a detail value.
+    #[serde(default)]
+    pub status_when: Vec<StatusWhen>,
+}
+
+/// "When detail `key` is `value`, the status is `status`."
+#[derive(Debug, Clone, Deserialize)]
+pub struct StatusWhen {
+    pub key: String,
+    pub value: String,
+    pub status: String,
+}
+
+/// The taxonomy file.
+#[derive(Debug, Deserialize)]
+pub struct Taxonomy {
+    #[serde(rename = "type")]
+    pub types: Vec<EventTypeDef>,
+    pub blockers: Blockers,
+}
+
+/// Phrases that contain a trigger word but report no event.
+#[derive(Debug, Deserialize)]
+pub struct Blockers {
+    pub phrases: Vec<String>,
+}
+
+impl Taxonomy {
+    /// The definition of type `id`, if the taxonomy has it.
+    pub fn get(&self, id: &str) -> Option<&EventTypeDef> {
+        self.types.iter().find(|t| t.id == id)
+    }
+}
+
+/// Negation, modality and attribution cues.
+#[derive(Debug, Deserialize)]
+pub struct Cues {
+    pub negation_window: usize,
+    pub negation: Vec<String>,
+    pub modality_window: usize,
+    pub modality: Vec<String>,
+    pub infinitive: Vec<String>,
+    pub clause_breaks: Vec<String>,
+    pub attribution: Vec<Attribution>,
+}
+
+/// A phrase that marks a sentence as relaying a party's claim.
+#[derive(Debug, Deserialize)]
+pub struct Attribution {
+    pub cue: String,
+    pub party: String,
+}
+
+/// Role words, group nouns, numbers, abbreviations, calendar words and case-name patterns.
+#[derive(Debug, Deserialize)]
+pub struct Lexicon {
+    pub non_victim_roles: Vec<String>,
+    pub perpetrator_roles: Vec<String>,
+    pub speech_verbs: Vec<String>,
+    pub speaker_prefixes: Vec<String>,
+    pub agencies: Vec<String>,
+    pub not_agencies: Vec<String>,
+    pub singular_anaphors: Vec<String>,
+    pub plural_anaphors: Vec<String>,
+    pub group_nouns: Vec<String>,
+    pub group_quantifiers: Vec<String>,
+    pub uncounted_quantifiers: Vec<String>,
+    pub number_words: BTreeMap<String, u32>,
+    pub abbreviations: Vec<String>,
+    pub months: BTreeMap<String, u32>,
+    pub weekdays: BTreeMap<String, u32>,
+    pub relative_days: BTreeMap<String, i64>,
+    pub later_units: BTreeMap<String, i64>,
+    pub case_patterns: Vec<String>,
+    pub case_stop_words: Vec<String>,
+}
+
+/// Patterns for event details.
+#[derive(Debug, Deserialize)]
+pub struct DetailPatterns {
+    pub article: Vec<String>,
+    pub term: Vec<String>,
+    pub regime: BTreeMap<String, Vec<String>>,
+    pub money: Money,
+    pub days: String,
+    pub measure: BTreeMap<String, Vec<String>>,
+}
+
+/// How amounts of money are written.
+#[derive(Debug, Deserialize)]
+pub struct Money {
+    pub pattern: String,
+    pub currencies: BTreeMap<String, String>,
+}
+
+fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
+    match toml::from_str(text) {
+        Ok(v) => v,
+        // The files are part of the crate's source; a broken one must fail loudly at first use and in tests.
+        Err(e) => panic!("casebook-events data file {name} is invalid: {e}"),
+    }
+}
+
+/// The event taxonomy (`data/taxonomy.toml`).
+pub static TAXONOMY: LazyLock<Taxonomy> =
+    LazyLock::new(|| parse("taxonomy.toml", include_str!("../data/taxonomy.toml")));
+/// Negation, modality and attribution cues (`data/cues.toml`).
+pub static CUES: LazyLock<Cues> = LazyLock::new(|| parse("cues.toml", include_str!("../data/cues.toml")));
+/// The lexicon (`data/lexicon.toml`).
+pub static LEXICON: LazyLock<Lexicon> =
+    LazyLock::new(|| parse("lexicon.toml", include_str!("../data/lexicon.toml")));
+/// Detail patterns (`data/details.toml`).
+pub static DETAILS: LazyLock<DetailPatterns> =
+    LazyLock::new(|| parse("details.toml", include_str!("../data/details.toml")));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use casebook_model::Status;
+
+    #[test]
+    fn data_files_parse_and_are_consistent() {
+        assert_eq!(TAXONOMY.types.len(), 16);
+        for t in &TAXONOMY.types {
+            assert!(Status::parse(&t.status).is_some(), "{} has unknown status {}", t.id, t.status);
+            for w in &t.status_when {
+                assert!(Status::parse(&w.status).is_some(), "{}: unknown status {}", t.id, w.status);
+            }
+            assert!(!t.triggers.is_empty(), "{} has no triggers", t.id);
+            for trig in &t.triggers {
+                assert_eq!(trig, &trig.to_lowercase(), "trigger {trig} must be lower-case");
+            }
+        }
+        assert!(CUES.negation.iter().any(|c| c == "not"));
+        assert!(LEXICON.months.get("september") == Some(&9));
+        assert!(!DETAILS.article.is_empty());
+    }
+
+    #[test]
+    fn taxonomy_matches_the_corpus_type_list() {
+        let listed = include_str!("../../corpus/data/event_types.txt");
+        let ids: Vec<&str> =
+            listed.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        for id in &ids {
+            assert!(TAXONOMY.get(id).is_some(), "taxonomy lacks {id}");
+        }
+        assert_eq!(ids.len(), TAXONOMY.types.len());
+    }
+}

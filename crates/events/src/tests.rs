@@ -1,0 +1,346 @@
+//! Extractor tests on sentences written for them, about invented people.
+
+use super::*;
+use casebook_model::{ArticlePerson, EntityMention, PersonMention, Precision, Published};
+
+/// A person of a test article: full name, descriptors; every occurrence of the full name and of the
+/// surname is marked as a mention.
+struct P(&'static str, &'static [&'static str]);
+
+fn analyse(body: &str, published: Option<&str>, persons: &[P], places: &[&str], orgs: &[&str]) -> (ArticlePeople, ArticleEvents) {
+    let article = Article {
+        id: "test".into(),
+        paragraphs: body.split("\n\n").map(str::to_string).collect(),
+        published: published.map(|v| Published { value: v.into(), precision: Precision::Day, from: "test".into() }),
+        ..Article::default()
+    };
+    let text = article.text();
+    let mut people = ArticlePeople::default();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let char_at = |b: usize| text[..b].chars().count();
+    for (i, p) in persons.iter().enumerate() {
+        people.persons.push(ArticlePerson {
+            name: p.0.into(),
+            descriptors: p.1.iter().map(|d| d.to_string()).collect(),
+            relations: vec![],
+        });
+        let surname = p.0.rsplit(' ').next().unwrap_or(p.0);
+        for form in [p.0, surname] {
+            for (b, _) in text.match_indices(form) {
+                let (s, e) = (char_at(b), char_at(b + form.len()));
+                if taken.iter().any(|&(x, y)| s < y && x < e) {
+                    continue;
+                }
+                taken.push((s, e));
+                people.mentions.push(PersonMention { text: form.into(), start: s, end: e, person: i });
+            }
+        }
+    }
+    for (kind, list) in [(EntityKind::Place, places), (EntityKind::Organization, orgs)] {
+        for name in list {
+            for (b, _) in text.match_indices(name) {
+                people.entities.push(EntityMention {
+                    kind,
+                    text: name.to_string(),
+                    start: char_at(b),
+                    end: char_at(b + name.len()),
+                    canonical: name.to_string(),
+                });
+            }
+        }
+    }
+    people.mentions.sort_by_key(|m| m.start);
+    let events = Extractor::new().extract(&article, &people);
+    (people, events)
+}
+
+/// (type, victim names) of every event, for compact assertions.
+fn summary(people: &ArticlePeople, events: &ArticleEvents) -> Vec<(String, Vec<String>)> {
+    events
+        .events
+        .iter()
+        .map(|e| {
+            let mut names: Vec<String> = e.victims.iter().map(|&v| people.persons[v].name.clone()).collect();
+            if let Some(g) = &e.victim_group {
+                names.push(format!("group:{}", g.count.map_or("?".into(), |c| c.to_string())));
+            }
+            (e.event_type.clone(), names)
+        })
+        .collect()
+}
+
+fn has(people: &ArticlePeople, events: &ArticleEvents, t: &str, victim: &str) -> bool {
+    summary(people, events).iter().any(|(et, v)| et == t && v.iter().any(|n| n == victim))
+}
+
+fn find<'a>(events: &'a ArticleEvents, t: &str) -> &'a Event {
+    match events.events.iter().find(|e| e.event_type == t) {
+        Some(e) => e,
+        None => panic!("no {t} event in {:?}", events.events.iter().map(|e| &e.event_type).collect::<Vec<_>>()),
+    }
+}
+
+#[test]
+fn every_type_is_found() {
+    let cases: &[(&str, &str)] = &[
+        ("search", "Officers searched the home of Server Kadyrov."),
+        ("detention", "Server Kadyrov was detained in the morning."),
+        ("arrest_custody", "The court remanded Server Kadyrov in custody for two months."),
+        ("charge", "Server Kadyrov was charged under article 205.5 part 2 of the Criminal Code."),
+        ("trial", "The trial of Server Kadyrov began in Rostov-on-Don."),
+        ("sentence", "Server Kadyrov was sentenced to 13 years in a strict-regime colony."),
+        ("appeal", "The appeal court upheld the verdict against Server Kadyrov."),
+        ("torture", "Server Kadyrov was beaten during the interrogation."),
+        ("coercion_recruitment", "Server Kadyrov was forced to sign a consent to cooperate with the FSB."),
+        ("abduction_disappearance", "Server Kadyrov was abducted by men in uniform."),
+        ("transfer", "Server Kadyrov was transferred to Rostov-on-Don."),
+        ("release", "Server Kadyrov was released after serving his term."),
+        ("exchange", "Server Kadyrov returned home in an exchange of prisoners."),
+        ("citizenship_deprivation", "Server Kadyrov was deprived of his citizenship."),
+        ("administrative_penalty", "Server Kadyrov was fined 10,000 roubles."),
+        ("death", "Server Kadyrov died in the colony."),
+    ];
+    for (t, sentence) in cases {
+        let (people, events) = analyse(sentence, None, &[P("Server Kadyrov", &[])], &[], &[]);
+        assert!(has(&people, &events, t, "Server Kadyrov"), "{t} not found in {sentence:?}: {:?}", summary(&people, &events));
+    }
+}
+
+#[test]
+fn traps_report_no_event() {
+    let traps = [
+        "Server Kadyrov and Ali Ametov were not detained.",
+        "Server Kadyrov may be arrested next week.",
+        "Relatives feared the abduction of Server Kadyrov.",
+        "The FSB threatened to detain Server Kadyrov.",
+        "Server Kadyrov was never charged.",
+        "Lawyers demanded the release of Server Kadyrov.",
+        "The Russians wanted to exchange Server Kadyrov for soldiers.",
+        "The prosecutor asked for 15 years in a strict-regime colony for Server Kadyrov.",
+        "Server Kadyrov could be sentenced to 20 years.",
+    ];
+    for sentence in traps {
+        let (people, events) =
+            analyse(sentence, None, &[P("Server Kadyrov", &[]), P("Ali Ametov", &[])], &[], &[]);
+        assert!(events.events.is_empty(), "{sentence:?} gave {:?}", summary(&people, &events));
+    }
+}
+
+#[test]
+fn faces_up_to_is_a_charge_not_a_sentence() {
+    let (people, events) = analyse(
+        "Server Kadyrov faces up to 20 years in prison under Article 205.2.",
+        None,
+        &[P("Server Kadyrov", &[])],
+        &[],
+        &[],
+    );
+    assert_eq!(summary(&people, &events), vec![("charge".to_string(), vec!["Server Kadyrov".to_string()])]);
+    assert_eq!(events.events[0].details.get("article").map(String::as_str), Some("205.2"));
+}
+
+#[test]
+fn a_claim_of_the_security_service_is_attributed() {
+    let (_, events) = analyse(
+        "According to the FSB press office, Server Kadyrov was detained for spying.",
+        None,
+        &[P("Server Kadyrov", &[])],
+        &[],
+        &["FSB"],
+    );
+    let e = find(&events, "detention");
+    assert_eq!(e.claimed_by.as_deref(), Some("FSB press office"));
+    let (_, events) = analyse("Server Kadyrov was detained.", None, &[P("Server Kadyrov", &[])], &[], &[]);
+    assert_eq!(find(&events, "detention").claimed_by, None);
+}
+
+#[test]
+fn lawyers_judges_and_speakers_are_not_victims() {
+    let (people, events) = analyse(
+        "Lawyer Emil Kurbedinov said that Server Kadyrov was beaten. Judge Viktor Zuev sentenced Ali Ametov to 12 years.",
+        None,
+        &[P("Emil Kurbedinov", &[]), P("Server Kadyrov", &[]), P("Viktor Zuev", &[]), P("Ali Ametov", &[])],
+        &[],
+        &[],
+    );
+    assert_eq!(
+        summary(&people, &events),
+        vec![
+            ("torture".to_string(), vec!["Server Kadyrov".to_string()]),
+            ("sentence".to_string(), vec!["Ali Ametov".to_string()]),
+        ]
+    );
+    assert_eq!(find(&events, "sentence").perpetrators, vec!["judge Viktor Zuev".to_string()]);
+    // A lawyer known from the people stage's descriptors.
+    let (people, events) = analyse(
+        "Kurbedinov reported that Ametov was detained.",
+        None,
+        &[P("Emil Kurbedinov", &["lawyer"]), P("Ali Ametov", &[])],
+        &[],
+        &[],
+    );
+    assert_eq!(summary(&people, &events), vec![("detention".to_string(), vec!["Ali Ametov".to_string()])]);
+}
+
+#[test]
+fn homes_of_several_people_and_counted_groups() {
+    let (people, events) = analyse(
+        "On 16 February 2023, FSB officers searched the homes of Ali Ametov, Server Kadyrov and Enver Umerov. \
+         At least 20 people were detained in Dzhankoi.",
+        Some("2023-02-20"),
+        &[P("Ali Ametov", &[]), P("Server Kadyrov", &[]), P("Enver Umerov", &[])],
+        &["Dzhankoi"],
+        &["FSB"],
+    );
+    let search = find(&events, "search");
+    assert_eq!(search.victims.len(), 3);
+    assert_eq!(search.date, Some(FuzzyDate::day(2023, 2, 16)));
+    assert_eq!(search.perpetrators, vec!["FSB".to_string()]);
+    let detention = find(&events, "detention");
+    assert!(detention.victims.is_empty());
+    assert_eq!(detention.victim_group, Some(VictimGroup { count: Some(20), description: "At least 20 people".into() }));
+    assert_eq!(detention.place.as_deref(), Some("Dzhankoi"));
+    let _ = people;
+}
+
+#[test]
+fn pronouns_refer_to_the_last_fitting_person() {
+    let (people, events) = analyse(
+        "Ali Ametov is a citizen journalist from Bakhchysarai. His lawyer Emil Kurbedinov said he was tortured.\n\n\
+         Nariman Dzhelyal and Asan Akhtemov were detained in September. They were charged with sabotage.",
+        None,
+        &[P("Ali Ametov", &[]), P("Emil Kurbedinov", &[]), P("Nariman Dzhelyal", &[]), P("Asan Akhtemov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "torture", "Ali Ametov"), "{:?}", summary(&people, &events));
+    assert!(!has(&people, &events, "torture", "Emil Kurbedinov"));
+    let charge = find(&events, "charge");
+    assert_eq!(charge.victims.len(), 2);
+}
+
+#[test]
+fn a_speaker_who_tells_what_was_done_to_him_is_the_victim() {
+    let (people, events) = analyse(
+        "Another arrested activist, Nariman Ametov, said in his video that he had been subjected to electric shocks.",
+        None,
+        &[P("Nariman Ametov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "torture", "Nariman Ametov"), "{:?}", summary(&people, &events));
+}
+
+#[test]
+fn dates_attach_to_the_nearest_trigger_and_relative_dates_resolve() {
+    let (_, events) = analyse(
+        "Server Kadyrov, who was detained in September 2021, was sentenced on 21 September 2022 to 17 years in a strict-regime colony. \
+         On Wednesday, Ali Ametov was searched. Yesterday he was detained. Two days later he was remanded in custody until March 24.",
+        Some("2025-06-23T08:42:00+03:00"),
+        &[P("Server Kadyrov", &[]), P("Ali Ametov", &[])],
+        &[],
+        &[],
+    );
+    let by = |t: &str, d: Option<FuzzyDate>| events.events.iter().any(|e| e.event_type == t && e.date == d);
+    assert!(by("detention", Some(FuzzyDate::month(2021, 9))));
+    assert!(by("sentence", Some(FuzzyDate::day(2022, 9, 21))));
+    assert!(by("search", Some(FuzzyDate::day(2025, 6, 18))));
+    assert!(by("detention", Some(FuzzyDate::day(2025, 6, 22))));
+    assert!(by("arrest_custody", Some(FuzzyDate::day(2025, 6, 24))));
+    let custody = find(&events, "arrest_custody");
+    assert_eq!(custody.details.get("until").map(String::as_str), Some("2025-03-24"));
+    assert_eq!(custody.details.get("measure").map(String::as_str), Some("custody"));
+    let sentence = find(&events, "sentence");
+    assert_eq!(sentence.details.get("term").map(String::as_str), Some("17 years"));
+    assert_eq!(sentence.details.get("regime").map(String::as_str), Some("strict"));
+}
+
+#[test]
+fn a_sentence_opening_with_a_date_dates_all_its_events() {
+    let (_, events) = analyse(
+        "On 4 September 2021, officers searched the house of Nariman Dzhelyal and detained him.",
+        None,
+        &[P("Nariman Dzhelyal", &[])],
+        &[],
+        &[],
+    );
+    for t in ["search", "detention"] {
+        assert_eq!(find(&events, t).date, Some(FuzzyDate::day(2021, 9, 4)), "{t}");
+    }
+    assert_eq!(find(&events, "search").victims, vec![0]);
+}
+
+#[test]
+fn details_by_type() {
+    let (_, events) = analyse(
+        "Ali Ametov was charged under Part 1 of Article 278. Server Kadyrov was given a suspended sentence. \
+         Enver Umerov received 12 days of administrative arrest. Asan Akhtemov was transferred to Rostov-on-Don.",
+        None,
+        &[P("Ali Ametov", &[]), P("Server Kadyrov", &[]), P("Enver Umerov", &[]), P("Asan Akhtemov", &[])],
+        &[],
+        &[],
+    );
+    let charge = find(&events, "charge");
+    assert_eq!((charge.details["article"].as_str(), charge.details["part"].as_str()), ("278", "1"));
+    assert_eq!(find(&events, "sentence").details["regime"], "suspended");
+    assert_eq!(find(&events, "administrative_penalty").details["days"], "12");
+    assert_eq!(find(&events, "transfer").details["destination"], "Rostov-on-Don");
+}
+
+#[test]
+fn one_event_reported_twice_in_an_article_is_one_event() {
+    let (_, events) = analyse(
+        "Server Kadyrov was detained. Server Kadyrov was detained on 4 May 2023 in Simferopol.",
+        None,
+        &[P("Server Kadyrov", &[])],
+        &["Simferopol"],
+        &[],
+    );
+    assert_eq!(events.events.len(), 1);
+    let e = &events.events[0];
+    assert_eq!(e.date, Some(FuzzyDate::day(2023, 5, 4)));
+    assert_eq!(e.place.as_deref(), Some("Simferopol"));
+    assert_eq!(e.evidence.text, "Server Kadyrov was detained on 4 May 2023 in Simferopol.");
+    assert_eq!(e.evidence.start, 29);
+}
+
+#[test]
+fn evidence_offsets_are_character_offsets() {
+    let body = "Нариман said nothing.\n\nServer Kadyrov was detained.";
+    let (_, events) = analyse(body, None, &[P("Server Kadyrov", &[])], &[], &[]);
+    let e = &events.events[0];
+    let text: String = body.chars().skip(e.evidence.start).take(e.evidence.end - e.evidence.start).collect();
+    assert_eq!(text, e.evidence.text);
+    assert_eq!(e.evidence.article, "test");
+}
+
+#[test]
+fn cases_and_their_defendants() {
+    let (people, events) = analyse(
+        "Ali Ametov and Server Kadyrov are defendants in the second Bakhchysarai group. \
+         The 26 February case was opened against Akhtem Chiygoz. This case drew attention.",
+        None,
+        &[P("Ali Ametov", &[]), P("Server Kadyrov", &[]), P("Akhtem Chiygoz", &[])],
+        &[],
+        &[],
+    );
+    let names: Vec<&str> = events.cases.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec!["second Bakhchysarai group", "26 February case"]);
+    assert_eq!(events.cases[0].defendants, vec![0, 1]);
+    assert_eq!(events.cases[1].defendants, vec![2]);
+    // The case's date-like name does not date the charge.
+    assert!(has(&people, &events, "charge", "Akhtem Chiygoz"));
+    assert_eq!(find(&events, "charge").date, None);
+}
+
+#[test]
+fn bad_input_does_not_crash() {
+    let article = Article { paragraphs: vec!["".into(), "…".into()], ..Article::default() };
+    let people = ArticlePeople {
+        persons: vec![],
+        mentions: vec![PersonMention { text: "x".into(), start: 50, end: 10, person: 7 }],
+        entities: vec![],
+    };
+    let out = Extractor::new().extract(&article, &people);
+    assert!(out.events.is_empty());
+}

@@ -1,0 +1,122 @@
+//! gzip decompression, bounded in size, that keeps what it could read when a stream is cut short.
+
+use crate::IngestError;
+use flate2::read::MultiGzDecoder;
+use std::io::{ErrorKind, Read};
+
+/// True when `bytes` start with the gzip magic number.
+pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// The data decompressed before a failure, and the failure.
+#[derive(Debug)]
+pub(crate) struct Partial {
+    pub(crate) data: Vec<u8>,
+    pub(crate) error: IngestError,
+}
+
+/// Decompresses a gzip stream (several concatenated members too, as `.warc.gz` files are made:
+/// one member per record), refusing to produce more than `limit` bytes.
+pub(crate) fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, Partial> {
+    let mut decoder = MultiGzDecoder::new(bytes);
+    let mut data = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit));
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        match decoder.read(&mut chunk) {
+            Ok(0) => return Ok(data),
+            Ok(n) => {
+                if data.len() + n > limit {
+                    let size = (data.len() + n) as u64;
+                    return Err(Partial {
+                        data,
+                        error: IngestError::Oversized {
+                            what: "decompressed gzip data",
+                            size,
+                            limit: limit as u64,
+                        },
+                    });
+                }
+                data.extend_from_slice(&chunk[..n]);
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let error = if e.kind() == ErrorKind::UnexpectedEof {
+                    IngestError::TruncatedGzip {
+                        decompressed: data.len() as u64,
+                    }
+                } else {
+                    IngestError::CorruptGzip(e.to_string())
+                };
+                return Err(Partial { data, error });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn compress(data: &[u8]) -> Vec<u8> {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_reads_concatenated_members() {
+        let mut both = compress(b"first ");
+        both.extend(compress(b"second"));
+        assert_eq!(decompress(&both, 1000).unwrap(), b"first second");
+    }
+
+    #[test]
+    fn a_cut_stream_is_truncated_and_keeps_what_was_read() {
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| format!("line {i}\n").into_bytes())
+            .collect();
+        let packed = compress(&text);
+        let cut = &packed[..packed.len() / 2];
+        let partial = decompress(cut, usize::MAX).unwrap_err();
+        assert!(
+            matches!(partial.error, IngestError::TruncatedGzip { .. }),
+            "{:?}",
+            partial.error
+        );
+        assert!(!partial.data.is_empty());
+        assert!(text.starts_with(&partial.data));
+    }
+
+    #[test]
+    fn a_stream_cut_inside_its_trailer_is_truncated() {
+        let packed = compress(b"short text");
+        let partial = decompress(&packed[..packed.len() - 3], usize::MAX).unwrap_err();
+        assert!(matches!(partial.error, IngestError::TruncatedGzip { .. }));
+    }
+
+    #[test]
+    fn damaged_data_is_corrupt() {
+        let mut packed = compress(b"some text that compresses into a few bytes of deflate");
+        let n = packed.len();
+        packed[n - 6] ^= 0xff; // inside the CRC32 of the trailer
+        let partial = decompress(&packed, usize::MAX).unwrap_err();
+        assert!(matches!(partial.error, IngestError::CorruptGzip(_)));
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_limit() {
+        let packed = compress(&vec![b'a'; 1_000_000]);
+        let partial = decompress(&packed, 10_000).unwrap_err();
+        assert!(matches!(
+            partial.error,
+            IngestError::Oversized {
+                limit: 10_000,
+                ..
+            }
+        ));
+    }
+}

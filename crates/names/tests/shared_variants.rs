@@ -1,0 +1,72 @@
+//! The matcher on the shared benchmark of real spelling variants (`../shared/bench/names/`): every pair of
+//! variants inside a group must score 0.5 or more for at least 98% of pairs, and no negative pair
+//! (different people with similar names) may. Skipped, with a message, where shared/ is not beside the
+//! repository. The official figures come from `scripts/bench-names`.
+
+use casebook_names::score;
+use serde_json::Value;
+
+fn load() -> Option<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/names/name_variants.json");
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))),
+        Err(_) => {
+            eprintln!("skipped: {path} not found");
+            None
+        }
+    }
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array().into_iter().flatten().filter_map(Value::as_str).collect()
+}
+
+#[test]
+fn variants_match_and_negatives_do_not() {
+    let Some(data) = load() else { return };
+    let (mut positives, mut missed) = (0usize, Vec::new());
+    for group in data["groups"].as_array().into_iter().flatten() {
+        let mut names = strings(&group["variants"]);
+        names.extend(strings(&group["more_variants"]));
+        for (i, a) in names.iter().enumerate() {
+            for b in names.iter().skip(i + 1) {
+                positives += 1;
+                let s = score(a, b);
+                if !s.is_match() {
+                    missed.push(format!("{a} / {b}: {:.3} ({})", s.value, s.explanation));
+                }
+            }
+        }
+    }
+    let recall = 1.0 - missed.len() as f64 / positives.max(1) as f64;
+    assert!(positives > 50, "too few positive pairs: {positives}");
+    assert!(recall >= 0.98, "recall {recall:.3}; missed:\n{}", missed.join("\n"));
+
+    let mut false_matches = Vec::new();
+    let negatives = data["negatives"].as_array().into_iter().flatten().chain(data["dev_negatives"].as_array().into_iter().flatten());
+    for pair in negatives {
+        if let [a, b] = strings(pair).as_slice() {
+            let s = score(a, b);
+            if s.is_match() {
+                false_matches.push(format!("{a} / {b}: {:.3} ({})", s.value, s.explanation));
+            }
+        }
+    }
+    assert!(false_matches.is_empty(), "false matches:\n{}", false_matches.join("\n"));
+}
+
+#[test]
+fn different_groups_never_match() {
+    let Some(data) = load() else { return };
+    let groups: Vec<Vec<&str>> = data["groups"].as_array().into_iter().flatten().map(|g| strings(&g["variants"])).collect();
+    for (i, x) in groups.iter().enumerate() {
+        for y in groups.iter().skip(i + 1) {
+            for a in x {
+                for b in y {
+                    let s = score(a, b);
+                    assert!(!s.is_match(), "{a} / {b}: {:.3} ({})", s.value, s.explanation);
+                }
+            }
+        }
+    }
+}

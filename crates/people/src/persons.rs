@@ -1,0 +1,433 @@
+//! Person mentions: runs of capitalised words accepted as names on evidence, bare surnames and given
+//! names linked to the full names of the same article, and one [`ArticlePerson`] per person.
+
+use crate::entities::Mark;
+use crate::lexicon::Lexicon;
+use crate::token::{Case, Kind, Token};
+use casebook_model::{ArticlePerson, PersonMention};
+
+/// Quotation marks.
+const QUOTES: &str = "\"“”«»„'‘’";
+
+/// How a name's word reads on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Given,
+    Initial,
+    Patronymic,
+    /// Has a surname ending; `true` when the ending is telling alone.
+    Surname(bool),
+    Known,
+    Other,
+}
+
+/// A person of this article while mentions are still being linked.
+#[derive(Debug, Clone)]
+struct Person {
+    name: String,
+    name_words: usize,
+    name_initials: usize,
+    surname: String,
+    given: Option<String>,
+    given_initial: Option<char>,
+    /// Token start of each mention, for finding the nearest one.
+    mention_starts: Vec<usize>,
+}
+
+/// A mention before persons are numbered: a token range and the person it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Found {
+    pub first: usize,
+    pub last: usize,
+    pub person: usize,
+}
+
+/// The people of one article, with the token ranges of their mentions.
+pub struct People {
+    pub persons: Vec<ArticlePerson>,
+    pub found: Vec<Found>,
+}
+
+/// Context around a token range that speaks for a name.
+fn title_before(lex: &Lexicon, tokens: &[Token], first: usize) -> bool {
+    let Some(prev) = first.checked_sub(1).and_then(|p| tokens.get(p)) else { return false };
+    if prev.kind != Kind::Word {
+        return false;
+    }
+    let word = prev.lower.as_str();
+    lex.titles.longest_at(|k| if k == 0 { Some(word) } else { None }).is_some()
+        || lex.roles.longest_at(|k| if k == 0 { Some(word) } else { None }).is_some()
+}
+
+fn cue_after(lex: &Lexicon, tokens: &[Token], last: usize) -> bool {
+    tokens.get(last).is_some_and(|t| t.kind == Kind::Word && lex.cues_after.contains(&t.lower))
+}
+
+/// True when `t` is a single-word title or role ("President", "Lawyer"): it stands before names,
+/// never inside them.
+fn is_title_word(lex: &Lexicon, t: &Token) -> bool {
+    let word = t.lower.as_str();
+    let one = |k: usize| if k == 0 { Some(word) } else { None };
+    lex.titles.longest_at(one) == Some(1) || lex.roles.longest_at(one) == Some(1)
+}
+
+fn is_name_token(lex: &Lexicon, t: &Token, mark: Mark) -> bool {
+    mark == Mark::Free
+        && match t.kind {
+            Kind::Initial => true,
+            Kind::Word => t.case != Case::Lower && !lex.not_names.contains(&t.lower) && !is_title_word(lex, t),
+            _ => false,
+        }
+}
+
+fn classify(lex: &Lexicon, t: &Token) -> Class {
+    if t.kind == Kind::Initial {
+        return Class::Initial;
+    }
+    if t.kind != Kind::Word || t.case == Case::Lower {
+        return Class::Other;
+    }
+    if lex.is_given_name(&t.lower) {
+        Class::Given
+    } else if lex.known_people.contains(&t.lower) {
+        Class::Known
+    } else if let Some(alone) = lex.surname_shape(&t.lower) {
+        Class::Surname(alone)
+    } else if lex.is_patronymic(&t.lower) {
+        Class::Patronymic
+    } else {
+        Class::Other
+    }
+}
+
+/// Whether a run of two to four capitalised words is a name.
+fn run_is_name(lex: &Lexicon, tokens: &[Token], classes: &[Class], first: usize, last: usize) -> bool {
+    let words = &tokens[first..last];
+    let has = |f: fn(Class) -> bool| classes.iter().any(|&c| f(c));
+    let given = has(|c| c == Class::Given);
+    let surname = has(|c| matches!(c, Class::Surname(_) | Class::Known));
+    let initial = has(|c| c == Class::Initial) && words.iter().any(|t| t.kind == Kind::Word);
+    // Cyrillic capitals vouch for a name, but not when the first opens a sentence ("Приговор Джеляла").
+    let cyrillic = words.iter().all(|t| t.cyrillic && t.case == Case::Title) && !words[0].sentence_start;
+    // Runs of acronyms ("NGO UNHCR") are not names unless a name word vouches for them.
+    let acronyms = words.iter().any(|t| t.kind == Kind::Word && t.case == Case::Upper);
+    if acronyms && !given && !surname {
+        return false;
+    }
+    if words.iter().all(|t| t.kind == Kind::Initial) {
+        return false;
+    }
+    given || surname || initial || cyrillic || title_before(lex, tokens, first) || cue_after(lex, tokens, last)
+}
+
+/// Folds a surname or given name for comparison inside one article, across spellings and scripts
+/// ("Dzhelyal", "Celâl" and "Джелял" share a key).
+fn key(word: &str) -> String {
+    casebook_names::key(word)
+}
+
+struct Linker<'a> {
+    lex: &'a Lexicon,
+    text: &'a str,
+    tokens: &'a [Token],
+    persons: Vec<Person>,
+    found: Vec<Found>,
+}
+
+impl<'a> Linker<'a> {
+    fn surface(&self, first: usize, last: usize) -> &'a str {
+        let (Some(a), Some(b)) = (self.tokens.get(first), last.checked_sub(1).and_then(|l| self.tokens.get(l))) else {
+            return "";
+        };
+        self.text.get(a.start_byte..b.end_byte).unwrap_or("")
+    }
+
+    /// Links a full name (two or more words) to a person, creating one if needed.
+    fn add_full(&mut self, first: usize, last: usize, classes: &[Class]) {
+        let toks = &self.tokens[first..last];
+        let surname_at = (0..toks.len())
+            .rev()
+            .find(|&k| !matches!(classes[k], Class::Given | Class::Initial | Class::Patronymic))
+            .unwrap_or(toks.len() - 1);
+        let surname = key(&toks[surname_at].lower);
+        let given_at = (0..toks.len()).find(|&k| k != surname_at && classes[k] != Class::Patronymic);
+        let (given, given_initial) = match given_at {
+            Some(k) if classes[k] == Class::Initial => (None, key(&toks[k].lower).chars().next()),
+            Some(k) => {
+                let g = key(&toks[k].lower);
+                let initial = g.chars().next();
+                (Some(g), initial)
+            }
+            None => (None, None),
+        };
+        let compatible = |p: &Person| {
+            !surname.is_empty()
+                && p.surname == surname
+                && match (&p.given, &given) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => match (p.given_initial, given_initial) {
+                        (Some(a), Some(b)) => a == b,
+                        _ => true,
+                    },
+                }
+        };
+        let existing = self
+            .persons
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| compatible(p))
+            .max_by_key(|(_, p)| p.mention_starts.iter().copied().filter(|&s| s < first).max())
+            .map(|(i, _)| i);
+        let name = self.surface(first, last).to_string();
+        let words = toks.len();
+        let initials = classes.iter().filter(|&&c| c == Class::Initial).count();
+        let person = match existing {
+            Some(i) => {
+                let p = &mut self.persons[i];
+                if (words, std::cmp::Reverse(initials)) > (p.name_words, std::cmp::Reverse(p.name_initials)) {
+                    p.name = name;
+                    p.name_words = words;
+                    p.name_initials = initials;
+                }
+                if p.given.is_none() && given.is_some() {
+                    p.given = given;
+                    p.given_initial = given_initial;
+                }
+                p.mention_starts.push(first);
+                i
+            }
+            None => {
+                self.persons.push(Person {
+                    name,
+                    name_words: words,
+                    name_initials: initials,
+                    surname,
+                    given,
+                    given_initial,
+                    mention_starts: vec![first],
+                });
+                self.persons.len() - 1
+            }
+        };
+        self.found.push(Found { first, last, person });
+    }
+
+    /// The person among `candidates` mentioned nearest before token `at`, else first after it.
+    fn nearest(&self, at: usize, candidates: impl Iterator<Item = usize> + Clone) -> Option<usize> {
+        let before = candidates
+            .clone()
+            .filter_map(|i| self.persons[i].mention_starts.iter().copied().filter(|&s| s < at).max().map(|s| (s, i)))
+            .max();
+        if let Some((_, i)) = before {
+            return Some(i);
+        }
+        candidates.filter_map(|i| self.persons[i].mention_starts.iter().copied().min().map(|s| (s, i))).min().map(|(_, i)| i)
+    }
+
+    /// Links a single capitalised word to a person of the article, or takes it as a new person when
+    /// the lexicons or its context vouch for it.
+    fn add_single(&mut self, at: usize) {
+        let t = &self.tokens[at];
+        if self.tokens.get(at + 1).is_some_and(|n| self.lex.not_person_after.contains(&n.lower)) {
+            return;
+        }
+        // A word in quotation marks on its own ("Oleg" instead of "Oleh") is talked about, not a person.
+        let quote = |t: Option<&Token>| t.is_some_and(|t| t.kind == Kind::Punct && QUOTES.contains(t.lower.as_str()));
+        if at > 0 && quote(self.tokens.get(at - 1)) && quote(self.tokens.get(at + 1)) {
+            return;
+        }
+        let k = key(&t.lower);
+        let mut linked = self.link_single(at, &k);
+        if linked.is_none() && t.cyrillic {
+            // Russian and Ukrainian decline names: "Джелялу" names Джелял.
+            linked = self
+                .lex
+                .cyrillic_case_endings
+                .iter()
+                .filter_map(|e| t.lower.strip_suffix(e.as_str()).filter(|stem| stem.chars().count() >= 3))
+                .find_map(|stem| self.link_single(at, &key(stem)));
+        }
+        let person = match linked {
+            Some(i) => i,
+            None => {
+                if !self.single_is_name(at) {
+                    return;
+                }
+                let given = self.lex.is_given_name(&t.lower);
+                self.persons.push(Person {
+                    name: t.text(self.text).to_string(),
+                    name_words: 1,
+                    name_initials: 0,
+                    surname: if given { String::new() } else { k.clone() },
+                    given: if given { Some(k.clone()) } else { None },
+                    given_initial: k.chars().next(),
+                    mention_starts: Vec::new(),
+                });
+                self.persons.len() - 1
+            }
+        };
+        self.persons[person].mention_starts.push(at);
+        self.found.push(Found { first: at, last: at + 1, person });
+    }
+
+    /// The person a lone word keyed `k` refers to: by surname, else by given name.
+    fn link_single(&self, at: usize, k: &str) -> Option<usize> {
+        if k.is_empty() {
+            return None;
+        }
+        self.nearest(at, (0..self.persons.len()).filter(|&i| self.persons[i].surname == k))
+            .or_else(|| self.nearest(at, (0..self.persons.len()).filter(|&i| self.persons[i].given.as_deref() == Some(k))))
+    }
+
+    /// Evidence that a lone capitalised word no full name explains is a person.
+    fn single_is_name(&self, at: usize) -> bool {
+        let t = &self.tokens[at];
+        if t.kind != Kind::Word {
+            return false;
+        }
+        if self.lex.known_people.contains(&t.lower) {
+            return true;
+        }
+        if t.case == Case::Upper {
+            return false;
+        }
+        if self.lex.surname_shape(&t.lower) == Some(true) {
+            return true;
+        }
+        if title_before(self.lex, self.tokens, at) {
+            return true;
+        }
+        // A verb of saying after the word: but "Witnesses said" opens a sentence with a plain noun.
+        let plural_noun = t.lower.ends_with('s') && !self.lex.is_given_name(&t.lower) && self.lex.surname_shape(&t.lower).is_none();
+        cue_after(self.lex, self.tokens, at + 1) && !(t.sentence_start && plural_noun)
+    }
+
+    /// "Asan and Aziz Akhtemov": a lone given name joined to a full name shares its surname.
+    fn add_coordinated(&mut self, at: usize, full: (usize, usize), classes: &[Class]) {
+        let (first, last) = full;
+        let surname_at = (first..last).rev().find(|&k| !matches!(classes[k - first], Class::Given | Class::Initial | Class::Patronymic));
+        let Some(surname_at) = surname_at else { return };
+        let surname_tok = &self.tokens[surname_at];
+        let given = key(&self.tokens[at].lower);
+        let surname = key(&surname_tok.lower);
+        let existing = self.persons.iter().position(|p| p.surname == surname && p.given.as_deref() == Some(given.as_str()));
+        let person = match existing {
+            Some(i) => i,
+            None => {
+                self.persons.push(Person {
+                    name: format!("{} {}", self.tokens[at].text(self.text), surname_tok.text(self.text)),
+                    name_words: 2,
+                    name_initials: 0,
+                    surname,
+                    given_initial: given.chars().next(),
+                    given: Some(given),
+                    mention_starts: Vec::new(),
+                });
+                self.persons.len() - 1
+            }
+        };
+        self.persons[person].mention_starts.push(at);
+        self.found.push(Found { first: at, last: at + 1, person });
+    }
+}
+
+/// Finds and links the person mentions among `tokens`.
+pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> People {
+    // Runs of name-like tokens, cut at line breaks.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !is_name_token(lex, &tokens[i], marks[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < tokens.len() && !tokens[i].line_break_before && is_name_token(lex, &tokens[i], marks[i]) {
+            i += 1;
+        }
+        runs.push((start, i));
+    }
+
+    let classes: Vec<Class> = tokens.iter().map(|t| classify(lex, t)).collect();
+    let mut full: Vec<(usize, usize)> = Vec::new();
+    let mut singles: Vec<usize> = Vec::new();
+    for (first, last) in runs {
+        let mut parts = vec![(first, last)];
+        let len = last - first;
+        // "Commenting Nariman Dzhelyal": an unknown sentence opener before a given name is not a name.
+        if len >= 2
+            && tokens[first].sentence_start
+            && tokens[first].case == Case::Title
+            && classes[first] == Class::Other
+            && classes[first + 1] == Class::Given
+        {
+            parts = vec![(first + 1, last)];
+        }
+        // Two full names side by side: "Given Surname Given Surname".
+        if len == 4 && classes[first] == Class::Given && classes[first + 2] == Class::Given && classes[first + 1] != Class::Given {
+            parts = vec![(first, first + 2), (first + 2, last)];
+        }
+        for (a, b) in parts {
+            match b - a {
+                1 => singles.push(a),
+                2..=4 if run_is_name(lex, tokens, &classes[a..b], a, b) => full.push((a, b)),
+                // A sentence's capitalised first word glued to what follows: try without it.
+                2..=4 if tokens[a].sentence_start && tokens[a].case == Case::Title => match b - a {
+                    2 => singles.push(a + 1),
+                    _ if run_is_name(lex, tokens, &classes[a + 1..b], a + 1, b) => full.push((a + 1, b)),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+    }
+
+    let mut linker = Linker { lex, text, tokens, persons: Vec::new(), found: Vec::new() };
+    for &(a, b) in &full {
+        linker.add_full(a, b, &classes[a..b]);
+    }
+    for &at in &singles {
+        let coordinated = (classes[at] == Class::Given && tokens.get(at + 1).is_some_and(|t| t.lower == "and"))
+            .then(|| full.iter().find(|&&(a, _)| a == at + 2).filter(|&&(a, _)| classes[a] == Class::Given).copied())
+            .flatten();
+        match coordinated {
+            Some(run) => linker.add_coordinated(at, run, &classes[run.0..run.1]),
+            None => linker.add_single(at),
+        }
+    }
+
+    // Number persons by first mention, so that the output reads in text order.
+    linker.found.sort_by_key(|f| f.first);
+    let mut order: Vec<Option<usize>> = vec![None; linker.persons.len()];
+    let mut next = 0;
+    for f in &linker.found {
+        if order[f.person].is_none() {
+            order[f.person] = Some(next);
+            next += 1;
+        }
+    }
+    let mut persons: Vec<Option<ArticlePerson>> = vec![None; next];
+    for (old, p) in linker.persons.iter().enumerate() {
+        if let Some(new) = order[old] {
+            persons[new] = Some(ArticlePerson { name: p.name.clone(), descriptors: Vec::new(), relations: Vec::new() });
+        }
+    }
+    let found = linker
+        .found
+        .iter()
+        .filter_map(|f| order[f.person].map(|person| Found { first: f.first, last: f.last, person }))
+        .collect();
+    People { persons: persons.into_iter().flatten().collect(), found }
+}
+
+/// Turns found mentions into model values.
+pub fn to_mentions(text: &str, tokens: &[Token], found: &[Found]) -> Vec<PersonMention> {
+    found
+        .iter()
+        .filter_map(|f| {
+            let (a, b) = (tokens.get(f.first)?, tokens.get(f.last.checked_sub(1)?)?);
+            Some(PersonMention { text: text.get(a.start_byte..b.end_byte)?.to_string(), start: a.start, end: b.end, person: f.person })
+        })
+        .collect()
+}

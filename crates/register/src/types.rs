@@ -1,0 +1,352 @@
+//! Plain records the register hands out: case files, claims, decisions, audit entries, statistics.
+//! These are backend-neutral: a PostgreSQL backend returns the very same values.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The version of the pipeline that made a claim, recorded with every claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// `casebook 0.1.0` or any string that tells one pipeline release from another.
+    pub extractor_version: String,
+    /// Who ran the ingest (recorded in the audit log).
+    pub actor: String,
+}
+
+/// A claim's review state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Suggested,
+    Confirmed,
+    Rejected,
+}
+
+impl ReviewState {
+    /// The word stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewState::Suggested => "suggested",
+            ReviewState::Confirmed => "confirmed",
+            ReviewState::Rejected => "rejected",
+        }
+    }
+
+    /// Reads the stored word back.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Suggested, Self::Confirmed, Self::Rejected]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// What kind of fact a claim states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// "The person named at this place of this article is register person P."
+    Person,
+    /// "This article reports event E."
+    Event,
+    /// "This article names case C with these defendants."
+    Case,
+    /// "Register persons A and B may be the same person" (an uncertain identity match).
+    SamePerson,
+}
+
+impl ClaimKind {
+    /// The word stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::Person => "person",
+            ClaimKind::Event => "event",
+            ClaimKind::Case => "case",
+            ClaimKind::SamePerson => "same_person",
+        }
+    }
+
+    /// Reads the stored word back.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Person, Self::Event, Self::Case, Self::SamePerson]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Who may see a person or one of their fields in a public export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// May be named publicly.
+    Public,
+    /// Only initials may be published.
+    Initials,
+    /// Never published (witnesses, relatives, minors).
+    Hidden,
+}
+
+impl Visibility {
+    /// The word stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Initials => "initials",
+            Visibility::Hidden => "hidden",
+        }
+    }
+
+    /// Reads the word back (`initials-only` is accepted too).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(Self::Public),
+            "initials" | "initials-only" | "initials_only" => Some(Self::Initials),
+            "hidden" => Some(Self::Hidden),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A machine-made fact with its provenance and review state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Stable id derived from the article and the fact, so a re-run finds the same claim again.
+    pub id: String,
+    pub kind: ClaimKind,
+    /// What the claim is about: a person id, an event id, a case id, or `A|B` for a same-person claim.
+    pub subject: String,
+    pub article: Option<String>,
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    /// One line saying what the claim states.
+    pub summary: String,
+    pub extractor_version: String,
+    pub state: ReviewState,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<String>,
+}
+
+/// Which claims to list.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub state: Option<ReviewState>,
+    pub kind: Option<ClaimKind>,
+    /// Only claims about this subject (person, event or case id).
+    pub subject: Option<String>,
+    pub limit: usize,
+}
+
+/// A reviewer's decision, as asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Decision {
+    /// Confirm a claim, or every source claim of an event, or every claim about a person.
+    Confirm { target: String },
+    /// Reject a claim (or all claims of an event or person).
+    Reject { target: String },
+    /// Set a field of a person (`name`, `status`) or of an event (`type`, `date`, `place`).
+    Edit {
+        target: String,
+        field: String,
+        value: String,
+    },
+    /// The two persons are one: `from` is folded into `into`.
+    Merge { into: String, from: String },
+    /// The names listed are another person than `person`; they move to a new person.
+    Split { person: String, names: Vec<String> },
+    /// Who may see the person (field `None`) or one field of theirs (`name`, `names`, `status`).
+    SetVisibility {
+        person: String,
+        field: Option<String>,
+        level: Visibility,
+    },
+}
+
+impl Decision {
+    /// The action word stored in the decision table and the audit log.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Decision::Confirm { .. } => "confirm",
+            Decision::Reject { .. } => "reject",
+            Decision::Edit { .. } => "edit",
+            Decision::Merge { .. } => "merge",
+            Decision::Split { .. } => "split",
+            Decision::SetVisibility { .. } => "visibility",
+        }
+    }
+}
+
+/// A decision as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    /// `confirm`, `reject`, `edit`, `merge`, `split`, `visibility` or `undo`.
+    pub action: String,
+    pub target: String,
+    pub payload: serde_json::Value,
+    /// The decision that reversed this one, if any.
+    pub undone_by: Option<i64>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub payload: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What verifying the audit chain found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub entries: u64,
+    /// The first entry whose hash does not match its content or its predecessor, with the reason.
+    pub broken: Option<(i64, String)>,
+}
+
+/// What storing one article did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StoreOutcome {
+    /// Stored for the first time.
+    Stored(Written),
+    /// The article was stored by an older pipeline; its machine-made rows were replaced, its
+    /// claims' review states and every decision kept.
+    Reanalysed(Written),
+    /// The article was in the register already, read by the same pipeline; nothing changed.
+    AlreadyStored,
+}
+
+/// Where the facts of a stored article went in the register.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Written {
+    /// The register person of each article person (by index), after merges and splits.
+    pub persons: Vec<String>,
+    /// The register event of each reported event (by index): a new one or an earlier report's.
+    pub events: Vec<String>,
+    /// How many register persons this article added.
+    pub new_persons: usize,
+    /// How many register events this article added.
+    pub new_events: usize,
+}
+
+/// A person as listed and exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub id: String,
+    /// The reviewer's name if edited, else the fullest name seen.
+    pub name: String,
+    /// Every name and spelling seen, in every script.
+    pub names: Vec<String>,
+    pub status: casebook_model::Status,
+    pub visibility: Visibility,
+    /// Visibility of single fields (`name`, `names`, `status`) where set.
+    pub field_visibility: BTreeMap<String, Visibility>,
+    /// Number of articles naming the person.
+    pub articles: u64,
+    /// True when at least one claim about the person is confirmed.
+    pub confirmed: bool,
+}
+
+/// One event in a person's timeline or in an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub id: String,
+    pub event_type: String,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    /// Register person ids of the named victims.
+    pub victims: Vec<String>,
+    pub perpetrators: Vec<String>,
+    pub details: BTreeMap<String, String>,
+    pub claimed_by: Option<String>,
+    pub review: ReviewState,
+    pub sources: Vec<SourceRecord>,
+}
+
+/// A sentence of an article that reports a fact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    pub article: String,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub claim: String,
+    pub review: ReviewState,
+}
+
+/// A mention of a person in an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionRecord {
+    pub person: String,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub review: ReviewState,
+}
+
+/// An article as exported: metadata and mentions (the body stays in the store).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    pub id: String,
+    pub source: String,
+    pub original_sha256: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub mentions: Vec<MentionRecord>,
+}
+
+/// A case as exported.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    pub id: String,
+    pub name: String,
+    pub defendants: Vec<String>,
+    pub events: Vec<String>,
+    pub review: ReviewState,
+    pub sources: Vec<SourceRecord>,
+}
+
+/// A person's case file: who, status and the evidenced timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseFile {
+    pub person: PersonRecord,
+    /// Role words the articles give (`lawyer`, `citizen journalist`).
+    pub descriptors: Vec<String>,
+    /// Events, oldest first (undated last).
+    pub timeline: Vec<EventRecord>,
+    pub cases: Vec<CaseRecord>,
+    /// Open same-person claims about this person.
+    pub possible_duplicates: Vec<Claim>,
+}
+
+/// Counts over the whole register.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub schema_version: u32,
+    pub originals: u64,
+    pub originals_bytes: u64,
+    pub articles: u64,
+    pub persons: u64,
+    pub mentions: u64,
+    pub events: u64,
+    pub cases: u64,
+    pub events_by_type: BTreeMap<String, u64>,
+    pub persons_by_status: BTreeMap<String, u64>,
+    pub claims_by_state: BTreeMap<String, u64>,
+    pub decisions: u64,
+    pub audit_entries: u64,
+}

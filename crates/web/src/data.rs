@@ -1,0 +1,503 @@
+//! What each page shows, as plain serialisable values: the JSON API returns these as they are and
+//! the HTML pages render them, so the two never disagree. In public mode every value passes through
+//! the [`PublicPolicy`] first.
+
+use crate::error::{WebError, WebResult};
+use crate::public::PublicPolicy;
+use crate::read::{self, ArticleView};
+use casebook_register::identity::script_of;
+use casebook_register::{
+    Claim, ClaimFilter, ClaimKind, DecisionRecord, EventRecord, PersonRecord, ReviewState, Store,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// A link to a person: id and the name to show.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// One source of an event: the sentence, its article and the untouched original.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub article: String,
+    pub article_title: String,
+    /// SHA-256 of the untouched original the article was read from.
+    pub original: String,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    pub claim: String,
+    pub review: ReviewState,
+}
+
+/// An event with its victims named and its sources linked.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub id: String,
+    pub event_type: String,
+    pub date: Option<String>,
+    pub place: Option<String>,
+    pub victims: Vec<PersonRef>,
+    pub perpetrators: Vec<String>,
+    pub details: BTreeMap<String, String>,
+    pub claimed_by: Option<String>,
+    pub review: ReviewState,
+    pub sources: Vec<SourceView>,
+}
+
+/// The dashboard's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub articles: u64,
+    pub persons: u64,
+    pub events: u64,
+    pub cases: u64,
+    pub open_claims: u64,
+    pub persons_by_status: Vec<(String, u64)>,
+    pub events_by_type: Vec<(String, u64)>,
+    /// Events per month (`2024-09`) by type.
+    pub events_per_month: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The newest events by date, with their sources.
+    pub newest: Vec<EventView>,
+}
+
+/// A name of a person with the script it is written in.
+#[derive(Debug, Clone, Serialize)]
+pub struct NameView {
+    pub name: String,
+    pub script: String,
+}
+
+/// A case with its defendants named.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    pub id: String,
+    pub name: String,
+    pub defendants: Vec<PersonRef>,
+    pub review: ReviewState,
+}
+
+/// A person's case file as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseFileView {
+    pub person: PersonRecord,
+    pub names: Vec<NameView>,
+    pub descriptors: Vec<String>,
+    pub cases: Vec<CaseView>,
+    pub timeline: Vec<EventView>,
+    pub possible_duplicates: Vec<Claim>,
+}
+
+/// The review queue: open claims and merge candidates, and the latest decisions with who made them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewQueue {
+    pub claims: Vec<Claim>,
+    pub merge_candidates: Vec<MergeCandidate>,
+    pub decisions: Vec<DecisionRecord>,
+}
+
+/// Two persons that may be one.
+#[derive(Debug, Clone, Serialize)]
+pub struct MergeCandidate {
+    pub claim: Claim,
+    pub a: PersonRef,
+    pub b: PersonRef,
+}
+
+/// Every person's display name by id (team view) or the public names (public view).
+pub fn person_names(
+    store: &dyn Store,
+    policy: Option<&PublicPolicy>,
+) -> WebResult<HashMap<String, String>> {
+    if let Some(policy) = policy {
+        return Ok(policy
+            .shown()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect());
+    }
+    let mut names = HashMap::new();
+    store.visit_persons(&mut |p| {
+        names.insert(p.id, p.name);
+        Ok(())
+    })?;
+    Ok(names)
+}
+
+/// The SHA-256 of the original an article id comes from (`SHA` or `SHA#N`).
+pub fn original_of(article: &str) -> String {
+    article.split('#').next().unwrap_or(article).to_string()
+}
+
+/// An event as shown, or `None` when the public may not see it.
+pub fn event_view(
+    event: EventRecord,
+    names: &HashMap<String, String>,
+    titles: &HashMap<String, String>,
+    policy: Option<&PublicPolicy>,
+) -> Option<EventView> {
+    let event = match policy {
+        Some(p) => p.event(event)?,
+        None => event,
+    };
+    let redact = |t: &str| policy.map_or_else(|| t.to_string(), |p| p.redact(t));
+    Some(EventView {
+        victims: event
+            .victims
+            .iter()
+            .map(|v| PersonRef {
+                id: v.clone(),
+                name: names.get(v).cloned().unwrap_or_else(|| v.clone()),
+            })
+            .collect(),
+        sources: event
+            .sources
+            .into_iter()
+            .map(|s| SourceView {
+                article_title: redact(titles.get(&s.article).map_or("article", |t| t.as_str())),
+                original: original_of(&s.article),
+                article: s.article,
+                text: s.text,
+                start: s.start,
+                end: s.end,
+                claim: s.claim,
+                review: s.review,
+            })
+            .collect(),
+        id: event.id,
+        event_type: event.event_type,
+        date: event.date,
+        place: event.place,
+        perpetrators: event.perpetrators,
+        details: event.details,
+        claimed_by: event.claimed_by,
+        review: event.review,
+    })
+}
+
+fn titles_for(data_dir: &Path, events: &[EventRecord]) -> WebResult<HashMap<String, String>> {
+    let mut ids: Vec<String> = events
+        .iter()
+        .flat_map(|e| e.sources.iter().map(|s| s.article.clone()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    read::article_titles(data_dir, &ids)
+}
+
+/// How many newest events the dashboard lists.
+const NEWEST: usize = 12;
+
+/// The dashboard.
+pub fn dashboard(
+    store: &dyn Store,
+    policy: Option<&PublicPolicy>,
+    data_dir: &Path,
+) -> WebResult<Dashboard> {
+    let stats = store.stats()?;
+    let mut events = Vec::new();
+    store.visit_events(&mut |e| {
+        if policy.is_none() || e.review == ReviewState::Confirmed {
+            events.push(e);
+        }
+        Ok(())
+    })?;
+    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+    let mut per_month: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for e in &events {
+        *by_type.entry(e.event_type.clone()).or_default() += 1;
+        if let Some(month) = e.date.as_deref().and_then(|d| d.get(..7)) {
+            if month.len() == 7 && month.as_bytes().get(4) == Some(&b'-') {
+                *per_month
+                    .entry(month.to_string())
+                    .or_default()
+                    .entry(e.event_type.clone())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let (persons, persons_by_status) = match policy {
+        Some(p) => {
+            let mut by: BTreeMap<String, u64> = BTreeMap::new();
+            for person in p.shown() {
+                *by.entry(person.status.as_str().to_string()).or_default() += 1;
+            }
+            (p.shown_count() as u64, by)
+        }
+        None => (stats.persons, stats.persons_by_status.clone()),
+    };
+    let mut newest: Vec<EventRecord> = events.iter().filter(|e| e.date.is_some()).cloned().collect();
+    newest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+    newest.truncate(NEWEST);
+    let names = person_names(store, policy)?;
+    let titles = titles_for(data_dir, &newest)?;
+    let newest = newest
+        .into_iter()
+        .filter_map(|e| event_view(e, &names, &titles, policy))
+        .collect();
+    let sorted = |m: BTreeMap<String, u64>| {
+        let mut v: Vec<(String, u64)> = m.into_iter().filter(|(_, n)| *n > 0).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    Ok(Dashboard {
+        articles: stats.articles,
+        persons,
+        events: events.len() as u64,
+        cases: stats.cases,
+        open_claims: if policy.is_some() {
+            0
+        } else {
+            stats.claims_by_state.get("suggested").copied().unwrap_or(0)
+        },
+        persons_by_status: sorted(persons_by_status),
+        events_by_type: sorted(by_type),
+        events_per_month: per_month,
+        newest,
+    })
+}
+
+/// A person's case file.
+pub fn case_file(
+    store: &dyn Store,
+    policy: Option<&PublicPolicy>,
+    data_dir: &Path,
+    id: &str,
+) -> WebResult<CaseFileView> {
+    let file = store.case_file(id)?;
+    let person = match policy {
+        Some(p) => p
+            .person(&file.person.id)
+            .cloned()
+            .ok_or_else(|| WebError::not_found(format!("no person with id {id:?} in the register")))?,
+        None => file.person,
+    };
+    let names = person_names(store, policy)?;
+    let titles = titles_for(data_dir, &file.timeline)?;
+    let timeline = file
+        .timeline
+        .into_iter()
+        .filter_map(|e| event_view(e, &names, &titles, policy))
+        .collect();
+    let cases = file
+        .cases
+        .into_iter()
+        .filter(|c| policy.is_none() || c.review == ReviewState::Confirmed)
+        .map(|c| CaseView {
+            name: policy.map_or_else(|| c.name.clone(), |p| p.redact(&c.name)),
+            defendants: c
+                .defendants
+                .iter()
+                .filter_map(|d| {
+                    names.get(d).map(|n| PersonRef {
+                        id: d.clone(),
+                        name: n.clone(),
+                    })
+                })
+                .collect(),
+            id: c.id,
+            review: c.review,
+        })
+        .collect();
+    let mut name_list: Vec<NameView> = Vec::new();
+    for n in std::iter::once(&person.name).chain(person.names.iter()) {
+        if !name_list.iter().any(|v| &v.name == n) {
+            name_list.push(NameView {
+                name: n.clone(),
+                script: script_of(n).to_string(),
+            });
+        }
+    }
+    Ok(CaseFileView {
+        names: name_list,
+        descriptors: if policy.is_some() {
+            Vec::new()
+        } else {
+            file.descriptors
+        },
+        cases,
+        timeline,
+        possible_duplicates: if policy.is_some() {
+            Vec::new()
+        } else {
+            file.possible_duplicates
+        },
+        person,
+    })
+}
+
+/// An article, redacted for the public view.
+pub fn article(data_dir: &Path, policy: Option<&PublicPolicy>, id: &str) -> WebResult<ArticleView> {
+    let mut view = read::article(data_dir, id)?;
+    if let Some(p) = policy {
+        // Redaction changes lengths, so the public view keeps no offsets into the text.
+        view.paragraphs = view.paragraphs.iter().map(|t| p.redact(t)).collect();
+        view.title = view.title.map(|t| p.redact(&t));
+        view.mentions.clear();
+        view.evidence.retain(|e| e.review == "confirmed");
+        for e in &mut view.evidence {
+            e.start = 0;
+            e.end = 0;
+        }
+        view.source = String::new();
+    }
+    Ok(view)
+}
+
+/// Claims kinds listed in the review queue, and how many of each at most.
+const QUEUE_LIMIT: usize = 200;
+
+/// The review queue.
+pub fn review_queue(store: &dyn Store) -> WebResult<ReviewQueue> {
+    let mut claims = store.claims(&ClaimFilter {
+        state: Some(ReviewState::Suggested),
+        kind: None,
+        subject: None,
+        limit: QUEUE_LIMIT * 2,
+    })?;
+    let names = person_names(store, None)?;
+    let mut merge_candidates = Vec::new();
+    claims.retain(|c| {
+        if c.kind != ClaimKind::SamePerson {
+            return true;
+        }
+        if let Some((a, b)) = c.subject.split_once('|') {
+            let r = |id: &str| PersonRef {
+                id: id.to_string(),
+                name: names.get(id).cloned().unwrap_or_else(|| id.to_string()),
+            };
+            merge_candidates.push(MergeCandidate {
+                claim: c.clone(),
+                a: r(a),
+                b: r(b),
+            });
+        }
+        false
+    });
+    claims.truncate(QUEUE_LIMIT);
+    Ok(ReviewQueue {
+        claims,
+        merge_candidates,
+        decisions: store.decisions(50)?,
+    })
+}
+
+/// An article's body as HTML: paragraphs, people linked to their case files, evidence sentences
+/// marked with their event type. Escapes all text.
+pub fn article_html(view: &ArticleView, public: bool) -> String {
+    let chars: Vec<char> = view
+        .paragraphs
+        .join(casebook_model::PARAGRAPH_SEPARATOR)
+        .chars()
+        .collect();
+    // Per character: which evidence sentence and which mention covers it (the first one wins).
+    let mut ev: Vec<Option<usize>> = vec![None; chars.len()];
+    let mut me: Vec<Option<usize>> = vec![None; chars.len()];
+    if !public {
+        for (i, e) in view.evidence.iter().enumerate() {
+            for slot in ev.iter_mut().take(e.end.min(chars.len())).skip(e.start) {
+                slot.get_or_insert(i);
+            }
+        }
+        for (i, m) in view.mentions.iter().enumerate() {
+            for slot in me.iter_mut().take(m.end.min(chars.len())).skip(m.start) {
+                slot.get_or_insert(i);
+            }
+        }
+    }
+    let mut html = String::from("<p>");
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\n' && chars.get(i + 1) == Some(&'\n') {
+            html.push_str("</p>\n<p>");
+            i += 2;
+            continue;
+        }
+        // A run of characters with the same marks.
+        let (e, m) = (ev[i], me[i]);
+        let mut j = i;
+        while j < chars.len() && ev[j] == e && me[j] == m && !(chars[j] == '\n' && chars.get(j + 1) == Some(&'\n')) {
+            j += 1;
+        }
+        let text: String = chars[i..j].iter().collect();
+        let mut run = escape_html(&text);
+        if let Some(m) = m.and_then(|m| view.mentions.get(m)) {
+            run = format!(
+                r#"<a class="mention" href="/persons/{}">{run}</a>"#,
+                escape_html(&m.person)
+            );
+        }
+        if let Some(e) = e.and_then(|e| view.evidence.get(e)) {
+            run = format!(
+                r#"<mark class="evidence review-{}" title="{}" data-event="{}">{run}</mark>"#,
+                escape_html(&e.review),
+                escape_html(&e.event_type.replace('_', " ")),
+                escape_html(&e.event),
+            );
+        }
+        html.push_str(&run);
+        i = j;
+    }
+    html.push_str("</p>");
+    html
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::{EvidenceSpan, MentionSpan};
+
+    #[test]
+    fn article_html_links_people_marks_evidence_and_escapes() {
+        let view = ArticleView {
+            id: "a".into(),
+            source: "s".into(),
+            original_sha256: "a".into(),
+            url: None,
+            title: None,
+            published: None,
+            site: None,
+            language: None,
+            paragraphs: vec!["Intro <b>.".into(), "FSB detained Emil Ziyadinov today.".into()],
+            mentions: vec![MentionSpan {
+                start: 26,
+                end: 40,
+                text: "Emil Ziyadinov".into(),
+                person: "p-1".into(),
+            }],
+            evidence: vec![EvidenceSpan {
+                start: 12,
+                end: 47,
+                event: "e-1".into(),
+                event_type: "detention".into(),
+                review: "suggested".into(),
+            }],
+        };
+        let html = article_html(&view, false);
+        assert!(html.starts_with("<p>Intro &lt;b&gt;.</p>\n<p>"), "{html}");
+        assert!(html.contains(r#"<a class="mention" href="/persons/p-1">Emil Ziyadinov</a>"#), "{html}");
+        assert!(html.contains(r#"title="detention""#), "{html}");
+        assert_eq!(html.matches("<p>").count(), 2);
+        let public = article_html(&view, true);
+        assert!(!public.contains("<a "), "{public}");
+    }
+}

@@ -1,0 +1,224 @@
+//! What every request shares: the configuration, a small pool of register handles, the search
+//! index, the accounts store, the login limiter and the ingest jobs.
+
+use crate::accounts::Accounts;
+use crate::error::{StartError, WebResult};
+use crate::ingest::Jobs;
+use casebook_register::SqliteStore;
+use casebook_search::SearchIndex;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The data directory: register, search index, accounts.
+    pub data_dir: PathBuf,
+    /// Public read-only mode: no logins, only confirmed facts, protected people and fields never shown.
+    pub public: bool,
+    /// Mark the session cookie `Secure` (sent over HTTPS and loopback only). Turn off only behind a
+    /// trusted plain-HTTP network.
+    pub secure_cookies: bool,
+    /// The largest request body accepted (uploads included), in bytes.
+    pub max_body_bytes: usize,
+    /// The actor recorded for ingests and the pipeline version recorded with every claim.
+    pub extractor_version: String,
+}
+
+impl Config {
+    /// A team-mode configuration for a data directory, with the defaults.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            data_dir: data_dir.into(),
+            public: false,
+            secure_cookies: true,
+            max_body_bytes: 32 * 1024 * 1024,
+            extractor_version: format!("casebook {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// Failed logins allowed per user name and client address in [`LOGIN_WINDOW`].
+pub const LOGIN_ATTEMPTS: usize = 5;
+/// The window failed logins are counted in.
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(300);
+
+/// Shared state of the application; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    /// Idle register handles. SQLite in WAL mode lets several readers run beside one writer, so
+    /// each request takes its own handle instead of queueing on one.
+    pool: Mutex<Vec<SqliteStore>>,
+    index: Option<SearchIndex>,
+    accounts: Accounts,
+    failed_logins: Mutex<HashMap<String, Vec<Instant>>>,
+    reindex: Notify,
+    jobs: Jobs,
+}
+
+/// Handles kept idle at most; more are opened under load and closed afterwards.
+const POOL_MAX_IDLE: usize = 8;
+
+impl AppState {
+    /// Opens the register, the search index and the accounts in the data directory.
+    pub fn open(config: Config) -> Result<AppState, StartError> {
+        let store = SqliteStore::open(&config.data_dir)
+            .map_err(|e| StartError(format!("cannot open the register: {e}")))?;
+        let accounts = Accounts::open(&config.data_dir)
+            .map_err(|e| StartError(format!("cannot open the accounts: {e}")))?;
+        let index = match SearchIndex::open_or_create(config.data_dir.join("index")) {
+            Ok(index) => Some(index),
+            Err(e) => {
+                eprintln!("casebook-web: search is off: {e}");
+                None
+            }
+        };
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                config,
+                pool: Mutex::new(vec![store]),
+                index,
+                accounts,
+                failed_logins: Mutex::new(HashMap::new()),
+                reindex: Notify::new(),
+                jobs: Jobs::default(),
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// True in public read-only mode.
+    pub fn public(&self) -> bool {
+        self.inner.config.public
+    }
+
+    /// The accounts store.
+    pub fn accounts(&self) -> &Accounts {
+        &self.inner.accounts
+    }
+
+    /// The search index, when it could be opened.
+    pub fn index(&self) -> Option<&SearchIndex> {
+        self.inner.index.as_ref()
+    }
+
+    /// The ingest jobs.
+    pub fn jobs(&self) -> &Jobs {
+        &self.inner.jobs
+    }
+
+    /// Runs `f` with a register handle on the blocking pool (the register is synchronous).
+    pub async fn store<T, F>(&self, f: F) -> WebResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.store_blocking(f)).await?
+    }
+
+    /// Runs `f` with a register handle on the current thread (for code already off the runtime).
+    pub fn store_blocking<T>(&self, f: impl FnOnce(&mut SqliteStore) -> WebResult<T>) -> WebResult<T> {
+        let taken = self.lock_pool().pop();
+        let mut store = match taken {
+            Some(s) => s,
+            None => SqliteStore::open(&self.inner.config.data_dir)?,
+        };
+        let out = f(&mut store);
+        let mut pool = self.lock_pool();
+        if pool.len() < POOL_MAX_IDLE {
+            pool.push(store);
+        }
+        out
+    }
+
+    /// Runs `f` on the blocking pool with the state (for accounts and index work).
+    pub async fn blocking<T, F>(&self, f: F) -> WebResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> WebResult<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state)).await?
+    }
+
+    fn lock_pool(&self) -> std::sync::MutexGuard<'_, Vec<SqliteStore>> {
+        // A poisoned pool only means a request panicked while returning a handle; the handles are fine.
+        self.inner.pool.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// True when `key` (user name and client address) has used up its failed logins.
+    pub fn login_blocked(&self, key: &str) -> Option<Duration> {
+        let mut map = self
+            .inner
+            .failed_logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let list = map.entry(key.to_string()).or_default();
+        list.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
+        if list.len() >= LOGIN_ATTEMPTS {
+            let oldest = list.iter().min().copied().unwrap_or(now);
+            Some(LOGIN_WINDOW.saturating_sub(now.duration_since(oldest)))
+        } else {
+            None
+        }
+    }
+
+    /// Counts a failed login for `key`.
+    pub fn login_failed(&self, key: &str) {
+        let mut map = self
+            .inner
+            .failed_logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            // Bounded memory under a flood of distinct keys: forget windows that have passed.
+            let now = Instant::now();
+            map.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < LOGIN_WINDOW));
+        }
+        map.entry(key.to_string()).or_default().push(Instant::now());
+    }
+
+    /// Clears the failed logins of `key` after a successful one.
+    pub fn login_succeeded(&self, key: &str) {
+        self.inner
+            .failed_logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+
+    /// Asks the background task to rebuild the search index from the register.
+    pub fn request_reindex(&self) {
+        self.inner.reindex.notify_one();
+    }
+
+    /// Rebuilds the search index whenever asked, at most once per `pause`. Runs until the process ends.
+    pub async fn reindex_loop(self, pause: Duration) {
+        loop {
+            self.inner.reindex.notified().await;
+            let state = self.clone();
+            let result = tokio::task::spawn_blocking(move || crate::projection::reindex(&state)).await;
+            match result {
+                Ok(Ok(n)) => eprintln!("casebook-web: search index rebuilt ({n} records)"),
+                Ok(Err(e)) => eprintln!("casebook-web: rebuilding the search index failed: {e}"),
+                Err(e) => eprintln!("casebook-web: rebuilding the search index failed: {e}"),
+            }
+            tokio::time::sleep(pause).await;
+        }
+    }
+}
+
