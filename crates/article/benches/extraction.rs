@@ -38,7 +38,12 @@ fn main() {
     }
 }
 
-fn run(bench_dir: &Path, worst: Option<&str>, repeat: usize, reference: bool) -> Result<(), String> {
+fn run(
+    bench_dir: &Path,
+    worst: Option<&str>,
+    repeat: usize,
+    reference: bool,
+) -> Result<(), String> {
     let truth_path = bench_dir.join("ground-truth.json");
     let truth_text = std::fs::read_to_string(&truth_path)
         .map_err(|e| format!("cannot read {}: {e}", truth_path.display()))?;
@@ -49,13 +54,16 @@ fn run(bench_dir: &Path, worst: Option<&str>, repeat: usize, reference: bool) ->
     let mut pages = Vec::with_capacity(truth.len());
     for (id, entry) in &truth {
         let path = bench_dir.join("html").join(format!("{id}.html.gz"));
-        let file =
-            std::fs::File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let file = std::fs::File::open(&path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
         let mut html = String::new();
         flate2::read::GzDecoder::new(file)
             .read_to_string(&mut html)
             .map_err(|e| format!("cannot decompress {}: {e}", path.display()))?;
-        let url = entry.get("url").and_then(|u| u.as_str()).map(str::to_string);
+        let url = entry
+            .get("url")
+            .and_then(|u| u.as_str())
+            .map(str::to_string);
         pages.push((id.clone(), url, html));
     }
 
@@ -145,7 +153,11 @@ fn run(bench_dir: &Path, worst: Option<&str>, repeat: usize, reference: bool) ->
 
     let scorer = bench_dir.join("../../tools/extraction_eval.py");
     let mut command = Command::new("python3");
-    command.arg(&scorer).arg(&pred_path).arg("--truth").arg(&truth_path);
+    command
+        .arg(&scorer)
+        .arg(&pred_path)
+        .arg("--truth")
+        .arg(&truth_path);
     if let Some(n) = worst {
         command.arg("--worst").arg(n);
     }

@@ -96,10 +96,17 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
         words.insert(word.trim().to_lowercase(), meaning);
     }
     let alternation = |keep: &dyn Fn(Word) -> bool| {
-        let mut list: Vec<&String> = words.iter().filter(|(_, w)| keep(**w)).map(|(k, _)| k).collect();
+        let mut list: Vec<&String> = words
+            .iter()
+            .filter(|(_, w)| keep(**w))
+            .map(|(k, _)| k)
+            .collect();
         // Longest first, so "june" is tried before "jun".
         list.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
-        list.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|")
+        list.iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")
     };
     let months = alternation(&|w| matches!(w, Word::Month(_)));
     let meridiem = alternation(&|w| matches!(w, Word::Am | Word::Pm));
@@ -117,8 +124,10 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
         r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<h>\d{2}):(?P<mi>\d{2}))?".to_string(),
         format!(r"\b{month},?\s+{year}"),
     ];
-    let time = format!(r"(?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})\b(?:\s*(?P<mer>(?:{meridiem})\b\.?))?");
-    let compile = |pattern: &str| Regex::new(&format!("(?iu){pattern}")).expect("date grammar compiles");
+    let time =
+        format!(r"(?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})\b(?:\s*(?P<mer>(?:{meridiem})\b\.?))?");
+    let compile =
+        |pattern: &str| Regex::new(&format!("(?iu){pattern}")).expect("date grammar compiles");
     Grammar {
         shapes: shapes.iter().map(|s| compile(s)).collect(),
         time_after: compile(&format!(r"^{between}{time}")),
@@ -134,9 +143,12 @@ pub fn find(text: &str) -> Option<(HumanDate, Range<usize>)> {
     for shape in &grammar.shapes {
         for caps in shape.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
-            let Some(date) = date_from(grammar, &caps) else { continue };
+            let Some(date) = date_from(grammar, &caps) else {
+                continue;
+            };
             let better = best.as_ref().is_none_or(|(_, range)| {
-                whole.start() < range.start || (whole.start() == range.start && whole.end() > range.end)
+                whole.start() < range.start
+                    || (whole.start() == range.start && whole.end() > range.end)
             });
             if better {
                 best = Some((date, whole.range()));
@@ -166,24 +178,33 @@ pub fn find(text: &str) -> Option<(HumanDate, Range<usize>)> {
 pub fn parse(text: &str) -> Option<HumanDate> {
     let (date, range) = find(text)?;
     let rest = [&text[..range.start], &text[range.end..]];
-    let only_fillers = rest.iter().flat_map(|part| part.split(is_separator)).all(|token| {
-        let token = token.trim_matches('.');
-        token.is_empty()
-            || matches!(
-                GRAMMAR.words.get(&token.to_lowercase()),
-                Some(Word::Weekday | Word::Label)
-            )
-    });
+    let only_fillers = rest
+        .iter()
+        .flat_map(|part| part.split(is_separator))
+        .all(|token| {
+            let token = token.trim_matches('.');
+            token.is_empty()
+                || matches!(
+                    GRAMMAR.words.get(&token.to_lowercase()),
+                    Some(Word::Weekday | Word::Label)
+                )
+        });
     only_fillers.then_some(date)
 }
 
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ',' | ':' | ';' | '|' | '/' | '-' | '–' | '—' | '(' | ')' | '·' | '•')
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | ':' | ';' | '|' | '/' | '-' | '–' | '—' | '(' | ')' | '·' | '•'
+        )
 }
 
 fn date_from(grammar: &Grammar, caps: &regex::Captures<'_>) -> Option<HumanDate> {
     let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
-    let year = i32::try_from(number("y")?).ok().filter(|y| (1900..=2100).contains(y))?;
+    let year = i32::try_from(number("y")?)
+        .ok()
+        .filter(|y| (1900..=2100).contains(y))?;
     let month = match caps.name("mon") {
         Some(word) => match grammar.words.get(&word.as_str().to_lowercase()) {
             Some(Word::Month(m)) => *m,
@@ -210,7 +231,12 @@ fn date_from(grammar: &Grammar, caps: &regex::Captures<'_>) -> Option<HumanDate>
     if time.is_none() && day.is_none() && number("h").is_some() {
         return None;
     }
-    Some(HumanDate { year, month, day, time })
+    Some(HumanDate {
+        year,
+        month,
+        day,
+        time,
+    })
 }
 
 fn time_from(grammar: &Grammar, caps: &regex::Captures<'_>) -> Option<(u32, u32)> {
@@ -219,9 +245,12 @@ fn time_from(grammar: &Grammar, caps: &regex::Captures<'_>) -> Option<(u32, u32)
     if minute > 59 {
         return None;
     }
-    let meridiem = caps
-        .name("mer")
-        .and_then(|m| grammar.words.get(&m.as_str().trim_end_matches('.').to_lowercase()).copied());
+    let meridiem = caps.name("mer").and_then(|m| {
+        grammar
+            .words
+            .get(&m.as_str().trim_end_matches('.').to_lowercase())
+            .copied()
+    });
     let hour = match meridiem {
         Some(Word::Am) if (1..=12).contains(&hour) => hour % 12,
         Some(Word::Pm) if (1..=12).contains(&hour) => hour % 12 + 12,
@@ -242,34 +271,67 @@ mod tests {
 
     #[test]
     fn english_datelines() {
-        assert_eq!(value("June 23, 2025, 8:42 a.m.").as_deref(), Some("2025-06-23T08:42:00"));
-        assert_eq!(value("June 23, 2025, 8:42 p.m.").as_deref(), Some("2025-06-23T20:42:00"));
-        assert_eq!(value("Dec. 1, 2024, 12:05 a.m.").as_deref(), Some("2024-12-01T00:05:00"));
+        assert_eq!(
+            value("June 23, 2025, 8:42 a.m.").as_deref(),
+            Some("2025-06-23T08:42:00")
+        );
+        assert_eq!(
+            value("June 23, 2025, 8:42 p.m.").as_deref(),
+            Some("2025-06-23T20:42:00")
+        );
+        assert_eq!(
+            value("Dec. 1, 2024, 12:05 a.m.").as_deref(),
+            Some("2024-12-01T00:05:00")
+        );
         assert_eq!(value("Jan. 26, 2026").as_deref(), Some("2026-01-26"));
         assert_eq!(value("Sept. 3rd, 2024").as_deref(), Some("2024-09-03"));
         assert_eq!(value("23 June 2025").as_deref(), Some("2025-06-23"));
-        assert_eq!(value("Monday, 23rd of June 2025").as_deref(), Some("2025-06-23"));
+        assert_eq!(
+            value("Monday, 23rd of June 2025").as_deref(),
+            Some("2025-06-23")
+        );
         assert_eq!(value("Published: June 2025").as_deref(), Some("2025-06"));
-        assert_eq!(parse("June 23, 2025, 8:42 a.m.").unwrap().precision(), Precision::Minute);
+        assert_eq!(
+            parse("June 23, 2025, 8:42 a.m.").unwrap().precision(),
+            Precision::Minute
+        );
     }
 
     #[test]
     fn numeric_and_iso_datelines() {
         assert_eq!(value("23.06.2025").as_deref(), Some("2025-06-23"));
-        assert_eq!(value("14:05, 23.06.2025").as_deref(), Some("2025-06-23T14:05:00"));
-        assert_eq!(value("23.06.2025 о 14:05").as_deref(), Some("2025-06-23T14:05:00"));
+        assert_eq!(
+            value("14:05, 23.06.2025").as_deref(),
+            Some("2025-06-23T14:05:00")
+        );
+        assert_eq!(
+            value("23.06.2025 о 14:05").as_deref(),
+            Some("2025-06-23T14:05:00")
+        );
         assert_eq!(value("06/23/2025").as_deref(), Some("2025-06-23"));
         assert_eq!(value("05/06/2025").as_deref(), Some("2025-06-05"));
-        assert_eq!(value("Updated 2025-06-23 08:42").as_deref(), Some("2025-06-23T08:42:00"));
+        assert_eq!(
+            value("Updated 2025-06-23 08:42").as_deref(),
+            Some("2025-06-23T08:42:00")
+        );
     }
 
     #[test]
     fn ukrainian_russian_and_crimean_tatar_datelines() {
         assert_eq!(value("23 червня 2025").as_deref(), Some("2025-06-23"));
-        assert_eq!(value("23 червня 2025 р., 10:15").as_deref(), Some("2025-06-23T10:15:00"));
-        assert_eq!(value("Понеділок, 1 грудня 2025 року").as_deref(), Some("2025-12-01"));
+        assert_eq!(
+            value("23 червня 2025 р., 10:15").as_deref(),
+            Some("2025-06-23T10:15:00")
+        );
+        assert_eq!(
+            value("Понеділок, 1 грудня 2025 року").as_deref(),
+            Some("2025-12-01")
+        );
         assert_eq!(value("23 июня 2025 г.").as_deref(), Some("2025-06-23"));
-        assert_eq!(value("Опубликовано: 5 марта 2024, 09:30").as_deref(), Some("2024-03-05T09:30:00"));
+        assert_eq!(
+            value("Опубликовано: 5 марта 2024, 09:30").as_deref(),
+            Some("2024-03-05T09:30:00")
+        );
         assert_eq!(value("Червень 2025").as_deref(), Some("2025-06"));
         assert_eq!(value("12 mayıs 2023").as_deref(), Some("2023-05-12"));
     }
@@ -291,7 +353,10 @@ mod tests {
         assert_eq!(date.value(), "2025-06-23T10:15:00");
         assert_eq!(&text[range], "23 June 2025 at 10:15");
         let published = date.published("dateline");
-        assert_eq!((published.precision, published.from.as_str()), (Precision::Minute, "dateline"));
+        assert_eq!(
+            (published.precision, published.from.as_str()),
+            (Precision::Minute, "dateline")
+        );
         assert!(find("no date here, only 2025").is_none());
     }
 }

@@ -86,7 +86,9 @@ pub fn extract_text_dump(source: &str, text: &str) -> Result<Article, ArticleErr
     while let Some(line) = lines.get(position) {
         let text = line.text;
         if let Some(found) = date::parse(text) {
-            article.published.get_or_insert_with(|| found.published("dateline"));
+            article
+                .published
+                .get_or_insert_with(|| found.published("dateline"));
         } else if is_credit(text) || is_dropped(text) {
         } else if let Some(author) = prefixed_byline(text) {
             article.authors.push(author);
@@ -248,7 +250,8 @@ fn is_credit(text: &str) -> bool {
 fn looks_like_title(text: &str) -> bool {
     let length = text.chars().count();
     // Headlines rarely end with a full stop; body sentences nearly always do.
-    length <= MAX_TITLE_CHARS && !(text.ends_with('.') && !text.ends_with("..."))
+    let ends_a_sentence = text.ends_with('.') && !text.ends_with("...");
+    length <= MAX_TITLE_CHARS && !ends_a_sentence
 }
 
 /// "By Anna Balchinos", "Автор: Анна Бальчінос" → the name.
@@ -279,8 +282,7 @@ fn bare_name(text: &str) -> Option<String> {
                 .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
             && !w.ends_with("..")
     };
-    ((2..=4).contains(&words.len()) && words.iter().all(is_name_word))
-        .then(|| words.join(" "))
+    ((2..=4).contains(&words.len()) && words.iter().all(is_name_word)).then(|| words.join(" "))
 }
 
 #[cfg(test)]
@@ -289,7 +291,10 @@ mod tests {
 
     #[test]
     fn chrome_data_loads() {
-        assert!(CHROME.ends_article.iter().any(|p| p == "you might also like"));
+        assert!(CHROME
+            .ends_article
+            .iter()
+            .any(|p| p == "you might also like"));
         assert!(CHROME.drop_line.len() > 5);
         assert!(CHROME.credit.iter().any(|p| p == "фото"));
         assert!(BYLINE_PREFIXES.iter().any(|p| p == "by"));
@@ -317,13 +322,21 @@ mod tests {
         assert!(is_credit("(PHOTO: Qirim Media)"));
         assert!(is_credit("[Фото: Кримська правозахисна група]"));
         assert!(!is_credit("(The court did not explain why.)"));
-        assert!(is_dropped("Read also: Occupiers search homes in Bakhchysarai"));
+        assert!(is_dropped(
+            "Read also: Occupiers search homes in Bakhchysarai"
+        ));
     }
 
     #[test]
     fn bylines() {
-        assert_eq!(bare_name("Анна Бальчінос").as_deref(), Some("Анна Бальчінос"));
-        assert_eq!(bare_name("Mary-Jane O'Neil").as_deref(), Some("Mary-Jane O'Neil"));
+        assert_eq!(
+            bare_name("Анна Бальчінос").as_deref(),
+            Some("Анна Бальчінос")
+        );
+        assert_eq!(
+            bare_name("Mary-Jane O'Neil").as_deref(),
+            Some("Mary-Jane O'Neil")
+        );
         assert_eq!(bare_name("The court refused."), None);
         assert_eq!(bare_name("Dzhemilev"), None);
         assert_eq!(
@@ -348,6 +361,8 @@ mod tests {
         let article = extract_text_dump("d.txt", dump).unwrap();
         assert_eq!(article.title.as_deref(), Some("Searches in Bilohirsk"));
         assert_eq!(article.paragraphs.len(), 2);
-        assert!(article.paragraphs[0].starts_with("Officers searched the homes of three Crimean Tatar families in Bilohirsk"));
+        assert!(article.paragraphs[0].starts_with(
+            "Officers searched the homes of three Crimean Tatar families in Bilohirsk"
+        ));
     }
 }

@@ -119,7 +119,10 @@ mod tests {
         assert_eq!(article.id, format!("{}#4", doc.original_sha256));
         assert_eq!(article.original_sha256, doc.original_sha256);
         assert_eq!(article.source, doc.source);
-        assert_eq!(article.url.as_deref(), Some("https://www.qirim.example/news/1"));
+        assert_eq!(
+            article.url.as_deref(),
+            Some("https://www.qirim.example/news/1")
+        );
         assert_eq!(article.site.as_deref(), Some("qirim.example"));
         assert_eq!(article.language.as_deref(), Some("en"));
         assert_eq!(article.title.as_deref(), Some("Searches in Bakhchysarai"));
@@ -133,7 +136,10 @@ mod tests {
             Some("uk")
         );
         assert_eq!(
-            detect_language("Оккупационный суд в Крыму арестовал крымского татарина после обыска в его доме.").as_deref(),
+            detect_language(
+                "Оккупационный суд в Крыму арестовал крымского татарина после обыска в его доме."
+            )
+            .as_deref(),
             Some("ru")
         );
     }

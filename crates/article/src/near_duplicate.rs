@@ -58,7 +58,12 @@ impl Signature {
 
     /// The estimated Jaccard similarity of the two shingle sets: the share of equal slots.
     pub fn similarity(&self, other: &Signature) -> f64 {
-        let equal = self.0.iter().zip(other.0.iter()).filter(|(a, b)| a == b).count();
+        let equal = self
+            .0
+            .iter()
+            .zip(other.0.iter())
+            .filter(|(a, b)| a == b)
+            .count();
         equal as f64 / SIGNATURE_LEN as f64
     }
 
@@ -159,7 +164,10 @@ impl NearDuplicateIndex {
         let position = self.ids.len() as u32;
         let mut candidates: Vec<u32> = Vec::new();
         for band in 0..BANDS {
-            let bucket = self.buckets.entry((band as u8, signature.band_key(band))).or_default();
+            let bucket = self
+                .buckets
+                .entry((band as u8, signature.band_key(band)))
+                .or_default();
             candidates.extend(bucket.iter().copied());
             bucket.push(position);
         }
@@ -195,7 +203,8 @@ mod tests {
         Russia. Relatives said that religious books were seized from the homes. Dozens of people \
         gathered outside the building to support the detained men.";
 
-    const OTHER: &str = "The Kyiv District Court of Simferopol fined activist Lenur Osmanov 15,000 \
+    const OTHER: &str =
+        "The Kyiv District Court of Simferopol fined activist Lenur Osmanov 15,000 \
         roubles for a post on social media published in 2019. The court found him guilty of \
         displaying prohibited symbols. His lawyer said the decision would be appealed and noted \
         that the post had been written before the law came into force. Osmanov has already been \
@@ -214,7 +223,10 @@ mod tests {
         assert!(index.insert("a", &article(REPORT)).is_empty());
         assert!(index.insert("b", &article(OTHER)).is_empty());
         // A reprint with a different credit line appended and a changed first word.
-        let copy = format!("{}\n\nSource: Crimean Solidarity", REPORT.replacen("On", "ON", 1));
+        let copy = format!(
+            "{}\n\nSource: Crimean Solidarity",
+            REPORT.replacen("On", "ON", 1)
+        );
         assert_eq!(index.insert("c", &article(&copy)), vec!["a".to_string()]);
         assert_eq!(index.len(), 3);
     }
@@ -223,7 +235,11 @@ mod tests {
     fn heavily_rewritten_story_is_not_a_duplicate() {
         let mut index = NearDuplicateIndex::new();
         index.insert_text("a", REPORT);
-        let half: String = REPORT.split_whitespace().take(45).collect::<Vec<_>>().join(" ");
+        let half: String = REPORT
+            .split_whitespace()
+            .take(45)
+            .collect::<Vec<_>>()
+            .join(" ");
         let rewrite = format!("{half} {OTHER}");
         assert!(index.insert_text("b", &rewrite).is_empty());
     }
@@ -256,7 +272,10 @@ mod tests {
                 i % 97,
                 i % 31
             );
-            assert!(index.insert_text(&i.to_string(), &text).is_empty(), "false match for {i}");
+            assert!(
+                index.insert_text(&i.to_string(), &text).is_empty(),
+                "false match for {i}"
+            );
         }
         assert_eq!(index.len(), 2000);
     }

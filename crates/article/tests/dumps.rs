@@ -6,7 +6,9 @@ use casebook_model::Precision;
 use std::path::PathBuf;
 
 fn seed(name: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seeds")
+        .join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) => {
@@ -18,15 +20,27 @@ fn seed(name: &str) -> Option<String> {
 
 /// The paragraphs of a seed between two lines (inclusive), as the article body must hold them.
 fn expected_body(text: &str, first_starts: &str, last_starts: &str) -> Vec<String> {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let from = lines.iter().position(|l| l.starts_with(first_starts)).expect("first body line");
-    let to = lines.iter().position(|l| l.starts_with(last_starts)).expect("last body line");
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let from = lines
+        .iter()
+        .position(|l| l.starts_with(first_starts))
+        .expect("first body line");
+    let to = lines
+        .iter()
+        .position(|l| l.starts_with(last_starts))
+        .expect("last body line");
     lines[from..=to].iter().map(|l| l.to_string()).collect()
 }
 
 #[test]
 fn seed_000_dateline_credit_cyrillic_byline_related_list() {
-    let Some(text) = seed("000_a09a92dfceb9919f.txt") else { return };
+    let Some(text) = seed("000_a09a92dfceb9919f.txt") else {
+        return;
+    };
     let article = extract_text_dump("000.txt", &text).unwrap();
     assert_eq!(
         article.title.as_deref(),
@@ -37,18 +51,31 @@ fn seed_000_dateline_credit_cyrillic_byline_related_list() {
     assert_eq!(published.precision, Precision::Minute);
     assert_eq!(published.from, "dateline");
     assert_eq!(article.authors, vec!["Анна Бальчінос".to_string()]);
-    let body = expected_body(&text, "During prisoner exchanges", "The statement also said");
+    let body = expected_body(
+        &text,
+        "During prisoner exchanges",
+        "The statement also said",
+    );
     assert_eq!(body.len(), 7);
     assert_eq!(article.paragraphs, body);
     let all = article.text();
-    for chrome in ["PHOTO", "You might also like", "Jan. 26, 2026", "Kakhovka", "gas pipeline", "Бальчінос"] {
+    for chrome in [
+        "PHOTO",
+        "You might also like",
+        "Jan. 26, 2026",
+        "Kakhovka",
+        "gas pipeline",
+        "Бальчінос",
+    ] {
         assert!(!all.contains(chrome), "chrome `{chrome}` in body");
     }
 }
 
 #[test]
 fn seed_004_repeated_title_and_comment_widgets() {
-    let Some(text) = seed("004_338a0795674ae72f.txt") else { return };
+    let Some(text) = seed("004_338a0795674ae72f.txt") else {
+        return;
+    };
     let article = extract_text_dump("004.txt", &text).unwrap();
     assert_eq!(
         article.title.as_deref(),
@@ -56,11 +83,24 @@ fn seed_004_repeated_title_and_comment_widgets() {
     );
     assert_eq!(article.published, None);
     assert!(article.authors.is_empty());
-    let body = expected_body(&text, "The Federal Security Service", "“I’m afraid this is not the first");
+    let body = expected_body(
+        &text,
+        "The Federal Security Service",
+        "“I’m afraid this is not the first",
+    );
     assert_eq!(body.len(), 8);
     assert_eq!(article.paragraphs, body);
     let all = article.text();
-    for chrome in ["Share this", "Notify of", "Inline Feedbacks", "View all comments", "Copyright", "EMPR", "Log in", "Forgot"] {
+    for chrome in [
+        "Share this",
+        "Notify of",
+        "Inline Feedbacks",
+        "View all comments",
+        "Copyright",
+        "EMPR",
+        "Log in",
+        "Forgot",
+    ] {
         assert!(!all.contains(chrome), "chrome `{chrome}` in body");
     }
 }
@@ -109,7 +149,10 @@ fn repeated_title_byline_on_top_and_date_at_the_bottom() {
     );
     assert_eq!(article.authors, vec!["Emine Kurtseitova".to_string()]);
     let published = article.published.unwrap();
-    assert_eq!((published.value.as_str(), published.precision), ("2024-03-14", Precision::Day));
+    assert_eq!(
+        (published.value.as_str(), published.precision),
+        ("2024-03-14", Precision::Day)
+    );
     assert_eq!(article.paragraphs.len(), 2);
     assert!(article.paragraphs[1].ends_with("fewer than a hundred people."));
 }
@@ -141,7 +184,14 @@ fn a_body_without_a_title_keeps_its_first_paragraph() {
 
 #[test]
 fn chrome_only_and_empty_dumps_are_errors() {
-    assert_eq!(extract_text_dump("e.txt", "  \n\n \n"), Err(ArticleError::NoArticle));
-    let chrome = "Latest news\n\nShare this:\nNotify of\n\nView all comments\n\nForgot your details?\n";
-    assert_eq!(extract_text_dump("c.txt", chrome), Err(ArticleError::OnlyChrome));
+    assert_eq!(
+        extract_text_dump("e.txt", "  \n\n \n"),
+        Err(ArticleError::NoArticle)
+    );
+    let chrome =
+        "Latest news\n\nShare this:\nNotify of\n\nView all comments\n\nForgot your details?\n";
+    assert_eq!(
+        extract_text_dump("c.txt", chrome),
+        Err(ArticleError::OnlyChrome)
+    );
 }

@@ -74,17 +74,17 @@ fn walk(root: &Path, inputs: &mut Vec<Result<Input, InputError>>) {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.')
+        });
     for entry in entries {
         match entry {
-            Ok(entry) if entry.file_type().is_file() => inputs.push(Ok(Input::File(entry.into_path()))),
+            Ok(entry) if entry.file_type().is_file() => {
+                inputs.push(Ok(Input::File(entry.into_path())))
+            }
             Ok(_) => {}
             Err(e) => inputs.push(Err(InputError {
-                source: e
-                    .path()
-                    .unwrap_or(root)
-                    .display()
-                    .to_string(),
+                source: e.path().unwrap_or(root).display().to_string(),
                 reason: match e.io_error() {
                     Some(io) => describe(io),
                     None => e.to_string(),
@@ -102,7 +102,8 @@ pub fn read(input: &Input) -> Result<Original, InputError> {
         source: source.clone(),
         reason,
     };
-    let too_big = |size: u64| format!("{size} bytes, over the input limit of {MAX_INPUT_BYTES} bytes");
+    let too_big =
+        |size: u64| format!("{size} bytes, over the input limit of {MAX_INPUT_BYTES} bytes");
     let bytes = match input {
         Input::Stdin => {
             let mut bytes = Vec::new();
@@ -117,7 +118,9 @@ pub fn read(input: &Input) -> Result<Original, InputError> {
             bytes
         }
         Input::File(path) => {
-            let size = std::fs::metadata(path).map_err(|e| fail(describe(&e)))?.len();
+            let size = std::fs::metadata(path)
+                .map_err(|e| fail(describe(&e)))?
+                .len();
             if size > MAX_INPUT_BYTES {
                 return Err(fail(too_big(size)));
             }
@@ -153,14 +156,25 @@ mod tests {
             .map(|i| i.unwrap().source())
             .collect();
         let prefix = |p: &str| root.join(p).display().to_string();
-        assert_eq!(found, vec![prefix("a.html"), prefix("b/1.txt"), prefix("b/2.txt"), "-".to_string()]);
+        assert_eq!(
+            found,
+            vec![
+                prefix("a.html"),
+                prefix("b/1.txt"),
+                prefix("b/2.txt"),
+                "-".to_string()
+            ]
+        );
     }
 
     #[test]
     fn missing_paths_are_errors_in_place() {
         let all = expand(&[PathBuf::from("/no/such/casebook/input")]);
         let err = all[0].as_ref().unwrap_err();
-        assert_eq!(err.to_string(), "/no/such/casebook/input: no such file or directory");
+        assert_eq!(
+            err.to_string(),
+            "/no/such/casebook/input: no such file or directory"
+        );
     }
 
     #[test]

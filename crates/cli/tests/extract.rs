@@ -26,7 +26,11 @@ fn run(args: &[&Path], stdin: Option<&[u8]>) -> Run {
     let mut pipe = child.stdin.take().unwrap();
     pipe.write_all(stdin.unwrap_or_default()).unwrap();
     drop(pipe);
-    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().unwrap();
     let lines = String::from_utf8(stdout)
         .expect("UTF-8 output")
         .lines()
@@ -92,16 +96,33 @@ fn warc_records() -> Vec<Vec<u8>> {
                 "A court is expected to decide on his pre-trial detention on Friday, according to the human rights group that follows the case.",
             ],
         );
-        let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
+        let mut http =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
         http.extend(html.as_bytes());
         http
     };
     vec![
         warc_record("warcinfo", "", b"software: casebook-test\r\n"),
-        warc_record("request", "https://news.example.org/one", b"GET /one HTTP/1.1\r\n\r\n"),
-        warc_record("response", "https://news.example.org/one", &page("Detention in Kolchugino", "Enver Abibullaev")),
-        warc_record("request", "https://news.example.org/two", b"GET /two HTTP/1.1\r\n\r\n"),
-        warc_record("response", "https://news.example.org/two", &page("Detention in Stary Krym", "Rustem Memetov")),
+        warc_record(
+            "request",
+            "https://news.example.org/one",
+            b"GET /one HTTP/1.1\r\n\r\n",
+        ),
+        warc_record(
+            "response",
+            "https://news.example.org/one",
+            &page("Detention in Kolchugino", "Enver Abibullaev"),
+        ),
+        warc_record(
+            "request",
+            "https://news.example.org/two",
+            b"GET /two HTTP/1.1\r\n\r\n",
+        ),
+        warc_record(
+            "response",
+            "https://news.example.org/two",
+            &page("Detention in Stary Krym", "Rustem Memetov"),
+        ),
     ]
 }
 
@@ -209,7 +230,10 @@ fn invalid_utf8_and_legacy_charsets_are_decoded() {
     assert!(out.lines[0]["text"].as_str().unwrap().contains('\u{fffd}'));
     assert_eq!(out.lines[1]["title"], "Обыски в Белогорске");
     assert_eq!(out.lines[1]["language"], "ru");
-    assert!(out.lines[1]["text"].as_str().unwrap().contains("крымскотатарских семей"));
+    assert!(out.lines[1]["text"]
+        .as_str()
+        .unwrap()
+        .contains("крымскотатарских семей"));
 }
 
 #[test]
@@ -220,15 +244,26 @@ fn a_warc_with_two_pages_gives_two_articles_with_record_numbers() {
     let gz = write(dir.path(), "crawl.warc.gz", &packed);
     for path in [&plain, &gz] {
         let out = run(&[path], None);
-        assert_eq!((out.status, out.stderr.as_str()), (0, ""), "{}", path.display());
+        assert_eq!(
+            (out.status, out.stderr.as_str()),
+            (0, ""),
+            "{}",
+            path.display()
+        );
         assert_eq!(out.lines.len(), 2);
         let name = path.display().to_string();
         assert_eq!(source(&out.lines[0]), format!("{name}#3"));
         assert_eq!(source(&out.lines[1]), format!("{name}#5"));
         assert_eq!(out.lines[0]["url"], "https://news.example.org/one");
         assert_eq!(out.lines[1]["site"], "news.example.org");
-        assert!(out.lines[0]["text"].as_str().unwrap().contains("Enver Abibullaev"));
-        assert!(out.lines[1]["text"].as_str().unwrap().contains("Rustem Memetov"));
+        assert!(out.lines[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Enver Abibullaev"));
+        assert!(out.lines[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Rustem Memetov"));
         assert!(out.lines[0]["id"].as_str().unwrap().ends_with("#3"));
     }
 }
@@ -272,8 +307,14 @@ fn standard_input_and_directories() {
     assert_eq!((out.status, out.stderr.as_str()), (0, ""));
     let sources: Vec<&str> = out.lines.iter().map(source).collect();
     let under = |name: &str| dir.path().join(name).display().to_string();
-    assert_eq!(sources, vec!["-".to_string(), under("a.txt.gz"), under("sub/b.txt")]);
-    assert_eq!(out.lines[0]["id"], out.lines[2]["id"], "same bytes, same original");
+    assert_eq!(
+        sources,
+        vec!["-".to_string(), under("a.txt.gz"), under("sub/b.txt")]
+    );
+    assert_eq!(
+        out.lines[0]["id"], out.lines[2]["id"],
+        "same bytes, same original"
+    );
 }
 
 #[test]

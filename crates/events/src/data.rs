@@ -70,6 +70,7 @@ pub struct Cues {
     pub modality: Vec<String>,
     pub infinitive: Vec<String>,
     pub clause_breaks: Vec<String>,
+    pub segment_breaks: Vec<String>,
     pub attribution: Vec<Attribution>,
 }
 
@@ -84,6 +85,7 @@ pub struct Attribution {
 #[derive(Debug, Deserialize)]
 pub struct Lexicon {
     pub non_victim_roles: Vec<String>,
+    pub role_exceptions: Vec<String>,
     pub perpetrator_roles: Vec<String>,
     pub speech_verbs: Vec<String>,
     pub speaker_prefixes: Vec<String>,

@@ -72,7 +72,9 @@ pub struct Extractor {
     modality: Phrases,
     infinitive: HashSet<String>,
     clause_breaks: HashSet<String>,
+    segment_breaks: HashSet<String>,
     non_victim_roles: HashSet<String>,
+    role_exceptions: Phrases,
     perpetrator_roles: HashSet<String>,
     speech_verbs: HashSet<String>,
     speaker_prefixes: Phrases,
@@ -114,6 +116,8 @@ struct Doc<'a> {
     mentions: Vec<MentionInfo>,
     /// Persons whose descriptors make them officials or reporters rather than victims.
     official: Vec<bool>,
+    /// Persons named at least once neither as an official nor as the one who reports.
+    victim_like: BTreeSet<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -184,7 +188,9 @@ impl Extractor {
             modality: phrases(&CUES.modality),
             infinitive: set(&CUES.infinitive),
             clause_breaks: set(&CUES.clause_breaks),
+            segment_breaks: set(&CUES.segment_breaks),
             non_victim_roles: set(&LEXICON.non_victim_roles),
+            role_exceptions: phrases(&LEXICON.role_exceptions),
             perpetrator_roles: set(&LEXICON.perpetrator_roles),
             speech_verbs: set(&LEXICON.speech_verbs),
             speaker_prefixes: phrases(&LEXICON.speaker_prefixes),
@@ -231,7 +237,9 @@ impl Extractor {
                     // The role is the head of the descriptor ("defence lawyer"), not a word of a
                     // complement ("son of a lawyer").
                     let head: Vec<&String> = words.iter().take_while(|w| *w != "of").collect();
+                    let lower = d.to_lowercase();
                     head.iter().any(|w| self.non_victim_roles.contains(w.as_str()))
+                        && !self.role_exceptions.iter().any(|p| lower.contains(&p.join(" ")))
                 })
             })
             .collect();
@@ -244,6 +252,7 @@ impl Extractor {
             sentences,
             mentions: Vec::new(),
             official,
+            victim_like: BTreeSet::new(),
         };
         let mut mentions: Vec<MentionInfo> = people
             .mentions
@@ -270,6 +279,8 @@ impl Extractor {
             m.speaker = self.is_speaker(&doc, m);
         }
         doc.mentions = mentions;
+        doc.victim_like =
+            doc.mentions.iter().filter(|m| doc.acceptable_victim(m) && !m.speaker).map(|m| m.person).collect();
         doc
     }
 
@@ -285,7 +296,7 @@ impl Extractor {
                     if !t.is_word && t.lower != "," {
                         break;
                     }
-                    if self.non_victim_roles.contains(&t.lower) {
+                    if self.non_victim_roles.contains(&t.lower) && !self.role_exception_ends_at(doc, t) {
                         return Some(t.lower.clone());
                     }
                 }
@@ -300,12 +311,20 @@ impl Extractor {
                 if t.lower == "of" {
                     break;
                 }
-                if self.non_victim_roles.contains(&t.lower) {
+                if self.non_victim_roles.contains(&t.lower) && !self.role_exception_ends_at(doc, t) {
                     return Some(t.lower.clone());
                 }
             }
         }
         None
+    }
+
+    /// True when the role word `t` ends a phrase that names no official ("human rights defender").
+    fn role_exception_ends_at(&self, doc: &Doc, t: &Token) -> bool {
+        let end = doc.token_at_or_after(t.start) + 1;
+        self.role_exceptions.iter().any(|p| {
+            end >= p.len() && doc.tokens[end - p.len()..end].iter().zip(p).all(|(a, b)| a.lower == *b)
+        })
     }
 
     fn is_speaker(&self, doc: &Doc, m: &MentionInfo) -> bool {
@@ -326,28 +345,15 @@ impl Extractor {
         if self.speaker_prefixes.iter().any(|p| contains_seq(&window, p)) {
             return true;
         }
-        // "X said", "X, head of the Mejlis, said": forward until a trigger-like stop.
-        let mut commas = 0;
-        for t in doc.tokens.iter().take(s.end_token).skip(m.last_token + 1).take(10) {
-            if self.speech_verbs.contains(&t.lower) {
-                return true;
-            }
-            match t.lower.as_str() {
-                "," => {
-                    commas += 1;
-                    if commas > 2 {
-                        return false;
-                    }
-                }
-                "." | ";" | ":" | "“" | "”" | "\"" | "«" | "»" | "that" | "who" | "was" | "were" | "is" | "had"
-                | "has" => return false,
-                _ => {}
-            }
-            if !t.is_word && t.lower != "," {
-                return false;
-            }
-            if doc.mentions.iter().any(|o| o.start == t.start) {
-                return false;
+        // "X said", "X also said", "X, head of the Mejlis, said": a speech verb right after the name or
+        // right after an apposition between commas.
+        let after: Vec<&Token> = doc.tokens.iter().take(s.end_token).skip(m.last_token + 1).collect();
+        if after.iter().take(2).any(|t| self.speech_verbs.contains(&t.lower)) {
+            return true;
+        }
+        if after.first().is_some_and(|t| t.lower == ",") {
+            if let Some(close) = after.iter().skip(1).take(9).position(|t| t.lower == ",") {
+                return after.get(close + 2).is_some_and(|t| self.speech_verbs.contains(&t.lower));
             }
         }
         false
@@ -415,6 +421,10 @@ impl Extractor {
     fn build_events(&self, doc: &Doc, hits: &[TriggerHit]) -> Vec<Event> {
         let published = doc.article.published.as_ref().and_then(|p| dates::parse_published(&p.value));
         let mut last_mentioned: Option<FuzzyDate> = None;
+        // The date the narrative is at, and the paragraph that gave it: a sentence without a date of
+        // its own ("Before that, officers searched his house") continues the story of the sentences
+        // before it, within the same or the next paragraph.
+        let mut narrative: Option<(FuzzyDate, usize)> = None;
         let mut events = Vec::new();
         let mut h = 0;
         for (si, s) in doc.sentences.iter().enumerate() {
@@ -426,8 +436,10 @@ impl Extractor {
                 let rest: String = doc.chars[d.end.min(doc.chars.len())..].iter().take(7).collect();
                 !(rest.starts_with(" case") || rest.starts_with(" group"))
             });
+            let inherited = narrative.filter(|&(_, p)| p + 1 >= s.paragraph).map(|(d, _)| d);
             if let Some(d) = date_mentions.iter().filter(|d| !d.bound).max_by_key(|d| d.start) {
                 last_mentioned = Some(d.date);
+                narrative = Some((d.date, s.paragraph));
             }
             let start_h = h;
             while h < hits.len() && hits[h].sentence == si {
@@ -437,9 +449,22 @@ impl Extractor {
             if sentence_hits.is_empty() {
                 continue;
             }
-            let victims = self.sentence_victims(doc, si, sentence_hits);
-            let group = self.victim_group(doc, s);
-            if victims.is_empty() && group.is_none() {
+            let mut per_trigger = self.victims_per_trigger(doc, si, sentence_hits);
+            let mut group = self.victim_group(doc, s);
+            let named = per_trigger.iter().map(Vec::len).max().unwrap_or(0);
+            match group.as_ref().and_then(|g| g.count) {
+                // "Four men were detained: A, B, C and D": the group is the people named.
+                Some(n) if named >= n as usize => group = None,
+                // "four Crimean Tatars" in an article about exactly four people: those four.
+                Some(n) if named == 0 && doc.victim_like.len() == n as usize => {
+                    for v in &mut per_trigger {
+                        *v = doc.victim_like.iter().copied().collect();
+                    }
+                    group = None;
+                }
+                _ => {}
+            }
+            if named == 0 && group.is_none() && per_trigger.iter().all(Vec::is_empty) {
                 continue;
             }
             let lower_sentence = sentence_text.to_lowercase();
@@ -451,9 +476,27 @@ impl Extractor {
                 .map(|a| a.party.clone());
             let perpetrators = self.perpetrators(doc, s, &sentence_text);
             let event_dates: Vec<&DateMention> = date_mentions.iter().filter(|d| !d.bound).collect();
-            for (k, hit) in sentence_hits.iter().enumerate() {
+            let seg = self.segments(doc, s);
+            let seg_at = |offset: usize| {
+                let t = doc.token_at_or_after(offset);
+                seg.get(t.saturating_sub(s.first_token)).copied().unwrap_or(0)
+            };
+            // Named victims and, when the text counts more, the unnamed rest as a group of its own.
+            let jobs = sentence_hits.iter().enumerate().flat_map(|(k, hit)| {
+                let named = per_trigger.get(k).cloned().unwrap_or_default();
+                let mut v = Vec::new();
+                if !named.is_empty() {
+                    v.push((k, hit, named, None));
+                }
+                if group.is_some() {
+                    v.push((k, hit, Vec::new(), group.clone()));
+                }
+                v
+            });
+            for (k, hit, victims, group) in jobs.collect::<Vec<_>>() {
+                let victims = &victims;
                 let Some(def) = TAXONOMY.types.get(hit.type_index) else { continue };
-                let date = date_for(hit, k, sentence_hits, &event_dates);
+                let date = date_for(hit, k, sentence_hits, &event_dates, &seg_at).or(inherited);
                 let mut details = BTreeMap::new();
                 let tail: String = doc.chars[hit.start..s.end].iter().collect();
                 self.fill_details(def.id.as_str(), &sentence_text, &tail, &date_mentions, &mut details);
@@ -466,7 +509,7 @@ impl Extractor {
                 events.push(Event {
                     event_type: def.id.clone(),
                     victims: victims.clone(),
-                    victim_group: if victims.is_empty() { group.clone() } else { None },
+                    victim_group: group.clone(),
                     perpetrators: perpetrators.clone(),
                     date,
                     place,
@@ -484,23 +527,81 @@ impl Extractor {
         events
     }
 
-    /// The named victims of the sentence's triggers: the people of the sentence who are neither officials
-    /// nor the ones reporting, else the person or people a pronoun refers back to.
-    fn sentence_victims(&self, doc: &Doc, si: usize, hits: &[TriggerHit]) -> Vec<usize> {
-        let mut direct: BTreeSet<usize> = BTreeSet::new();
-        for m in doc.mentions.iter().filter(|m| m.sentence == si) {
-            if doc.acceptable_victim(m) && !m.speaker {
-                direct.insert(m.person);
+    /// Clause segments of sentence `si`: the segment number of each of its tokens. A segment starts at
+    /// a clause word ("since", "after", "who", "that", …), so "the detention of A … since B was
+    /// released" gives A to the detention and B to the release.
+    fn segments(&self, doc: &Doc, s: &Sentence) -> Vec<usize> {
+        let mut seg = Vec::with_capacity(s.end_token - s.first_token);
+        let mut current = 0;
+        for i in s.first_token..s.end_token {
+            if i > s.first_token && self.segment_breaks.contains(&doc.tokens[i].lower) {
+                current += 1;
             }
+            seg.push(current);
         }
-        if !direct.is_empty() {
-            return direct.into_iter().collect();
-        }
+        seg
+    }
+
+    /// The named victims of each trigger of sentence `si`: the people of the trigger's clause who are
+    /// neither officials nor the ones reporting (a "who" clause includes the people it follows); else
+    /// the people of clauses without a trigger of their own; else whom a pronoun of the clause refers
+    /// back to; else everyone fitting in the sentence.
+    fn victims_per_trigger(&self, doc: &Doc, si: usize, hits: &[TriggerHit]) -> Vec<Vec<usize>> {
+        let Some(s) = doc.sentences.get(si) else { return vec![Vec::new(); hits.len()] };
+        let seg = self.segments(doc, s);
+        let seg_of = |token: usize| seg.get(token.saturating_sub(s.first_token)).copied().unwrap_or(0);
+        let direct: Vec<(usize, usize)> = doc
+            .mentions
+            .iter()
+            .filter(|m| m.sentence == si && doc.acceptable_victim(m) && !m.speaker)
+            .map(|m| (m.person, seg_of(m.first_token)))
+            .collect();
+        let trigger_segs: BTreeSet<usize> = hits.iter().map(|h| seg_of(h.first_token)).collect();
+        let free: BTreeSet<usize> =
+            direct.iter().filter(|(_, g)| !trigger_segs.contains(g)).map(|(p, _)| *p).collect();
+        let all: BTreeSet<usize> = direct.iter().map(|(p, _)| *p).collect();
+        hits.iter()
+            .map(|h| {
+                let g = seg_of(h.first_token);
+                let relative = (s.first_token..s.end_token)
+                    .find(|&i| seg_of(i) == g)
+                    .is_some_and(|i| matches!(doc.tokens[i].lower.as_str(), "who" | "whom"));
+                let own: BTreeSet<usize> = direct
+                    .iter()
+                    .filter(|(_, pg)| *pg == g || (relative && *pg + 1 == g))
+                    .map(|(p, _)| *p)
+                    .collect();
+                if !own.is_empty() {
+                    return own.into_iter().collect();
+                }
+                if !free.is_empty() {
+                    return free.iter().copied().collect();
+                }
+                let referred = self.anaphor_victims(doc, si, h, Some((&seg, g)));
+                if !referred.is_empty() {
+                    return referred;
+                }
+                if !all.is_empty() {
+                    return all.iter().copied().collect();
+                }
+                self.anaphor_victims(doc, si, h, None)
+            })
+            .collect()
+    }
+
+    /// Whom the pronoun or referring phrase nearest the trigger (within its clause when `clause` is
+    /// given) refers back to.
+    fn anaphor_victims(&self, doc: &Doc, si: usize, hit: &TriggerHit, clause: Option<(&[usize], usize)>) -> Vec<usize> {
         let Some(s) = doc.sentences.get(si) else { return Vec::new() };
-        let anchor_token = hits.first().map_or(s.first_token, |h| h.first_token);
-        // The anaphor nearest the first trigger; on a tie the one after it (the object of an active verb).
+        let anchor_token = hit.first_token;
+        // The anaphor nearest the trigger; on a tie the one after it (the object of an active verb).
         let mut best: Option<(usize, usize, bool)> = None; // (distance, token, plural)
         for i in s.first_token..s.end_token {
+            if let Some((seg, g)) = clause {
+                if seg.get(i - s.first_token) != Some(&g) {
+                    continue;
+                }
+            }
             let rest: Vec<&str> =
                 doc.tokens[i..s.end_token].iter().take(4).map(|t| t.lower.as_str()).collect();
             let plural = if self.plural_anaphors.iter().any(|p| starts_with_seq(&rest, p)) {
@@ -774,28 +875,35 @@ fn starts_with_seq(words: &[&str], phrase: &[String]) -> bool {
 }
 
 /// The date of trigger `k`: the nearest date of the sentence that is nearer to it than to any other
-/// trigger; or, when the sentence opens with its only date ("On 4 September, officers searched … and
-/// detained …"), that date for every trigger after it.
-fn date_for(hit: &TriggerHit, k: usize, hits: &[TriggerHit], dates: &[&DateMention]) -> Option<FuzzyDate> {
+/// trigger, distance growing much faster across clauses; or, when no date is its own, the sentence's
+/// nearest date ("detained on 4 September after a search of his house").
+fn date_for(
+    hit: &TriggerHit,
+    k: usize,
+    hits: &[TriggerHit],
+    dates: &[&DateMention],
+    segment_of: &dyn Fn(usize) -> usize,
+) -> Option<FuzzyDate> {
     let distance = |h: &TriggerHit, d: &DateMention| {
-        if d.end <= h.start {
-            h.start - d.end
-        } else {
-            d.start.saturating_sub(h.end)
-        }
+        let chars = if d.end <= h.start { h.start - d.end } else { d.start.saturating_sub(h.end) };
+        chars + 1000 * segment_of(h.start).abs_diff(segment_of(d.start))
     };
     let mine = dates
         .iter()
         .filter(|d| {
             let own = distance(hit, d);
-            hits.iter().enumerate().all(|(j, other)| j == k || distance(other, d) > own || (distance(other, d) == own && j > k))
+            hits.iter()
+                .enumerate()
+                .all(|(j, other)| j == k || distance(other, d) > own || (distance(other, d) == own && j > k))
         })
         .min_by_key(|d| distance(hit, d));
     if let Some(d) = mine {
         return Some(d.date);
     }
+    let same_clause = dates.iter().filter(|d| segment_of(d.start) == segment_of(hit.start)).count();
     match dates {
         [only] if hits.first().is_some_and(|first| only.end <= first.start) => Some(only.date),
+        _ if same_clause == 0 => dates.iter().min_by_key(|d| distance(hit, d)).map(|d| d.date),
         _ => None,
     }
 }

@@ -119,13 +119,15 @@ fn declared_in_markup(bytes: &[u8]) -> Option<&'static Encoding> {
     let encoding = Encoding::for_label(label)?;
     // The HTML standard: a page that declares UTF-16 in ASCII-compatible bytes is not UTF-16,
     // and x-user-defined in a declaration means windows-1252.
-    Some(if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
-        UTF_8
-    } else if encoding == encoding_rs::X_USER_DEFINED {
-        WINDOWS_1252
-    } else {
-        encoding
-    })
+    Some(
+        if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+            UTF_8
+        } else if encoding == encoding_rs::X_USER_DEFINED {
+            WINDOWS_1252
+        } else {
+            encoding
+        },
+    )
 }
 
 /// The value after `name` `=` (quoted or not) within a tag, e.g. `windows-1251` in
@@ -137,10 +139,15 @@ fn attribute_value<'a>(tag: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
         let after = trim_start(rest);
         if let Some(value) = after.strip_prefix(b"=") {
             let value = trim_start(value);
-            let value = value.strip_prefix(b"\"").or_else(|| value.strip_prefix(b"'")).unwrap_or(value);
+            let value = value
+                .strip_prefix(b"\"")
+                .or_else(|| value.strip_prefix(b"'"))
+                .unwrap_or(value);
             let end = value
                 .iter()
-                .position(|&b| matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace())
+                .position(|&b| {
+                    matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b.is_ascii_whitespace()
+                })
                 .unwrap_or(value.len());
             if end > 0 {
                 return Some(&value[..end]);
@@ -183,28 +190,48 @@ mod tests {
         bytes.extend(b"<meta charset=koi8-r>");
         let d = decode(&bytes, Some("windows-1251"), None);
         assert_eq!((d.encoding, d.from), (UTF_8, CharsetFrom::Bom));
-        let utf16: Vec<u8> = [0xff, 0xfe].into_iter().chain("Крим".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("Крим".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         assert_eq!(decode(&utf16, None, None).text, "Крим");
     }
 
     #[test]
     fn http_then_meta_declarations() {
-        let page = [b"<html><head><meta charset=\"windows-1251\"></head><p>".as_slice(), &encode(UKRAINIAN, encoding_rs::WINDOWS_1251)].concat();
+        let page = [
+            b"<html><head><meta charset=\"windows-1251\"></head><p>".as_slice(),
+            &encode(UKRAINIAN, encoding_rs::WINDOWS_1251),
+        ]
+        .concat();
         let d = decode(&page, None, None);
-        assert_eq!((d.encoding, d.from), (encoding_rs::WINDOWS_1251, CharsetFrom::Meta));
+        assert_eq!(
+            (d.encoding, d.from),
+            (encoding_rs::WINDOWS_1251, CharsetFrom::Meta)
+        );
         assert!(d.text.contains(UKRAINIAN));
         let d = decode(&page, Some("Windows-1251 "), None);
         assert_eq!(d.from, CharsetFrom::Http);
         let equiv = b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; Charset=KOI8-R'>";
         assert_eq!(declared_in_markup(equiv), Some(encoding_rs::KOI8_R));
-        assert_eq!(declared_in_markup(b"<?xml version='1.0' encoding='ISO-8859-5'?><html>"), Some(encoding_rs::ISO_8859_5));
+        assert_eq!(
+            declared_in_markup(b"<?xml version='1.0' encoding='ISO-8859-5'?><html>"),
+            Some(encoding_rs::ISO_8859_5)
+        );
         assert_eq!(declared_in_markup(b"<meta charset=utf-16>"), Some(UTF_8));
-        assert_eq!(declared_in_markup(b"<meta name=description content=charset>"), None);
+        assert_eq!(
+            declared_in_markup(b"<meta name=description content=charset>"),
+            None
+        );
     }
 
     #[test]
     fn undeclared_legacy_charsets_are_sniffed() {
-        for (text, encoding) in [(RUSSIAN, encoding_rs::KOI8_R), (RUSSIAN, encoding_rs::WINDOWS_1251), (UKRAINIAN, encoding_rs::WINDOWS_1251)] {
+        for (text, encoding) in [
+            (RUSSIAN, encoding_rs::KOI8_R),
+            (RUSSIAN, encoding_rs::WINDOWS_1251),
+            (UKRAINIAN, encoding_rs::WINDOWS_1251),
+        ] {
             let d = decode(&encode(text, encoding), None, None);
             assert_eq!(d.from, CharsetFrom::Sniffed);
             assert_eq!(d.text, text, "{}", encoding.name());
@@ -219,6 +246,9 @@ mod tests {
         let mut bytes = UKRAINIAN.as_bytes().to_vec();
         bytes.insert(30, 0xff);
         let d = decode(&bytes, None, None);
-        assert_eq!((d.encoding, d.from, d.replaced), (UTF_8, CharsetFrom::MostlyUtf8, 1));
+        assert_eq!(
+            (d.encoding, d.from, d.replaced),
+            (UTF_8, CharsetFrom::MostlyUtf8, 1)
+        );
     }
 }

@@ -113,10 +113,7 @@ mod tests {
         let partial = decompress(&packed, 10_000).unwrap_err();
         assert!(matches!(
             partial.error,
-            IngestError::Oversized {
-                limit: 10_000,
-                ..
-            }
+            IngestError::Oversized { limit: 10_000, .. }
         ));
     }
 }

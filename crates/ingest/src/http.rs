@@ -34,8 +34,12 @@ pub(crate) fn parse_response(payload: &[u8], max_body: usize) -> Result<Response
             .map(|h| String::from_utf8_lossy(h.value).trim().to_string())
     };
     let content_type = header("Content-Type");
-    let transfer = header("Transfer-Encoding").unwrap_or_default().to_ascii_lowercase();
-    let content_encoding = header("Content-Encoding").unwrap_or_default().to_ascii_lowercase();
+    let transfer = header("Transfer-Encoding")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let content_encoding = header("Content-Encoding")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
 
     let mut body: Cow<'_, [u8]> = Cow::Borrowed(&payload[header_len..]);
     // Crawlers differ: some store the body as it came over the wire, others store it already
@@ -144,7 +148,9 @@ mod tests {
     #[test]
     fn undoes_chunking_and_gzip() {
         let packed = gzip::compress(b"<html>hello</html>");
-        let mut raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        let mut raw =
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+                .to_vec();
         let (a, b) = packed.split_at(5);
         for part in [a, b] {
             raw.extend(format!("{:x}\r\n", part.len()).bytes());
@@ -159,12 +165,21 @@ mod tests {
     #[test]
     fn keeps_bodies_a_crawler_already_decoded() {
         let raw = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n<html>hi</html>";
-        assert_eq!(&*parse_response(raw, 1000).unwrap().body, b"<html>hi</html>");
+        assert_eq!(
+            &*parse_response(raw, 1000).unwrap().body,
+            b"<html>hi</html>"
+        );
     }
 
     #[test]
     fn rejects_broken_headers() {
-        assert!(matches!(parse_response(b"HTTP/1.1 200 OK\r\nContent-Ty", 10), Err(IngestError::Http(_))));
-        assert!(matches!(parse_response(b"garbage\r\n\r\n", 10), Err(IngestError::Http(_))));
+        assert!(matches!(
+            parse_response(b"HTTP/1.1 200 OK\r\nContent-Ty", 10),
+            Err(IngestError::Http(_))
+        ));
+        assert!(matches!(
+            parse_response(b"garbage\r\n\r\n", 10),
+            Err(IngestError::Http(_))
+        ));
     }
 }

@@ -68,8 +68,8 @@ pub(crate) fn kind(text: &str) -> Kind {
     }
     // Fragments without an <html> element still start with markup.
     const TAGS: [&str; 12] = [
-        "<head", "<body", "<meta", "<title", "<div", "<p>", "<p ", "<article", "<script",
-        "<link", "<section", "<main",
+        "<head", "<body", "<meta", "<title", "<div", "<p>", "<p ", "<article", "<script", "<link",
+        "<section", "<main",
     ];
     if head.starts_with('<') && TAGS.iter().any(|tag| head.contains(tag)) {
         Kind::Html
@@ -116,7 +116,10 @@ mod tests {
             top_level_domain("https://user@www.example.com.UA:8080/a?b").as_deref(),
             Some("ua")
         );
-        assert_eq!(top_level_domain("http://localhost/").as_deref(), Some("localhost"));
+        assert_eq!(
+            top_level_domain("http://localhost/").as_deref(),
+            Some("localhost")
+        );
         assert_eq!(top_level_domain("").as_deref(), None);
     }
 }

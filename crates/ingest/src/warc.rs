@@ -162,33 +162,60 @@ fn parse_headers(block: &[u8]) -> Vec<(String, String)> {
 
 /// The page a record holds, or `None` for records that hold no page (requests, metadata,
 /// redirects, images, …).
-fn page(record: &Record<'_>, number: usize, limits: &Limits) -> Result<Option<crate::Page>, IngestError> {
-    let record_type = record.header("WARC-Type").unwrap_or("").to_ascii_lowercase();
+fn page(
+    record: &Record<'_>,
+    number: usize,
+    limits: &Limits,
+) -> Result<Option<crate::Page>, IngestError> {
+    let record_type = record
+        .header("WARC-Type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let url = record
         .header("WARC-Target-URI")
         // WARC 1.0 examples wrap the URI in angle brackets, and some tools copied that.
         .map(|u| u.trim_matches(['<', '>']).to_string())
         .filter(|u| !u.is_empty());
-    let record_mime = record.header("Content-Type").unwrap_or("").to_ascii_lowercase();
+    let record_mime = record
+        .header("Content-Type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let (content_type, body) = match record_type.as_str() {
-        "response" if record_mime.starts_with("application/http") || record.block.starts_with(b"HTTP/") => {
-            let Response { status, content_type, body } = http::parse_response(record.block, limits.max_document)?;
+        "response"
+            if record_mime.starts_with("application/http")
+                || record.block.starts_with(b"HTTP/") =>
+        {
+            let Response {
+                status,
+                content_type,
+                body,
+            } = http::parse_response(record.block, limits.max_document)?;
             if !(200..300).contains(&status) {
                 return Ok(None);
             }
             (content_type, body)
         }
-        "response" | "resource" => (record.header("Content-Type").map(str::to_string), record.block.into()),
+        "response" | "resource" => (
+            record.header("Content-Type").map(str::to_string),
+            record.block.into(),
+        ),
         _ => return Ok(None),
     };
-    let (mime, charset) = content_type.as_deref().map(http::split_content_type).unwrap_or_default();
+    let (mime, charset) = content_type
+        .as_deref()
+        .map(http::split_content_type)
+        .unwrap_or_default();
     let kind = match mime.as_str() {
         "text/html" | "application/xhtml+xml" => Some(Kind::Html),
         "text/plain" => Some(Kind::Text),
         "" => None,
         _ => return Ok(None),
     };
-    let transport = Transport { kind, charset, url: url.as_deref() };
+    let transport = Transport {
+        kind,
+        charset,
+        url: url.as_deref(),
+    };
     let mut page = decode_page(&body, Some(&transport), limits)?;
     page.url = url;
     page.fetched = record.header("WARC-Date").map(str::to_string);
@@ -214,25 +241,58 @@ mod tests {
     }
 
     fn http(content_type: &str, body: &[u8]) -> Vec<u8> {
-        let mut out = format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n").into_bytes();
+        let mut out =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n").into_bytes();
         out.extend(body);
         out
     }
 
     /// warcinfo, request, response (UTF-8 HTML), image, redirect, response (windows-1251 HTML).
     fn records() -> Vec<Vec<u8>> {
-        let cyrillic = encoding_rs::WINDOWS_1251.encode("<html><p>Обшук у Бахчисараї</p></html>").0.into_owned();
+        let cyrillic = encoding_rs::WINDOWS_1251
+            .encode("<html><p>Обшук у Бахчисараї</p></html>")
+            .0
+            .into_owned();
         vec![
-            record("warcinfo", "", "application/warc-fields", b"software: test\r\n"),
-            record("request", "https://news.example.org/a", "application/http; msgtype=request", b"GET /a HTTP/1.1\r\n\r\n"),
-            record("response", "<https://news.example.org/a>", "application/http; msgtype=response",
-                &http("text/html; charset=utf-8", "<html><title>A</title><p>Перший</p></html>".as_bytes())),
-            record("response", "https://news.example.org/logo.png", "application/http; msgtype=response",
-                &http("image/png", b"\x89PNG\r\n\x1a\n")),
-            record("response", "https://news.example.org/old", "application/http; msgtype=response",
-                b"HTTP/1.1 301 Moved\r\nLocation: /a\r\n\r\n"),
-            record("response", "https://news.example.com.ua/b", "application/http; msgtype=response",
-                &http("text/html; charset=windows-1251", &cyrillic)),
+            record(
+                "warcinfo",
+                "",
+                "application/warc-fields",
+                b"software: test\r\n",
+            ),
+            record(
+                "request",
+                "https://news.example.org/a",
+                "application/http; msgtype=request",
+                b"GET /a HTTP/1.1\r\n\r\n",
+            ),
+            record(
+                "response",
+                "<https://news.example.org/a>",
+                "application/http; msgtype=response",
+                &http(
+                    "text/html; charset=utf-8",
+                    "<html><title>A</title><p>Перший</p></html>".as_bytes(),
+                ),
+            ),
+            record(
+                "response",
+                "https://news.example.org/logo.png",
+                "application/http; msgtype=response",
+                &http("image/png", b"\x89PNG\r\n\x1a\n"),
+            ),
+            record(
+                "response",
+                "https://news.example.org/old",
+                "application/http; msgtype=response",
+                b"HTTP/1.1 301 Moved\r\nLocation: /a\r\n\r\n",
+            ),
+            record(
+                "response",
+                "https://news.example.com.ua/b",
+                "application/http; msgtype=response",
+                &http("text/html; charset=windows-1251", &cyrillic),
+            ),
         ]
     }
 
@@ -246,7 +306,10 @@ mod tests {
         assert_eq!(docs[0].kind, Kind::Html);
         assert!(docs[0].text.contains("Перший"));
         assert_eq!(docs[1].source, "crawl.warc#6");
-        assert_eq!((docs[1].charset, docs[1].charset_from), ("windows-1251", CharsetFrom::Http));
+        assert_eq!(
+            (docs[1].charset, docs[1].charset_from),
+            ("windows-1251", CharsetFrom::Http)
+        );
         assert!(docs[1].text.contains("Обшук у Бахчисараї"));
         assert_eq!(docs[0].original_sha256, docs[1].original_sha256);
     }
@@ -257,7 +320,10 @@ mod tests {
         let results = read("crawl.warc", &file);
         assert_eq!(results.len(), 2);
         check_two_pages(&results);
-        assert_eq!(results[0].as_ref().unwrap().original_sha256, crate::sha256_hex(&file));
+        assert_eq!(
+            results[0].as_ref().unwrap().original_sha256,
+            crate::sha256_hex(&file)
+        );
     }
 
     #[test]
@@ -275,7 +341,13 @@ mod tests {
         let results = read("crawl.warc", &file);
         assert_eq!(results.len(), 2, "{results:?}");
         assert!(results[0].is_ok());
-        assert!(matches!(&results[1], Err(IngestError::TruncatedWarc { record: 6, .. })), "{results:?}");
+        assert!(
+            matches!(
+                &results[1],
+                Err(IngestError::TruncatedWarc { record: 6, .. })
+            ),
+            "{results:?}"
+        );
     }
 
     #[test]
@@ -285,17 +357,29 @@ mod tests {
         let results = read("crawl.warc", &file);
         assert_eq!(results.len(), 2, "{results:?}");
         assert_eq!(results[0].as_ref().unwrap().record, Some(3));
-        assert!(matches!(&results[1], Err(IngestError::TruncatedGzip { .. })), "{results:?}");
+        assert!(
+            matches!(&results[1], Err(IngestError::TruncatedGzip { .. })),
+            "{results:?}"
+        );
     }
 
     #[test]
     fn bad_records_are_reported_by_number_and_do_not_stop_the_file() {
         let mut all = records();
-        all.insert(2, record("response", "https://x.example/b", "application/http; msgtype=response",
-            &http("text/html", b"\x00\x01\x02 binary")));
+        all.insert(
+            2,
+            record(
+                "response",
+                "https://x.example/b",
+                "application/http; msgtype=response",
+                &http("text/html", b"\x00\x01\x02 binary"),
+            ),
+        );
         let results = read("crawl.warc", &all.concat());
         assert_eq!(results.len(), 3);
-        assert!(matches!(&results[0], Err(IngestError::InRecord { record: 3, error }) if matches!(**error, IngestError::Binary(_))));
+        assert!(
+            matches!(&results[0], Err(IngestError::InRecord { record: 3, error }) if matches!(**error, IngestError::Binary(_)))
+        );
         assert_eq!(results[1].as_ref().unwrap().record, Some(4));
     }
 
@@ -306,9 +390,15 @@ mod tests {
         let mut file = records()[2].clone();
         file.extend(b"this is not a record\r\n\r\n");
         let results = read("x.warc", &file);
-        assert!(matches!(&results[1], Err(IngestError::MalformedWarc { record: 2, .. })));
+        assert!(matches!(
+            &results[1],
+            Err(IngestError::MalformedWarc { record: 2, .. })
+        ));
         let no_length = b"WARC/1.0\r\nWARC-Type: response\r\n\r\nbody";
-        assert!(matches!(read("x.warc", no_length)[0], Err(IngestError::MalformedWarc { record: 1, .. })));
+        assert!(matches!(
+            read("x.warc", no_length)[0],
+            Err(IngestError::MalformedWarc { record: 1, .. })
+        ));
     }
 
     #[test]
@@ -321,6 +411,9 @@ mod tests {
         let file = [file.as_bytes(), block, b"\n\n"].concat();
         let results = read("r.warc", &file);
         let doc = results[0].as_ref().unwrap();
-        assert_eq!((doc.kind, doc.text.as_str()), (Kind::Text, "Plain dump\n\nБody"));
+        assert_eq!(
+            (doc.kind, doc.text.as_str()),
+            (Kind::Text, "Plain dump\n\nБody")
+        );
     }
 }

@@ -11,11 +11,43 @@ use std::hint::black_box;
 use std::time::Instant;
 
 const GIVEN: &[&str] = &[
-    "Server", "Servet", "Enver", "Edem", "Asan", "Aziz", "Ali", "Alim", "Remzi", "Rustem", "Ruslan", "Lenur",
-    "Nariman", "Mustafa", "Emine", "Lilia", "Zair", "Eskender", "Ayder", "Teymur", "Seyran", "Refat", "Ilmi",
-    "Mykola", "Volodymyr", "Oleh", "Serhiy", "Iryna", "Nataliya", "Dmytro", "Andriy", "Petro", "Yuriy",
+    "Server",
+    "Servet",
+    "Enver",
+    "Edem",
+    "Asan",
+    "Aziz",
+    "Ali",
+    "Alim",
+    "Remzi",
+    "Rustem",
+    "Ruslan",
+    "Lenur",
+    "Nariman",
+    "Mustafa",
+    "Emine",
+    "Lilia",
+    "Zair",
+    "Eskender",
+    "Ayder",
+    "Teymur",
+    "Seyran",
+    "Refat",
+    "Ilmi",
+    "Mykola",
+    "Volodymyr",
+    "Oleh",
+    "Serhiy",
+    "Iryna",
+    "Nataliya",
+    "Dmytro",
+    "Andriy",
+    "Petro",
+    "Yuriy",
 ];
-const SYLLABLES: &[&str] = &["ab", "du", "ke", "ri", "mo", "se", "it", "ba", "le", "zu", "ra", "me", "ta", "li", "ne", "ka"];
+const SYLLABLES: &[&str] = &[
+    "ab", "du", "ke", "ri", "mo", "se", "it", "ba", "le", "zu", "ra", "me", "ta", "li", "ne", "ka",
+];
 const ENDINGS: &[&str] = &["ov", "ev", "ova", "eva", "", "in", "enko"];
 
 fn synthetic_name(i: usize) -> String {
@@ -36,7 +68,10 @@ fn synthetic_name(i: usize) -> String {
 }
 
 fn shared_names() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/names/name_variants.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/bench/names/name_variants.json"
+    );
     let Ok(text) = std::fs::read_to_string(path) else {
         return Vec::new();
     };
@@ -66,7 +101,11 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("keys: {:.0} keys/s ({} names x {rounds})", (names.len() * rounds) as f64 / secs, names.len());
+    println!(
+        "keys: {:.0} keys/s ({} names x {rounds})",
+        (names.len() * rounds) as f64 / secs,
+        names.len()
+    );
 
     let pairs: Vec<(&String, &String)> = names.iter().zip(names.iter().skip(1)).collect();
     let start = Instant::now();
@@ -96,9 +135,14 @@ fn main() {
     for i in 0..persons {
         index.add_name(i as u64, &synthetic_name(i));
     }
-    println!("index: {persons} persons built in {:.2} s", start.elapsed().as_secs_f64());
+    println!(
+        "index: {persons} persons built in {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
 
-    let queries: Vec<String> = (0..2000).map(|i| synthetic_name(i * 37 % persons)).collect();
+    let queries: Vec<String> = (0..2000)
+        .map(|i| synthetic_name(i * 37 % persons))
+        .collect();
     let start = Instant::now();
     let mut same = 0;
     for q in &queries {
@@ -116,5 +160,8 @@ fn main() {
     for q in ["Bekirov", "Server Karametor", "Нариман Джелял"] {
         black_box(index.resolve(q));
     }
-    println!("resolve of a bare surname / a typo / an unknown: {:.1} us for the three", start.elapsed().as_secs_f64() * 1e6);
+    println!(
+        "resolve of a bare surname / a typo / an unknown: {:.1} us for the three",
+        start.elapsed().as_secs_f64() * 1e6
+    );
 }

@@ -10,7 +10,9 @@ fn main() -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for line in stdin.lock().split(b'\n') {
         let line = line?;
-        let parsed = std::str::from_utf8(&line).ok().and_then(|l| l.trim_end_matches('\r').split_once('\t'));
+        let parsed = std::str::from_utf8(&line)
+            .ok()
+            .and_then(|l| l.trim_end_matches('\r').split_once('\t'));
         match parsed {
             Some((a, b)) => writeln!(out, "{:.4}", casebook_names::score(a, b).value)?,
             None => writeln!(out, "nan")?,

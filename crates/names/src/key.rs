@@ -39,7 +39,10 @@ pub(crate) fn key_tokens(t: &Tables, name: &str) -> Vec<KeyToken> {
     let mut start = 0;
     while start < chars.len() {
         let rest = chars.get(start..).unwrap_or_default();
-        let len = rest.iter().position(|&c| !is_word_char(c)).unwrap_or(rest.len());
+        let len = rest
+            .iter()
+            .position(|&c| !is_word_char(c))
+            .unwrap_or(rest.len());
         if len == 0 {
             start += 1;
             continue;
@@ -53,7 +56,11 @@ pub(crate) fn key_tokens(t: &Tables, name: &str) -> Vec<KeyToken> {
             .and_then(|&c| any_ascii::any_ascii_char(c).bytes().next())
             .map(|b| b.to_ascii_lowercase());
         for key in key_word(t, word) {
-            tokens.push(KeyToken { key, initial, folded_first });
+            tokens.push(KeyToken {
+                key,
+                initial,
+                folded_first,
+            });
         }
         start += len;
     }
@@ -62,7 +69,11 @@ pub(crate) fn key_tokens(t: &Tables, name: &str) -> Vec<KeyToken> {
 
 /// Letters, digits, combining marks and the apostrophes the tables drop: they never split a word.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ' | 'ʹ' | 'ʺ' | '`' | '‘' | '\u{300}'..='\u{36f}')
+    c.is_alphanumeric()
+        || matches!(
+            c,
+            '\'' | '’' | 'ʼ' | 'ʹ' | 'ʺ' | '`' | '‘' | '\u{300}'..='\u{36f}'
+        )
 }
 
 fn key_word(t: &Tables, word: &[char]) -> Vec<String> {
@@ -94,10 +105,23 @@ mod tests {
 
     #[test]
     fn one_person_one_key_across_scripts() {
-        for name in ["Nariman Dzhelyal", "Nariman Dzhelal", "Nariman Celâl", "Нариман Джелял", "Наріман Джелял", "Nariman Dzhelial"] {
+        for name in [
+            "Nariman Dzhelyal",
+            "Nariman Dzhelal",
+            "Nariman Celâl",
+            "Нариман Джелял",
+            "Наріман Джелял",
+            "Nariman Dzhelial",
+        ] {
             assert_eq!(key(name), "nariman jelal", "{name}");
         }
-        for name in ["Мустафа Джемілєв", "Mustafa Jemilev", "Mustafa Cemilev", "Mustafa Dzhemilev", "Mustafa Dżemilew"] {
+        for name in [
+            "Мустафа Джемілєв",
+            "Mustafa Jemilev",
+            "Mustafa Cemilev",
+            "Mustafa Dzhemilev",
+            "Mustafa Dżemilew",
+        ] {
             assert_eq!(key(name), "mustafa jemilev", "{name}");
         }
         assert_eq!(key("Refat Çubarov"), "refat chubarov");

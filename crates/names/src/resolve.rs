@@ -32,7 +32,11 @@ impl Default for Thresholds {
     /// (Bekirov/Bakirov) and Slavicised surnames to review; `candidate` 0.35 keeps bare surnames (scored
     /// at most 0.4) as candidates.
     fn default() -> Self {
-        Thresholds { same: 0.85, candidate: 0.35, max_candidates: 10 }
+        Thresholds {
+            same: 0.85,
+            candidate: 0.35,
+            max_candidates: 10,
+        }
     }
 }
 
@@ -70,7 +74,10 @@ impl PersonIndex {
 
     /// An empty index with the given thresholds.
     pub fn with_thresholds(thresholds: Thresholds) -> Self {
-        PersonIndex { thresholds, ..Self::default() }
+        PersonIndex {
+            thresholds,
+            ..Self::default()
+        }
     }
 
     /// Number of known persons.
@@ -93,7 +100,10 @@ impl PersonIndex {
         let next = self.persons.len() as u32;
         let slot = *self.slot_of.entry(id).or_insert(next);
         if slot == next {
-            self.persons.push(Person { id, names: Vec::new() });
+            self.persons.push(Person {
+                id,
+                names: Vec::new(),
+            });
         }
         let Some(person) = self.persons.get_mut(slot as usize) else {
             return;
@@ -101,7 +111,11 @@ impl PersonIndex {
         if person.names.contains(&prepared) {
             return;
         }
-        for block in prepared.core.iter().flat_map(|t| blocks_of(tables(), &t.key, t.given)) {
+        for block in prepared
+            .core
+            .iter()
+            .flat_map(|t| blocks_of(tables(), &t.key, t.given))
+        {
             let list = self.blocks.entry(block).or_default();
             if list.last() != Some(&slot) {
                 list.push(slot);
@@ -152,7 +166,11 @@ impl PersonIndex {
         let runner_up_matches = scored.get(1).is_some_and(|(_, s)| s.is_match());
         match scored.first() {
             None => Resolution::New,
-            Some((id, s)) if s.value >= self.thresholds.same && !runner_up_matches && name.core_len() >= 2 => {
+            Some((id, s))
+                if s.value >= self.thresholds.same
+                    && !runner_up_matches
+                    && name.core_len() >= 2 =>
+            {
                 Resolution::Same(*id, s.clone())
             }
             Some(_) => {
@@ -208,21 +226,47 @@ mod tests {
     fn known_spellings_resolve_to_the_person() {
         let idx = index();
         assert_eq!(idx.len(), 7);
-        for name in ["Nariman Celâl", "Наріман Джелял", "Нариман Февзиевич Джелял", "Nariman Dzhelal"] {
-            assert!(matches!(idx.resolve(name), Resolution::Same(1, _)), "{name}");
+        for name in [
+            "Nariman Celâl",
+            "Наріман Джелял",
+            "Нариман Февзиевич Джелял",
+            "Nariman Dzhelal",
+        ] {
+            assert!(
+                matches!(idx.resolve(name), Resolution::Same(1, _)),
+                "{name}"
+            );
         }
-        assert!(matches!(idx.resolve("Николай Семена"), Resolution::Same(6, _)));
-        assert!(matches!(idx.resolve("Мустафа Джемилев"), Resolution::Same(4, _)));
+        assert!(matches!(
+            idx.resolve("Николай Семена"),
+            Resolution::Same(6, _)
+        ));
+        assert!(matches!(
+            idx.resolve("Мустафа Джемилев"),
+            Resolution::Same(4, _)
+        ));
     }
 
     #[test]
     fn brothers_and_spouses_stay_apart() {
         let idx = index();
-        assert!(matches!(idx.resolve("Asan Akhtemov"), Resolution::Same(2, _)));
-        assert!(matches!(idx.resolve("Aziz Akhtemov"), Resolution::Same(3, _)));
+        assert!(matches!(
+            idx.resolve("Asan Akhtemov"),
+            Resolution::Same(2, _)
+        ));
+        assert!(matches!(
+            idx.resolve("Aziz Akhtemov"),
+            Resolution::Same(3, _)
+        ));
         // A feminine form is not the husband: a new person (or at most a candidate), never the same.
-        assert!(!matches!(idx.resolve("Server Mustafayeva"), Resolution::Same(..)));
-        assert!(!matches!(idx.resolve("Leniie Mustafayeva"), Resolution::Same(..)));
+        assert!(!matches!(
+            idx.resolve("Server Mustafayeva"),
+            Resolution::Same(..)
+        ));
+        assert!(!matches!(
+            idx.resolve("Leniie Mustafayeva"),
+            Resolution::Same(..)
+        ));
     }
 
     #[test]
@@ -235,7 +279,10 @@ mod tests {
             }
             other => panic!("expected candidates, got {other:?}"),
         }
-        assert!(matches!(idx.resolve("A. Akhtemov"), Resolution::Candidate(_)));
+        assert!(matches!(
+            idx.resolve("A. Akhtemov"),
+            Resolution::Candidate(_)
+        ));
         assert!(matches!(idx.resolve("Dzhelyal"), Resolution::Candidate(_)));
     }
 
@@ -254,14 +301,19 @@ mod tests {
         let idx = index();
         assert_eq!(idx.resolve("Oleh Sentsov"), Resolution::New);
         assert_eq!(idx.resolve(""), Resolution::New);
-        assert_eq!(PersonIndex::new().resolve("Nariman Dzhelyal"), Resolution::New);
+        assert_eq!(
+            PersonIndex::new().resolve("Nariman Dzhelyal"),
+            Resolution::New
+        );
     }
 
     #[test]
     fn two_known_persons_matching_is_ambiguous() {
         let mut idx = index();
         idx.add_name(8, "Nariman Dzhelal");
-        assert!(matches!(idx.resolve("Nariman Dzhelyal"), Resolution::Candidate(c) if c.len() >= 2));
+        assert!(
+            matches!(idx.resolve("Nariman Dzhelyal"), Resolution::Candidate(c) if c.len() >= 2)
+        );
     }
 
     #[test]

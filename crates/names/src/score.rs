@@ -177,7 +177,11 @@ fn prepare_with(t: &Tables, name: &str) -> PreparedName {
     let mut out = PreparedName::default();
     let mut words: Vec<(Token, bool)> = Vec::with_capacity(raw.len());
     for k in raw {
-        let token = Token { given: t.given_names.get(&k.key).copied(), folded_first: k.folded_first, key: k.key };
+        let token = Token {
+            given: t.given_names.get(&k.key).copied(),
+            folded_first: k.folded_first,
+            key: k.key,
+        };
         if morph.patronymic_markers.contains(&token.key) && !words.is_empty() {
             // Nariman Fevzi oglu Dzhelyal: the word before the marker is the father's name.
             if let Some((previous, _)) = words.pop() {
@@ -199,7 +203,10 @@ fn prepare_with(t: &Tables, name: &str) -> PreparedName {
         let is_patronymic = out.patronymic.is_none()
             && full_words >= 3
             && position > 0
-            && morph.patronymic.iter().any(|s| token.key.len() > s.len() + 2 && token.key.ends_with(s.as_str()));
+            && morph
+                .patronymic
+                .iter()
+                .any(|s| token.key.len() > s.len() + 2 && token.key.ends_with(s.as_str()));
         position += 1;
         if is_patronymic {
             out.patronymic = Some(token);
@@ -228,7 +235,10 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
     let mut explanation = Explanation::default();
     if a.core.is_empty() || b.core.is_empty() {
         explanation.notes.push(Note::Empty);
-        return Score { value: 0.0, explanation };
+        return Score {
+            value: 0.0,
+            explanation,
+        };
     }
     // The shorter name's core tokens each get a partner in the longer one.
     let swapped = a.core.len() > b.core.len();
@@ -242,7 +252,11 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
     let crossed = assignment.windows(2).any(|w| matches!(w, [x, y] if x > y));
     let mut scores = Vec::with_capacity(assignment.len());
     for (i, &j) in assignment.iter().enumerate() {
-        let (mut value, rule) = matrix.get(i).and_then(|row| row.get(j)).copied().unwrap_or((0.0, Rule::JaroWinkler));
+        let (mut value, rule) = matrix
+            .get(i)
+            .and_then(|row| row.get(j))
+            .copied()
+            .unwrap_or((0.0, Rule::JaroWinkler));
         // A Slavicised form is only believed in place: Ali Asanov is not Asan Aliev.
         if crossed && rule == Rule::SlavicisedSurname {
             value = value.min(0.4);
@@ -255,12 +269,22 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
     }
     let min = scores.iter().copied().fold(1.0_f64, f64::min);
     let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
-    let mut value = if min < 0.5 { min } else { 0.5 * min + 0.5 * mean };
+    let mut value = if min < 0.5 {
+        min
+    } else {
+        0.5 * min + 0.5 * mean
+    };
 
     // Initials against what is left on the other side: the longer name's unpartnered words, initials and
     // a patronymic the shorter name does not have (Nariman F. Dzhelyal vs Нариман Февзиевич Джелял).
     let mut pool_long: Vec<(&Token, bool)> = long.initials.iter().map(|t| (t, true)).collect();
-    pool_long.extend(long.core.iter().enumerate().filter(|(j, _)| !assignment.contains(j)).map(|(_, t)| (t, false)));
+    pool_long.extend(
+        long.core
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !assignment.contains(j))
+            .map(|(_, t)| (t, false)),
+    );
     let mut pool_short: Vec<(&Token, bool)> = Vec::new();
     if short.patronymic.is_none() {
         pool_long.extend(long.patronymic.iter().map(|t| (t, false)));
@@ -274,18 +298,26 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
         match take_fitting(initial, &mut pool_long) {
             Fit::Agrees(word) => {
                 agrees += 1;
-                explanation.tokens.push(pair(swapped, initial, word, Rule::Initial, 1.0));
+                explanation
+                    .tokens
+                    .push(pair(swapped, initial, word, Rule::Initial, 1.0));
             }
             Fit::Disagrees => disagrees += 1,
             Fit::Nothing => pool_short.push((initial, true)),
         }
     }
-    let long_initials: Vec<&Token> = pool_long.iter().filter(|(_, ini)| *ini).map(|(t, _)| *t).collect();
+    let long_initials: Vec<&Token> = pool_long
+        .iter()
+        .filter(|(_, ini)| *ini)
+        .map(|(t, _)| *t)
+        .collect();
     for initial in long_initials {
         match take_fitting(initial, &mut pool_short) {
             Fit::Agrees(word) => {
                 agrees += 1;
-                explanation.tokens.push(pair(!swapped, initial, word, Rule::Initial, 1.0));
+                explanation
+                    .tokens
+                    .push(pair(!swapped, initial, word, Rule::Initial, 1.0));
             }
             Fit::Disagrees => disagrees += 1,
             Fit::Nothing => {}
@@ -294,7 +326,11 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
 
     if short.core.len() == 1 {
         explanation.notes.push(Note::SingleToken);
-        let cap = if agrees > 0 && disagrees == 0 { SINGLE_TOKEN_WITH_INITIAL_CAP } else { SINGLE_TOKEN_CAP };
+        let cap = if agrees > 0 && disagrees == 0 {
+            SINGLE_TOKEN_WITH_INITIAL_CAP
+        } else {
+            SINGLE_TOKEN_CAP
+        };
         value *= cap;
     } else if extra > 0 {
         explanation.notes.push(Note::ExtraTokens(extra));
@@ -317,12 +353,20 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
             explanation.notes.push(Note::PatronymicsAgree);
         }
     }
-    Score { value: value.clamp(0.0, 1.0), explanation }
+    Score {
+        value: value.clamp(0.0, 1.0),
+        explanation,
+    }
 }
 
 fn pair(swapped: bool, s: &Token, l: &Token, rule: Rule, score: f64) -> TokenMatch {
     let (left, right) = if swapped { (l, s) } else { (s, l) };
-    TokenMatch { left: left.key.clone(), right: right.key.clone(), rule, score }
+    TokenMatch {
+        left: left.key.clone(),
+        right: right.key.clone(),
+        rule,
+        score,
+    }
 }
 
 enum Fit<'a> {
@@ -345,7 +389,8 @@ fn take_fitting<'a>(initial: &Token, pool: &mut Vec<(&'a Token, bool)>) -> Fit<'
 
 /// Whether an initial can stand for a word: the word's key or its folded spelling starts with it.
 fn initial_fits(initial: &Token, word: &Token) -> bool {
-    word.key.starts_with(initial.key.as_str()) || (initial.folded_first.is_some() && initial.folded_first == word.folded_first)
+    word.key.starts_with(initial.key.as_str())
+        || (initial.folded_first.is_some() && initial.folded_first == word.folded_first)
 }
 
 /// Finds the partner in `0..long_len` for each row that maximises the summed score, preferring the
@@ -378,11 +423,20 @@ fn cell(row: &[(f64, Rule)], j: usize) -> f64 {
     row.get(j).map_or(0.0, |c| c.0)
 }
 
-fn search(matrix: &[Vec<(f64, Rule)>], long_len: usize, current: &mut Vec<usize>, sum: f64, best: &mut (f64, Vec<usize>)) {
+fn search(
+    matrix: &[Vec<(f64, Rule)>],
+    long_len: usize,
+    current: &mut Vec<usize>,
+    sum: f64,
+    best: &mut (f64, Vec<usize>),
+) {
     let i = current.len();
     let Some(row) = matrix.get(i) else {
         // A tiny bonus per order-preserving step breaks ties in favour of the written order.
-        let order = current.windows(2).filter(|w| matches!(w, [x, y] if x < y)).count() as f64;
+        let order = current
+            .windows(2)
+            .filter(|w| matches!(w, [x, y] if x < y))
+            .count() as f64;
         let total = sum + order * 1e-6;
         if total > best.0 {
             *best = (total, current.clone());
@@ -405,16 +459,26 @@ fn compare(t: &Tables, a: &Token, b: &Token) -> (f64, Rule) {
         return (1.0, Rule::ExactKey);
     }
     if let (Some(x), Some(y)) = (a.given, b.given) {
-        return if x == y { (GIVEN_NAME_EQUIVALENT, Rule::GivenNameEquivalence) } else { (DIFFERENT, Rule::DistinctGivenNames) };
+        return if x == y {
+            (GIVEN_NAME_EQUIVALENT, Rule::GivenNameEquivalence)
+        } else {
+            (DIFFERENT, Rule::DistinctGivenNames)
+        };
     }
     let jw = strsim::jaro_winkler(&a.key, &b.key);
     if gender_forms(t, &a.key, &b.key) {
         return (DIFFERENT, Rule::GenderForms);
     }
     if jw >= JW_MATCH {
-        return (0.5 + 0.5 * (jw - JW_MATCH) / (1.0 - JW_MATCH), Rule::JaroWinkler);
+        return (
+            0.5 + 0.5 * (jw - JW_MATCH) / (1.0 - JW_MATCH),
+            Rule::JaroWinkler,
+        );
     }
-    if a.given.is_none() && b.given.is_none() && (slavicised(t, &a.key, &b.key) || slavicised(t, &b.key, &a.key)) {
+    if a.given.is_none()
+        && b.given.is_none()
+        && (slavicised(t, &a.key, &b.key) || slavicised(t, &b.key, &a.key))
+    {
         return (SLAVICISED, Rule::SlavicisedSurname);
     }
     (0.45 * jw, Rule::JaroWinkler)
@@ -443,12 +507,19 @@ fn gender_forms(t: &Tables, a: &str, b: &str) -> bool {
 
 /// Whether `bare` is a Crimean Tatar surname and `long` its Slavicised form (stem + -ov, -eva …).
 fn slavicised(t: &Tables, bare: &str, long: &str) -> bool {
-    if bare.len() < 3 || t.morphology.slavic.iter().any(|s| bare.ends_with(s.as_str()) && bare.len() > s.len() + 2) {
+    if bare.len() < 3
+        || t.morphology
+            .slavic
+            .iter()
+            .any(|s| bare.ends_with(s.as_str()) && bare.len() > s.len() + 2)
+    {
         return false;
     }
     t.morphology.slavic.iter().any(|s| {
         long.strip_suffix(s.as_str()).is_some_and(|stem| {
-            stem == bare || (strsim::jaro_winkler(stem, bare) >= JW_STEM && consonants(stem) == consonants(bare))
+            stem == bare
+                || (strsim::jaro_winkler(stem, bare) >= JW_STEM
+                    && consonants(stem) == consonants(bare))
         })
     })
 }
@@ -463,21 +534,37 @@ mod tests {
 
     fn same(a: &str, b: &str) {
         let s = score(a, b);
-        assert!(s.value >= 0.5, "expected a match ({:.3}): {}", s.value, s.explanation);
+        assert!(
+            s.value >= 0.5,
+            "expected a match ({:.3}): {}",
+            s.value,
+            s.explanation
+        );
         let r = score(b, a);
         assert!((s.value - r.value).abs() < 1e-9, "score is not symmetric");
     }
 
     fn different(a: &str, b: &str) {
         let s = score(a, b);
-        assert!(s.value < 0.5, "expected no match ({:.3}): {}", s.value, s.explanation);
+        assert!(
+            s.value < 0.5,
+            "expected no match ({:.3}): {}",
+            s.value,
+            s.explanation
+        );
         let r = score(b, a);
         assert!((s.value - r.value).abs() < 1e-9, "score is not symmetric");
     }
 
     #[test]
     fn one_man_in_four_spellings() {
-        let forms = ["Nariman Dzhelyal", "Nariman Dzhelal", "Nariman Celâl", "Нариман Джелял", "Наріман Джелял"];
+        let forms = [
+            "Nariman Dzhelyal",
+            "Nariman Dzhelal",
+            "Nariman Celâl",
+            "Нариман Джелял",
+            "Наріман Джелял",
+        ];
         for a in forms {
             for b in forms {
                 same(a, b);
@@ -517,7 +604,11 @@ mod tests {
         same("Emir-Usein Kuku", "Emir-Huseyn Kuku");
         same("Inver Bekirov", "Enver Bekirov");
         let s = score("Mykola Semena", "Николай Семена");
-        assert!(s.explanation.tokens.iter().any(|t| t.rule == Rule::GivenNameEquivalence));
+        assert!(s
+            .explanation
+            .tokens
+            .iter()
+            .any(|t| t.rule == Rule::GivenNameEquivalence));
     }
 
     #[test]
@@ -529,7 +620,11 @@ mod tests {
         different("Oleksandr Ivanov", "Oleksandra Ivanova");
         same("Natalia Poklonskaya", "Nataliya Poklonska");
         let s = score("Server Mustafayev", "Server Mustafayeva");
-        assert!(s.explanation.tokens.iter().any(|t| t.rule == Rule::GenderForms));
+        assert!(s
+            .explanation
+            .tokens
+            .iter()
+            .any(|t| t.rule == Rule::GenderForms));
     }
 
     #[test]
@@ -545,7 +640,10 @@ mod tests {
         let bare = score("Dzhelyal", "Nariman Dzhelyal");
         assert!(with_initial.value > bare.value);
         assert!(with_initial.value < 0.5);
-        assert!(with_initial.explanation.notes.contains(&Note::InitialAgrees));
+        assert!(with_initial
+            .explanation
+            .notes
+            .contains(&Note::InitialAgrees));
         assert!(score("R. Dzhelyal", "Nariman Dzhelyal").value <= CONTRADICTED);
         same("Nariman F. Dzhelyal", "Нариман Февзиевич Джелял");
         different("Nariman R. Dzhelyal", "Нариман Февзиевич Джелял");

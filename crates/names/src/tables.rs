@@ -34,12 +34,20 @@ impl Substitutions {
             let (source, target) = raw.split_once('\t').unwrap_or((raw, ""));
             let source: Vec<char> = source.chars().collect();
             let Some(&first) = source.first() else {
-                return Err(TableError { file, line, reason: "empty source".into() });
+                return Err(TableError {
+                    file,
+                    line,
+                    reason: "empty source".into(),
+                });
             };
-            table.by_first.entry(first).or_default().push((source, target.trim().to_string()));
+            table
+                .by_first
+                .entry(first)
+                .or_default()
+                .push((source, target.trim().to_string()));
         }
         for candidates in table.by_first.values_mut() {
-            candidates.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            candidates.sort_by_key(|c| std::cmp::Reverse(c.0.len()));
         }
         Ok(table)
     }
@@ -101,7 +109,7 @@ impl Context {
             (Context::Edge, c) => c.is_none(),
             (Context::In(set), Some(c)) => set.contains(&c),
             (Context::NotIn(set), Some(c)) => !set.contains(&c),
-            (Context::NoneOf(set), c) => c.map_or(true, |c| !set.contains(&c)),
+            (Context::NoneOf(set), c) => !matches!(c, Some(c) if set.contains(&c)),
             (Context::In(_) | Context::NotIn(_), None) => false,
         }
     }
@@ -110,7 +118,12 @@ impl Context {
 /// One line of `token_rewrites.tsv`.
 #[derive(Debug)]
 pub(crate) enum Rewrite {
-    Replace { before: Context, from: Vec<Vec<u8>>, after: Context, to: Vec<u8> },
+    Replace {
+        before: Context,
+        from: Vec<Vec<u8>>,
+        after: Context,
+        to: Vec<u8>,
+    },
     CollapseDoubles,
 }
 
@@ -127,7 +140,12 @@ impl Rewrite {
                 }
                 out
             }
-            Rewrite::Replace { before, from, after, to } => {
+            Rewrite::Replace {
+                before,
+                from,
+                after,
+                to,
+            } => {
                 let mut out = Vec::with_capacity(token.len() + 2);
                 let mut i = 0;
                 'outer: while i < token.len() {
@@ -161,11 +179,16 @@ impl Rewrite {
                 continue;
             }
             let fields: Vec<&str> = raw.split('\t').collect();
-            let err = |reason: &str| TableError { file, line, reason: reason.into() };
+            let err = |reason: &str| TableError {
+                file,
+                line,
+                reason: reason.into(),
+            };
             let [before, from, after, to] = fields.as_slice() else {
                 return Err(err("expected four tab-separated columns"));
             };
-            let (Some(before), Some(after)) = (Context::parse(before, "^"), Context::parse(after, "$"))
+            let (Some(before), Some(after)) =
+                (Context::parse(before, "^"), Context::parse(after, "$"))
             else {
                 return Err(err("unknown context"));
             };
@@ -173,7 +196,12 @@ impl Rewrite {
             if from.iter().any(|a| a.is_empty()) {
                 return Err(err("empty alternative"));
             }
-            rules.push(Rewrite::Replace { before, from, after, to: to.trim().as_bytes().to_vec() });
+            rules.push(Rewrite::Replace {
+                before,
+                from,
+                after,
+                to: to.trim().as_bytes().to_vec(),
+            });
         }
         Ok(rules)
     }
@@ -235,14 +263,21 @@ fn parse_morphology(tables: &Tables) -> Result<Morphology, TableError> {
     let mut m = Morphology::default();
     for (line, raw) in data_lines(MORPHOLOGY) {
         let fields: Vec<&str> = raw.split('\t').map(str::trim).collect();
-        let err = |reason: &str| TableError { file: FILE, line, reason: reason.into() };
+        let err = |reason: &str| TableError {
+            file: FILE,
+            line,
+            reason: reason.into(),
+        };
         match fields.as_slice() {
-            ["gender", feminine, masculine] => m.gender.push((feminine.to_string(), masculine.to_string())),
+            ["gender", feminine, masculine] => {
+                m.gender.push((feminine.to_string(), masculine.to_string()))
+            }
             ["slavic", suffix] => m.slavic.push(suffix.to_string()),
             ["patronymic", suffix] => m.patronymic.push(suffix.to_string()),
             // Marker and title words are written as in the press; store their keys.
             ["patronymic-marker", word] => {
-                m.patronymic_markers.insert(crate::key::key_with(tables, word));
+                m.patronymic_markers
+                    .insert(crate::key::key_with(tables, word));
             }
             ["ignore", word] => {
                 m.ignore.insert(crate::key::key_with(tables, word));
@@ -250,7 +285,7 @@ fn parse_morphology(tables: &Tables) -> Result<Morphology, TableError> {
             _ => return Err(err("unknown kind or wrong number of columns")),
         }
     }
-    m.slavic.sort_by(|a, b| b.len().cmp(&a.len()));
+    m.slavic.sort_by_key(|s| std::cmp::Reverse(s.len()));
     Ok(m)
 }
 
@@ -260,7 +295,11 @@ fn parse_given_names(tables: &Tables) -> Result<HashMap<String, u32>, TableError
     for (line, raw) in data_lines(GIVEN_NAMES) {
         for form in raw.split(',').map(str::trim).filter(|f| !f.is_empty()) {
             let key = crate::key::key_with(tables, form);
-            let err = |reason: String| TableError { file: FILE, line, reason };
+            let err = |reason: String| TableError {
+                file: FILE,
+                line,
+                reason,
+            };
             if key.is_empty() || key.contains(' ') {
                 return Err(err(format!("`{form}` is not a single-word name")));
             }
@@ -300,7 +339,8 @@ mod tests {
     fn longest_substitution_wins() {
         let t = load().unwrap_or_else(|e| panic!("{e}"));
         let mut out = String::new();
-        t.cyrillic.apply(&"джеляль".chars().collect::<Vec<_>>(), &mut out);
+        t.cyrillic
+            .apply(&"джеляль".chars().collect::<Vec<_>>(), &mut out);
         assert_eq!(out, "jelal");
     }
 

@@ -7,7 +7,10 @@ use casebook_names::score;
 use serde_json::Value;
 
 fn load() -> Option<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/bench/names/name_variants.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/bench/names/name_variants.json"
+    );
     match std::fs::read_to_string(path) {
         Ok(text) => Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))),
         Err(_) => {
@@ -18,7 +21,11 @@ fn load() -> Option<Value> {
 }
 
 fn strings(v: &Value) -> Vec<&str> {
-    v.as_array().into_iter().flatten().filter_map(Value::as_str).collect()
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
 }
 
 #[test]
@@ -40,10 +47,18 @@ fn variants_match_and_negatives_do_not() {
     }
     let recall = 1.0 - missed.len() as f64 / positives.max(1) as f64;
     assert!(positives > 50, "too few positive pairs: {positives}");
-    assert!(recall >= 0.98, "recall {recall:.3}; missed:\n{}", missed.join("\n"));
+    assert!(
+        recall >= 0.98,
+        "recall {recall:.3}; missed:\n{}",
+        missed.join("\n")
+    );
 
     let mut false_matches = Vec::new();
-    let negatives = data["negatives"].as_array().into_iter().flatten().chain(data["dev_negatives"].as_array().into_iter().flatten());
+    let negatives = data["negatives"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(data["dev_negatives"].as_array().into_iter().flatten());
     for pair in negatives {
         if let [a, b] = strings(pair).as_slice() {
             let s = score(a, b);
@@ -52,19 +67,33 @@ fn variants_match_and_negatives_do_not() {
             }
         }
     }
-    assert!(false_matches.is_empty(), "false matches:\n{}", false_matches.join("\n"));
+    assert!(
+        false_matches.is_empty(),
+        "false matches:\n{}",
+        false_matches.join("\n")
+    );
 }
 
 #[test]
 fn different_groups_never_match() {
     let Some(data) = load() else { return };
-    let groups: Vec<Vec<&str>> = data["groups"].as_array().into_iter().flatten().map(|g| strings(&g["variants"])).collect();
+    let groups: Vec<Vec<&str>> = data["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|g| strings(&g["variants"]))
+        .collect();
     for (i, x) in groups.iter().enumerate() {
         for y in groups.iter().skip(i + 1) {
             for a in x {
                 for b in y {
                     let s = score(a, b);
-                    assert!(!s.is_match(), "{a} / {b}: {:.3} ({})", s.value, s.explanation);
+                    assert!(
+                        !s.is_match(),
+                        "{a} / {b}: {:.3} ({})",
+                        s.value,
+                        s.explanation
+                    );
                 }
             }
         }

@@ -11,7 +11,12 @@ use std::time::{Duration, Instant};
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let show_errors = args.iter().any(|a| a == "--errors");
-    let dir = args.iter().position(|a| a == "--dir").and_then(|i| args.get(i + 1)).map(Into::into).unwrap_or_else(default_dir);
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1))
+        .map(Into::into)
+        .unwrap_or_else(default_dir);
     let corpus = match load_dir(&dir) {
         Ok(c) => c,
         Err(e) => {
@@ -26,7 +31,11 @@ fn main() {
         let article = match casebook_article::extract_text_dump(&gold.name, &gold.raw) {
             Ok(a) => a,
             Err(e) => {
-                eprintln!("{}: no article ({e}); its {} gold mentions count as missed", gold.name, gold.mentions.len());
+                eprintln!(
+                    "{}: no article ({e}); its {} gold mentions count as missed",
+                    gold.name,
+                    gold.mentions.len()
+                );
                 total.fn_ += gold.mentions.len();
                 continue;
             }
@@ -62,26 +71,50 @@ fn main() {
     let mut mentions = 0usize;
     while started.elapsed() < Duration::from_secs(2) {
         for (w, text) in &texts {
-            mentions += std::hint::black_box(recognizer.recognize(text)).mentions.len();
+            mentions += std::hint::black_box(recognizer.recognize(text))
+                .mentions
+                .len();
             words += w;
         }
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("speed: {:.0} words/s on one thread ({} words in {:.2} s, {} mentions)", words as f64 / secs, words, secs, mentions);
+    println!(
+        "speed: {:.0} words/s on one thread ({} words in {:.2} s, {} mentions)",
+        words as f64 / secs,
+        words,
+        secs,
+        mentions
+    );
 }
 
-fn print_errors(gold: &casebook_corpus::AnnotatedArticle, article: &casebook_model::Article, people: &casebook_model::ArticlePeople) {
+fn print_errors(
+    gold: &casebook_corpus::AnnotatedArticle,
+    article: &casebook_model::Article,
+    people: &casebook_model::ArticlePeople,
+) {
     let alignment = casebook_corpus::Alignment::new(article, &gold.raw);
     let raw_chars: Vec<char> = gold.raw.chars().collect();
     let context = |s: usize, e: usize| -> String {
         let a = s.saturating_sub(30);
         let b = (e + 30).min(raw_chars.len());
-        raw_chars[a..b].iter().collect::<String>().replace('\n', " ")
+        raw_chars[a..b]
+            .iter()
+            .collect::<String>()
+            .replace('\n', " ")
     };
-    let predicted: Vec<(usize, usize)> = people.mentions.iter().filter_map(|m| alignment.to_raw(m.start, m.end, &m.text)).collect();
+    let predicted: Vec<(usize, usize)> = people
+        .mentions
+        .iter()
+        .filter_map(|m| alignment.to_raw(m.start, m.end, &m.text))
+        .collect();
     for g in &gold.mentions {
         if !predicted.contains(&(g.start, g.end)) {
-            println!("{}: MISSED   {:?}  …{}…", gold.name, g.text, context(g.start, g.end));
+            println!(
+                "{}: MISSED   {:?}  …{}…",
+                gold.name,
+                g.text,
+                context(g.start, g.end)
+            );
         }
     }
     for &(s, e) in &predicted {

@@ -12,12 +12,21 @@ fn main() {
     }
     let people = casebook_people::Recognizer::new().recognize(&text);
     for (i, p) in people.persons.iter().enumerate() {
-        println!("person {i}: {} {:?} {:?}", p.name, p.descriptors, p.relations);
+        println!(
+            "person {i}: {} {:?} {:?}",
+            p.name, p.descriptors, p.relations
+        );
     }
     for m in &people.mentions {
-        println!("mention {}..{} {:?} -> {}", m.start, m.end, m.text, m.person);
+        println!(
+            "mention {}..{} {:?} -> {}",
+            m.start, m.end, m.text, m.person
+        );
     }
     for e in &people.entities {
-        println!("{:?} {}..{} {:?} = {}", e.kind, e.start, e.end, e.text, e.canonical);
+        println!(
+            "{:?} {}..{} {:?} = {}",
+            e.kind, e.start, e.end, e.text, e.canonical
+        );
     }
 }

@@ -44,7 +44,12 @@ pub fn find(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark]) -> Vec<FoundEnt
             continue;
         }
         let matched = lex.phrases.get(&t.lower).and_then(|list| {
-            list.iter().find(|p| p.words.iter().enumerate().all(|(k, w)| tokens.get(i + k).is_some_and(|u| u.lower == *w)))
+            list.iter().find(|p| {
+                p.words
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| tokens.get(i + k).is_some_and(|u| u.lower == *w))
+            })
         });
         match matched {
             Some(p) => {
@@ -52,7 +57,13 @@ pub fn find(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark]) -> Vec<FoundEnt
                 let mark = match p.kind {
                     PhraseKind::Group => Mark::Group,
                     PhraseKind::Entity(kind) => {
-                        found.push(FoundEntity { first: i, last: end, kind, canonical: Some(p.canonical.clone()), absorbed: false });
+                        found.push(FoundEntity {
+                            first: i,
+                            last: end,
+                            kind,
+                            canonical: Some(p.canonical.clone()),
+                            absorbed: false,
+                        });
                         Mark::Entity(found.len() - 1)
                     }
                 };
@@ -70,7 +81,9 @@ pub fn find(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark]) -> Vec<FoundEnt
 fn can_precede_head(lex: &Lexicon, t: &Token) -> bool {
     t.is_capitalised()
         && !DETERMINERS.contains(&t.lower.as_str())
-        && !(t.sentence_start && lex.not_names.contains(&t.lower) && !lex.org_inner.contains(&t.lower))
+        && !(t.sentence_start
+            && lex.not_names.contains(&t.lower)
+            && !lex.org_inner.contains(&t.lower))
 }
 
 fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut Vec<FoundEntity>) {
@@ -78,7 +91,9 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
     while h < tokens.len() {
         let t = &tokens[h];
         let kind = match (t.kind, t.case) {
-            (Kind::Word, Case::Title | Case::Upper) if marks[h] == Mark::Free => lex.org_heads.get(&t.lower).copied(),
+            (Kind::Word, Case::Title | Case::Upper) if marks[h] == Mark::Free => {
+                lex.org_heads.get(&t.lower).copied()
+            }
             _ => None,
         };
         let Some(kind) = kind else {
@@ -86,7 +101,9 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
             continue;
         };
         // A head directly followed by another capitalised head continues ("District Military Court").
-        if tokens.get(h + 1).is_some_and(|u| u.is_capitalised() && marks[h + 1] == Mark::Free && lex.org_heads.contains_key(&u.lower)) {
+        if tokens.get(h + 1).is_some_and(|u| {
+            u.is_capitalised() && marks[h + 1] == Mark::Free && lex.org_heads.contains_key(&u.lower)
+        }) {
             h += 1;
             continue;
         }
@@ -98,7 +115,14 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
             match marks[j] {
                 Mark::Entity(e) if u.is_capitalised() => first = found[e].first,
                 Mark::Group if u.is_capitalised() => first = j,
-                Mark::Free if u.kind == Kind::Possessive && j > 0 && tokens[j - 1].is_capitalised() => first = j,
+                // "Prosecutor's Office", "Foreign Ministers' Council"
+                Mark::Free
+                    if (u.kind == Kind::Possessive || u.lower == "'")
+                        && j > 0
+                        && tokens[j - 1].is_capitalised() =>
+                {
+                    first = j
+                }
                 Mark::Free if can_precede_head(lex, u) => first = j,
                 _ => break,
             }
@@ -107,7 +131,12 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
         let mut last = h + 1;
         last = skip_number(tokens, last);
         loop {
-            let Some(joiner) = tokens.get(last).filter(|u| JOINERS.contains(&u.lower.as_str())) else { break };
+            let Some(joiner) = tokens
+                .get(last)
+                .filter(|u| JOINERS.contains(&u.lower.as_str()))
+            else {
+                break;
+            };
             let mut k = last + 1;
             if tokens.get(k).is_some_and(|u| u.lower == "the") {
                 k += 1;
@@ -124,7 +153,10 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
             }
             let is_place = matches!(marks.get(start_k), Some(Mark::Entity(e)) if found[*e].kind == EntityKind::Place);
             let free_words = matches!(marks.get(start_k), Some(Mark::Free));
-            if k == start_k || (joiner.lower == "in" && !is_place) || (joiner.lower == "to" && !free_words) {
+            if k == start_k
+                || (joiner.lower == "in" && !is_place)
+                || (joiner.lower == "to" && !free_words)
+            {
                 break;
             }
             last = skip_number(tokens, k);
@@ -139,7 +171,13 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
                 found[e].absorbed = true;
             }
         }
-        found.push(FoundEntity { first, last, kind, canonical: None, absorbed: false });
+        found.push(FoundEntity {
+            first,
+            last,
+            kind,
+            canonical: None,
+            absorbed: false,
+        });
         let idx = found.len() - 1;
         marks[first..last].fill(Mark::Entity(idx));
         h = last;
@@ -172,8 +210,17 @@ pub fn to_mentions(text: &str, tokens: &[Token], found: &[FoundEntity]) -> Vec<E
         .filter_map(|e| {
             let (a, b) = (tokens.get(e.first)?, tokens.get(e.last - 1)?);
             let surface = text.get(a.start_byte..b.end_byte)?;
-            let canonical = e.canonical.clone().unwrap_or_else(|| surface.split_whitespace().collect::<Vec<_>>().join(" "));
-            Some(EntityMention { kind: e.kind, text: surface.to_string(), start: a.start, end: b.end, canonical })
+            let canonical = e
+                .canonical
+                .clone()
+                .unwrap_or_else(|| surface.split_whitespace().collect::<Vec<_>>().join(" "));
+            Some(EntityMention {
+                kind: e.kind,
+                text: surface.to_string(),
+                start: a.start,
+                end: b.end,
+                canonical,
+            })
         })
         .collect();
     out.sort_by_key(|m| m.start);

@@ -55,7 +55,11 @@ impl DataFiles<'static> {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum LexiconError {
     #[error("{file}, line {line}: {reason}")]
-    BadLine { file: &'static str, line: usize, reason: &'static str },
+    BadLine {
+        file: &'static str,
+        line: usize,
+        reason: &'static str,
+    },
 }
 
 /// What a gazetteer phrase names.
@@ -100,7 +104,13 @@ impl PhraseSet {
     pub fn longest_at<'w>(&self, mut words: impl FnMut(usize) -> Option<&'w str>) -> Option<usize> {
         let first = words(0)?;
         let list = self.by_first.get(first)?;
-        list.iter().find(|p| p.iter().enumerate().all(|(k, w)| words(k) == Some(w.as_str()))).map(|p| p.len())
+        list.iter()
+            .find(|p| {
+                p.iter()
+                    .enumerate()
+                    .all(|(k, w)| words(k) == Some(w.as_str()))
+            })
+            .map(|p| p.len())
     }
 }
 
@@ -167,7 +177,11 @@ impl Lexicon {
                 None | Some("") => false,
                 Some("alone") => true,
                 Some(_) => {
-                    return Err(LexiconError::BadLine { file: "surname_shapes.txt", line, reason: "second column must be 'alone'" })
+                    return Err(LexiconError::BadLine {
+                        file: "surname_shapes.txt",
+                        line,
+                        reason: "second column must be 'alone'",
+                    })
                 }
             };
             surname_endings.push((ending, alone));
@@ -181,23 +195,45 @@ impl Lexicon {
                 Some((word, kind)) if !word.trim().is_empty() && !kind.trim().is_empty() => {
                     relations.insert(word.trim().to_lowercase(), kind.trim().to_string());
                 }
-                _ => return Err(LexiconError::BadLine { file: "relations.tsv", line, reason: "expected WORD<tab>KIND" }),
+                _ => {
+                    return Err(LexiconError::BadLine {
+                        file: "relations.tsv",
+                        line,
+                        reason: "expected WORD<tab>KIND",
+                    })
+                }
             }
         }
 
         let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
         let gazetteers = [
-            ("organisations.tsv", files.organisations, PhraseKind::Entity(EntityKind::Organization)),
-            ("places.tsv", files.places, PhraseKind::Entity(EntityKind::Place)),
+            (
+                "organisations.tsv",
+                files.organisations,
+                PhraseKind::Entity(EntityKind::Organization),
+            ),
+            (
+                "places.tsv",
+                files.places,
+                PhraseKind::Entity(EntityKind::Place),
+            ),
         ];
         for (file, text, kind) in gazetteers {
             for (line, l) in lines(text) {
                 let (canonical, variants) = l.split_once('\t').unwrap_or((l, ""));
                 let canonical = canonical.trim();
                 if canonical.is_empty() {
-                    return Err(LexiconError::BadLine { file, line, reason: "empty canonical name" });
+                    return Err(LexiconError::BadLine {
+                        file,
+                        line,
+                        reason: "empty canonical name",
+                    });
                 }
-                for surface in std::iter::once(canonical).chain(variants.split('|')).map(str::trim).filter(|s| !s.is_empty()) {
+                for surface in std::iter::once(canonical)
+                    .chain(variants.split('|'))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                {
                     add_phrase(&mut phrases, surface, kind, canonical);
                 }
             }
@@ -214,7 +250,13 @@ impl Lexicon {
             let kind = match l.split_once('\t').map(|(w, k)| (w.trim(), k.trim())) {
                 Some((w, "organization")) if !w.is_empty() => (w, EntityKind::Organization),
                 Some((w, "place")) if !w.is_empty() => (w, EntityKind::Place),
-                _ => return Err(LexiconError::BadLine { file: "org_heads.tsv", line, reason: "expected WORD<tab>organization|place" }),
+                _ => {
+                    return Err(LexiconError::BadLine {
+                        file: "org_heads.tsv",
+                        line,
+                        reason: "expected WORD<tab>organization|place",
+                    })
+                }
             };
             org_heads.insert(kind.0.to_lowercase(), kind.1);
         }
@@ -222,7 +264,9 @@ impl Lexicon {
         Ok(Lexicon {
             given_names: word_set(files.given_names),
             surname_endings,
-            patronymic_endings: lines(files.patronymic_shapes).map(|(_, l)| l.trim().to_lowercase()).collect(),
+            patronymic_endings: lines(files.patronymic_shapes)
+                .map(|(_, l)| l.trim().to_lowercase())
+                .collect(),
             not_names: word_set(files.not_names),
             titles: phrase_set(files.titles),
             roles: phrase_set(files.roles),
@@ -235,7 +279,8 @@ impl Lexicon {
             org_inner: word_set(files.org_inner),
             not_person_after: word_set(files.not_person_after),
             cyrillic_case_endings: {
-                let mut endings: Vec<String> = word_set(files.cyrillic_case_endings).into_iter().collect();
+                let mut endings: Vec<String> =
+                    word_set(files.cyrillic_case_endings).into_iter().collect();
                 endings.sort_by_key(|e| (std::cmp::Reverse(e.chars().count()), e.clone()));
                 endings
             },
@@ -244,32 +289,50 @@ impl Lexicon {
 
     /// True when `lower` (a lower-cased word) is a known given name, or a hyphenated compound of them.
     pub fn is_given_name(&self, lower: &str) -> bool {
-        self.given_names.contains(lower) || (lower.contains('-') && lower.split('-').all(|p| self.given_names.contains(p)))
+        self.given_names.contains(lower)
+            || (lower.contains('-') && lower.split('-').all(|p| self.given_names.contains(p)))
     }
 
     /// The surname ending `lower` carries, if any: `Some(true)` when telling enough alone.
     pub fn surname_shape(&self, lower: &str) -> Option<bool> {
         self.surname_endings
             .iter()
-            .find(|(e, _)| lower.ends_with(e.as_str()) && lower.len() > e.len() && lower[..lower.len() - e.len()].chars().nth(1).is_some())
+            .find(|(e, _)| {
+                lower.ends_with(e.as_str())
+                    && lower.len() > e.len()
+                    && lower[..lower.len() - e.len()].chars().nth(1).is_some()
+            })
             .map(|&(_, alone)| alone)
     }
 
     /// True when `lower` looks like a patronymic.
     pub fn is_patronymic(&self, lower: &str) -> bool {
         let len = lower.chars().count();
-        self.patronymic_endings.iter().any(|e| len >= e.chars().count() + 3 && lower.ends_with(e.as_str()))
+        self.patronymic_endings
+            .iter()
+            .any(|e| len >= e.chars().count() + 3 && lower.ends_with(e.as_str()))
     }
 }
 
-fn add_phrase(phrases: &mut HashMap<String, Vec<Phrase>>, surface: &str, kind: PhraseKind, canonical: &str) {
+fn add_phrase(
+    phrases: &mut HashMap<String, Vec<Phrase>>,
+    surface: &str,
+    kind: PhraseKind,
+    canonical: &str,
+) {
     let words = phrase_words(surface);
-    let Some(first) = words.first().cloned() else { return };
+    let Some(first) = words.first().cloned() else {
+        return;
+    };
     let list = phrases.entry(first).or_default();
     if list.iter().any(|p| p.words == words) {
         return;
     }
-    list.push(Phrase { words, kind, canonical: canonical.to_string() });
+    list.push(Phrase {
+        words,
+        kind,
+        canonical: canonical.to_string(),
+    });
 }
 
 /// Test helper: keeps the tokenizer's word kinds in sight of the phrase cutter.
@@ -285,17 +348,28 @@ mod tests {
 
     #[test]
     fn built_in_data_parses() {
-        let lex = Lexicon::parse(&DataFiles::BUILT_IN).expect("built-in data files are well-formed");
-        assert!(lex.given_names.len() > 500, "given names: {}", lex.given_names.len());
+        let lex =
+            Lexicon::parse(&DataFiles::BUILT_IN).expect("built-in data files are well-formed");
+        assert!(
+            lex.given_names.len() > 500,
+            "given names: {}",
+            lex.given_names.len()
+        );
         assert!(lex.is_given_name("nariman"));
         assert!(lex.is_given_name("emir-usein"));
         assert!(!lex.is_given_name("dzhelyal"));
         assert_eq!(lex.surname_shape("dzhemilev"), Some(true));
         assert_eq!(lex.surname_shape("ov"), None);
         assert!(lex.is_patronymic("ametovich"));
-        assert_eq!(lex.relations.get("defender").map(String::as_str), Some("lawyer"));
+        assert_eq!(
+            lex.relations.get("defender").map(String::as_str),
+            Some("lawyer")
+        );
         assert!(lex.phrases.contains_key("rostov-on-don"));
-        assert_eq!(phrase_kinds("Prosecutor's Office"), vec![Kind::Word, Kind::Possessive, Kind::Word]);
+        assert_eq!(
+            phrase_kinds("Prosecutor's Office"),
+            vec![Kind::Word, Kind::Possessive, Kind::Word]
+        );
     }
 
     #[test]
@@ -304,7 +378,11 @@ mod tests {
         files.relations = "son\n";
         assert_eq!(
             Lexicon::parse(&files).err(),
-            Some(LexiconError::BadLine { file: "relations.tsv", line: 1, reason: "expected WORD<tab>KIND" })
+            Some(LexiconError::BadLine {
+                file: "relations.tsv",
+                line: 1,
+                reason: "expected WORD<tab>KIND"
+            })
         );
     }
 }

@@ -26,7 +26,9 @@ use std::sync::{Arc, LazyLock};
 /// The built-in lexicons, parsed once per process.
 static BUILT_IN: LazyLock<Arc<Lexicon>> = LazyLock::new(|| {
     // The built-in files are checked by this crate's tests; a parse failure here is a build defect.
-    Arc::new(Lexicon::parse(&DataFiles::BUILT_IN).expect("built-in lexicon data files are well-formed"))
+    Arc::new(
+        Lexicon::parse(&DataFiles::BUILT_IN).expect("built-in lexicon data files are well-formed"),
+    )
 });
 
 /// Finds people, organisations and places in article text. Cheap to clone: the lexicons are shared.
@@ -44,12 +46,16 @@ impl Default for Recognizer {
 impl Recognizer {
     /// A recogniser with the built-in lexicons.
     pub fn new() -> Self {
-        Recognizer { lex: Arc::clone(&BUILT_IN) }
+        Recognizer {
+            lex: Arc::clone(&BUILT_IN),
+        }
     }
 
     /// A recogniser with other lexicons (for example, extended given-name lists).
     pub fn with_data(files: &DataFiles) -> Result<Self, LexiconError> {
-        Ok(Recognizer { lex: Arc::new(Lexicon::parse(files)?) })
+        Ok(Recognizer {
+            lex: Arc::new(Lexicon::parse(files)?),
+        })
     }
 
     /// Finds everyone and everything named in `text`. Offsets are character offsets into `text`.
@@ -59,7 +65,14 @@ impl Recognizer {
         let found_entities = entities::find(&self.lex, &tokens, &mut marks);
         let people = persons::find(&self.lex, text, &tokens, &marks);
         let mut persons = people.persons;
-        describe::describe(&self.lex, text, &tokens, &marks, &people.found, &mut persons);
+        describe::describe(
+            &self.lex,
+            text,
+            &tokens,
+            &marks,
+            &people.found,
+            &mut persons,
+        );
         ArticlePeople {
             persons,
             mentions: persons::to_mentions(text, &tokens, &people.found),

@@ -34,6 +34,20 @@ struct Person {
     mention_starts: Vec<usize>,
 }
 
+impl Person {
+    /// Records a mention starting at token `at`, keeping the starts sorted.
+    fn add_mention(&mut self, at: usize) {
+        let pos = self.mention_starts.partition_point(|&s| s < at);
+        self.mention_starts.insert(pos, at);
+    }
+
+    /// Start of this person's last mention before token `at`.
+    fn last_before(&self, at: usize) -> Option<usize> {
+        let pos = self.mention_starts.partition_point(|&s| s < at);
+        pos.checked_sub(1).map(|p| self.mention_starts[p])
+    }
+}
+
 /// A mention before persons are numbered: a token range and the person it names.
 #[derive(Debug, Clone, Copy)]
 pub struct Found {
@@ -50,17 +64,27 @@ pub struct People {
 
 /// Context around a token range that speaks for a name.
 fn title_before(lex: &Lexicon, tokens: &[Token], first: usize) -> bool {
-    let Some(prev) = first.checked_sub(1).and_then(|p| tokens.get(p)) else { return false };
+    let Some(prev) = first.checked_sub(1).and_then(|p| tokens.get(p)) else {
+        return false;
+    };
     if prev.kind != Kind::Word {
         return false;
     }
     let word = prev.lower.as_str();
-    lex.titles.longest_at(|k| if k == 0 { Some(word) } else { None }).is_some()
-        || lex.roles.longest_at(|k| if k == 0 { Some(word) } else { None }).is_some()
+    lex.titles
+        .longest_at(|k| if k == 0 { Some(word) } else { None })
+        .is_some()
+        || lex
+            .roles
+            .longest_at(|k| if k == 0 { Some(word) } else { None })
+            .is_some()
+        || lex.relations.contains_key(word)
 }
 
 fn cue_after(lex: &Lexicon, tokens: &[Token], last: usize) -> bool {
-    tokens.get(last).is_some_and(|t| t.kind == Kind::Word && lex.cues_after.contains(&t.lower))
+    tokens
+        .get(last)
+        .is_some_and(|t| t.kind == Kind::Word && lex.cues_after.contains(&t.lower))
 }
 
 /// True when `t` is a single-word title or role ("President", "Lawyer"): it stands before names,
@@ -75,7 +99,9 @@ fn is_name_token(lex: &Lexicon, t: &Token, mark: Mark) -> bool {
     mark == Mark::Free
         && match t.kind {
             Kind::Initial => true,
-            Kind::Word => t.case != Case::Lower && !lex.not_names.contains(&t.lower) && !is_title_word(lex, t),
+            Kind::Word => {
+                t.case != Case::Lower && !lex.not_names.contains(&t.lower) && !is_title_word(lex, t)
+            }
             _ => false,
         }
 }
@@ -101,23 +127,37 @@ fn classify(lex: &Lexicon, t: &Token) -> Class {
 }
 
 /// Whether a run of two to four capitalised words is a name.
-fn run_is_name(lex: &Lexicon, tokens: &[Token], classes: &[Class], first: usize, last: usize) -> bool {
+fn run_is_name(
+    lex: &Lexicon,
+    tokens: &[Token],
+    classes: &[Class],
+    first: usize,
+    last: usize,
+) -> bool {
     let words = &tokens[first..last];
     let has = |f: fn(Class) -> bool| classes.iter().any(|&c| f(c));
     let given = has(|c| c == Class::Given);
     let surname = has(|c| matches!(c, Class::Surname(_) | Class::Known));
     let initial = has(|c| c == Class::Initial) && words.iter().any(|t| t.kind == Kind::Word);
     // Cyrillic capitals vouch for a name, but not when the first opens a sentence ("Приговор Джеляла").
-    let cyrillic = words.iter().all(|t| t.cyrillic && t.case == Case::Title) && !words[0].sentence_start;
+    let cyrillic =
+        words.iter().all(|t| t.cyrillic && t.case == Case::Title) && !words[0].sentence_start;
     // Runs of acronyms ("NGO UNHCR") are not names unless a name word vouches for them.
-    let acronyms = words.iter().any(|t| t.kind == Kind::Word && t.case == Case::Upper);
+    let acronyms = words
+        .iter()
+        .any(|t| t.kind == Kind::Word && t.case == Case::Upper);
     if acronyms && !given && !surname {
         return false;
     }
     if words.iter().all(|t| t.kind == Kind::Initial) {
         return false;
     }
-    given || surname || initial || cyrillic || title_before(lex, tokens, first) || cue_after(lex, tokens, last)
+    given
+        || surname
+        || initial
+        || cyrillic
+        || title_before(lex, tokens, first)
+        || cue_after(lex, tokens, last)
 }
 
 /// Folds a surname or given name for comparison inside one article, across spellings and scripts
@@ -136,7 +176,10 @@ struct Linker<'a> {
 
 impl<'a> Linker<'a> {
     fn surface(&self, first: usize, last: usize) -> &'a str {
-        let (Some(a), Some(b)) = (self.tokens.get(first), last.checked_sub(1).and_then(|l| self.tokens.get(l))) else {
+        let (Some(a), Some(b)) = (
+            self.tokens.get(first),
+            last.checked_sub(1).and_then(|l| self.tokens.get(l)),
+        ) else {
             return "";
         };
         self.text.get(a.start_byte..b.end_byte).unwrap_or("")
@@ -147,10 +190,16 @@ impl<'a> Linker<'a> {
         let toks = &self.tokens[first..last];
         let surname_at = (0..toks.len())
             .rev()
-            .find(|&k| !matches!(classes[k], Class::Given | Class::Initial | Class::Patronymic))
+            .find(|&k| {
+                !matches!(
+                    classes[k],
+                    Class::Given | Class::Initial | Class::Patronymic
+                )
+            })
             .unwrap_or(toks.len() - 1);
         let surname = key(&toks[surname_at].lower);
-        let given_at = (0..toks.len()).find(|&k| k != surname_at && classes[k] != Class::Patronymic);
+        let given_at =
+            (0..toks.len()).find(|&k| k != surname_at && classes[k] != Class::Patronymic);
         let (given, given_initial) = match given_at {
             Some(k) if classes[k] == Class::Initial => (None, key(&toks[k].lower).chars().next()),
             Some(k) => {
@@ -176,7 +225,7 @@ impl<'a> Linker<'a> {
             .iter()
             .enumerate()
             .filter(|(_, p)| compatible(p))
-            .max_by_key(|(_, p)| p.mention_starts.iter().copied().filter(|&s| s < first).max())
+            .max_by_key(|(_, p)| p.last_before(first))
             .map(|(i, _)| i);
         let name = self.surface(first, last).to_string();
         let words = toks.len();
@@ -184,7 +233,9 @@ impl<'a> Linker<'a> {
         let person = match existing {
             Some(i) => {
                 let p = &mut self.persons[i];
-                if (words, std::cmp::Reverse(initials)) > (p.name_words, std::cmp::Reverse(p.name_initials)) {
+                if (words, std::cmp::Reverse(initials))
+                    > (p.name_words, std::cmp::Reverse(p.name_initials))
+                {
                     p.name = name;
                     p.name_words = words;
                     p.name_initials = initials;
@@ -193,7 +244,7 @@ impl<'a> Linker<'a> {
                     p.given = given;
                     p.given_initial = given_initial;
                 }
-                p.mention_starts.push(first);
+                p.add_mention(first);
                 i
             }
             None => {
@@ -209,30 +260,43 @@ impl<'a> Linker<'a> {
                 self.persons.len() - 1
             }
         };
-        self.found.push(Found { first, last, person });
+        self.found.push(Found {
+            first,
+            last,
+            person,
+        });
     }
 
     /// The person among `candidates` mentioned nearest before token `at`, else first after it.
     fn nearest(&self, at: usize, candidates: impl Iterator<Item = usize> + Clone) -> Option<usize> {
         let before = candidates
             .clone()
-            .filter_map(|i| self.persons[i].mention_starts.iter().copied().filter(|&s| s < at).max().map(|s| (s, i)))
+            .filter_map(|i| self.persons[i].last_before(at).map(|s| (s, i)))
             .max();
         if let Some((_, i)) = before {
             return Some(i);
         }
-        candidates.filter_map(|i| self.persons[i].mention_starts.iter().copied().min().map(|s| (s, i))).min().map(|(_, i)| i)
+        candidates
+            .filter_map(|i| self.persons[i].mention_starts.first().map(|&s| (s, i)))
+            .min()
+            .map(|(_, i)| i)
     }
 
     /// Links a single capitalised word to a person of the article, or takes it as a new person when
     /// the lexicons or its context vouch for it.
     fn add_single(&mut self, at: usize) {
         let t = &self.tokens[at];
-        if self.tokens.get(at + 1).is_some_and(|n| self.lex.not_person_after.contains(&n.lower)) {
+        if self
+            .tokens
+            .get(at + 1)
+            .is_some_and(|n| self.lex.not_person_after.contains(&n.lower))
+        {
             return;
         }
         // A word in quotation marks on its own ("Oleg" instead of "Oleh") is talked about, not a person.
-        let quote = |t: Option<&Token>| t.is_some_and(|t| t.kind == Kind::Punct && QUOTES.contains(t.lower.as_str()));
+        let quote = |t: Option<&Token>| {
+            t.is_some_and(|t| t.kind == Kind::Punct && QUOTES.contains(t.lower.as_str()))
+        };
         if at > 0 && quote(self.tokens.get(at - 1)) && quote(self.tokens.get(at + 1)) {
             return;
         }
@@ -244,7 +308,11 @@ impl<'a> Linker<'a> {
                 .lex
                 .cyrillic_case_endings
                 .iter()
-                .filter_map(|e| t.lower.strip_suffix(e.as_str()).filter(|stem| stem.chars().count() >= 3))
+                .filter_map(|e| {
+                    t.lower
+                        .strip_suffix(e.as_str())
+                        .filter(|stem| stem.chars().count() >= 3)
+                })
                 .find_map(|stem| self.link_single(at, &key(stem)));
         }
         let person = match linked {
@@ -266,8 +334,12 @@ impl<'a> Linker<'a> {
                 self.persons.len() - 1
             }
         };
-        self.persons[person].mention_starts.push(at);
-        self.found.push(Found { first: at, last: at + 1, person });
+        self.persons[person].add_mention(at);
+        self.found.push(Found {
+            first: at,
+            last: at + 1,
+            person,
+        });
     }
 
     /// The person a lone word keyed `k` refers to: by surname, else by given name.
@@ -275,8 +347,27 @@ impl<'a> Linker<'a> {
         if k.is_empty() {
             return None;
         }
-        self.nearest(at, (0..self.persons.len()).filter(|&i| self.persons[i].surname == k))
-            .or_else(|| self.nearest(at, (0..self.persons.len()).filter(|&i| self.persons[i].given.as_deref() == Some(k))))
+        let by_surname = self.nearest(
+            at,
+            (0..self.persons.len()).filter(|&i| self.persons[i].surname == k),
+        );
+        by_surname.or_else(|| {
+            let same_given =
+                (0..self.persons.len()).filter(|&i| self.persons[i].given.as_deref() == Some(k));
+            // "his sister Elmaz" introduces someone new: such a given name may only refer back.
+            let introduced = at
+                .checked_sub(1)
+                .and_then(|p| self.tokens.get(p))
+                .is_some_and(|t| self.lex.relations.contains_key(&t.lower));
+            if introduced {
+                same_given
+                    .filter_map(|i| self.persons[i].last_before(at).map(|s| (s, i)))
+                    .max()
+                    .map(|(_, i)| i)
+            } else {
+                self.nearest(at, same_given)
+            }
+        })
     }
 
     /// Evidence that a lone capitalised word no full name explains is a person.
@@ -298,24 +389,38 @@ impl<'a> Linker<'a> {
             return true;
         }
         // A verb of saying after the word: but "Witnesses said" opens a sentence with a plain noun.
-        let plural_noun = t.lower.ends_with('s') && !self.lex.is_given_name(&t.lower) && self.lex.surname_shape(&t.lower).is_none();
+        let plural_noun = t.lower.ends_with('s')
+            && !self.lex.is_given_name(&t.lower)
+            && self.lex.surname_shape(&t.lower).is_none();
         cue_after(self.lex, self.tokens, at + 1) && !(t.sentence_start && plural_noun)
     }
 
     /// "Asan and Aziz Akhtemov": a lone given name joined to a full name shares its surname.
     fn add_coordinated(&mut self, at: usize, full: (usize, usize), classes: &[Class]) {
         let (first, last) = full;
-        let surname_at = (first..last).rev().find(|&k| !matches!(classes[k - first], Class::Given | Class::Initial | Class::Patronymic));
+        let surname_at = (first..last).rev().find(|&k| {
+            !matches!(
+                classes[k - first],
+                Class::Given | Class::Initial | Class::Patronymic
+            )
+        });
         let Some(surname_at) = surname_at else { return };
         let surname_tok = &self.tokens[surname_at];
         let given = key(&self.tokens[at].lower);
         let surname = key(&surname_tok.lower);
-        let existing = self.persons.iter().position(|p| p.surname == surname && p.given.as_deref() == Some(given.as_str()));
+        let existing = self
+            .persons
+            .iter()
+            .position(|p| p.surname == surname && p.given.as_deref() == Some(given.as_str()));
         let person = match existing {
             Some(i) => i,
             None => {
                 self.persons.push(Person {
-                    name: format!("{} {}", self.tokens[at].text(self.text), surname_tok.text(self.text)),
+                    name: format!(
+                        "{} {}",
+                        self.tokens[at].text(self.text),
+                        surname_tok.text(self.text)
+                    ),
                     name_words: 2,
                     name_initials: 0,
                     surname,
@@ -326,8 +431,12 @@ impl<'a> Linker<'a> {
                 self.persons.len() - 1
             }
         };
-        self.persons[person].mention_starts.push(at);
-        self.found.push(Found { first: at, last: at + 1, person });
+        self.persons[person].add_mention(at);
+        self.found.push(Found {
+            first: at,
+            last: at + 1,
+            person,
+        });
     }
 }
 
@@ -343,7 +452,10 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
         }
         let start = i;
         i += 1;
-        while i < tokens.len() && !tokens[i].line_break_before && is_name_token(lex, &tokens[i], marks[i]) {
+        while i < tokens.len()
+            && !tokens[i].line_break_before
+            && is_name_token(lex, &tokens[i], marks[i])
+        {
             i += 1;
         }
         runs.push((start, i));
@@ -365,7 +477,11 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
             parts = vec![(first + 1, last)];
         }
         // Two full names side by side: "Given Surname Given Surname".
-        if len == 4 && classes[first] == Class::Given && classes[first + 2] == Class::Given && classes[first + 1] != Class::Given {
+        if len == 4
+            && classes[first] == Class::Given
+            && classes[first + 2] == Class::Given
+            && classes[first + 1] != Class::Given
+        {
             parts = vec![(first, first + 2), (first + 2, last)];
         }
         for (a, b) in parts {
@@ -375,7 +491,9 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
                 // A sentence's capitalised first word glued to what follows: try without it.
                 2..=4 if tokens[a].sentence_start && tokens[a].case == Case::Title => match b - a {
                     2 => singles.push(a + 1),
-                    _ if run_is_name(lex, tokens, &classes[a + 1..b], a + 1, b) => full.push((a + 1, b)),
+                    _ if run_is_name(lex, tokens, &classes[a + 1..b], a + 1, b) => {
+                        full.push((a + 1, b))
+                    }
                     _ => {}
                 },
                 _ => {}
@@ -383,14 +501,26 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
         }
     }
 
-    let mut linker = Linker { lex, text, tokens, persons: Vec::new(), found: Vec::new() };
+    let mut linker = Linker {
+        lex,
+        text,
+        tokens,
+        persons: Vec::new(),
+        found: Vec::new(),
+    };
     for &(a, b) in &full {
         linker.add_full(a, b, &classes[a..b]);
     }
     for &at in &singles {
-        let coordinated = (classes[at] == Class::Given && tokens.get(at + 1).is_some_and(|t| t.lower == "and"))
-            .then(|| full.iter().find(|&&(a, _)| a == at + 2).filter(|&&(a, _)| classes[a] == Class::Given).copied())
-            .flatten();
+        let coordinated = (classes[at] == Class::Given
+            && tokens.get(at + 1).is_some_and(|t| t.lower == "and"))
+        .then(|| {
+            full.iter()
+                .find(|&&(a, _)| a == at + 2)
+                .filter(|&&(a, _)| classes[a] == Class::Given)
+                .copied()
+        })
+        .flatten();
         match coordinated {
             Some(run) => linker.add_coordinated(at, run, &classes[run.0..run.1]),
             None => linker.add_single(at),
@@ -410,15 +540,28 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
     let mut persons: Vec<Option<ArticlePerson>> = vec![None; next];
     for (old, p) in linker.persons.iter().enumerate() {
         if let Some(new) = order[old] {
-            persons[new] = Some(ArticlePerson { name: p.name.clone(), descriptors: Vec::new(), relations: Vec::new() });
+            persons[new] = Some(ArticlePerson {
+                name: p.name.clone(),
+                descriptors: Vec::new(),
+                relations: Vec::new(),
+            });
         }
     }
     let found = linker
         .found
         .iter()
-        .filter_map(|f| order[f.person].map(|person| Found { first: f.first, last: f.last, person }))
+        .filter_map(|f| {
+            order[f.person].map(|person| Found {
+                first: f.first,
+                last: f.last,
+                person,
+            })
+        })
         .collect();
-    People { persons: persons.into_iter().flatten().collect(), found }
+    People {
+        persons: persons.into_iter().flatten().collect(),
+        found,
+    }
 }
 
 /// Turns found mentions into model values.
@@ -427,7 +570,12 @@ pub fn to_mentions(text: &str, tokens: &[Token], found: &[Found]) -> Vec<PersonM
         .iter()
         .filter_map(|f| {
             let (a, b) = (tokens.get(f.first)?, tokens.get(f.last.checked_sub(1)?)?);
-            Some(PersonMention { text: text.get(a.start_byte..b.end_byte)?.to_string(), start: a.start, end: b.end, person: f.person })
+            Some(PersonMention {
+                text: text.get(a.start_byte..b.end_byte)?.to_string(),
+                start: a.start,
+                end: b.end,
+                person: f.person,
+            })
         })
         .collect()
 }

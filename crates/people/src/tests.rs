@@ -1,1 +1,465 @@
+//! Tests of the whole recogniser on short articles written for them, in the style of the seeds.
 
+use super::*;
+use casebook_model::{ArticlePeople, EntityKind, Relation};
+
+fn run(text: &str) -> ArticlePeople {
+    Recognizer::new().recognize(text)
+}
+
+/// Surface texts of the person mentions.
+fn mentions(p: &ArticlePeople) -> Vec<&str> {
+    p.mentions.iter().map(|m| m.text.as_str()).collect()
+}
+
+/// The person a mention with this surface text at its `nth` occurrence names.
+fn person_of(p: &ArticlePeople, surface: &str, nth: usize) -> usize {
+    p.mentions
+        .iter()
+        .filter(|m| m.text == surface)
+        .nth(nth)
+        .map(|m| m.person)
+        .unwrap_or(usize::MAX)
+}
+
+fn person_named<'p>(p: &'p ArticlePeople, name: &str) -> &'p casebook_model::ArticlePerson {
+    p.persons
+        .iter()
+        .find(|x| x.name == name)
+        .unwrap_or_else(|| panic!("no person {name:?} in {:?}", p.persons))
+}
+
+fn entity<'p>(p: &'p ArticlePeople, surface: &str) -> Option<&'p casebook_model::EntityMention> {
+    p.entities.iter().find(|e| e.text == surface)
+}
+
+#[test]
+fn offsets_are_character_offsets_into_the_text() {
+    let text = "Ukrinform — «Нариман Джелял» and Nariman Dzhelyal met.";
+    let p = run(text);
+    let chars: Vec<char> = text.chars().collect();
+    assert!(!p.mentions.is_empty());
+    for m in &p.mentions {
+        let slice: String = chars[m.start..m.end].iter().collect();
+        assert_eq!(slice, m.text);
+    }
+    assert_eq!(mentions(&p), vec!["Нариман Джелял", "Nariman Dzhelyal"]);
+    assert_eq!(
+        p.mentions[0].person, p.mentions[1].person,
+        "one man in two scripts"
+    );
+}
+
+#[test]
+fn seed_style_statement_finds_leader_and_not_groups() {
+    let text = "During prisoner exchanges, Russia resists the return of Azov fighters, journalists and Crimean Tatars.\n\n\
+        This was stated by the leader of the Crimean Tatar people Mustafa Dzhemilev in a comment to Ukrinform on the sidelines \
+        of the OIC summit in Istanbul.\n\n\
+        \"They do not want to release the Crimean Tatars,\" Dzhemilev said. He cited the example of Nariman Dzhelal: \
+        \"President Erdogan called Putin in my presence with a request to release Dzhelal. Putin promised to consider it.\"\n\n\
+        The Mejlis of the Crimean Tatar people called on the participants of the OIC session to help.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec![
+            "Mustafa Dzhemilev",
+            "Dzhemilev",
+            "Nariman Dzhelal",
+            "Erdogan",
+            "Putin",
+            "Dzhelal",
+            "Putin"
+        ]
+    );
+    assert_eq!(
+        person_of(&p, "Dzhemilev", 0),
+        person_of(&p, "Mustafa Dzhemilev", 0)
+    );
+    assert_eq!(
+        person_of(&p, "Dzhelal", 0),
+        person_of(&p, "Nariman Dzhelal", 0)
+    );
+    assert_eq!(person_of(&p, "Putin", 0), person_of(&p, "Putin", 1));
+    assert_eq!(p.persons.len(), 4);
+    let dzhemilev = person_named(&p, "Mustafa Dzhemilev");
+    assert_eq!(
+        dzhemilev.descriptors,
+        vec!["leader of the Crimean Tatar people"]
+    );
+    assert!(person_named(&p, "Erdogan")
+        .descriptors
+        .contains(&"President".to_string()));
+    for not_person in [
+        "Crimean Tatars",
+        "OIC",
+        "Mejlis",
+        "Ukrinform",
+        "Istanbul",
+        "Azov",
+        "Russia",
+        "This",
+        "President",
+    ] {
+        assert!(
+            !p.mentions.iter().any(|m| m.text.contains(not_person)),
+            "{not_person} taken for a person"
+        );
+    }
+    assert_eq!(
+        entity(&p, "OIC").map(|e| e.kind),
+        Some(EntityKind::Organization)
+    );
+    assert_eq!(
+        entity(&p, "Istanbul").map(|e| e.kind),
+        Some(EntityKind::Place)
+    );
+    assert_eq!(
+        entity(&p, "Ukrinform").map(|e| e.canonical.as_str()),
+        Some("Ukrinform")
+    );
+    assert_eq!(
+        entity(&p, "Mejlis of the Crimean Tatar people").map(|e| e.canonical.as_str()),
+        Some("Mejlis of the Crimean Tatar People")
+    );
+}
+
+#[test]
+fn seed_style_recruitment_report_links_and_describes() {
+    let text = "This was stated by head of the Mejlis of the Crimean Tatar People Refat Chubarov.\n\n\
+        The occupiers tried to recruit resident of the peninsula Kurtumer Chalgozov, who had been arrested in his own house. \
+        \u{201c}We will imprison you,\u{201d} Chalgozov spoke publicly about their threats.\n\n\
+        Another arrested activist, Nariman Ametov, said that he had been subjected to electric shocks.\n\n\
+        The authorities tried to link the cases to the proceedings against first deputy head of the Mejlis, Nariman Dzhelyal.\n\n\
+        According to Nariman Dzhelyal\u{2019}s defender Nikolai Polozov, only publicity can help. \
+        \u{201c}This will be repeated,\u{201d} Nikolai Polozov noted.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec![
+            "Refat Chubarov",
+            "Kurtumer Chalgozov",
+            "Chalgozov",
+            "Nariman Ametov",
+            "Nariman Dzhelyal",
+            "Nariman Dzhelyal",
+            "Nikolai Polozov",
+            "Nikolai Polozov"
+        ]
+    );
+    assert_eq!(p.persons.len(), 5);
+    assert_eq!(
+        person_named(&p, "Refat Chubarov").descriptors,
+        vec!["head of the Mejlis of the Crimean Tatar People"]
+    );
+    assert_eq!(
+        person_named(&p, "Kurtumer Chalgozov").descriptors,
+        vec!["resident of the peninsula"]
+    );
+    assert_eq!(
+        person_named(&p, "Nariman Ametov").descriptors,
+        vec!["arrested activist"]
+    );
+    assert_eq!(
+        person_named(&p, "Nariman Dzhelyal").descriptors,
+        vec!["first deputy head of the Mejlis"]
+    );
+    let polozov = person_named(&p, "Nikolai Polozov");
+    assert_eq!(polozov.descriptors, vec!["defender"]);
+    let dzhelyal = person_of(&p, "Nariman Dzhelyal", 0);
+    assert_eq!(
+        polozov.relations,
+        vec![Relation {
+            kind: "lawyer".into(),
+            other: dzhelyal
+        }]
+    );
+    assert_eq!(
+        entity(&p, "Mejlis").map(|e| e.canonical.as_str()),
+        Some("Mejlis of the Crimean Tatar People")
+    );
+}
+
+#[test]
+fn compound_given_names_and_initials() {
+    let text = "The court sentenced Emir-Usein Kuku to 12 years. E.-U. Kuku denied the charges, \
+        and Kuku's wife Merjen Kuku said the case was fabricated.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec!["Emir-Usein Kuku", "E.-U. Kuku", "Kuku", "Merjen Kuku"]
+    );
+    let emir = person_of(&p, "Emir-Usein Kuku", 0);
+    assert_eq!(person_of(&p, "E.-U. Kuku", 0), emir);
+    assert_eq!(person_of(&p, "Kuku", 0), emir);
+    let merjen = person_of(&p, "Merjen Kuku", 0);
+    assert_ne!(merjen, emir);
+    assert_eq!(
+        p.persons[merjen].relations,
+        vec![Relation {
+            kind: "wife".into(),
+            other: emir
+        }]
+    );
+    assert_eq!(p.persons[emir].name, "Emir-Usein Kuku");
+}
+
+#[test]
+fn initials_with_surname_link_to_the_full_name() {
+    let p = run("Nariman Dzhelyal was detained. Later N. Dzhelyal was charged.");
+    assert_eq!(mentions(&p), vec!["Nariman Dzhelyal", "N. Dzhelyal"]);
+    assert_eq!(p.persons.len(), 1);
+}
+
+#[test]
+fn surname_first_forms() {
+    let text = "The documents list the defendants surname first: DZHELYAL Nariman, AKHTEMOV Asan. \
+        The prosecution accuses Dzhelyal Nariman of sabotage.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec!["DZHELYAL Nariman", "AKHTEMOV Asan", "Dzhelyal Nariman"]
+    );
+    assert_eq!(
+        person_of(&p, "DZHELYAL Nariman", 0),
+        person_of(&p, "Dzhelyal Nariman", 0)
+    );
+}
+
+#[test]
+fn three_part_names_with_patronymic() {
+    let p = run("Judge Viktor Nikolaevich Zuev read the verdict. Zuev refused the motion.");
+    assert_eq!(mentions(&p), vec!["Viktor Nikolaevich Zuev", "Zuev"]);
+    assert_eq!(p.persons.len(), 1);
+    assert_eq!(p.persons[0].descriptors, vec!["Judge"]);
+}
+
+#[test]
+fn brothers_with_one_surname_stay_apart() {
+    let text =
+        "The brothers Asan and Aziz Akhtemov were detained together. Aziz Akhtemov was beaten. \
+        Asan Akhtemov said he was handcuffed to a radiator. Akhtemov added that he had no water. \
+        The Akhtemov brothers are in custody.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec![
+            "Asan",
+            "Aziz Akhtemov",
+            "Aziz Akhtemov",
+            "Asan Akhtemov",
+            "Akhtemov"
+        ]
+    );
+    let asan = person_of(&p, "Asan", 0);
+    let aziz = person_of(&p, "Aziz Akhtemov", 0);
+    assert_ne!(asan, aziz);
+    assert_eq!(person_of(&p, "Asan Akhtemov", 0), asan);
+    assert_eq!(person_of(&p, "Aziz Akhtemov", 1), aziz);
+    // The bare surname goes to the nearest preceding namesake, not to the first one named.
+    assert_eq!(person_of(&p, "Akhtemov", 0), asan);
+    assert_eq!(p.persons[asan].name, "Asan Akhtemov");
+}
+
+#[test]
+fn possessives_are_cut_off_the_mention() {
+    let p = run("Lawyer Emil Kurbedinov spoke. Kurbedinov's client was not present; Kurbedinov’s motion failed.");
+    assert_eq!(
+        mentions(&p),
+        vec!["Emil Kurbedinov", "Kurbedinov", "Kurbedinov"]
+    );
+    assert_eq!(p.persons.len(), 1);
+    assert_eq!(p.persons[0].descriptors, vec!["Lawyer"]);
+}
+
+#[test]
+fn relations_from_pronouns_and_of_phrases() {
+    let text = "Political prisoner Server Mustafayev was sentenced. His son Seitumer Mustafayev was eight. \
+        Mavile Mustafayeva, the wife of Server Mustafayev, attended the hearing.";
+    let p = run(text);
+    let server = person_of(&p, "Server Mustafayev", 0);
+    let son = person_of(&p, "Seitumer Mustafayev", 0);
+    let wife = person_of(&p, "Mavile Mustafayeva", 0);
+    assert_eq!(p.persons.len(), 3);
+    assert_eq!(
+        p.persons[son].relations,
+        vec![Relation {
+            kind: "son".into(),
+            other: server
+        }]
+    );
+    assert_eq!(
+        p.persons[wife].relations,
+        vec![Relation {
+            kind: "wife".into(),
+            other: server
+        }]
+    );
+    assert_eq!(p.persons[server].descriptors, vec!["Political prisoner"]);
+    assert!(
+        p.persons[wife].descriptors.is_empty(),
+        "{:?}",
+        p.persons[wife].descriptors
+    );
+}
+
+#[test]
+fn descriptors_before_and_after_names() {
+    let text = "FSB investigator Andrei Petrenko questioned citizen journalist Remzi Bekirov. \
+        Osman Arifmemetov, a civic activist, was also questioned.";
+    let p = run(text);
+    assert_eq!(
+        person_named(&p, "Andrei Petrenko").descriptors,
+        vec!["FSB investigator"]
+    );
+    assert_eq!(
+        person_named(&p, "Remzi Bekirov").descriptors,
+        vec!["citizen journalist"]
+    );
+    assert_eq!(
+        person_named(&p, "Osman Arifmemetov").descriptors,
+        vec!["civic activist"]
+    );
+}
+
+#[test]
+fn courts_and_places_are_entities_never_people() {
+    let text = "The Kyivskyi District Court of Simferopol remanded him in custody. The Southern District Military Court \
+        in Rostov-on-Don later sentenced Ruslan Suleimanov. He was taken to Lefortovo in Moscow, then to Novocherkassk. \
+        Crimean Solidarity reported that searches took place in Bakhchisaray and Simferopol'.";
+    let p = run(text);
+    assert_eq!(mentions(&p), vec!["Ruslan Suleimanov"]);
+    let court = entity(&p, "Kyivskyi District Court of Simferopol").expect("first court");
+    assert_eq!(court.kind, EntityKind::Organization);
+    assert_eq!(court.canonical, "Kyivskyi District Court of Simferopol");
+    let military = entity(&p, "Southern District Military Court \nin Rostov-on-Don")
+        .or_else(|| entity(&p, "Southern District Military Court in Rostov-on-Don"))
+        .or_else(|| {
+            p.entities
+                .iter()
+                .find(|e| e.text.starts_with("Southern District Military Court"))
+        })
+        .expect("military court");
+    assert_eq!(military.kind, EntityKind::Organization);
+    assert_eq!(
+        entity(&p, "Bakhchisaray").map(|e| e.canonical.as_str()),
+        Some("Bakhchysarai")
+    );
+    assert_eq!(
+        entity(&p, "Simferopol'").map(|e| e.canonical.as_str()),
+        Some("Simferopol")
+    );
+    assert_eq!(
+        entity(&p, "Lefortovo").map(|e| e.kind),
+        Some(EntityKind::Place)
+    );
+    assert_eq!(
+        entity(&p, "Crimean Solidarity").map(|e| e.kind),
+        Some(EntityKind::Organization)
+    );
+}
+
+#[test]
+fn headline_and_sentence_opening_words_are_not_people() {
+    let text = "Occupiers Detain Crimean Tatar Activists In Dzhankoi\n\n\
+        According to Crimean Solidarity, the men were taken away. Another detainee was released on Monday in January. \
+        The President of Ukraine condemned it. Commenting on the case, the Ukrainian ombudsman spoke.";
+    let p = run(text);
+    assert!(p.mentions.is_empty(), "{:?}", mentions(&p));
+}
+
+#[test]
+fn unseen_names_need_evidence() {
+    // Unknown given names are accepted on a surname shape, a role word or a verb of saying.
+    let p = run("Detained were Dzhafer Kurtseitov and the imam Qaytar Emirsaly. Gulzade Bekmambet said she was afraid.");
+    assert_eq!(
+        mentions(&p),
+        vec!["Dzhafer Kurtseitov", "Qaytar Emirsaly", "Gulzade Bekmambet"]
+    );
+    // Capitalised word pairs without evidence are not names.
+    let p = run(
+        "The Black Stone monument and the Green Valley resort were closed by Local Authorities.",
+    );
+    assert!(p.mentions.is_empty(), "{:?}", mentions(&p));
+}
+
+#[test]
+fn cyrillic_names_and_inflected_surnames() {
+    let text =
+        "Суд арестовал Нариман Джелял. Адвокат Николай Полозов заявил, что Джелялу грозит 20 лет.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec!["Нариман Джелял", "Николай Полозов", "Джелялу"]
+    );
+    assert_eq!(
+        person_of(&p, "Джелялу", 0),
+        person_of(&p, "Нариман Джелял", 0)
+    );
+}
+
+#[test]
+fn spelling_variants_of_one_surname_link_in_one_article() {
+    let p = run("Nariman Celâl was detained. Later Dzhelyal was charged, and Çubarov protested. Refat Chubarov said so.");
+    assert_eq!(
+        mentions(&p),
+        vec!["Nariman Celâl", "Dzhelyal", "Çubarov", "Refat Chubarov"]
+    );
+    assert_eq!(
+        person_of(&p, "Dzhelyal", 0),
+        person_of(&p, "Nariman Celâl", 0)
+    );
+    assert_eq!(
+        person_of(&p, "Çubarov", 0),
+        person_of(&p, "Refat Chubarov", 0)
+    );
+}
+
+#[test]
+fn quoted_words_and_family_groups_are_not_mentions() {
+    let p = run("Oleh Kovalenko was exchanged. Prison lists gave \"Oleg\" instead of \"Oleh\". The Kovalenko family waited.");
+    assert_eq!(mentions(&p), vec!["Oleh Kovalenko"]);
+}
+
+#[test]
+fn arbitrary_input_never_panics() {
+    let r = Recognizer::new();
+    let long_line = "Nariman Dzhelyal, ".repeat(5000);
+    let inputs = [
+        String::new(),
+        " ".into(),
+        "\n\n\n".into(),
+        "...,,,;;;!!!???---'''\"\"\"".into(),
+        "'s 's ' s".into(),
+        "A. B. C.-D. E.-".into(),
+        "N.".into(),
+        "Court".into(),
+        "of the Court of".into(),
+        "Mejlis".into(),
+        "Джелялу".into(),
+        "Ω≈ç√∫ 漢字 😀 Nariman 😀 Dzhelyal 🇺🇦 Нариман-Jan".into(),
+        "\u{301}\u{302}A\u{301}".into(),
+        long_line,
+        "Mustafa ".repeat(10000),
+        "X".repeat(100_000),
+    ];
+    for input in &inputs {
+        let p = r.recognize(input);
+        let n = input.chars().count();
+        for m in &p.mentions {
+            assert!(m.start < m.end && m.end <= n);
+            assert!(m.person < p.persons.len());
+        }
+        for e in &p.entities {
+            assert!(e.start < e.end && e.end <= n);
+        }
+    }
+}
+
+#[test]
+fn custom_data_files_are_used() {
+    let mut files = DataFiles::BUILT_IN;
+    files.given_names = "Zzyzx\n";
+    let r = Recognizer::with_data(&files).expect("valid data");
+    let p = r.recognize("The guard Zzyzx Qwerty left.");
+    assert_eq!(mentions(&p), vec!["Zzyzx Qwerty"]);
+}

@@ -83,7 +83,23 @@ fn ends_sentence(c: char) -> bool {
 
 /// Punctuation that may stand between a sentence end and the sentence's first word.
 fn is_opening(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '«' | '„' | '(' | '[' | '\'' | '‘' | '’' | '—' | '–' | '-' | '*' | '•')
+    matches!(
+        c,
+        '"' | '“'
+            | '”'
+            | '«'
+            | '„'
+            | '('
+            | '['
+            | '\''
+            | '‘'
+            | '’'
+            | '—'
+            | '–'
+            | '-'
+            | '*'
+            | '•'
+    )
 }
 
 /// Cuts `text` into tokens.
@@ -111,7 +127,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         if c.is_alphabetic() {
             // An initial: one upper-case letter and a full stop, optionally chained with hyphens
             // ("E.-U.") or directly ("A.B."); never when the letter is a word's tail.
-            if c.is_uppercase() && char_at(i + 1) == Some('.') && !char_at(i + 2).is_some_and(|d| d.is_alphabetic() && d.is_lowercase()) {
+            if c.is_uppercase()
+                && char_at(i + 1) == Some('.')
+                && !char_at(i + 2).is_some_and(|d| d.is_alphabetic() && d.is_lowercase())
+            {
                 let mut j = i + 2;
                 loop {
                     let mut k = j;
@@ -132,7 +151,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     let d = chars[i].1;
                     if d.is_alphanumeric() || d == '\u{301}' || d == '\u{302}' {
                         i += 1;
-                    } else if (is_hyphen(d) || is_apostrophe(d)) && char_at(i + 1).is_some_and(|e| e.is_alphabetic()) {
+                    } else if (is_hyphen(d) || is_apostrophe(d))
+                        && char_at(i + 1).is_some_and(|e| e.is_alphabetic())
+                    {
                         // A possessive "'s" at the word's end is split off below.
                         if is_apostrophe(d)
                             && matches!(char_at(i + 1), Some('s') | Some('S'))
@@ -148,7 +169,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 kind = Kind::Word;
             }
         } else if is_apostrophe(c)
-            && tokens.last().is_some_and(|t| t.kind == Kind::Word && t.end == start)
+            && tokens
+                .last()
+                .is_some_and(|t| t.kind == Kind::Word && t.end == start)
             && (matches!(char_at(i + 1), Some('s') | Some('S'))
                 && !char_at(i + 2).is_some_and(|e| e.is_alphanumeric()))
         {
@@ -158,7 +181,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
             while i < n {
                 let d = chars[i].1;
-                if d.is_ascii_digit() || (matches!(d, '.' | ',' | ':') && char_at(i + 1).is_some_and(|e| e.is_ascii_digit())) {
+                if d.is_ascii_digit()
+                    || (matches!(d, '.' | ',' | ':')
+                        && char_at(i + 1).is_some_and(|e| e.is_ascii_digit()))
+                {
                     i += 1;
                 } else {
                     break;
@@ -191,12 +217,22 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let case = match kind {
             Kind::Initial => Case::Upper,
             Kind::Word if first_upper && has_lower => Case::Title,
-            Kind::Word if has_upper && !has_lower && surface.chars().filter(|ch| ch.is_alphabetic()).count() >= 2 => Case::Upper,
+            Kind::Word
+                if has_upper
+                    && !has_lower
+                    && surface.chars().filter(|ch| ch.is_alphabetic()).count() >= 2 =>
+            {
+                Case::Upper
+            }
             Kind::Word if first_upper => Case::Title,
             _ => Case::Lower,
         };
-        let sentence_start = pending_start && matches!(kind, Kind::Word | Kind::Initial | Kind::Number);
-        if matches!(kind, Kind::Word | Kind::Initial | Kind::Number | Kind::Possessive) {
+        let sentence_start =
+            pending_start && matches!(kind, Kind::Word | Kind::Initial | Kind::Number);
+        if matches!(
+            kind,
+            Kind::Word | Kind::Initial | Kind::Number | Kind::Possessive
+        ) {
             pending_start = false;
         } else if kind == Kind::Punct {
             if ends_sentence(c) {
@@ -227,7 +263,10 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<(Kind, String)> {
-        tokenize(text).into_iter().map(|t| (t.kind, t.text(text).to_string())).collect()
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.kind, t.text(text).to_string()))
+            .collect()
     }
 
     #[test]
@@ -261,7 +300,11 @@ mod tests {
     #[test]
     fn marks_sentence_starts_after_quotes() {
         let toks = tokenize("He left. \"Then Chubarov spoke: President Erdogan\"");
-        let starts: Vec<bool> = toks.iter().filter(|t| t.kind == Kind::Word).map(|t| t.sentence_start).collect();
+        let starts: Vec<bool> = toks
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| t.sentence_start)
+            .collect();
         assert_eq!(starts, vec![true, false, true, false, false, true, false]);
     }
 }

@@ -775,7 +775,7 @@ fn to_document(f: Fields, doc: &IndexDoc) -> TantivyDocument {
     d.add_text(f.uid, uid(kind, doc.id()));
     d.add_text(f.kind, kind.as_str());
     d.add_text(f.id, doc.id());
-    let mut facet = |d: &mut TantivyDocument, group: &str, value: &str| {
+    let facet = |d: &mut TantivyDocument, group: &str, value: &str| {
         let value = value.trim();
         if !value.is_empty() {
             d.add_facet(f.facets, Facet::from_path([group, value]));

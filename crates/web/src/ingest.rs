@@ -143,17 +143,10 @@ fn ingest_file(store: &mut dyn Store, upload: Upload, provenance: &Provenance) -
             events,
         };
         match store.store_article(&original, &analysed, provenance, &KeyResolver) {
-            Ok(StoreOutcome::Stored {
-                new_persons,
-                new_events,
-            })
-            | Ok(StoreOutcome::Reanalysed {
-                new_persons,
-                new_events,
-            }) => {
+            Ok(StoreOutcome::Stored(written)) | Ok(StoreOutcome::Reanalysed(written)) => {
                 result.articles += 1;
-                result.new_persons += new_persons;
-                result.new_events += new_events;
+                result.new_persons += written.new_persons;
+                result.new_events += written.new_events;
             }
             Ok(StoreOutcome::AlreadyStored) => {
                 result.articles += 1;

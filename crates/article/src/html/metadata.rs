@@ -54,7 +54,12 @@ const DATE_META: [&str; 12] = [
 ];
 
 /// `<meta>` names/properties that carry an author's name.
-const AUTHOR_META: [&str; 4] = ["author", "article:author", "parsely-author", "sailthru.author"];
+const AUTHOR_META: [&str; 4] = [
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+];
 
 /// Reads the metadata of a parsed page; `url` is where it was fetched from.
 pub(super) fn read(doc: &Document, url: Option<&str>) -> PageMetadata {
@@ -131,7 +136,9 @@ pub(super) fn read(doc: &Document, url: Option<&str>) -> PageMetadata {
 fn meta_tags(doc: &Document) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for node in doc.select("meta").nodes() {
-        let Some(content) = node.attr("content") else { continue };
+        let Some(content) = node.attr("content") else {
+            continue;
+        };
         for key in ["property", "name", "itemprop", "http-equiv"] {
             if let Some(name) = node.attr(key) {
                 out.push((name.trim().to_lowercase(), content.to_string()));
@@ -147,12 +154,16 @@ fn json_ld_article(doc: &Document) -> Option<Value> {
     let mut candidates = Vec::new();
     for node in doc.select(r#"script[type="application/ld+json"]"#).nodes() {
         let text = node.text();
-        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
+            continue;
+        };
         flatten_ld(value, &mut candidates, 0);
     }
     let is_type = |v: &Value, types: &[&str]| match v.get("@type") {
         Some(Value::String(t)) => types.contains(&t.as_str()),
-        Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| types.contains(&t))),
         _ => false,
     };
     // A real article type first; a WebPage only when it carries a publication date.
@@ -202,7 +213,10 @@ fn ld_authors(value: &Value) -> Vec<String> {
             Value::Object(_) => v.get("name").and_then(Value::as_str),
             _ => None,
         };
-        if let Some(name) = name.map(clean_space).filter(|n| !n.is_empty() && !n.contains("://")) {
+        if let Some(name) = name
+            .map(clean_space)
+            .filter(|n| !n.is_empty() && !n.contains("://"))
+        {
             push_unique(&mut out, name);
         }
     };
@@ -225,11 +239,14 @@ fn ld_publisher(value: &Value) -> Option<String> {
 
 /// `itemprop="datePublished"` on a visible element (`content` or `datetime` attribute).
 fn itemprop_date(doc: &Document) -> Option<Published> {
-    doc.select(r#"[itemprop="datePublished"]"#).nodes().iter().find_map(|n| {
-        n.attr("datetime")
-            .or_else(|| n.attr("content"))
-            .and_then(|v| parse_iso(&v, "meta"))
-    })
+    doc.select(r#"[itemprop="datePublished"]"#)
+        .nodes()
+        .iter()
+        .find_map(|n| {
+            n.attr("datetime")
+                .or_else(|| n.attr("content"))
+                .and_then(|v| parse_iso(&v, "meta"))
+        })
 }
 
 /// The first `<time datetime>` that reads as a date; one marked `pubdate` or sitting in an
@@ -239,7 +256,8 @@ fn time_element(doc: &Document) -> Option<Published> {
     let nodes = times.nodes();
     let marked = nodes.iter().find(|n| {
         n.has_attr("pubdate")
-            || n.attr("class").is_some_and(|c| c.to_lowercase().contains("publish"))
+            || n.attr("class")
+                .is_some_and(|c| c.to_lowercase().contains("publish"))
             || n.parent()
                 .and_then(|p| p.attr("class"))
                 .is_some_and(|c| c.to_lowercase().contains("publish"))
@@ -271,14 +289,17 @@ static URL_DAY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("constant URL date pattern compiles")
 });
 static URL_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/")
-        .expect("constant URL date pattern compiles")
+    Regex::new(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/").expect("constant URL date pattern compiles")
 });
 
 /// A date written into the URL's path (`/2025/06/23/`, `/2025-06-23-…`, `/2025/06/`).
 pub(super) fn date_from_url(url: &str) -> Option<Published> {
     let path_start = url.find("://").map(|i| i + 3).unwrap_or(0);
-    let path = url.get(path_start..)?.split_once('/').map(|(_, p)| p).unwrap_or("");
+    let path = url
+        .get(path_start..)?
+        .split_once('/')
+        .map(|(_, p)| p)
+        .unwrap_or("");
     let path = format!("/{path}");
     let num = |c: &regex::Captures, i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     if let Some(c) = URL_DAY.captures(&path) {
@@ -302,24 +323,51 @@ pub(super) fn date_from_url(url: &str) -> Option<Published> {
 /// Parses an ISO 8601 / RFC 3339 date or date-time as printed in metadata.
 pub(super) fn parse_iso(text: &str, from: &str) -> Option<Published> {
     let text = text.trim();
-    let published = |value: String, precision| Published { value, precision, from: from.to_string() };
+    let published = |value: String, precision| Published {
+        value,
+        precision,
+        from: from.to_string(),
+    };
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
-        return Some(published(dt.format("%Y-%m-%dT%H:%M:%S%:z").to_string(), Precision::Minute));
+        return Some(published(
+            dt.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+            Precision::Minute,
+        ));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d %H:%M:%S %z"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y-%m-%d %H:%M:%S %z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(text, format) {
-            return Some(published(dt.format("%Y-%m-%dT%H:%M:%S%:z").to_string(), Precision::Minute));
+            return Some(published(
+                dt.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+                Precision::Minute,
+            ));
         }
     }
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(published(dt.format("%Y-%m-%dT%H:%M:%S").to_string(), Precision::Minute));
+            return Some(published(
+                dt.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                Precision::Minute,
+            ));
         }
     }
     // A bare date, or a date followed by something chrono does not know (a zone name).
     let head = text.get(..10)?;
     let date = NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()?;
-    Some(published(date.format("%Y-%m-%d").to_string(), Precision::Day))
+    Some(published(
+        date.format("%Y-%m-%d").to_string(),
+        Precision::Day,
+    ))
 }
 
 /// The host of a URL, without `www.`.
@@ -338,7 +386,7 @@ fn language_code(tag: &str) -> Option<String> {
 /// Text of the first element matching `selector`, white space tidied.
 fn first_text(doc: &Document, selector: &str) -> Option<String> {
     let sel = doc.select(selector);
-    let node = sel.nodes().first()?.clone();
+    let node = *sel.nodes().first()?;
     Some(clean_space(&node.text())).filter(|t| !t.is_empty())
 }
 

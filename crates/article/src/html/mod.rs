@@ -145,7 +145,10 @@ mod tests {
 
     #[test]
     fn metadata_comes_from_json_ld_first() {
-        let article = extract(PAGE, Some("https://crimea-monitor.example/news/2025/06/23/x"));
+        let article = extract(
+            PAGE,
+            Some("https://crimea-monitor.example/news/2025/06/23/x"),
+        );
         assert_eq!(
             article.title.as_deref(),
             Some("Four Crimean Tatars detained after searches in Strohonivka")
@@ -186,7 +189,10 @@ mod tests {
             r#"<head><meta property="article:published_time" content="2025-03-14T17:05:00Z">"#,
         );
         let published = extract(&meta, None).published.expect("meta date");
-        assert_eq!((published.value.as_str(), published.from.as_str()), ("2025-03-14T17:05:00+00:00", "meta"));
+        assert_eq!(
+            (published.value.as_str(), published.from.as_str()),
+            ("2025-03-14T17:05:00+00:00", "meta")
+        );
 
         let time = bare_page(r#"<time datetime="2025-03-14">14 марта</time>"#);
         let published = extract(&time, None).published.expect("time date");
@@ -199,11 +205,19 @@ mod tests {
         let published = article.published.clone().expect("dateline date");
         assert_eq!(published.value, "2025-03-14T17:05:00");
         assert_eq!(published.from, "dateline");
-        assert!(!article.text().contains("14 марта 2025"), "dateline left in body");
+        assert!(
+            !article.text().contains("14 марта 2025"),
+            "dateline left in body"
+        );
 
         let url = "https://example.org/news/2025/03/sud-prodlil-arest";
-        let published = extract(&bare_page(""), Some(url)).published.expect("url date");
-        assert_eq!((published.value.as_str(), published.precision), ("2025-03", Precision::Month));
+        let published = extract(&bare_page(""), Some(url))
+            .published
+            .expect("url date");
+        assert_eq!(
+            (published.value.as_str(), published.precision),
+            ("2025-03", Precision::Month)
+        );
         assert_eq!(published.from, "url");
     }
 
@@ -212,7 +226,10 @@ mod tests {
         let article = extract(&bare_page(""), Some("https://example.org/a"));
         assert_eq!(article.language.as_deref(), Some("ru"));
         assert_eq!(article.site.as_deref(), Some("example.org"));
-        assert_eq!(article.title.as_deref(), Some("Суд продлил арест жителям Бахчисарая"));
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Суд продлил арест жителям Бахчисарая")
+        );
         assert!(article.authors.is_empty());
     }
 
@@ -224,20 +241,30 @@ mod tests {
             "<html><body><nav><a href='/'>Home</a><a href='/news'>News</a></nav></body></html>",
             "\u{0}\u{1}<<<>>>&&&;;<!-- never closed",
         ] {
-            assert!(matches!(extract_html("x", page, None), Err(ArticleError::NoArticle)), "{page:?}");
+            assert!(
+                matches!(extract_html("x", page, None), Err(ArticleError::NoArticle)),
+                "{page:?}"
+            );
         }
     }
 
     #[test]
     fn hostile_input_never_panics() {
-        let deep = format!("{}<p>{}</p>{}", "<div>".repeat(3_000), "word ".repeat(200), "</div>".repeat(3_000));
+        let deep = format!(
+            "{}<p>{}</p>{}",
+            "<div>".repeat(3_000),
+            "word ".repeat(200),
+            "</div>".repeat(3_000)
+        );
         let _ = extract_html("deep", &deep, Some("not a url"));
         let broken_json = r#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": </script><p>x</p>"#;
         let _ = extract_html("json", broken_json, Some("http://[::1"));
         let odd_dates = r#"<meta property="article:published_time" content="2025-13-45T99:99">
             <time datetime="яяяя-ии-дд"></time><p>text</p>"#;
         let _ = extract_html("dates", odd_dates, Some("https://e.org/2025/02/31/x"));
-        let bytes: String = (0u32..3000).filter_map(|i| char::from_u32((i * 7919) % 0x11000)).collect();
+        let bytes: String = (0u32..3000)
+            .filter_map(|i| char::from_u32((i * 7919) % 0x11000))
+            .collect();
         let _ = extract_html("noise", &bytes, None);
     }
 }

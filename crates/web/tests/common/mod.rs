@@ -1,0 +1,270 @@
+//! A register about invented people, accounts, and request helpers for the web tests.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use casebook_model::*;
+use casebook_register::{KeyResolver, Original, Provenance, SqliteStore, Store};
+use casebook_web::{AppState, Config, Role};
+use http_body_util::BodyExt;
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+pub const ADMIN: (&str, &str) = ("amina", "admin password 1");
+pub const ANALYST: (&str, &str) = ("bekir", "analyst password 2");
+pub const VIEWER: (&str, &str) = ("dilyara", "viewer password 3");
+
+/// Builds an analysed article: each sentence is one paragraph; every person name found in the
+/// text makes a mention; each event is (type, victims, date, sentence index).
+pub fn article(
+    source: &str,
+    sentences: &[&str],
+    persons: &[&str],
+    events: &[(&str, Vec<usize>, &str, usize)],
+) -> (Original, AnalysedArticle) {
+    let bytes = sentences.join("\n\n").into_bytes();
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let article = Article {
+        id: sha.clone(),
+        source: source.to_string(),
+        original_sha256: sha.clone(),
+        url: Some(format!("https://news.example.org/{source}")),
+        title: Some(sentences[0].to_string()),
+        site: Some("news.example.org".into()),
+        published: Some(Published {
+            value: "2025-03-12".into(),
+            precision: Precision::Day,
+            from: "meta".into(),
+        }),
+        paragraphs: sentences.iter().map(|s| s.to_string()).collect(),
+        ..Article::default()
+    };
+    let text = article.text();
+    let mut mentions = Vec::new();
+    for (p, name) in persons.iter().enumerate() {
+        let mut from = 0;
+        while let Some(pos) = text[from..].find(name) {
+            let byte = from + pos;
+            let start = text[..byte].chars().count();
+            mentions.push(PersonMention {
+                text: name.to_string(),
+                start,
+                end: start + name.chars().count(),
+                person: p,
+            });
+            from = byte + name.len();
+        }
+    }
+    mentions.sort_by_key(|m| m.start);
+    let span = |i: usize| {
+        let before: usize = sentences[..i].iter().map(|s| s.chars().count() + 2).sum();
+        (before, before + sentences[i].chars().count())
+    };
+    let events = events
+        .iter()
+        .map(|(t, victims, date, i)| {
+            let (start, end) = span(*i);
+            Event {
+                event_type: t.to_string(),
+                victims: victims.clone(),
+                victim_group: None,
+                perpetrators: vec!["FSB".into()],
+                date: FuzzyDate::parse(date),
+                place: Some("Simferopol".into()),
+                details: Default::default(),
+                claimed_by: None,
+                evidence: Evidence {
+                    article: sha.clone(),
+                    text: sentences[*i].to_string(),
+                    start,
+                    end,
+                },
+            }
+        })
+        .collect();
+    let analysed = AnalysedArticle {
+        article,
+        people: ArticlePeople {
+            persons: persons
+                .iter()
+                .map(|n| ArticlePerson {
+                    name: n.to_string(),
+                    descriptors: vec!["citizen journalist".into()],
+                    relations: vec![],
+                })
+                .collect(),
+            mentions,
+            entities: vec![],
+        },
+        events: ArticleEvents {
+            events,
+            cases: vec![],
+        },
+    };
+    let original = Original {
+        sha256: sha,
+        source: source.to_string(),
+        bytes,
+    };
+    (original, analysed)
+}
+
+/// Stores three invented articles: Emil Ziyadinov detained (with a witness, Server Kemalov),
+/// Emil Ziyadinov remanded, and "Emil Ziiadinov" (another spelling, a merge candidate) fined.
+pub fn seed(dir: &std::path::Path) {
+    let mut store = SqliteStore::open(dir).unwrap();
+    let provenance = Provenance {
+        extractor_version: "test".into(),
+        actor: "test-ingest".into(),
+    };
+    let articles = [
+        article(
+            "one.txt",
+            &[
+                "FSB officers detained Emil Ziyadinov in Simferopol on Monday.",
+                "His neighbour Server Kemalov, a witness, saw the officers arrive.",
+            ],
+            &["Emil Ziyadinov", "Server Kemalov"],
+            &[("detention", vec![0], "2025-03-10", 0)],
+        ),
+        article(
+            "two.txt",
+            &["A court remanded Emil Ziyadinov in custody until May 10."],
+            &["Emil Ziyadinov"],
+            &[("arrest_custody", vec![0], "2025-03-12", 0)],
+        ),
+        article(
+            "three.txt",
+            &["A court fined E. Ziyadinov 10,000 roubles for a post."],
+            &["E. Ziyadinov"],
+            &[("administrative_penalty", vec![0], "2024-11-02", 0)],
+        ),
+    ];
+    for (original, analysed) in &articles {
+        store
+            .store_article(original, analysed, &provenance, &KeyResolver)
+            .unwrap();
+    }
+}
+
+/// A person's id by a part of their name.
+pub fn person_id(dir: &std::path::Path, name: &str) -> String {
+    let store = SqliteStore::open(dir).unwrap();
+    let found = store.find_persons(name, 10).unwrap();
+    found
+        .into_iter()
+        .find(|p| p.names.iter().any(|n| n == name) || p.name == name)
+        .map(|p| p.id)
+        .unwrap_or_else(|| panic!("no person named {name}"))
+}
+
+/// A test server: data directory, accounts, state, router.
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub router: axum::Router,
+}
+
+impl TestApp {
+    pub fn new(public: bool) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        seed(dir.path());
+        Self::over(dir, public)
+    }
+
+    pub fn over(dir: tempfile::TempDir, public: bool) -> TestApp {
+        let mut config = Config::new(dir.path());
+        config.public = public;
+        config.max_body_bytes = 256 * 1024;
+        let state = AppState::open(config).unwrap();
+        for ((name, pw), role) in [ADMIN, ANALYST, VIEWER]
+            .into_iter()
+            .zip([Role::Admin, Role::Analyst, Role::Viewer])
+        {
+            let _ = state.accounts().add_user(name, pw, role);
+        }
+        casebook_web::projection::reindex(&state).unwrap();
+        let router = casebook_web::router(state.clone());
+        TestApp { dir, state, router }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> (StatusCode, String) {
+        let mut req = Request::get(path);
+        if let Some(s) = session {
+            req = req.header(header::COOKIE, &s.cookie);
+        }
+        let (status, _, body) = self.send(req.body(Body::empty()).unwrap()).await;
+        (status, body)
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        session: Option<&Session>,
+        json: &str,
+    ) -> (StatusCode, String) {
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(s) = session {
+            req = req
+                .header(header::COOKIE, &s.cookie)
+                .header("x-csrf-token", &s.csrf);
+        }
+        let (status, _, body) = self.send(req.body(Body::from(json.to_string())).unwrap()).await;
+        (status, body)
+    }
+
+    pub async fn login(&self, who: (&str, &str)) -> Session {
+        let body = format!(r#"{{"name":"{}","password":"{}"}}"#, who.0, who.1);
+        let req = Request::post("/api/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let (status, headers, body) = self.send(req).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let cookie = headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"));
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        Session {
+            cookie: cookie.split(';').next().unwrap().to_string(),
+            csrf: json["csrf"].as_str().unwrap().to_string(),
+        }
+    }
+}
+
+/// A logged-in client: the cookie to send and the CSRF token.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A multipart body with one file per (name, bytes).
+pub fn multipart(files: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "casebook-test-boundary-7d3f";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
