@@ -1,8 +1,7 @@
 //! Finding and reading the inputs a command is given: files, directories (walked recursively, in
 //! name order) and `-` for standard input. This is the I/O the library stages leave out; the
-//! bytes read become an [`Original`] that `casebook_ingest` turns into documents.
+//! bytes read become a `casebook_model::Original` that `casebook_ingest` turns into documents.
 
-use casebook_model::Original;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -94,9 +93,13 @@ fn walk(root: &Path, inputs: &mut Vec<Result<Input, InputError>>) {
     }
 }
 
-/// Reads an input whole, refusing anything over [`MAX_INPUT_BYTES`], and wraps it as an
-/// [`Original`] (hashing it).
-pub fn read(input: &Input) -> Result<Original, InputError> {
+/// Reads an input whole, refusing anything over [`MAX_INPUT_BYTES`].
+///
+/// For the evidentiary copy, wrap the bytes with `casebook_ingest::original(input.source(),
+/// bytes)` (which hashes them) and read that with `casebook_ingest::read_original`; a command
+/// that keeps no originals passes the bytes to `casebook_ingest::read`, which hashes only inputs
+/// it accepts.
+pub fn read_bytes(input: &Input) -> Result<Vec<u8>, InputError> {
     let source = input.source();
     let fail = |reason: String| InputError {
         source: source.clone(),
@@ -127,7 +130,7 @@ pub fn read(input: &Input) -> Result<Original, InputError> {
             std::fs::read(path).map_err(|e| fail(describe(&e)))?
         }
     };
-    Ok(casebook_ingest::original(source, bytes))
+    Ok(bytes)
 }
 
 /// An I/O error in words, without the OS error number.
@@ -178,13 +181,12 @@ mod tests {
     }
 
     #[test]
-    fn reads_files_into_originals() {
+    fn reads_files_and_refuses_directories() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.txt");
         std::fs::write(&path, "text").unwrap();
-        let original = read(&Input::File(path.clone())).unwrap();
-        assert_eq!(original.bytes, b"text");
-        assert_eq!(original.source, path.display().to_string());
-        assert_eq!(original.sha256, casebook_ingest::sha256_hex(b"text"));
+        assert_eq!(read_bytes(&Input::File(path)).unwrap(), b"text");
+        let err = read_bytes(&Input::File(dir.path().to_path_buf())).unwrap_err();
+        assert_eq!(err.source, dir.path().display().to_string());
     }
 }

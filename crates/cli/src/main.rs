@@ -48,6 +48,18 @@ enum Command {
     Audit(commands::audit::Command),
     /// Measure ingest throughput on a synthetic corpus (articles/s, peak memory, store size).
     Bench(commands::bench::Args),
+    /// Serve the web application and JSON API (default http://127.0.0.1:8080/).
+    Serve(commands::serve::Args),
+    /// Accounts of the web application: `casebook user add NAME --role admin` creates the first admin.
+    #[command(subcommand)]
+    User(commands::user::Command),
+    /// Search articles, people and events: full text, names in any script, facets.
+    Search(commands::search::Args),
+    /// Rebuild the search index from the register.
+    Reindex(commands::reindex::Args),
+    /// Follow feeds, sitemaps and URL lists; watch people, event types and places; alerts.
+    #[command(subcommand)]
+    Watch(commands::watch::Command),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +75,11 @@ fn main() -> ExitCode {
         Command::Stats(args) => commands::stats::run(args, &global),
         Command::Audit(cmd) => commands::audit::run(cmd, &global),
         Command::Bench(args) => commands::bench::run(args, &global),
+        Command::Serve(args) => commands::serve::run(args, &global),
+        Command::User(cmd) => commands::user::run(cmd, &global),
+        Command::Search(args) => commands::search::run(args, &global),
+        Command::Reindex(args) => commands::reindex::run(args, &global),
+        Command::Watch(cmd) => commands::watch::run(cmd, &global),
     };
     match result {
         Ok(code) => code,

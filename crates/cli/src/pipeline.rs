@@ -22,6 +22,12 @@ pub struct Pipeline {
     events: casebook_events::Extractor,
 }
 
+impl Default for Pipeline {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Pipeline {
     /// The stages with their built-in data.
     pub fn new() -> Self {
@@ -72,8 +78,9 @@ impl Indexer {
     /// Opens (creating) the index in the data directory.
     pub fn open(data: &Path) -> anyhow::Result<Self> {
         let dir = data.join("index");
-        let index = SearchIndex::open_or_create(&dir)
-            .map_err(|e| anyhow::anyhow!("cannot open the search index in {}: {e}", dir.display()))?;
+        let index = SearchIndex::open_or_create(&dir).map_err(|e| {
+            anyhow::anyhow!("cannot open the search index in {}: {e}", dir.display())
+        })?;
         Ok(Indexer {
             index,
             touched: BTreeSet::new(),
@@ -86,7 +93,10 @@ impl Indexer {
         if stored.is_empty() {
             return Ok(());
         }
-        let mut writer = self.index.writer().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
+        let mut writer = self
+            .index
+            .writer()
+            .map_err(|e| anyhow::anyhow!("search index: {e}"))?;
         for (a, written) in stored {
             let year = a
                 .article
@@ -126,20 +136,27 @@ impl Indexer {
             }
             self.touched.extend(written.persons.iter().cloned());
         }
-        writer.finish().map_err(|e| anyhow::anyhow!("search index: {e}"))
+        writer
+            .finish()
+            .map_err(|e| anyhow::anyhow!("search index: {e}"))
     }
 
     /// Re-indexes every person the ingest touched, as the register now sees them.
     pub fn finish(mut self, store: &dyn Store) -> anyhow::Result<usize> {
         let touched = std::mem::take(&mut self.touched);
-        let mut writer = self.index.writer().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
+        let mut writer = self
+            .index
+            .writer()
+            .map_err(|e| anyhow::anyhow!("search index: {e}"))?;
         for id in &touched {
             let person = store.person(id)?;
             writer
                 .add_person(&person_doc(&person))
                 .map_err(|e| anyhow::anyhow!("search index: {e}"))?;
         }
-        writer.finish().map_err(|e| anyhow::anyhow!("search index: {e}"))?;
+        writer
+            .finish()
+            .map_err(|e| anyhow::anyhow!("search index: {e}"))?;
         Ok(touched.len())
     }
 }

@@ -56,7 +56,10 @@ fn an_ingest_killed_midway_leaves_whole_articles_and_finishes_when_run_again() {
     let data = scratch.0.join("data");
 
     let mut child = casebook()
-        .arg("--data").arg(&data).args(["ingest", "--no-index"]).arg(&inputs)
+        .arg("--data")
+        .arg(&data)
+        .args(["ingest", "--no-index"])
+        .arg(&inputs)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -64,7 +67,10 @@ fn an_ingest_killed_midway_leaves_whole_articles_and_finishes_when_run_again() {
     loop {
         std::thread::sleep(Duration::from_millis(20));
         let stored = data.join("register.sqlite3").exists()
-            && SqliteStore::open(&data).map(|s| s.stats().map(|st| st.articles).unwrap_or(0)).unwrap_or(0) >= 10;
+            && SqliteStore::open(&data)
+                .map(|s| s.stats().map(|st| st.articles).unwrap_or(0))
+                .unwrap_or(0)
+                >= 10;
         if stored || Instant::now() > deadline {
             break;
         }
@@ -75,22 +81,47 @@ fn an_ingest_killed_midway_leaves_whole_articles_and_finishes_when_run_again() {
     let store = SqliteStore::open(&data).unwrap();
     assert_eq!(store.integrity_check().unwrap(), Vec::<String>::new());
     let killed_at = store.stats().unwrap().articles;
-    assert!(killed_at >= 10 && killed_at < 150, "killed after {killed_at} articles");
+    assert!(
+        killed_at >= 10 && killed_at < 150,
+        "killed after {killed_at} articles"
+    );
     drop(store);
 
-    let out = run(casebook().arg("--data").arg(&data).args(["ingest", "--no-index"]).arg(&inputs));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(casebook()
+        .arg("--data")
+        .arg(&data)
+        .args(["ingest", "--no-index"])
+        .arg(&inputs));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let msg = String::from_utf8_lossy(&out.stderr);
-    assert!(msg.contains(&format!("{killed_at} already stored")), "{msg}");
+    assert!(
+        msg.contains(&format!("{killed_at} already stored")),
+        "{msg}"
+    );
 
     // The resumed register equals one ingested without interruption.
     let clean = scratch.0.join("clean");
-    let out = run(casebook().arg("--data").arg(&clean).args(["ingest", "--no-index"]).arg(&inputs));
+    let out = run(casebook()
+        .arg("--data")
+        .arg(&clean)
+        .args(["ingest", "--no-index"])
+        .arg(&inputs));
     assert!(out.status.success());
     assert_eq!(counts(&data), counts(&clean));
     assert_eq!(counts(&data).0, 150);
-    let out = run(casebook().arg("--data").arg(&data).args(["stats", "--check"]));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = run(casebook()
+        .arg("--data")
+        .arg(&data)
+        .args(["stats", "--check"]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -105,7 +136,10 @@ fn two_ingests_and_a_reader_at_once_neither_lock_nor_corrupt() {
 
     let spawn = || {
         casebook()
-            .arg("--data").arg(&data).arg("ingest").arg(&inputs)
+            .arg("--data")
+            .arg(&data)
+            .arg("ingest")
+            .arg(&inputs)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -143,12 +177,21 @@ fn bad_input_gets_a_clear_error() {
         assert!(err.contains(expect), "{args:?}: {err}");
     };
     check(&["person", "p-0000000000000000"], "no person with id");
-    check(&["review", "confirm", "c-nothing"], "no claim, event, case or person");
+    check(
+        &["review", "confirm", "c-nothing"],
+        "no claim, event, case or person",
+    );
     check(&["review", "undo", "999"], "no decision");
-    check(&["review", "list", "--state", "maybe"], "unknown review state");
+    check(
+        &["review", "list", "--state", "maybe"],
+        "unknown review state",
+    );
     check(&["export", "--format", "xml"], "unknown export format");
     check(&["export", "--format", "csv"], "--out DIR");
-    check(&["ingest", "/no/such/input.txt"], "cannot read /no/such/input.txt");
+    check(
+        &["ingest", "/no/such/input.txt"],
+        "cannot read /no/such/input.txt",
+    );
     let conn = rusqlite_free_user_version(&data, 42);
     assert!(conn);
     check(&["stats"], "newer than this casebook");

@@ -6,11 +6,14 @@
 //! events (oracle people).
 
 use casebook_corpus::{
-    default_dir, load_dir, match_persons, oracle_people, score_events, AnnotatedArticle, Counts, EventScores,
+    default_dir, load_dir, match_persons, oracle_people, score_events, AnnotatedArticle, Counts,
+    EventScores,
 };
 use casebook_events::data::TAXONOMY;
 use casebook_events::{dates, Extractor};
-use casebook_model::{Article, ArticleEvents, ArticlePeople, CharIndex, Event, Evidence, FuzzyDate};
+use casebook_model::{
+    Article, ArticleEvents, ArticlePeople, CharIndex, Event, Evidence, FuzzyDate,
+};
 use casebook_people::Recognizer;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
@@ -19,7 +22,10 @@ fn article_of(gold: &AnnotatedArticle) -> Article {
     let mut article = match casebook_article::extract_text_dump(&gold.name, &gold.raw) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{}: article extraction failed ({e}); using the raw blocks", gold.name);
+            eprintln!(
+                "{}: article extraction failed ({e}); using the raw blocks",
+                gold.name
+            );
             casebook_corpus::naive_article(gold)
         }
     };
@@ -33,7 +39,10 @@ fn naive(article: &Article, people: &ArticlePeople) -> ArticleEvents {
     let text = article.text();
     let index = CharIndex::new(&text);
     let anchor = dates::Anchor {
-        published: article.published.as_ref().and_then(|p| dates::parse_published(&p.value)),
+        published: article
+            .published
+            .as_ref()
+            .and_then(|p| dates::parse_published(&p.value)),
         last_mentioned: None,
     };
     let mut events = Vec::new();
@@ -50,8 +59,12 @@ fn naive(article: &Article, people: &ArticlePeople) -> ArticleEvents {
     for (s, e) in bounds {
         let sentence = index.slice(&text, s, e);
         let lower = sentence.to_lowercase();
-        let persons: BTreeSet<usize> =
-            people.mentions.iter().filter(|m| m.start >= s && m.end <= e).map(|m| m.person).collect();
+        let persons: BTreeSet<usize> = people
+            .mentions
+            .iter()
+            .filter(|m| m.start >= s && m.end <= e)
+            .map(|m| m.person)
+            .collect();
         if persons.is_empty() {
             continue;
         }
@@ -67,23 +80,46 @@ fn naive(article: &Article, people: &ArticlePeople) -> ArticleEvents {
                     place: None,
                     details: BTreeMap::new(),
                     claimed_by: None,
-                    evidence: Evidence { article: article.id.clone(), text: sentence.into(), start: s, end: e },
+                    evidence: Evidence {
+                        article: article.id.clone(),
+                        text: sentence.into(),
+                        start: s,
+                        end: e,
+                    },
                 });
             }
         }
     }
-    ArticleEvents { events, cases: vec![] }
+    ArticleEvents {
+        events,
+        cases: vec![],
+    }
 }
 
 fn line(label: &str, s: &EventScores) {
-    let f = |c: &Counts| format!("P {:.3} R {:.3} F1 {:.3} (tp {} fp {} fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
+    let f = |c: &Counts| {
+        format!(
+            "P {:.3} R {:.3} F1 {:.3} (tp {} fp {} fn {})",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.tp,
+            c.fp,
+            c.fn_
+        )
+    };
     println!("{label:<28} type+victim  {}", f(&s.type_victim));
     println!("{:<28} +date        {}", "", f(&s.with_date));
 }
 
 type Item = (String, String, Option<FuzzyDate>);
 
-fn items(gold: &AnnotatedArticle, article: &Article, people: &ArticlePeople, events: &ArticleEvents) -> (BTreeSet<Item>, BTreeSet<Item>) {
+fn items(
+    gold: &AnnotatedArticle,
+    article: &Article,
+    people: &ArticlePeople,
+    events: &ArticleEvents,
+) -> (BTreeSet<Item>, BTreeSet<Item>) {
     let ids = match_persons(gold, article, people);
     let mut g = BTreeSet::new();
     for e in gold.events.iter().filter(|e| e.claimed_by.is_none()) {
@@ -100,7 +136,9 @@ fn items(gold: &AnnotatedArticle, article: &Article, people: &ArticlePeople, eve
             p.insert((e.event_type.clone(), "group".to_string(), e.date));
         }
         for &v in &e.victims {
-            let id = ids.get(v).cloned().flatten().unwrap_or_else(|| format!("?{}", people.persons.get(v).map_or("", |p| p.name.as_str())));
+            let id = ids.get(v).cloned().flatten().unwrap_or_else(|| {
+                format!("?{}", people.persons.get(v).map_or("", |p| p.name.as_str()))
+            });
             p.insert((e.event_type.clone(), id, e.date));
         }
     }
@@ -108,7 +146,12 @@ fn items(gold: &AnnotatedArticle, article: &Article, people: &ArticlePeople, eve
 }
 
 fn show(item: &Item) -> String {
-    format!("{} {} {}", item.0, item.1, item.2.map_or("-".to_string(), |d| d.to_string()))
+    format!(
+        "{} {} {}",
+        item.0,
+        item.1,
+        item.2.map_or("-".to_string(), |d| d.to_string())
+    )
 }
 
 fn main() {
@@ -131,18 +174,29 @@ fn main() {
         let oracle = oracle_people(gold, article);
         let events = extractor.extract(article, &oracle.people);
         oracle_scores += score_events(gold, article, &oracle.people, &events);
-        naive_scores += score_events(gold, article, &oracle.people, &naive(article, &oracle.people));
+        naive_scores += score_events(
+            gold,
+            article,
+            &oracle.people,
+            &naive(article, &oracle.people),
+        );
         let people = recognizer.recognize(&article.text());
         let real = extractor.extract(article, &people);
         real_scores += score_events(gold, article, &people, &real);
         naive_real_scores += score_events(gold, article, &people, &naive(article, &people));
         if errors {
             let (g, p) = items(gold, article, &oracle.people, &events);
-            let gtv: BTreeSet<(String, String)> = g.iter().map(|i| (i.0.clone(), i.1.clone())).collect();
-            let ptv: BTreeSet<(String, String)> = p.iter().map(|i| (i.0.clone(), i.1.clone())).collect();
+            let gtv: BTreeSet<(String, String)> =
+                g.iter().map(|i| (i.0.clone(), i.1.clone())).collect();
+            let ptv: BTreeSet<(String, String)> =
+                p.iter().map(|i| (i.0.clone(), i.1.clone())).collect();
             let mut lines = Vec::new();
             for i in g.difference(&p) {
-                let kind = if ptv.contains(&(i.0.clone(), i.1.clone())) { "DATE" } else { "MISS" };
+                let kind = if ptv.contains(&(i.0.clone(), i.1.clone())) {
+                    "DATE"
+                } else {
+                    "MISS"
+                };
                 lines.push(format!("  {kind} gold {}", show(i)));
             }
             for i in p.difference(&g) {
@@ -153,25 +207,52 @@ fn main() {
                 }
             }
             if !lines.is_empty() {
-                println!("{} (published {:?})", gold.name, article.published.as_ref().map(|p| p.value.as_str()));
+                println!(
+                    "{} (published {:?})",
+                    gold.name,
+                    article.published.as_ref().map(|p| p.value.as_str())
+                );
                 for l in lines {
                     println!("{l}");
                 }
                 for e in &events.events {
-                    let victims: Vec<&str> = e.victims.iter().filter_map(|&v| oracle.ids.get(v).map(String::as_str)).collect();
-                    println!("    {} {:?} {:?} {} | {}", e.event_type, victims, e.date.map(|d| d.to_string()), e.claimed_by.as_deref().unwrap_or(""), e.evidence.text);
+                    let victims: Vec<&str> = e
+                        .victims
+                        .iter()
+                        .filter_map(|&v| oracle.ids.get(v).map(String::as_str))
+                        .collect();
+                    println!(
+                        "    {} {:?} {:?} {} | {}",
+                        e.event_type,
+                        victims,
+                        e.date.map(|d| d.to_string()),
+                        e.claimed_by.as_deref().unwrap_or(""),
+                        e.evidence.text
+                    );
                 }
             }
         }
     }
-    println!("corpus: {} articles, {} words", corpus.len(), articles.iter().map(Article::word_count).sum::<usize>());
+    println!(
+        "corpus: {} articles, {} words",
+        corpus.len(),
+        articles.iter().map(Article::word_count).sum::<usize>()
+    );
     line("events, oracle people", &oracle_scores);
     line("events, real people", &real_scores);
     line("naive, oracle people", &naive_scores);
     line("naive, real people", &naive_real_scores);
     println!("by type (oracle people):");
     for (t, c) in &oracle_scores.by_type {
-        println!("  {t:<26} P {:.2} R {:.2} F1 {:.2} (tp {} fp {} fn {})", c.precision(), c.recall(), c.f1(), c.tp, c.fp, c.fn_);
+        println!(
+            "  {t:<26} P {:.2} R {:.2} F1 {:.2} (tp {} fp {} fn {})",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.tp,
+            c.fp,
+            c.fn_
+        );
     }
 
     // Speed: people + events over the whole corpus, repeated for at least two seconds.
@@ -205,5 +286,8 @@ fn main() {
         }
         rounds += 1;
     }
-    println!("speed, events alone: {:.0} words/s", (words * rounds) as f64 / started.elapsed().as_secs_f64());
+    println!(
+        "speed, events alone: {:.0} words/s",
+        (words * rounds) as f64 / started.elapsed().as_secs_f64()
+    );
 }

@@ -22,6 +22,13 @@ pub struct EventTypeDef {
     /// True when an attempt ("tried to recruit") already counts as the event.
     #[serde(default)]
     pub attempt_counts: bool,
+    /// False when an event without a date in its sentence must not take the narrative's date.
+    #[serde(default = "yes")]
+    pub inherits_date: bool,
+    /// False when a date inside the trigger's object dates something else ("accused of sabotage in
+    /// August": the alleged act).
+    #[serde(default = "yes")]
+    pub dates_in_object: bool,
     /// True when nothing can change the status after this event, dated or not (death).
     #[serde(default)]
     pub terminal: bool,
@@ -69,6 +76,10 @@ pub struct Cues {
     pub modality_window: usize,
     pub modality: Vec<String>,
     pub infinitive: Vec<String>,
+    /// Words after a trigger that open its object ("accused of", "charged with").
+    pub object_openers: Vec<String>,
+    /// Words between two triggers that make the first happen during the second.
+    pub simultaneous: Vec<String>,
     pub clause_breaks: Vec<String>,
     pub segment_breaks: Vec<String>,
     pub attribution: Vec<Attribution>,
@@ -86,6 +97,7 @@ pub struct Attribution {
 pub struct Lexicon {
     pub non_victim_roles: Vec<String>,
     pub role_exceptions: Vec<String>,
+    pub relations: Vec<String>,
     pub perpetrator_roles: Vec<String>,
     pub speech_verbs: Vec<String>,
     pub speaker_prefixes: Vec<String>,
@@ -96,6 +108,12 @@ pub struct Lexicon {
     pub group_nouns: Vec<String>,
     pub group_quantifiers: Vec<String>,
     pub uncounted_quantifiers: Vec<String>,
+    /// Words before a bare count that make it stand for people ("all four", "the two").
+    pub bare_count_leads: Vec<String>,
+    /// Words that may follow such a bare count ("all four are", "the two were").
+    pub bare_count_follow: Vec<String>,
+    /// Words that make a counted group other people than those named ("two more men").
+    pub distinct_group_words: Vec<String>,
     pub number_words: BTreeMap<String, u32>,
     pub abbreviations: Vec<String>,
     pub months: BTreeMap<String, u32>,
@@ -124,6 +142,10 @@ pub struct Money {
     pub currencies: BTreeMap<String, String>,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
     match toml::from_str(text) {
         Ok(v) => v,
@@ -136,7 +158,8 @@ fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
 pub static TAXONOMY: LazyLock<Taxonomy> =
     LazyLock::new(|| parse("taxonomy.toml", include_str!("../data/taxonomy.toml")));
 /// Negation, modality and attribution cues (`data/cues.toml`).
-pub static CUES: LazyLock<Cues> = LazyLock::new(|| parse("cues.toml", include_str!("../data/cues.toml")));
+pub static CUES: LazyLock<Cues> =
+    LazyLock::new(|| parse("cues.toml", include_str!("../data/cues.toml")));
 /// The lexicon (`data/lexicon.toml`).
 pub static LEXICON: LazyLock<Lexicon> =
     LazyLock::new(|| parse("lexicon.toml", include_str!("../data/lexicon.toml")));
@@ -153,13 +176,27 @@ mod tests {
     fn data_files_parse_and_are_consistent() {
         assert_eq!(TAXONOMY.types.len(), 16);
         for t in &TAXONOMY.types {
-            assert!(Status::parse(&t.status).is_some(), "{} has unknown status {}", t.id, t.status);
+            assert!(
+                Status::parse(&t.status).is_some(),
+                "{} has unknown status {}",
+                t.id,
+                t.status
+            );
             for w in &t.status_when {
-                assert!(Status::parse(&w.status).is_some(), "{}: unknown status {}", t.id, w.status);
+                assert!(
+                    Status::parse(&w.status).is_some(),
+                    "{}: unknown status {}",
+                    t.id,
+                    w.status
+                );
             }
             assert!(!t.triggers.is_empty(), "{} has no triggers", t.id);
             for trig in &t.triggers {
-                assert_eq!(trig, &trig.to_lowercase(), "trigger {trig} must be lower-case");
+                assert_eq!(
+                    trig,
+                    &trig.to_lowercase(),
+                    "trigger {trig} must be lower-case"
+                );
             }
         }
         assert!(CUES.negation.iter().any(|c| c == "not"));
@@ -170,8 +207,11 @@ mod tests {
     #[test]
     fn taxonomy_matches_the_corpus_type_list() {
         let listed = include_str!("../../corpus/data/event_types.txt");
-        let ids: Vec<&str> =
-            listed.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let ids: Vec<&str> = listed
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         for id in &ids {
             assert!(TAXONOMY.get(id).is_some(), "taxonomy lacks {id}");
         }

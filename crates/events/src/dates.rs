@@ -28,11 +28,16 @@ pub struct Anchor {
 
 fn title(word: &str) -> String {
     let mut c = word.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn alternation(words: impl Iterator<Item = String>) -> String {
-    let mut v: Vec<String> = words.map(|w| regex::escape(&w)).collect();
+    // The grammar is written in verbose mode, where a bare space is ignored: spaces must be escaped.
+    let mut v: Vec<String> = words
+        .map(|w| regex::escape(&w).replace(' ', "\\ "))
+        .collect();
     // Longest first so "September" is not read as "Sep".
     v.sort_by_key(|w| std::cmp::Reverse(w.len()));
     v.join("|")
@@ -57,7 +62,8 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         | \b(?:(?i:on|in|of|since|from|by|early|late)\s+)?(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d{{2}})\b)?
         | \b(?:(?i:on|in|of|since|from|by|early|late|last|until|during)\s+)?(?P<m3>{months})\.?,?\s+(?:of\s+)?(?P<y3>(?:19|20)\d{{2}})\b
         | \b(?P<d4>\d{{4}})-(?P<m4>\d{{2}})-(?P<dd4>\d{{2}})\b
-        | \b(?P<ylead>(?i:in|since|during|of|from|by|early|late|mid-?|spring|summer|autumn|fall|winter|end\ of|beginning\ of|start\ of))\s+(?P<y5>(?:19|20)\d{{2}})\b
+        | \b(?P<ylead>(?i:in|since|during|from|by|early|late|mid-?|spring|summer|autumn|fall|winter|end\ of|beginning\ of|start\ of))\s+(?P<y5>(?:19|20)\d{{2}})\b
+        | \b(?:(?i:in|on|by)\s+)?(?P<m11>{months})\s+(?i:of\s+the\s+same\s+year|that\s+year|of\s+that\s+year)\b
         | \b(?P<mlead>(?i:in|on|last|this|since|early|late|mid-?|until|during|end\ of|beginning\ of|start\ of|of))\s+(?P<m6>{months})\b
         | \b(?P<wlead>(?i:on|last|this|early\ on|late\ on|past))\s+(?P<w7>{weekdays})\b
         | \b(?i:(?P<rel>{rel}))\b
@@ -87,6 +93,14 @@ fn month_number(s: &str) -> Option<u32> {
 
 /// The year a yearless month (and day) most recently had, as seen from the anchor's date.
 fn infer_year(month: u32, day: Option<u32>, anchor: &Anchor) -> Option<i32> {
+    // "detained in April 2023 and sentenced in December": a story told in order stays in its year.
+    if let Some(last) = anchor.last_mentioned {
+        if last.month.is_some_and(|m| m <= month)
+            && anchor.published.is_none_or(|p| p.year > last.year)
+        {
+            return Some(last.year);
+        }
+    }
     let reference = anchor.published.or(anchor.last_mentioned)?;
     let ref_month = reference.month.unwrap_or(12);
     let ref_day = reference.day.unwrap_or(31);
@@ -100,7 +114,12 @@ fn infer_year(month: u32, day: Option<u32>, anchor: &Anchor) -> Option<i32> {
 }
 
 fn number(s: &str) -> Option<i64> {
-    s.parse().ok().or_else(|| LEXICON.number_words.get(&s.to_lowercase()).map(|&n| n as i64))
+    s.parse().ok().or_else(|| {
+        LEXICON
+            .number_words
+            .get(&s.to_lowercase())
+            .map(|&n| n as i64)
+    })
 }
 
 fn shift_months(d: FuzzyDate, by: i32) -> FuzzyDate {
@@ -112,22 +131,34 @@ fn shift_months(d: FuzzyDate, by: i32) -> FuzzyDate {
 /// them against `anchor`. Expressions that cannot be resolved are left out.
 pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
     let mut out = Vec::new();
+    // Each date becomes the anchor of the next ("in April 2023 … in December of the same year").
+    let mut local = *anchor;
+    let anchor = &mut local;
     for caps in PATTERNS.expression.captures_iter(text) {
         let Some(whole) = caps.get(0) else { continue };
         let g = |name: &str| caps.name(name).map(|m| m.as_str());
         let date = if let (Some(d), Some(m)) = (g("d1").or(g("d2")), g("m1").or(g("m2"))) {
-            let (Ok(day), Some(month)) = (d.parse::<u32>(), month_number(m)) else { continue };
+            let (Ok(day), Some(month)) = (d.parse::<u32>(), month_number(m)) else {
+                continue;
+            };
             let year = match g("y1").or(g("y2")) {
                 Some(y) => y.parse().ok(),
                 None => infer_year(month, Some(day), anchor),
             };
-            year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)).map(from_naive)
+            year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+                .map(from_naive)
         } else if let (Some(m), Some(y)) = (g("m3"), g("y3")) {
-            month_number(m).zip(y.parse().ok()).map(|(m, y)| FuzzyDate::month(y, m))
+            month_number(m)
+                .zip(y.parse().ok())
+                .map(|(m, y)| FuzzyDate::month(y, m))
         } else if let (Some(y), Some(m), Some(d)) = (g("d4"), g("m4"), g("dd4")) {
             FuzzyDate::parse(&format!("{y}-{m}-{d}"))
         } else if let Some(y) = g("y5") {
             y.parse().ok().map(FuzzyDate::year)
+        } else if let Some(m) = g("m11") {
+            month_number(m)
+                .zip(anchor.last_mentioned)
+                .map(|(month, last)| FuzzyDate::month(last.year, month))
         } else if let (Some(lead), Some(m)) = (g("mlead"), g("m6")) {
             month_number(m).and_then(|month| {
                 let year = infer_year(month, None, anchor)?;
@@ -154,25 +185,46 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
             })
         } else if let Some(rel) = g("rel") {
             let offset = LEXICON.relative_days.get(&rel.to_lowercase()).copied();
-            anchor.published.as_ref().and_then(to_naive).zip(offset).and_then(|(r, off)| {
-                if off < 0 {
-                    r.checked_sub_days(Days::new(off.unsigned_abs()))
-                } else {
-                    r.checked_add_days(Days::new(off as u64))
-                }
-                .map(from_naive)
-            })
+            anchor
+                .published
+                .as_ref()
+                .and_then(to_naive)
+                .zip(offset)
+                .and_then(|(r, off)| {
+                    if off < 0 {
+                        r.checked_sub_days(Days::new(off.unsigned_abs()))
+                    } else {
+                        r.checked_add_days(Days::new(off as u64))
+                    }
+                    .map(from_naive)
+                })
         } else if let (Some(n), Some(u)) = (g("n9"), g("u9")) {
-            let days = number(n).zip(LEXICON.later_units.get(&u.to_lowercase())).map(|(n, u)| n * u);
-            anchor.last_mentioned.as_ref().and_then(to_naive).zip(days).and_then(|(r, d)| {
-                r.checked_add_days(Days::new(d.max(0) as u64)).map(from_naive)
-            })
+            let days = number(n)
+                .zip(LEXICON.later_units.get(&u.to_lowercase()))
+                .map(|(n, u)| n * u);
+            anchor
+                .last_mentioned
+                .as_ref()
+                .and_then(to_naive)
+                .zip(days)
+                .and_then(|(r, d)| {
+                    r.checked_add_days(Days::new(d.max(0) as u64))
+                        .map(from_naive)
+                })
         } else if g("next").is_some() {
-            anchor.last_mentioned.as_ref().and_then(to_naive).and_then(|r| r.succ_opt()).map(from_naive)
+            anchor
+                .last_mentioned
+                .as_ref()
+                .and_then(to_naive)
+                .and_then(|r| r.succ_opt())
+                .map(from_naive)
         } else if let Some(p) = g("pm") {
             let p = p.to_lowercase();
             if p == "that" || p == "later that" {
-                anchor.last_mentioned.map(|d| shift_months(d, 0)).filter(|d| d.month.is_some())
+                anchor
+                    .last_mentioned
+                    .map(|d| shift_months(d, 0))
+                    .filter(|d| d.month.is_some())
             } else {
                 let reference = anchor.published.filter(|d| d.month.is_some());
                 reference.map(|r| shift_months(r, if p == "last" { -1 } else { 0 }))
@@ -182,7 +234,9 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
             if p == "that" {
                 anchor.last_mentioned.map(|d| FuzzyDate::year(d.year))
             } else {
-                anchor.published.map(|r| FuzzyDate::year(if p == "last" { r.year - 1 } else { r.year }))
+                anchor
+                    .published
+                    .map(|r| FuzzyDate::year(if p == "last" { r.year - 1 } else { r.year }))
             }
         } else {
             None
@@ -191,7 +245,16 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
         // Character offsets: the regex works on bytes of the sentence.
         let start = base + text[..whole.start()].chars().count();
         let end = start + whole.as_str().chars().count();
-        out.push(DateMention { start, end, date, bound: caps.name("bound").is_some() });
+        let bound = caps.name("bound").is_some();
+        if !bound {
+            anchor.last_mentioned = Some(date);
+        }
+        out.push(DateMention {
+            start,
+            end,
+            date,
+            bound,
+        });
     }
     out
 }
@@ -199,7 +262,9 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
 /// Reads an article's publication value (`2025-06-23T08:42:00+03:00`, `2025-06`, `2025`).
 pub fn parse_published(value: &str) -> Option<FuzzyDate> {
     let head: String = value.chars().take(10).collect();
-    FuzzyDate::parse(&head).or_else(|| FuzzyDate::parse(head.get(..7)?)).or_else(|| FuzzyDate::parse(head.get(..4)?))
+    FuzzyDate::parse(&head)
+        .or_else(|| FuzzyDate::parse(head.get(..7)?))
+        .or_else(|| FuzzyDate::parse(head.get(..4)?))
 }
 
 #[cfg(test)]
@@ -208,7 +273,10 @@ mod tests {
 
     fn anchor() -> Anchor {
         // Monday, 23 June 2025.
-        Anchor { published: Some(FuzzyDate::day(2025, 6, 23)), last_mentioned: None }
+        Anchor {
+            published: Some(FuzzyDate::day(2025, 6, 23)),
+            last_mentioned: None,
+        }
     }
 
     fn one(text: &str, a: &Anchor) -> Option<String> {
@@ -218,18 +286,33 @@ mod tests {
     #[test]
     fn absolute_dates_at_each_precision() {
         let a = anchor();
-        assert_eq!(one("detained on 4 September 2021 in", &a).as_deref(), Some("2021-09-04"));
-        assert_eq!(one("on September 4, 2021, officers", &a).as_deref(), Some("2021-09-04"));
+        assert_eq!(
+            one("detained on 4 September 2021 in", &a).as_deref(),
+            Some("2021-09-04")
+        );
+        assert_eq!(
+            one("on September 4, 2021, officers", &a).as_deref(),
+            Some("2021-09-04")
+        );
         assert_eq!(one("Jan. 26, 2026", &a).as_deref(), Some("2026-01-26"));
-        assert_eq!(one("arrested in December 2021, he", &a).as_deref(), Some("2021-12"));
+        assert_eq!(
+            one("arrested in December 2021, he", &a).as_deref(),
+            Some("2021-12")
+        );
         assert_eq!(one("sentenced in 2019 to", &a).as_deref(), Some("2019"));
-        assert_eq!(one("on the 4th of March 2020", &a).as_deref(), Some("2020-03-04"));
+        assert_eq!(
+            one("on the 4th of March 2020", &a).as_deref(),
+            Some("2020-03-04")
+        );
     }
 
     #[test]
     fn yearless_dates_take_the_most_recent_year() {
         let a = anchor();
-        assert_eq!(one("on 4 September officers", &a).as_deref(), Some("2024-09-04"));
+        assert_eq!(
+            one("on 4 September officers", &a).as_deref(),
+            Some("2024-09-04")
+        );
         assert_eq!(one("on 4 June officers", &a).as_deref(), Some("2025-06-04"));
         assert_eq!(one("in December the court", &a).as_deref(), Some("2024-12"));
         assert_eq!(one("last June the court", &a).as_deref(), Some("2024-06"));
@@ -239,15 +322,38 @@ mod tests {
     #[test]
     fn relative_dates_resolve_against_the_article_date() {
         let a = anchor();
-        assert_eq!(one("on Wednesday the FSB", &a).as_deref(), Some("2025-06-18"));
+        assert_eq!(
+            one("on Wednesday the FSB", &a).as_deref(),
+            Some("2025-06-18")
+        );
         assert_eq!(one("on Monday the FSB", &a).as_deref(), Some("2025-06-23"));
-        assert_eq!(one("last Monday the FSB", &a).as_deref(), Some("2025-06-16"));
+        assert_eq!(
+            one("last Monday the FSB", &a).as_deref(),
+            Some("2025-06-16")
+        );
         assert_eq!(one("Yesterday the FSB", &a).as_deref(), Some("2025-06-22"));
         assert_eq!(one("earlier this month", &a).as_deref(), Some("2025-06"));
         assert_eq!(one("last year", &a).as_deref(), Some("2024"));
-        let later = Anchor { published: a.published, last_mentioned: Some(FuzzyDate::day(2021, 9, 4)) };
-        assert_eq!(one("Two days later he was", &later).as_deref(), Some("2021-09-06"));
-        assert_eq!(one("The next day he was", &later).as_deref(), Some("2021-09-05"));
+        let later = Anchor {
+            published: a.published,
+            last_mentioned: Some(FuzzyDate::day(2021, 9, 4)),
+        };
+        let story = find(
+            "detained in April 2023 and sentenced in December of the same year",
+            0,
+            &a,
+        );
+        assert_eq!(story[1].date, FuzzyDate::month(2023, 12));
+        let story = find("detained in April 2023 and sentenced on 4 December", 0, &a);
+        assert_eq!(story[1].date, FuzzyDate::day(2023, 12, 4));
+        assert_eq!(
+            one("Two days later he was", &later).as_deref(),
+            Some("2021-09-06")
+        );
+        assert_eq!(
+            one("The next day he was", &later).as_deref(),
+            Some("2021-09-05")
+        );
         let none = Anchor::default();
         assert_eq!(one("on Wednesday the FSB", &none), None);
     }
@@ -259,7 +365,10 @@ mod tests {
         let d = find("remanded in custody until March 24", 0, &a);
         assert_eq!(d.len(), 1);
         assert!(d[0].bound);
-        assert_eq!(parse_published("2025-06-23T08:42:00+03:00"), Some(FuzzyDate::day(2025, 6, 23)));
+        assert_eq!(
+            parse_published("2025-06-23T08:42:00+03:00"),
+            Some(FuzzyDate::day(2025, 6, 23))
+        );
         assert_eq!(parse_published("2025-06"), Some(FuzzyDate::month(2025, 6)));
     }
 }

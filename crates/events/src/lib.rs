@@ -23,8 +23,8 @@ mod text;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use casebook_model::{
-    Article, ArticlePeople, ArticleEvents, CaseMention, CharIndex, EntityKind, Event, Evidence, FuzzyDate,
-    VictimGroup,
+    Article, ArticleEvents, ArticlePeople, CaseMention, CharIndex, EntityKind, Event, Evidence,
+    FuzzyDate, VictimGroup,
 };
 use data::{CUES, LEXICON, TAXONOMY};
 use dates::{Anchor, DateMention};
@@ -41,7 +41,10 @@ fn phrases(list: &[String]) -> Phrases {
 
 fn text_words(p: &str) -> Vec<String> {
     let chars: Vec<char> = p.chars().collect();
-    text::tokenize(&chars).into_iter().map(|t| t.lower).collect()
+    text::tokenize(&chars)
+        .into_iter()
+        .map(|t| t.lower)
+        .collect()
 }
 
 /// What a trigger pattern stands for.
@@ -49,6 +52,13 @@ fn text_words(p: &str) -> Vec<String> {
 enum PatternKind {
     Trigger(usize),
     Blocker,
+}
+
+/// The last counted group of unnamed victims of the story, and the events it was given to.
+struct RecentGroup {
+    paragraph: usize,
+    events: Vec<usize>,
+    group: VictimGroup,
 }
 
 /// A trigger found in the text.
@@ -70,11 +80,14 @@ pub struct Extractor {
     attribution: AhoCorasick,
     negation: Phrases,
     modality: Phrases,
+    simultaneous: Phrases,
+    object_openers: HashSet<String>,
     infinitive: HashSet<String>,
     clause_breaks: HashSet<String>,
     segment_breaks: HashSet<String>,
     non_victim_roles: HashSet<String>,
     role_exceptions: Phrases,
+    relations: HashSet<String>,
     perpetrator_roles: HashSet<String>,
     speech_verbs: HashSet<String>,
     speaker_prefixes: Phrases,
@@ -83,6 +96,9 @@ pub struct Extractor {
     group_nouns: Phrases,
     group_quantifiers: Phrases,
     uncounted_quantifiers: Phrases,
+    bare_count_leads: HashSet<String>,
+    bare_count_follow: HashSet<String>,
+    distinct_group_words: HashSet<String>,
     case_patterns: Vec<Regex>,
     case_stop_words: HashSet<String>,
 }
@@ -96,7 +112,9 @@ impl Default for Extractor {
 fn automaton(patterns: &[String], kind: MatchKind) -> AhoCorasick {
     match AhoCorasick::builder().match_kind(kind).build(patterns) {
         Ok(a) => a,
-        Err(e) => panic!("casebook-events: cannot build the phrase automaton from the data files: {e}"),
+        Err(e) => {
+            panic!("casebook-events: cannot build the phrase automaton from the data files: {e}")
+        }
     }
 }
 
@@ -108,7 +126,6 @@ fn is_word_char(c: char) -> bool {
 struct Doc<'a> {
     article: &'a Article,
     people: &'a ArticlePeople,
-    text: String,
     chars: Vec<char>,
     tokens: Vec<Token>,
     sentences: Vec<Sentence>,
@@ -144,7 +161,9 @@ impl Doc<'_> {
     }
 
     fn sentence_of_token(&self, token: usize) -> usize {
-        self.sentences.partition_point(|s| s.end_token <= token).min(self.sentences.len().saturating_sub(1))
+        self.sentences
+            .partition_point(|s| s.end_token <= token)
+            .min(self.sentences.len().saturating_sub(1))
     }
 
     fn acceptable_victim(&self, m: &MentionInfo) -> bool {
@@ -181,16 +200,23 @@ impl Extractor {
             pattern_kinds,
             agencies: automaton(&LEXICON.agencies, MatchKind::LeftmostLongest),
             attribution: automaton(
-                &CUES.attribution.iter().map(|a| a.cue.clone()).collect::<Vec<_>>(),
+                &CUES
+                    .attribution
+                    .iter()
+                    .map(|a| a.cue.clone())
+                    .collect::<Vec<_>>(),
                 MatchKind::LeftmostLongest,
             ),
             negation: phrases(&CUES.negation),
             modality: phrases(&CUES.modality),
+            simultaneous: phrases(&CUES.simultaneous),
+            object_openers: set(&CUES.object_openers),
             infinitive: set(&CUES.infinitive),
             clause_breaks: set(&CUES.clause_breaks),
             segment_breaks: set(&CUES.segment_breaks),
             non_victim_roles: set(&LEXICON.non_victim_roles),
             role_exceptions: phrases(&LEXICON.role_exceptions),
+            relations: set(&LEXICON.relations),
             perpetrator_roles: set(&LEXICON.perpetrator_roles),
             speech_verbs: set(&LEXICON.speech_verbs),
             speaker_prefixes: phrases(&LEXICON.speaker_prefixes),
@@ -199,6 +225,9 @@ impl Extractor {
             group_nouns: phrases(&LEXICON.group_nouns),
             group_quantifiers: phrases(&LEXICON.group_quantifiers),
             uncounted_quantifiers: phrases(&LEXICON.uncounted_quantifiers),
+            bare_count_leads: set(&LEXICON.bare_count_leads),
+            bare_count_follow: set(&LEXICON.bare_count_follow),
+            distinct_group_words: set(&LEXICON.distinct_group_words),
             case_patterns,
             case_stop_words: set(&LEXICON.case_stop_words),
         }
@@ -206,10 +235,15 @@ impl Extractor {
 
     /// Finds the events and cases `article` reports, given the people the people stage found in it.
     pub fn extract(&self, article: &Article, people: &ArticlePeople) -> ArticleEvents {
-        let doc = self.prepare(article, people);
+        let mut doc = self.prepare(article, people);
         let hits = self.find_triggers(&doc);
+        doc.victim_like = victim_like(&doc, &hits);
+        if std::env::var("EVDBG").is_ok() {
+            eprintln!("DBG victim_like {:?}", doc.victim_like.iter().map(|&p| &people.persons[p].name).collect::<Vec<_>>());
+        }
         let mut events = self.build_events(&doc, &hits);
-        merge_within_article(&mut events);
+        resolve_counted_groups(&mut events);
+        let events = merge_within_article(events);
         let cases = self.find_cases(&doc, &events);
         ArticleEvents { events, cases }
     }
@@ -227,7 +261,7 @@ impl Extractor {
         if paragraph_starts.is_empty() {
             paragraph_starts.push(0);
         }
-        let sentences = text::sentences(&chars, &tokens, &paragraph_starts);
+        let sentences = text::sentences(&tokens, &paragraph_starts);
         let official = people
             .persons
             .iter()
@@ -238,15 +272,18 @@ impl Extractor {
                     // complement ("son of a lawyer").
                     let head: Vec<&String> = words.iter().take_while(|w| *w != "of").collect();
                     let lower = d.to_lowercase();
-                    head.iter().any(|w| self.non_victim_roles.contains(w.as_str()))
-                        && !self.role_exceptions.iter().any(|p| lower.contains(&p.join(" ")))
+                    head.iter()
+                        .any(|w| self.non_victim_roles.contains(w.as_str()))
+                        && !self
+                            .role_exceptions
+                            .iter()
+                            .any(|p| lower.contains(&p.join(" ")))
                 })
             })
             .collect();
         let mut doc = Doc {
             article,
             people,
-            text,
             chars,
             tokens,
             sentences,
@@ -257,7 +294,9 @@ impl Extractor {
         let mut mentions: Vec<MentionInfo> = people
             .mentions
             .iter()
-            .filter(|m| m.person < people.persons.len() && m.start < m.end && m.end <= doc.chars.len())
+            .filter(|m| {
+                m.person < people.persons.len() && m.start < m.end && m.end <= doc.chars.len()
+            })
             .map(|m| {
                 let first_token = doc.token_at_or_after(m.start);
                 let last_token = doc.token_at_or_after(m.end.saturating_sub(1));
@@ -275,12 +314,12 @@ impl Extractor {
             .collect();
         mentions.sort_by_key(|m| m.start);
         for m in &mut mentions {
-            m.role = self.local_role(&doc, m);
             m.speaker = self.is_speaker(&doc, m);
+            m.role = self
+                .local_role(&doc, m)
+                .or_else(|| self.speaking_relative(&doc, m));
         }
         doc.mentions = mentions;
-        doc.victim_like =
-            doc.mentions.iter().filter(|m| doc.acceptable_victim(m) && !m.speaker).map(|m| m.person).collect();
         doc
     }
 
@@ -293,16 +332,26 @@ impl Extractor {
             // "the lawyer of X" makes X the client, not the lawyer.
             if !matches!(prev.lower.as_str(), "of" | "for" | "to") {
                 for t in before.iter().rev().take(3) {
-                    if !t.is_word && t.lower != "," {
+                    let other_name = doc
+                        .people
+                        .mentions
+                        .iter()
+                        .any(|o| o.start <= t.start && t.start < o.end);
+                    if (!t.is_word && t.lower != ",") || other_name {
                         break;
                     }
-                    if self.non_victim_roles.contains(&t.lower) && !self.role_exception_ends_at(doc, t) {
+                    if self.non_victim_roles.contains(&t.lower)
+                        && !self.role_exception_ends_at(doc, t)
+                    {
                         return Some(t.lower.clone());
                     }
                 }
             }
         }
-        let after = doc.tokens.get(m.last_token + 1..s.end_token.max(m.last_token + 1)).unwrap_or(&[]);
+        let after = doc
+            .tokens
+            .get(m.last_token + 1..s.end_token.max(m.last_token + 1))
+            .unwrap_or(&[]);
         if after.first().is_some_and(|t| t.lower == ",") {
             for t in after.iter().skip(1).take(4) {
                 if !t.is_word {
@@ -311,7 +360,8 @@ impl Extractor {
                 if t.lower == "of" {
                     break;
                 }
-                if self.non_victim_roles.contains(&t.lower) && !self.role_exception_ends_at(doc, t) {
+                if self.non_victim_roles.contains(&t.lower) && !self.role_exception_ends_at(doc, t)
+                {
                     return Some(t.lower.clone());
                 }
             }
@@ -319,41 +369,100 @@ impl Extractor {
         None
     }
 
+    /// "His wife Dilara Murtazaeva told reporters …": a relative who speaks reports the event.
+    fn speaking_relative(&self, doc: &Doc, m: &MentionInfo) -> Option<String> {
+        if !m.speaker {
+            return None;
+        }
+        let s = doc.sentences.get(m.sentence)?;
+        let from = m.first_token.saturating_sub(3).max(s.first_token);
+        doc.tokens[from..m.first_token]
+            .iter()
+            .find(|t| self.relations.contains(&t.lower))
+            .map(|t| t.lower.clone())
+    }
+
     /// True when the role word `t` ends a phrase that names no official ("human rights defender").
     fn role_exception_ends_at(&self, doc: &Doc, t: &Token) -> bool {
         let end = doc.token_at_or_after(t.start) + 1;
         self.role_exceptions.iter().any(|p| {
-            end >= p.len() && doc.tokens[end - p.len()..end].iter().zip(p).all(|(a, b)| a.lower == *b)
+            end >= p.len()
+                && doc.tokens[end - p.len()..end]
+                    .iter()
+                    .zip(p)
+                    .all(|(a, b)| a.lower == *b)
         })
     }
 
     fn is_speaker(&self, doc: &Doc, m: &MentionInfo) -> bool {
-        let Some(s) = doc.sentences.get(m.sentence) else { return false };
+        let Some(s) = doc.sentences.get(m.sentence) else {
+            return false;
+        };
         let next = doc.tokens.get(m.last_token + 1);
         if next.is_some_and(|t| t.lower == "’s" || t.lower == "'s") {
             return false;
         }
         // "… said Dzhemilev", "commented Refat Chubarov".
         if m.first_token > s.first_token
-            && doc.tokens.get(m.first_token - 1).is_some_and(|t| self.speech_verbs.contains(&t.lower))
+            && doc
+                .tokens
+                .get(m.first_token - 1)
+                .is_some_and(|t| self.speech_verbs.contains(&t.lower))
         {
             return true;
         }
+        // "… said the head of the Mejlis Refat Chubarov, who …": the name closes the reporting clause.
+        let closes = doc.tokens.get(m.last_token + 1).is_none_or(|t| !t.is_word);
+        if closes {
+            let from = m.first_token.saturating_sub(7).max(s.first_token);
+            for t in doc.tokens[from..m.first_token].iter().rev() {
+                if !t.is_word
+                    || doc
+                        .people
+                        .mentions
+                        .iter()
+                        .any(|o| o.start <= t.start && t.start < o.end)
+                {
+                    break;
+                }
+                if self.speech_verbs.contains(&t.lower) {
+                    return true;
+                }
+            }
+        }
         // "according to (lawyer) X".
         let from = m.first_token.saturating_sub(4).max(s.first_token);
-        let window: Vec<&str> = doc.tokens[from..m.first_token].iter().map(|t| t.lower.as_str()).collect();
-        if self.speaker_prefixes.iter().any(|p| contains_seq(&window, p)) {
+        let window: Vec<&str> = doc.tokens[from..m.first_token]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        if self
+            .speaker_prefixes
+            .iter()
+            .any(|p| contains_seq(&window, p))
+        {
             return true;
         }
         // "X said", "X also said", "X, head of the Mejlis, said": a speech verb right after the name or
         // right after an apposition between commas.
-        let after: Vec<&Token> = doc.tokens.iter().take(s.end_token).skip(m.last_token + 1).collect();
-        if after.iter().take(2).any(|t| self.speech_verbs.contains(&t.lower)) {
+        let after: Vec<&Token> = doc
+            .tokens
+            .iter()
+            .take(s.end_token)
+            .skip(m.last_token + 1)
+            .collect();
+        if after
+            .iter()
+            .take(2)
+            .any(|t| self.speech_verbs.contains(&t.lower))
+        {
             return true;
         }
         if after.first().is_some_and(|t| t.lower == ",") {
             if let Some(close) = after.iter().skip(1).take(9).position(|t| t.lower == ",") {
-                return after.get(close + 2).is_some_and(|t| self.speech_verbs.contains(&t.lower));
+                return after
+                    .get(close + 2)
+                    .is_some_and(|t| self.speech_verbs.contains(&t.lower));
             }
         }
         false
@@ -361,12 +470,17 @@ impl Extractor {
 
     fn find_triggers(&self, doc: &Doc) -> Vec<TriggerHit> {
         // Lower-case character by character so character offsets stay aligned with the original.
-        let lower: String = doc.chars.iter().map(|c| c.to_lowercase().next().unwrap_or(*c)).collect();
+        let lower: String = doc
+            .chars
+            .iter()
+            .map(|c| c.to_lowercase().next().unwrap_or(*c))
+            .collect();
         let index = CharIndex::new(&lower);
         let mut found: Vec<(usize, usize, PatternKind)> = Vec::new();
         for m in self.triggers.find_overlapping_iter(&lower) {
             let (start, end) = (index.char(m.start()), index.char(m.end()));
-            let before_ok = start == 0 || !doc.chars.get(start - 1).is_some_and(|&c| is_word_char(c));
+            let before_ok =
+                start == 0 || !doc.chars.get(start - 1).is_some_and(|&c| is_word_char(c));
             let after_ok = !doc.chars.get(end).is_some_and(|&c| is_word_char(c));
             if before_ok && after_ok {
                 if let Some(kind) = self.pattern_kinds.get(m.pattern().as_usize()) {
@@ -386,17 +500,61 @@ impl Extractor {
             if let PatternKind::Trigger(type_index) = kind {
                 let first_token = doc.token_at_or_after(start);
                 let sentence = doc.sentence_of_token(first_token);
-                hits.push(TriggerHit { type_index, start, end, first_token, sentence });
+                hits.push(TriggerHit {
+                    type_index,
+                    start,
+                    end,
+                    first_token,
+                    sentence,
+                });
             }
         }
         hits.retain(|h| self.asserted(doc, h));
+        // "sentenced to 17 years and a fine of 700,000 roubles": the fine is part of the sentence.
+        let type_id = |h: &TriggerHit| {
+            TAXONOMY
+                .types
+                .get(h.type_index)
+                .map_or("", |t| t.id.as_str())
+        };
+        let sentencing: BTreeSet<usize> = hits
+            .iter()
+            .filter(|h| type_id(h) == "sentence")
+            .map(|h| h.sentence)
+            .collect();
+        // "sentenced to five days of administrative arrest": the sentence is the administrative penalty.
+        let administrative: BTreeSet<usize> = sentencing
+            .iter()
+            .copied()
+            .filter(|&si| {
+                hits.iter()
+                    .any(|h| h.sentence == si && type_id(h) == "administrative_penalty")
+                    && doc.sentences.get(si).is_some_and(|s| {
+                        let text = doc.sentence_text(s);
+                        details::term(&text).is_none()
+                            && (details::days(&text).is_some()
+                                || text.to_lowercase().contains("administrative"))
+                    })
+            })
+            .collect();
+        hits.retain(|h| match type_id(h) {
+            "administrative_penalty" => {
+                !sentencing.contains(&h.sentence) || administrative.contains(&h.sentence)
+            }
+            "sentence" => !administrative.contains(&h.sentence),
+            _ => true,
+        });
         hits
     }
 
     /// False when the words before the trigger deny it, make it only possible, or intend it.
     fn asserted(&self, doc: &Doc, hit: &TriggerHit) -> bool {
-        let Some(s) = doc.sentences.get(hit.sentence) else { return false };
-        let Some(def) = TAXONOMY.types.get(hit.type_index) else { return false };
+        let Some(s) = doc.sentences.get(hit.sentence) else {
+            return false;
+        };
+        let Some(def) = TAXONOMY.types.get(hit.type_index) else {
+            return false;
+        };
         let mut window: Vec<&str> = Vec::new();
         let mut i = hit.first_token;
         let reach = CUES.negation_window.max(CUES.modality_window);
@@ -413,31 +571,55 @@ impl Extractor {
             return false;
         }
         let tail = |n: usize| &window[window.len().saturating_sub(n)..];
-        let negated = self.negation.iter().any(|p| contains_seq(tail(CUES.negation_window), p));
-        let modal = self.modality.iter().any(|p| contains_seq(tail(CUES.modality_window), p));
+        let negated = self
+            .negation
+            .iter()
+            .any(|p| contains_seq(tail(CUES.negation_window), p));
+        let modal = self
+            .modality
+            .iter()
+            .any(|p| contains_seq(tail(CUES.modality_window), p));
         !(negated || modal)
     }
 
-    fn build_events(&self, doc: &Doc, hits: &[TriggerHit]) -> Vec<Event> {
-        let published = doc.article.published.as_ref().and_then(|p| dates::parse_published(&p.value));
+    /// The events of the article, each with whether its date stands in its own sentence.
+    fn build_events(&self, doc: &Doc, hits: &[TriggerHit]) -> Vec<(Event, bool)> {
+        let published = doc
+            .article
+            .published
+            .as_ref()
+            .and_then(|p| dates::parse_published(&p.value));
         let mut last_mentioned: Option<FuzzyDate> = None;
         // The date the narrative is at, and the paragraph that gave it: a sentence without a date of
         // its own ("Before that, officers searched his house") continues the story of the sentences
         // before it, within the same or the next paragraph.
         let mut narrative: Option<(FuzzyDate, usize)> = None;
-        let mut events = Vec::new();
+        let mut events: Vec<(Event, bool)> = Vec::new();
+        let mut recent_group: Option<RecentGroup> = None;
         let mut h = 0;
         for (si, s) in doc.sentences.iter().enumerate() {
             let sentence_text = doc.sentence_text(s);
-            let anchor = Anchor { published, last_mentioned };
+            let anchor = Anchor {
+                published,
+                last_mentioned,
+            };
             let mut date_mentions: Vec<DateMention> = dates::find(&sentence_text, s.start, &anchor);
             // "the 26 February case" names a case, not a date of this sentence's events.
             date_mentions.retain(|d| {
-                let rest: String = doc.chars[d.end.min(doc.chars.len())..].iter().take(7).collect();
+                let rest: String = doc.chars[d.end.min(doc.chars.len())..]
+                    .iter()
+                    .take(7)
+                    .collect();
                 !(rest.starts_with(" case") || rest.starts_with(" group"))
             });
-            let inherited = narrative.filter(|&(_, p)| p + 1 >= s.paragraph).map(|(d, _)| d);
-            if let Some(d) = date_mentions.iter().filter(|d| !d.bound).max_by_key(|d| d.start) {
+            let inherited = narrative
+                .filter(|&(_, p)| p + 1 >= s.paragraph)
+                .map(|(d, _)| d);
+            if let Some(d) = date_mentions
+                .iter()
+                .filter(|d| !d.bound)
+                .max_by_key(|d| d.start)
+            {
                 last_mentioned = Some(d.date);
                 narrative = Some((d.date, s.paragraph));
             }
@@ -455,18 +637,57 @@ impl Extractor {
             match group.as_ref().and_then(|g| g.count) {
                 // "Four men were detained: A, B, C and D": the group is the people named.
                 Some(n) if named >= n as usize => group = None,
-                // "four Crimean Tatars" in an article about exactly four people: those four.
-                Some(n) if named == 0 && doc.victim_like.len() == n as usize => {
-                    for v in &mut per_trigger {
-                        *v = doc.victim_like.iter().copied().collect();
+                // "four Crimean Tatars" after a sentence naming four people, or in an article about
+                // exactly four people: those four.
+                Some(_) if named == 0 => {
+                    if let Some(people) = group.as_ref().and_then(|g| self.named_group(doc, si, g)) {
+                        for v in &mut per_trigger {
+                            *v = people.clone();
+                        }
+                        group = None;
                     }
-                    group = None;
                 }
                 _ => {}
+            }
+            // "… detained 11 people. All of them were released": a plural reference with no one named
+            // before it continues the last counted group of the story.
+            let continued_group = named == 0
+                && group.is_none()
+                && per_trigger.iter().all(Vec::is_empty)
+                && self.has_plural_reference(doc, s);
+            if continued_group {
+                group = recent_group
+                    .as_ref()
+                    .filter(|r| r.paragraph + 1 >= s.paragraph)
+                    .map(|r| r.group.clone());
+            }
+            // "sentenced two of them, A and B": A and B were among the group of the events before.
+            if let (Some(n), Some(r)) = (self.partitive_count(doc, s), recent_group.as_mut()) {
+                let named_here: BTreeSet<usize> = per_trigger.iter().flatten().copied().collect();
+                if r.paragraph + 1 >= s.paragraph && named_here.len() == n as usize {
+                    // The named ones become an event of their own; the group keeps the others.
+                    let mut named_events = Vec::new();
+                    for &i in &r.events {
+                        if let Some((e, own)) = events.get_mut(i) {
+                            let mut named_event = e.clone();
+                            named_event.victims = named_here.iter().copied().collect();
+                            named_event.victim_group = None;
+                            named_events.push((named_event, *own));
+                            e.victim_group = e.victim_group.take().and_then(|mut g| {
+                                let left = g.count?.checked_sub(n).filter(|c| *c > 0)?;
+                                g.count = Some(left);
+                                Some(g)
+                            });
+                        }
+                    }
+                    events.extend(named_events);
+                    r.events.clear();
+                }
             }
             if named == 0 && group.is_none() && per_trigger.iter().all(Vec::is_empty) {
                 continue;
             }
+            let first_event = events.len();
             let lower_sentence = sentence_text.to_lowercase();
             let claimed_by = self
                 .attribution
@@ -475,11 +696,14 @@ impl Extractor {
                 .and_then(|m| CUES.attribution.get(m.pattern().as_usize()))
                 .map(|a| a.party.clone());
             let perpetrators = self.perpetrators(doc, s, &sentence_text);
-            let event_dates: Vec<&DateMention> = date_mentions.iter().filter(|d| !d.bound).collect();
+            let event_dates: Vec<&DateMention> =
+                date_mentions.iter().filter(|d| !d.bound).collect();
             let seg = self.segments(doc, s);
             let seg_at = |offset: usize| {
                 let t = doc.token_at_or_after(offset);
-                seg.get(t.saturating_sub(s.first_token)).copied().unwrap_or(0)
+                seg.get(t.saturating_sub(s.first_token))
+                    .copied()
+                    .unwrap_or(0)
             };
             // Named victims and, when the text counts more, the unnamed rest as a group of its own.
             let jobs = sentence_hits.iter().enumerate().flat_map(|(k, hit)| {
@@ -493,38 +717,150 @@ impl Extractor {
                 }
                 v
             });
+            let mut own_dates: Vec<Option<FuzzyDate>> = sentence_hits
+                .iter()
+                .enumerate()
+                .map(|(k, hit)| {
+                    let own_object = TAXONOMY
+                        .types
+                        .get(hit.type_index)
+                        .is_none_or(|t| t.dates_in_object);
+                    // "accused of sabotage in August": a date inside the charge's object dates the
+                    // alleged act, not the charge.
+                    let dates: Vec<&DateMention> = event_dates
+                        .iter()
+                        .copied()
+                        .filter(|d| own_object || !self.inside_object(doc, hit, d))
+                        .collect();
+                    let date = date_for(hit, k, sentence_hits, &dates, &seg_at);
+                    // A charge or ill-treatment told beside the sentence's main event ("began hearing
+                    // the case of four men accused of …") takes only a date of its own.
+                    let shares = TAXONOMY
+                        .types
+                        .get(hit.type_index)
+                        .is_none_or(|t| t.inherits_date);
+                    date.filter(|(_, own)| *own || shares).map(|(d, _)| d)
+                })
+                .collect();
+            // "detained during the searches on February 14": an event told as happening during the
+            // next one shares its date.
+            for k in (0..own_dates.len().saturating_sub(1)).rev() {
+                if own_dates[k].is_none() && self.during_next(doc, &sentence_hits[k], &sentence_hits[k + 1]) {
+                    own_dates[k] = own_dates[k + 1];
+                }
+            }
             for (k, hit, victims, group) in jobs.collect::<Vec<_>>() {
                 let victims = &victims;
-                let Some(def) = TAXONOMY.types.get(hit.type_index) else { continue };
-                let date = date_for(hit, k, sentence_hits, &event_dates, &seg_at).or(inherited);
+                let Some(def) = TAXONOMY.types.get(hit.type_index) else {
+                    continue;
+                };
+                let own_date = own_dates.get(k).copied().flatten();
+                let date = own_date.or(inherited.filter(|_| def.inherits_date));
                 let mut details = BTreeMap::new();
                 let tail: String = doc.chars[hit.start..s.end].iter().collect();
-                self.fill_details(def.id.as_str(), &sentence_text, &tail, &date_mentions, &mut details);
+                self.fill_details(
+                    def.id.as_str(),
+                    &sentence_text,
+                    &tail,
+                    &date_mentions,
+                    &mut details,
+                );
                 let (place, destination) = places(doc, s, hit);
                 if def.id == "transfer" {
                     if let Some(d) = destination.or_else(|| capitalised_after_to(doc, hit, s)) {
                         details.insert("destination".into(), d);
                     }
                 }
-                events.push(Event {
-                    event_type: def.id.clone(),
-                    victims: victims.clone(),
-                    victim_group: group.clone(),
-                    perpetrators: perpetrators.clone(),
-                    date,
-                    place,
-                    details,
-                    claimed_by: claimed_by.clone(),
-                    evidence: Evidence {
-                        article: doc.article.id.clone(),
-                        text: sentence_text.clone(),
-                        start: s.start,
-                        end: s.end,
+                let own = own_date.is_some();
+                events.push((
+                    Event {
+                        event_type: def.id.clone(),
+                        victims: victims.clone(),
+                        victim_group: group.clone(),
+                        perpetrators: perpetrators.clone(),
+                        date,
+                        place,
+                        details,
+                        claimed_by: claimed_by.clone(),
+                        evidence: Evidence {
+                            article: doc.article.id.clone(),
+                            text: sentence_text.clone(),
+                            start: s.start,
+                            end: s.end,
+                        },
                     },
-                });
+                    own,
+                ));
+            }
+            if let Some(g) = group.as_ref().filter(|g| g.count.is_some()) {
+                let added = first_event..events.len();
+                match recent_group.as_mut() {
+                    Some(r) if continued_group => r.events.extend(added),
+                    _ => {
+                        recent_group = Some(RecentGroup {
+                            paragraph: s.paragraph,
+                            events: added.collect(),
+                            group: g.clone(),
+                        })
+                    }
+                }
             }
         }
         events
+    }
+
+    /// True when the sentence refers to several people with a plural pronoun ("they", "all of them").
+    fn has_plural_reference(&self, doc: &Doc, s: &Sentence) -> bool {
+        let words: Vec<&str> = doc.tokens[s.first_token..s.end_token]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        (0..words.len()).any(|i| {
+            self.plural_anaphors
+                .iter()
+                .any(|p| starts_with_seq(&words[i..], p))
+        })
+    }
+
+    /// The count of a partitive "two of them" in the sentence.
+    fn partitive_count(&self, doc: &Doc, s: &Sentence) -> Option<u32> {
+        let words: Vec<&str> = doc.tokens[s.first_token..s.end_token]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        words.windows(3).find_map(|w| match w {
+            [n, "of", "them" | "those" | "these"] => number_value(n).filter(|&c| c > 1 || *n == "one"),
+            _ => None,
+        })
+    }
+
+    /// True when date `d` stands after the trigger behind a word that opens its object ("charged with
+    /// organising riots on 26 February").
+    fn inside_object(&self, doc: &Doc, hit: &TriggerHit, d: &DateMention) -> bool {
+        if d.start < hit.end {
+            return false;
+        }
+        let from = doc.token_at_or_after(hit.end);
+        let to = doc.token_at_or_after(d.start);
+        doc.tokens
+            .get(from..to)
+            .unwrap_or(&[])
+            .iter()
+            .any(|t| self.object_openers.contains(&t.lower))
+    }
+
+    /// True when the words between two triggers say the first happened during the second ("detained
+    /// during the searches", "beaten in the course of the interrogation").
+    fn during_next(&self, doc: &Doc, first: &TriggerHit, next: &TriggerHit) -> bool {
+        let from = doc.token_at_or_after(first.end);
+        let between: Vec<&str> = doc
+            .tokens
+            .get(from..next.first_token)
+            .unwrap_or(&[])
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        between.len() <= 4 && self.simultaneous.iter().any(|p| contains_seq(&between, p))
     }
 
     /// Clause segments of sentence `si`: the segment number of each of its tokens. A segment starts at
@@ -547,9 +883,15 @@ impl Extractor {
     /// the people of clauses without a trigger of their own; else whom a pronoun of the clause refers
     /// back to; else everyone fitting in the sentence.
     fn victims_per_trigger(&self, doc: &Doc, si: usize, hits: &[TriggerHit]) -> Vec<Vec<usize>> {
-        let Some(s) = doc.sentences.get(si) else { return vec![Vec::new(); hits.len()] };
+        let Some(s) = doc.sentences.get(si) else {
+            return vec![Vec::new(); hits.len()];
+        };
         let seg = self.segments(doc, s);
-        let seg_of = |token: usize| seg.get(token.saturating_sub(s.first_token)).copied().unwrap_or(0);
+        let seg_of = |token: usize| {
+            seg.get(token.saturating_sub(s.first_token))
+                .copied()
+                .unwrap_or(0)
+        };
         let direct: Vec<(usize, usize)> = doc
             .mentions
             .iter()
@@ -557,8 +899,11 @@ impl Extractor {
             .map(|m| (m.person, seg_of(m.first_token)))
             .collect();
         let trigger_segs: BTreeSet<usize> = hits.iter().map(|h| seg_of(h.first_token)).collect();
-        let free: BTreeSet<usize> =
-            direct.iter().filter(|(_, g)| !trigger_segs.contains(g)).map(|(p, _)| *p).collect();
+        let free: BTreeSet<usize> = direct
+            .iter()
+            .filter(|(_, g)| !trigger_segs.contains(g))
+            .map(|(p, _)| *p)
+            .collect();
         let all: BTreeSet<usize> = direct.iter().map(|(p, _)| *p).collect();
         hits.iter()
             .map(|h| {
@@ -591,8 +936,16 @@ impl Extractor {
 
     /// Whom the pronoun or referring phrase nearest the trigger (within its clause when `clause` is
     /// given) refers back to.
-    fn anaphor_victims(&self, doc: &Doc, si: usize, hit: &TriggerHit, clause: Option<(&[usize], usize)>) -> Vec<usize> {
-        let Some(s) = doc.sentences.get(si) else { return Vec::new() };
+    fn anaphor_victims(
+        &self,
+        doc: &Doc,
+        si: usize,
+        hit: &TriggerHit,
+        clause: Option<(&[usize], usize)>,
+    ) -> Vec<usize> {
+        let Some(s) = doc.sentences.get(si) else {
+            return Vec::new();
+        };
         let anchor_token = hit.first_token;
         // The anaphor nearest the trigger; on a tie the one after it (the object of an active verb).
         let mut best: Option<(usize, usize, bool)> = None; // (distance, token, plural)
@@ -602,11 +955,28 @@ impl Extractor {
                     continue;
                 }
             }
-            let rest: Vec<&str> =
-                doc.tokens[i..s.end_token].iter().take(4).map(|t| t.lower.as_str()).collect();
-            let plural = if self.plural_anaphors.iter().any(|p| starts_with_seq(&rest, p)) {
+            let rest: Vec<&str> = doc.tokens[i..s.end_token]
+                .iter()
+                .take(4)
+                .map(|t| t.lower.as_str())
+                .collect();
+            // "her husband", "his son": someone else than the one the possessive names.
+            if matches!(rest.first(), Some(&("his" | "her" | "their")))
+                && rest.get(1).is_some_and(|w| self.relations.contains(*w))
+            {
+                continue;
+            }
+            let plural = if self
+                .plural_anaphors
+                .iter()
+                .any(|p| starts_with_seq(&rest, p))
+            {
                 Some(true)
-            } else if self.singular_anaphors.iter().any(|p| starts_with_seq(&rest, p)) {
+            } else if self
+                .singular_anaphors
+                .iter()
+                .any(|p| starts_with_seq(&rest, p))
+            {
                 Some(false)
             } else {
                 None
@@ -618,19 +988,29 @@ impl Extractor {
                 }
             }
         }
-        let Some((_, token, plural)) = best else { return Vec::new() };
+        let Some((_, token, plural)) = best else {
+            return Vec::new();
+        };
         let offset = doc.tokens[token].start;
         let earliest_sentence = si.saturating_sub(4);
         let before: Vec<&MentionInfo> = doc
             .mentions
             .iter()
-            .filter(|m| m.start < offset && m.sentence >= earliest_sentence && doc.acceptable_victim(m))
+            .filter(|m| {
+                m.start < offset
+                    && m.sentence >= earliest_sentence
+                    && doc.acceptable_victim(m)
+                    && (m.sentence == si || !m.speaker)
+            })
             .collect();
         if plural {
             // The latest sentence that names two or more fitting people.
             for sj in (earliest_sentence..=si).rev() {
-                let persons: BTreeSet<usize> =
-                    before.iter().filter(|m| m.sentence == sj).map(|m| m.person).collect();
+                let persons: BTreeSet<usize> = before
+                    .iter()
+                    .filter(|m| m.sentence == sj)
+                    .map(|m| m.person)
+                    .collect();
                 if persons.len() >= 2 {
                     return persons.into_iter().collect();
                 }
@@ -646,15 +1026,20 @@ impl Extractor {
         let tokens = &doc.tokens[s.first_token..s.end_token];
         let lowers: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
         for i in 0..tokens.len() {
+            // "until April 13 four men": a day of a date is no count.
+            let in_date = |j: Option<usize>| {
+                j.and_then(|j| lowers.get(j))
+                    .is_some_and(|w| LEXICON.months.contains_key(*w))
+            };
             let count = match lowers[i] {
                 "a" | "an" => None,
-                w => w
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| *n < 1900)
-                    .or_else(|| LEXICON.number_words.get(w).copied()),
+                _ if in_date(i.checked_sub(1)) || in_date(Some(i + 1)) => None,
+                w => number_value(w),
             };
-            let uncounted = self.uncounted_quantifiers.iter().find(|p| starts_with_seq(&lowers[i..], p));
+            let uncounted = self
+                .uncounted_quantifiers
+                .iter()
+                .find(|p| starts_with_seq(&lowers[i..], p));
             let (count, after) = match (count, uncounted) {
                 (Some(n), _) => (Some(n), i + 1),
                 (None, Some(p)) => (None, i + p.len()),
@@ -665,35 +1050,100 @@ impl Extractor {
                 if at > lowers.len() {
                     break;
                 }
-                if let Some(noun) = self.group_nouns.iter().filter(|p| starts_with_seq(&lowers[at..], p)).max_by_key(|p| p.len()) {
+                if let Some(noun) = self
+                    .group_nouns
+                    .iter()
+                    .filter(|p| starts_with_seq(&lowers[at..], p))
+                    .max_by_key(|p| p.len())
+                {
                     let mut from = i;
-                    if let Some(q) = self.group_quantifiers.iter().find(|q| i >= q.len() && lowers[i - q.len()..i] == q.iter().map(String::as_str).collect::<Vec<_>>()[..]) {
+                    if let Some(q) = self.group_quantifiers.iter().find(|q| {
+                        i >= q.len()
+                            && lowers[i - q.len()..i]
+                                == q.iter().map(String::as_str).collect::<Vec<_>>()[..]
+                    }) {
                         from = i - q.len();
                     }
                     let last = (at + noun.len()).min(tokens.len()) - 1;
-                    let description: String = doc.chars[tokens[from].start..tokens[last].end].iter().collect();
+                    let description: String = doc.chars[tokens[from].start..tokens[last].end]
+                        .iter()
+                        .collect();
                     return Some(VictimGroup { count, description });
                 }
                 // Only adjectives may stand between the number and the noun.
-                if lowers.get(at).is_none_or(|w| !tokens[at].is_word || w.parse::<u32>().is_ok()) {
+                if lowers
+                    .get(at)
+                    .is_none_or(|w| !tokens[at].is_word || number_value(w).is_some())
+                {
                     break;
+                }
+            }
+            // "All four are charged", "the two were released": a count standing for people named before.
+            if count.is_some() && i > 0 && self.bare_count_leads.contains(lowers[i - 1]) {
+                let next_fits = tokens
+                    .get(i + 1)
+                    .is_none_or(|t| !t.is_word || self.bare_count_follow.contains(&t.lower));
+                if next_fits {
+                    let description: String = doc.chars[tokens[i - 1].start..tokens[i].end]
+                        .iter()
+                        .collect();
+                    return Some(VictimGroup { count, description });
                 }
             }
         }
         None
     }
 
+    /// The people a counted group with no names of its own stands for: the latest earlier sentence that
+    /// names exactly that many possible victims, or all the article's possible victims when they are
+    /// that many. A group said to be other people ("two more men") stands for no one named.
+    fn named_group(&self, doc: &Doc, si: usize, group: &VictimGroup) -> Option<Vec<usize>> {
+        let n = group.count? as usize;
+        let distinct = text_words(&group.description)
+            .iter()
+            .any(|w| self.distinct_group_words.contains(w));
+        if distinct || n < 2 {
+            return None;
+        }
+        for sj in (0..si).rev() {
+            let persons: BTreeSet<usize> = doc
+                .mentions
+                .iter()
+                .filter(|m| m.sentence == sj && doc.acceptable_victim(m) && !m.speaker)
+                .map(|m| m.person)
+                .collect();
+            if persons.len() == n {
+                return Some(persons.into_iter().collect());
+            }
+            if persons.len() > n {
+                break;
+            }
+        }
+        (doc.victim_like.len() == n).then(|| doc.victim_like.iter().copied().collect())
+    }
+
     fn perpetrators(&self, doc: &Doc, s: &Sentence, sentence_text: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut covered: Vec<(usize, usize)> = Vec::new();
         let is_agency = |lower: &str| {
-            !LEXICON.not_agencies.iter().any(|n| lower.contains(n.as_str()))
+            !LEXICON
+                .not_agencies
+                .iter()
+                .any(|n| lower.contains(n.as_str()))
                 && LEXICON.agencies.iter().any(|a| lower.contains(a.as_str()))
         };
         for e in &doc.people.entities {
-            if e.kind == EntityKind::Organization && e.start >= s.start && e.end <= s.end && is_agency(&e.text.to_lowercase()) {
+            if e.kind == EntityKind::Organization
+                && e.start >= s.start
+                && e.end <= s.end
+                && is_agency(&e.text.to_lowercase())
+            {
                 covered.push((e.start, e.end));
-                let name = if e.canonical.is_empty() { e.text.clone() } else { e.canonical.clone() };
+                let name = if e.canonical.is_empty() {
+                    e.text.clone()
+                } else {
+                    e.canonical.clone()
+                };
                 push_unique(&mut out, name);
             }
         }
@@ -701,7 +1151,10 @@ impl Extractor {
         let local = CharIndex::new(&lower);
         let original = CharIndex::new(sentence_text);
         for m in self.agencies.find_iter(&lower) {
-            let (a, b) = (s.start + local.char(m.start()), s.start + local.char(m.end()));
+            let (a, b) = (
+                s.start + local.char(m.start()),
+                s.start + local.char(m.end()),
+            );
             let bounded = (a == 0 || !doc.chars.get(a - 1).is_some_and(|&c| c.is_alphanumeric()))
                 && !doc.chars.get(b).is_some_and(|&c| c.is_alphanumeric());
             if !bounded || covered.iter().any(|&(x, y)| a < y && x < b) {
@@ -710,23 +1163,41 @@ impl Extractor {
             // Widen "Court" to the capitalised name it ends ("Kyivskyi District Court").
             let mut start = a;
             let mut ti = doc.token_at_or_after(a);
-            while ti > s.first_token + 1 && doc.tokens[ti - 1].capitalised && doc.tokens[ti - 1].is_word {
+            while ti > s.first_token + 1
+                && doc.tokens[ti - 1].capitalised
+                && doc.tokens[ti - 1].is_word
+            {
                 ti -= 1;
                 start = doc.tokens[ti].start;
             }
-            let surface = original.slice(sentence_text, start - s.start, b - s.start).to_string();
-            let context: String = lower.chars().skip(start - s.start).take(b - start + 20).collect();
+            let surface = original
+                .slice(sentence_text, start - s.start, b - s.start)
+                .to_string();
+            let context: String = lower
+                .chars()
+                .skip(start - s.start)
+                .take(b - start + 20)
+                .collect();
             if is_agency(&context.chars().take(b - start).collect::<String>())
-                && !LEXICON.not_agencies.iter().any(|n| context.contains(n.as_str()))
+                && !LEXICON
+                    .not_agencies
+                    .iter()
+                    .any(|n| context.contains(n.as_str()))
             {
                 push_unique(&mut out, surface);
             }
         }
-        for m in doc.mentions.iter().filter(|m| m.start >= s.start && m.end <= s.end) {
+        for m in doc
+            .mentions
+            .iter()
+            .filter(|m| m.start >= s.start && m.end <= s.end)
+        {
             let role = m.role.clone().or_else(|| {
                 doc.people.persons.get(m.person).and_then(|p| {
                     p.descriptors.iter().find_map(|d| {
-                        text_words(d).into_iter().find(|w| self.perpetrator_roles.contains(w))
+                        text_words(d)
+                            .into_iter()
+                            .find(|w| self.perpetrator_roles.contains(w))
                     })
                 })
             });
@@ -794,7 +1265,14 @@ impl Extractor {
 
     fn find_cases(&self, doc: &Doc, events: &[Event]) -> Vec<CaseMention> {
         let mut cases: Vec<CaseMention> = Vec::new();
-        let prosecuted = ["charge", "trial", "sentence", "arrest_custody", "appeal", "detention"];
+        let prosecuted = [
+            "charge",
+            "trial",
+            "sentence",
+            "arrest_custody",
+            "appeal",
+            "detention",
+        ];
         for (si, s) in doc.sentences.iter().enumerate() {
             let text = doc.sentence_text(s);
             if !text.contains("case") && !text.contains("group") {
@@ -802,7 +1280,11 @@ impl Extractor {
             }
             for re in &self.case_patterns {
                 for m in re.find_iter(&text) {
-                    let name = m.as_str().trim_start_matches("the ").trim_start_matches("The ").to_string();
+                    let name = m
+                        .as_str()
+                        .trim_start_matches("the ")
+                        .trim_start_matches("The ")
+                        .to_string();
                     let words = text_words(&name);
                     let content = words.iter().filter(|w| {
                         !self.case_stop_words.contains(*w)
@@ -820,7 +1302,10 @@ impl Extractor {
                         .map(|x| x.person)
                         .collect();
                     if defendants.is_empty() {
-                        for e in events.iter().filter(|e| prosecuted.contains(&e.event_type.as_str())) {
+                        for e in events
+                            .iter()
+                            .filter(|e| prosecuted.contains(&e.event_type.as_str()))
+                        {
                             let same_paragraph = doc
                                 .sentences
                                 .iter()
@@ -831,7 +1316,6 @@ impl Extractor {
                             }
                         }
                     }
-                    let start = s.start + text[..m.start()].chars().count();
                     let key = name.to_lowercase();
                     if let Some(c) = cases.iter_mut().find(|c| c.name.to_lowercase() == key) {
                         let mut all: BTreeSet<usize> = c.defendants.iter().copied().collect();
@@ -839,7 +1323,6 @@ impl Extractor {
                         c.defendants = all.into_iter().collect();
                         continue;
                     }
-                    let _ = start;
                     cases.push(CaseMention {
                         name,
                         defendants: defendants.into_iter().collect(),
@@ -853,9 +1336,44 @@ impl Extractor {
                 }
             }
         }
-        let _ = &doc.text;
         cases
     }
+}
+
+/// "The four men were detained": when the article's named victims are exactly as many as a counted
+/// group with no names, the group is those people.
+fn resolve_counted_groups(events: &mut [(Event, bool)]) {
+    let named: BTreeSet<usize> = events
+        .iter()
+        .flat_map(|(e, _)| e.victims.iter().copied())
+        .collect();
+    for (e, _) in events.iter_mut() {
+        let count = e.victim_group.as_ref().and_then(|g| g.count);
+        if e.victims.is_empty() && count.is_some_and(|n| n as usize == named.len()) {
+            e.victims = named.iter().copied().collect();
+            e.victim_group = None;
+        }
+    }
+}
+
+/// The people an article is about as possible victims: named at least once neither as an official nor
+/// only as the one who reports, or named in a sentence that reports an event ("Murtazaev said he had
+/// been beaten").
+fn victim_like(doc: &Doc, hits: &[TriggerHit]) -> BTreeSet<usize> {
+    let reporting: BTreeSet<usize> = hits.iter().map(|h| h.sentence).collect();
+    doc.mentions
+        .iter()
+        .filter(|m| doc.acceptable_victim(m) && (!m.speaker || reporting.contains(&m.sentence)))
+        .map(|m| m.person)
+        .collect()
+}
+
+/// A count written in digits or words ("4", "four"); years are no counts.
+fn number_value(word: &str) -> Option<u32> {
+    word.parse::<u32>()
+        .ok()
+        .filter(|n| *n < 1900)
+        .or_else(|| LEXICON.number_words.get(word).copied())
 }
 
 fn push_unique(out: &mut Vec<String>, value: String) {
@@ -867,43 +1385,60 @@ fn push_unique(out: &mut Vec<String>, value: String) {
 fn contains_seq(window: &[&str], phrase: &[String]) -> bool {
     !phrase.is_empty()
         && window.len() >= phrase.len()
-        && window.windows(phrase.len()).any(|w| w.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
+        && window
+            .windows(phrase.len())
+            .any(|w| w.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
 }
 
 fn starts_with_seq(words: &[&str], phrase: &[String]) -> bool {
-    !phrase.is_empty() && words.len() >= phrase.len() && words.iter().zip(phrase).all(|(a, b)| *a == b.as_str())
+    !phrase.is_empty()
+        && words.len() >= phrase.len()
+        && words.iter().zip(phrase).all(|(a, b)| *a == b.as_str())
 }
 
 /// The date of trigger `k`: the nearest date of the sentence that is nearer to it than to any other
-/// trigger, distance growing much faster across clauses; or, when no date is its own, the sentence's
-/// nearest date ("detained on 4 September after a search of his house").
+/// trigger, distance growing much faster across clauses (`true`: its own); or, when no date is its own,
+/// the sentence's nearest date ("detained on 4 September after a search of his house"; `false`).
 fn date_for(
     hit: &TriggerHit,
     k: usize,
     hits: &[TriggerHit],
     dates: &[&DateMention],
     segment_of: &dyn Fn(usize) -> usize,
-) -> Option<FuzzyDate> {
+) -> Option<(FuzzyDate, bool)> {
     let distance = |h: &TriggerHit, d: &DateMention| {
-        let chars = if d.end <= h.start { h.start - d.end } else { d.start.saturating_sub(h.end) };
+        let chars = if d.end <= h.start {
+            h.start - d.end
+        } else {
+            d.start.saturating_sub(h.end)
+        };
         chars + 1000 * segment_of(h.start).abs_diff(segment_of(d.start))
     };
     let mine = dates
         .iter()
         .filter(|d| {
             let own = distance(hit, d);
-            hits.iter()
-                .enumerate()
-                .all(|(j, other)| j == k || distance(other, d) > own || (distance(other, d) == own && j > k))
+            hits.iter().enumerate().all(|(j, other)| {
+                j == k || distance(other, d) > own || (distance(other, d) == own && j > k)
+            })
         })
         .min_by_key(|d| distance(hit, d));
     if let Some(d) = mine {
-        return Some(d.date);
+        return Some((d.date, true));
     }
-    let same_clause = dates.iter().filter(|d| segment_of(d.start) == segment_of(hit.start)).count();
+    let same_clause = dates
+        .iter()
+        .filter(|d| segment_of(d.start) == segment_of(hit.start))
+        .count();
     match dates {
-        [only] if hits.first().is_some_and(|first| only.end <= first.start) => Some(only.date),
-        _ if same_clause == 0 => dates.iter().min_by_key(|d| distance(hit, d)).map(|d| d.date),
+        [only] if hits.first().is_some_and(|first| only.end <= first.start) => {
+            Some((only.date, false))
+        }
+        _ if same_clause == 0 => dates
+            .iter()
+            .filter(|d| d.end <= hit.start)
+            .min_by_key(|d| distance(hit, d))
+            .map(|d| (d.date, false)),
         _ => None,
     }
 }
@@ -917,15 +1452,39 @@ fn places(doc: &Doc, s: &Sentence, hit: &TriggerHit) -> (Option<String>, Option<
         .iter()
         .filter(|e| e.kind == EntityKind::Place && e.start >= s.start && e.end <= s.end)
         .collect();
-    let destination = in_sentence.iter().filter(|e| e.start >= hit.end).min_by_key(|e| e.start);
-    let is_transfer = TAXONOMY.types.get(hit.type_index).is_some_and(|t| t.id == "transfer");
+    let destination = in_sentence
+        .iter()
+        .filter(|e| e.start >= hit.end)
+        .min_by_key(|e| e.start);
+    let is_transfer = TAXONOMY
+        .types
+        .get(hit.type_index)
+        .is_some_and(|t| t.id == "transfer");
     let place = in_sentence
         .iter()
         .filter(|e| !(is_transfer && destination.is_some_and(|d| d.start == e.start)))
-        .min_by_key(|e| if e.start >= hit.end { e.start - hit.end } else { hit.start.saturating_sub(e.end) })
-        .map(|e| if e.canonical.is_empty() { e.text.clone() } else { e.canonical.clone() });
+        .min_by_key(|e| {
+            if e.start >= hit.end {
+                e.start - hit.end
+            } else {
+                hit.start.saturating_sub(e.end)
+            }
+        })
+        .map(|e| {
+            if e.canonical.is_empty() {
+                e.text.clone()
+            } else {
+                e.canonical.clone()
+            }
+        });
     let destination = if is_transfer {
-        destination.map(|e| if e.canonical.is_empty() { e.text.clone() } else { e.canonical.clone() })
+        destination.map(|e| {
+            if e.canonical.is_empty() {
+                e.text.clone()
+            } else {
+                e.canonical.clone()
+            }
+        })
     } else {
         None
     };
@@ -950,7 +1509,11 @@ fn capitalised_after_to(doc: &Doc, hit: &TriggerHit, s: &Sentence) -> Option<Str
     while i < s.end_token && doc.tokens[i].capitalised && doc.tokens[i].is_word {
         i += 1;
     }
-    (i > first).then(|| doc.chars[doc.tokens[first].start..doc.tokens[i - 1].end].iter().collect())
+    (i > first).then(|| {
+        doc.chars[doc.tokens[first].start..doc.tokens[i - 1].end]
+            .iter()
+            .collect()
+    })
 }
 
 fn dates_compatible(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
@@ -969,23 +1532,34 @@ fn more_precise(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
 }
 
 /// One article often reports one event several times (lead, body, background): same type, shared
-/// victims and compatible dates make one event, keeping the most precise date and its sentence.
-fn merge_within_article(events: &mut Vec<Event>) {
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    for e in events.drain(..) {
-        let same = out.iter_mut().find(|o| {
+/// victims and compatible dates make one event. A date its own sentence gives beats one taken from the
+/// story around it; among those of one kind, the most precise wins, with its sentence as evidence.
+fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
+    let mut out: Vec<(Event, bool)> = Vec::with_capacity(events.len());
+    for (e, own) in events {
+        let same = out.iter_mut().find(|(o, o_own)| {
             o.event_type == e.event_type
-                && dates_compatible(o.date, e.date)
+                && (dates_compatible(o.date, e.date) || !own || !*o_own)
                 && (o.victims.iter().any(|v| e.victims.contains(v))
-                    || (o.victims.is_empty() && e.victims.is_empty() && o.victim_group.is_some() && e.victim_group.is_some()))
+                    || (o.victims.is_empty()
+                        && e.victims.is_empty()
+                        && o.victim_group.is_some()
+                        && e.victim_group.is_some()))
         });
         match same {
-            Some(o) => {
-                let victims: BTreeSet<usize> = o.victims.iter().chain(&e.victims).copied().collect();
+            Some((o, o_own)) => {
+                let victims: BTreeSet<usize> =
+                    o.victims.iter().chain(&e.victims).copied().collect();
                 o.victims = victims.into_iter().collect();
-                if more_precise(e.date, o.date) {
+                let better = match (own, *o_own) {
+                    (true, false) => e.date.is_some(),
+                    (false, true) => false,
+                    _ => more_precise(e.date, o.date),
+                };
+                if better {
                     o.date = e.date;
                     o.evidence = e.evidence.clone();
+                    *o_own = own;
                 }
                 for (k, v) in e.details {
                     o.details.entry(k).or_insert(v);
@@ -1000,10 +1574,25 @@ fn merge_within_article(events: &mut Vec<Event>) {
                     o.claimed_by = None;
                 }
             }
-            None => out.push(e),
+            None => out.push((e, own)),
         }
     }
-    *events = out;
+    let mut out: Vec<Event> = out.into_iter().map(|(e, _)| e).collect();
+    // "released … as part of an exchange": the release is the exchange.
+    let exchanged: Vec<(Vec<usize>, Option<FuzzyDate>)> = out
+        .iter()
+        .filter(|e| e.event_type == "exchange")
+        .map(|e| (e.victims.clone(), e.date))
+        .collect();
+    out.retain(|e| {
+        e.event_type != "release"
+            || !exchanged.iter().any(|(v, d)| {
+                !e.victims.is_empty()
+                    && e.victims.iter().all(|x| v.contains(x))
+                    && dates_compatible(*d, e.date)
+            })
+    });
+    out
 }
 
 #[cfg(test)]

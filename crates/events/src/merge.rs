@@ -78,7 +78,9 @@ pub fn dates_compatible(a: Option<FuzzyDate>, b: Option<FuzzyDate>, window: i64)
         (Some(x), Some(y)) => {
             x.contains(&y)
                 || y.contains(&x)
-                || naive(&x).zip(naive(&y)).is_some_and(|(p, q)| (p - q).num_days().abs() <= window)
+                || naive(&x)
+                    .zip(naive(&y))
+                    .is_some_and(|(p, q)| (p - q).num_days().abs() <= window)
         }
         _ => true,
     }
@@ -95,9 +97,15 @@ pub fn merge_events(events: &[SourcedEvent], options: &MergeOptions) -> Vec<Merg
     let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
         let keys: Vec<(String, String)> = if e.victims.is_empty() {
-            vec![(e.event_type.clone(), format!("\u{0}{}", e.date.map_or(0, |d| d.year)))]
+            vec![(
+                e.event_type.clone(),
+                format!("\u{0}{}", e.date.map_or(0, |d| d.year)),
+            )]
         } else {
-            e.victims.iter().map(|v| (e.event_type.clone(), v.clone())).collect()
+            e.victims
+                .iter()
+                .map(|v| (e.event_type.clone(), v.clone()))
+                .collect()
         };
         let mut candidates: BTreeMap<usize, usize> = BTreeMap::new();
         for k in &keys {
@@ -109,7 +117,10 @@ pub fn merge_events(events: &[SourcedEvent], options: &MergeOptions) -> Vec<Merg
             c.members.iter().all(|&m| {
                 let other = &events[m];
                 dates_compatible(other.date, e.date, options.day_window)
-                    && (!e.victims.is_empty() || other.place.is_none() || e.place.is_none() || other.place == e.place)
+                    && (!e.victims.is_empty()
+                        || other.place.is_none()
+                        || e.place.is_none()
+                        || other.place == e.place)
                     && (!e.victims.is_empty() || e.date.is_some() && other.date.is_some())
             })
         };
@@ -136,7 +147,10 @@ pub fn merge_events(events: &[SourcedEvent], options: &MergeOptions) -> Vec<Merg
             }
         }
     }
-    clusters.iter().map(|c| reconcile(events, &c.members)).collect()
+    clusters
+        .iter()
+        .map(|c| reconcile(events, &c.members))
+        .collect()
 }
 
 /// The value most members give (ties: the smallest), and a conflict when they give more than one.
@@ -146,9 +160,12 @@ fn vote(field: &str, values: Vec<String>, conflicts: &mut Vec<Conflict>) -> Opti
         *counts.entry(v).or_default() += 1;
     }
     if counts.len() > 1 {
-        conflicts.push(Conflict { field: field.to_string(), values: counts.keys().cloned().collect() });
+        conflicts.push(Conflict {
+            field: field.to_string(),
+            values: counts.keys().cloned().collect(),
+        });
     }
-    let best = counts.iter().map(|(_, n)| *n).max()?;
+    let best = counts.values().copied().max()?;
     counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
 }
 
@@ -158,28 +175,48 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
     let dates: Vec<FuzzyDate> = reports.iter().filter_map(|r| r.date).collect();
     // When every date nests in the most precise ones and those agree, that date is simply the finest.
     let finest = dates.iter().map(|d| d.precision()).max();
-    let finest_values: BTreeSet<FuzzyDate> =
-        dates.iter().copied().filter(|d| Some(d.precision()) == finest).collect();
+    let finest_values: BTreeSet<FuzzyDate> = dates
+        .iter()
+        .copied()
+        .filter(|d| Some(d.precision()) == finest)
+        .collect();
     let nested = finest_values.len() == 1
-        && finest_values.iter().next().is_some_and(|f| dates.iter().all(|d| d.contains(f)));
+        && finest_values
+            .iter()
+            .next()
+            .is_some_and(|f| dates.iter().all(|d| d.contains(f)));
     let date = if nested {
         finest_values.into_iter().next()
     } else if dates.is_empty() {
         None
     } else {
-        let voted = vote("date", dates.iter().map(|d| d.to_string()).collect(), &mut conflicts);
+        let voted = vote(
+            "date",
+            dates.iter().map(|d| d.to_string()).collect(),
+            &mut conflicts,
+        );
         voted.and_then(|v| FuzzyDate::parse(&v))
     };
-    let place = vote("place", reports.iter().filter_map(|r| r.place.clone()).collect(), &mut conflicts);
+    let place = vote(
+        "place",
+        reports.iter().filter_map(|r| r.place.clone()).collect(),
+        &mut conflicts,
+    );
     let keys: BTreeSet<&String> = reports.iter().flat_map(|r| r.details.keys()).collect();
     let mut details = BTreeMap::new();
     for k in keys {
-        let values = reports.iter().filter_map(|r| r.details.get(k).cloned()).collect();
+        let values = reports
+            .iter()
+            .filter_map(|r| r.details.get(k).cloned())
+            .collect();
         if let Some(v) = vote(k, values, &mut conflicts) {
             details.insert(k.clone(), v);
         }
     }
-    let victims: BTreeSet<String> = reports.iter().flat_map(|r| r.victims.iter().cloned()).collect();
+    let victims: BTreeSet<String> = reports
+        .iter()
+        .flat_map(|r| r.victims.iter().cloned())
+        .collect();
     let mut perpetrators: Vec<String> = Vec::new();
     for p in reports.iter().flat_map(|r| r.perpetrators.iter()) {
         if !perpetrators.iter().any(|q| q.eq_ignore_ascii_case(p)) {
@@ -195,12 +232,21 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
         .iter()
         .filter_map(|r| r.victim_group.clone())
         .max_by_key(|g| g.count.unwrap_or(0));
-    let counts: BTreeSet<u32> = reports.iter().filter_map(|r| r.victim_group.as_ref()?.count).collect();
+    let counts: BTreeSet<u32> = reports
+        .iter()
+        .filter_map(|r| r.victim_group.as_ref()?.count)
+        .collect();
     if counts.len() > 1 {
-        conflicts.push(Conflict { field: "group".into(), values: counts.iter().map(u32::to_string).collect() });
+        conflicts.push(Conflict {
+            field: "group".into(),
+            values: counts.iter().map(u32::to_string).collect(),
+        });
     }
     MergedEvent {
-        event_type: reports.first().map(|r| r.event_type.clone()).unwrap_or_default(),
+        event_type: reports
+            .first()
+            .map(|r| r.event_type.clone())
+            .unwrap_or_default(),
         victims: victims.into_iter().collect(),
         victim_group,
         perpetrators,
@@ -233,15 +279,21 @@ pub struct MergedCase {
 }
 
 const NAME_FILLER: &[&str] = &["the", "case", "group", "of", "so-called", "a", "in", "and"];
-const ORDINALS: &[&str] =
-    &["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
 
 /// A case name's distinctive words (lower-case), and its ordinals and numbers, which must agree.
 fn name_key(name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let mut words = BTreeSet::new();
     let mut ordinals = BTreeSet::new();
-    for w in name.split(|c: char| c.is_whitespace() || c == ',').map(str::to_lowercase) {
-        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string();
+    for w in name
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .map(str::to_lowercase)
+    {
+        let w = w
+            .trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_string();
         if w.is_empty() || NAME_FILLER.contains(&w.as_str()) {
             continue;
         }
@@ -258,7 +310,10 @@ fn name_key(name: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 /// "Bakhchisaray"); a transliteration-aware comparison belongs to the names crate, this is enough to
 /// tell case names apart once the defendants already overlap.
 fn same_word(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() >= 5 && b.chars().count() >= 5 && a.chars().take(4).eq(b.chars().take(4)))
+    a == b
+        || (a.chars().count() >= 5
+            && b.chars().count() >= 5
+            && a.chars().take(4).eq(b.chars().take(4)))
 }
 
 /// Names that can be one case's: their ordinals and numbers agree and they share a distinctive word.
@@ -271,7 +326,8 @@ pub fn names_similar(a: &str, b: &str) -> bool {
     if oa != ob && (wa.is_empty() || wb.is_empty()) {
         return false;
     }
-    wa.iter().any(|x| wb.iter().any(|y| same_word(x, y))) || (wa.is_empty() && wb.is_empty() && oa == ob && !oa.is_empty())
+    wa.iter().any(|x| wb.iter().any(|y| same_word(x, y)))
+        || (wa.is_empty() && wb.is_empty() && oa == ob && !oa.is_empty())
 }
 
 /// Groups `cases` into real cases: similar names and at least one shared defendant (or the same name
@@ -293,7 +349,8 @@ pub fn merge_cases(cases: &[SourcedCase]) -> Vec<MergedCase> {
                 let shared = other.defendants.iter().any(|d| c.defendants.contains(d));
                 let named_alike = other.name.to_lowercase() == exact;
                 (shared && names_similar(&other.name, &c.name))
-                    || (named_alike && (c.defendants.is_empty() || other.defendants.is_empty() || shared))
+                    || (named_alike
+                        && (c.defendants.is_empty() || other.defendants.is_empty() || shared))
             })
         });
         let g = match chosen {
@@ -326,8 +383,10 @@ pub fn merge_cases(cases: &[SourcedCase]) -> Vec<MergedCase> {
             }
             let mut names: Vec<(&str, usize)> = counts.into_iter().collect();
             names.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-            let defendants: BTreeSet<String> =
-                members.iter().flat_map(|&m| cases[m].defendants.iter().cloned()).collect();
+            let defendants: BTreeSet<String> = members
+                .iter()
+                .flat_map(|&m| cases[m].defendants.iter().cloned())
+                .collect();
             MergedCase {
                 names: names.into_iter().map(|(n, _)| n.to_string()).collect(),
                 defendants: defendants.into_iter().collect(),
@@ -343,7 +402,12 @@ mod tests {
     use super::*;
 
     fn ev(article: &str) -> Evidence {
-        Evidence { article: article.into(), text: "s".into(), start: 0, end: 1 }
+        Evidence {
+            article: article.into(),
+            text: "s".into(),
+            start: 0,
+            end: 1,
+        }
     }
 
     fn event(t: &str, victims: &[&str], date: Option<&str>, article: &str) -> SourcedEvent {
@@ -372,8 +436,17 @@ mod tests {
         let m = &merged[0];
         assert_eq!(m.sources.len(), 3);
         assert_eq!(m.date, Some(FuzzyDate::day(2021, 9, 4)));
-        assert_eq!(m.victims, vec!["akhtemov".to_string(), "dzhelyal".to_string()]);
-        assert_eq!(m.conflicts, vec![Conflict { field: "article".into(), values: vec!["173.2".into(), "281".into()] }]);
+        assert_eq!(
+            m.victims,
+            vec!["akhtemov".to_string(), "dzhelyal".to_string()]
+        );
+        assert_eq!(
+            m.conflicts,
+            vec![Conflict {
+                field: "article".into(),
+                values: vec!["173.2".into(), "281".into()]
+            }]
+        );
     }
 
     #[test]
@@ -388,7 +461,11 @@ mod tests {
         assert_eq!(merged[0].members, vec![0, 1, 2]);
         assert_eq!(merged[0].date, Some(FuzzyDate::day(2023, 2, 17)));
         assert_eq!(merged[0].conflicts[0].field, "date");
-        assert!(!dates_compatible(Some(FuzzyDate::month(2023, 2)), Some(FuzzyDate::day(2023, 3, 1)), 3));
+        assert!(!dates_compatible(
+            Some(FuzzyDate::month(2023, 2)),
+            Some(FuzzyDate::day(2023, 3, 1)),
+            3
+        ));
     }
 
     #[test]
@@ -396,8 +473,16 @@ mod tests {
         let mut a = event("detention", &["x"], Some("2023"), "a");
         a.claimed_by = Some("FSB".into());
         let b = event("detention", &["x"], Some("2023"), "b");
-        assert_eq!(merge_events(&[a.clone()], &MergeOptions::default())[0].claimed_by.as_deref(), Some("FSB"));
-        assert_eq!(merge_events(&[a, b], &MergeOptions::default())[0].claimed_by, None);
+        assert_eq!(
+            merge_events(&[a.clone()], &MergeOptions::default())[0]
+                .claimed_by
+                .as_deref(),
+            Some("FSB")
+        );
+        assert_eq!(
+            merge_events(&[a, b], &MergeOptions::default())[0].claimed_by,
+            None
+        );
     }
 
     #[test]
@@ -419,8 +504,14 @@ mod tests {
         assert_eq!(merged[0].defendants, vec!["a", "b", "c"]);
         assert_eq!(merged[0].names.len(), 2);
         assert_eq!(merged[2].members, vec![3, 4]);
-        assert!(!names_similar("first Bakhchysarai group", "second Bakhchysarai group"));
-        assert!(names_similar("Hizb ut-Tahrir case", "the Hizb ut-Tahrir group"));
+        assert!(!names_similar(
+            "first Bakhchysarai group",
+            "second Bakhchysarai group"
+        ));
+        assert!(names_similar(
+            "Hizb ut-Tahrir case",
+            "the Hizb ut-Tahrir group"
+        ));
     }
 
     #[test]
@@ -428,7 +519,12 @@ mod tests {
         let events: Vec<SourcedEvent> = (0..20_000)
             .map(|i| {
                 let person = format!("p{}", i % 5000);
-                event("detention", &[person.as_str()], Some("2022-01-10"), &i.to_string())
+                event(
+                    "detention",
+                    &[person.as_str()],
+                    Some("2022-01-10"),
+                    &i.to_string(),
+                )
             })
             .collect();
         let merged = merge_events(&events, &MergeOptions::default());

@@ -82,11 +82,16 @@ fn implied<E: Dated>(event: &E) -> Option<(Status, bool, bool)> {
 /// terminal event (death) wins whenever it is dated. `Unknown` when no event is evidenced.
 pub fn status<E: Dated>(events: &[E]) -> Status {
     let mut ordered = timeline(events);
-    let undated = ordered.iter().position(|e| e.date().is_none()).unwrap_or(ordered.len());
+    let undated = ordered
+        .iter()
+        .position(|e| e.date().is_none())
+        .unwrap_or(ordered.len());
     ordered.rotate_left(undated);
     let mut current: Option<Status> = None;
     for e in ordered {
-        let Some((implied, keeps, terminal)) = implied(e) else { continue };
+        let Some((implied, keeps, terminal)) = implied(e) else {
+            continue;
+        };
         if terminal {
             return implied;
         }
@@ -101,7 +106,11 @@ pub fn status<E: Dated>(events: &[E]) -> Status {
 mod tests {
     use super::*;
 
-    struct E(&'static str, Option<&'static str>, &'static [(&'static str, &'static str)]);
+    struct E(
+        &'static str,
+        Option<&'static str>,
+        &'static [(&'static str, &'static str)],
+    );
 
     impl Dated for E {
         fn event_type(&self) -> &str {
@@ -130,14 +139,36 @@ mod tests {
 
     #[test]
     fn events_that_keep_status_and_overrides() {
-        let detained_then_tried = [E("detention", Some("2021-09"), &[]), E("trial", Some("2022-01"), &[])];
+        let detained_then_tried = [
+            E("detention", Some("2021-09"), &[]),
+            E("trial", Some("2022-01"), &[]),
+        ];
         assert_eq!(status(&detained_then_tried), Status::PreTrialDetention);
-        assert_eq!(status(&[E("search", Some("2023-02-01"), &[])]), Status::UnderPersecution);
-        assert_eq!(status(&[E("sentence", Some("2023"), &[("regime", "suspended")])]), Status::Restricted);
-        assert_eq!(status(&[E("arrest_custody", Some("2023"), &[("measure", "house_arrest")])]), Status::Restricted);
-        assert_eq!(status(&[E("abduction_disappearance", Some("2022-03-16"), &[])]), Status::Disappeared);
         assert_eq!(
-            status(&[E("abduction_disappearance", Some("2022-03-16"), &[]), E("detention", Some("2022-03-20"), &[])]),
+            status(&[E("search", Some("2023-02-01"), &[])]),
+            Status::UnderPersecution
+        );
+        assert_eq!(
+            status(&[E("sentence", Some("2023"), &[("regime", "suspended")])]),
+            Status::Restricted
+        );
+        assert_eq!(
+            status(&[E(
+                "arrest_custody",
+                Some("2023"),
+                &[("measure", "house_arrest")]
+            )]),
+            Status::Restricted
+        );
+        assert_eq!(
+            status(&[E("abduction_disappearance", Some("2022-03-16"), &[])]),
+            Status::Disappeared
+        );
+        assert_eq!(
+            status(&[
+                E("abduction_disappearance", Some("2022-03-16"), &[]),
+                E("detention", Some("2022-03-20"), &[])
+            ]),
             Status::PreTrialDetention
         );
     }
@@ -145,10 +176,20 @@ mod tests {
     #[test]
     fn death_is_final_and_undated_events_come_first() {
         assert_eq!(
-            status(&[E("death", None, &[]), E("transfer", Some("2020-05"), &[]), E("sentence", Some("2019"), &[])]),
+            status(&[
+                E("death", None, &[]),
+                E("transfer", Some("2020-05"), &[]),
+                E("sentence", Some("2019"), &[])
+            ]),
             Status::Deceased
         );
-        assert_eq!(status(&[E("release", None, &[]), E("detention", Some("2020-05"), &[])]), Status::PreTrialDetention);
+        assert_eq!(
+            status(&[
+                E("release", None, &[]),
+                E("detention", Some("2020-05"), &[])
+            ]),
+            Status::PreTrialDetention
+        );
     }
 
     #[test]
@@ -161,6 +202,9 @@ mod tests {
             E("charge", Some("2021-09"), &[]),
         ];
         let order: Vec<&str> = timeline(&events).iter().map(|e| e.0).collect();
-        assert_eq!(order, vec!["charge", "search", "detention", "arrest_custody", "torture"]);
+        assert_eq!(
+            order,
+            vec!["charge", "search", "detention", "arrest_custody", "torture"]
+        );
     }
 }

@@ -53,7 +53,9 @@ pub fn tokenize(chars: &[char]) -> Vec<Token> {
                 let d = chars[i];
                 if d.is_alphanumeric() {
                     i += 1;
-                } else if is_inner_joiner(d) && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) {
+                } else if is_inner_joiner(d)
+                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+                {
                     // "strict-regime", "Dzhelyal's" split below, "205.5", "a.m".
                     if (d == '\'' || d == '’')
                         && matches!(chars.get(i + 1), Some('s' | 'S'))
@@ -90,12 +92,19 @@ static ABBREVIATIONS: LazyLock<HashSet<String>> =
 fn opens_sentence(t: &Token) -> bool {
     t.capitalised
         || t.lower.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || matches!(t.lower.as_str(), "\"" | "“" | "«" | "(" | "'" | "‘" | "—" | "–" | "-")
+        || matches!(
+            t.lower.as_str(),
+            "\"" | "“" | "«" | "(" | "'" | "‘" | "—" | "–" | "-"
+        )
 }
 
 /// Splits the text into sentences. `paragraph_starts` are the character offsets where paragraphs begin.
-pub fn sentences(chars: &[char], tokens: &[Token], paragraph_starts: &[usize]) -> Vec<Sentence> {
-    let paragraph_of = |offset: usize| paragraph_starts.partition_point(|&p| p <= offset).saturating_sub(1);
+pub fn sentences(tokens: &[Token], paragraph_starts: &[usize]) -> Vec<Sentence> {
+    let paragraph_of = |offset: usize| {
+        paragraph_starts
+            .partition_point(|&p| p <= offset)
+            .saturating_sub(1)
+    };
     let mut out = Vec::new();
     let mut first = 0;
     let mut i = 0;
@@ -110,10 +119,10 @@ pub fn sentences(chars: &[char], tokens: &[Token], paragraph_starts: &[usize]) -
         if !end_here && matches!(t.lower.as_str(), "." | "!" | "?" | "…") {
             // Closing quotes and brackets belong to the sentence they close.
             let mut j = i + 1;
-            while tokens
-                .get(j)
-                .is_some_and(|n| matches!(n.lower.as_str(), "\"" | "”" | "»" | ")" | "'" | "’") && n.start == tokens[j - 1].end)
-            {
+            while tokens.get(j).is_some_and(|n| {
+                matches!(n.lower.as_str(), "\"" | "”" | "»" | ")" | "'" | "’")
+                    && n.start == tokens[j - 1].end
+            }) {
                 j += 1;
             }
             let spaced = tokens.get(j).is_none_or(|n| n.start > tokens[j - 1].end);
@@ -142,7 +151,6 @@ pub fn sentences(chars: &[char], tokens: &[Token], paragraph_starts: &[usize]) -
         }
         i += 1;
     }
-    let _ = chars;
     out
 }
 
@@ -159,7 +167,7 @@ mod tests {
                 starts.push(i + 2);
             }
         }
-        sentences(&chars, &toks, &starts)
+        sentences(&toks, &starts)
             .iter()
             .map(|s| chars[s.start..s.end].iter().collect())
             .collect()
@@ -185,7 +193,14 @@ mod tests {
     #[test]
     fn quotes_close_their_sentence() {
         let s = split("“He was beaten,” the lawyer said. “They took him.” Then silence.");
-        assert_eq!(s, vec!["“He was beaten,” the lawyer said.", "“They took him.”", "Then silence."]);
+        assert_eq!(
+            s,
+            vec![
+                "“He was beaten,” the lawyer said.",
+                "“They took him.”",
+                "Then silence."
+            ]
+        );
     }
 
     #[test]

@@ -9,6 +9,15 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
+/// The first `n` decompressed bytes (fewer if the stream is shorter or damaged).
+pub(crate) fn prefix(bytes: &[u8], n: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(n);
+    let _ = MultiGzDecoder::new(bytes)
+        .take(n as u64)
+        .read_to_end(&mut out);
+    out
+}
+
 /// The data decompressed before a failure, and the failure.
 #[derive(Debug)]
 pub(crate) struct Partial {
@@ -105,6 +114,12 @@ mod tests {
         packed[n - 6] ^= 0xff; // inside the CRC32 of the trailer
         let partial = decompress(&packed, usize::MAX).unwrap_err();
         assert!(matches!(partial.error, IngestError::CorruptGzip(_)));
+    }
+
+    #[test]
+    fn peeks_at_the_start() {
+        assert_eq!(prefix(&compress(b"WARC/1.1 and more"), 5), b"WARC/");
+        assert_eq!(prefix(b"\x1f\x8bnot really", 5), b"");
     }
 
     #[test]

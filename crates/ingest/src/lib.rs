@@ -131,7 +131,8 @@ pub struct Limits {
     /// articles are well under a megabyte; anything this big is a data dump, not a page, and is
     /// rejected before any parsing.
     pub max_document: usize,
-    /// Largest amount of data one gzip input may decompress to (guards against gzip bombs).
+    /// Largest amount of data a gzip-compressed WARC file may decompress to (guards against gzip
+    /// bombs); any other gzip input is held to `max_document`.
     pub max_decompressed: usize,
 }
 
@@ -207,7 +208,14 @@ fn read_inner(
     };
 
     let (content, gzip_error) = if gzip::is_gzip(bytes) {
-        match gzip::decompress(bytes, limits.max_decompressed) {
+        // Only a WARC file may decompress to more than one document's worth: a compressed page
+        // is stopped as soon as it outgrows the document limit.
+        let limit = if warc::is_warc(&gzip::prefix(bytes, 5)) {
+            limits.max_decompressed
+        } else {
+            limits.max_document
+        };
+        match gzip::decompress(bytes, limit) {
             Ok(data) => (std::borrow::Cow::Owned(data), None),
             Err(gzip::Partial { data, error }) => (std::borrow::Cow::Owned(data), Some(error)),
         }
@@ -416,6 +424,25 @@ mod tests {
         ));
         // Not a timing assertion on speed, only a guard that nothing quadratic ran: generous.
         assert!(started.elapsed().as_secs() < 30);
+    }
+
+    #[test]
+    fn a_compressed_page_is_held_to_the_document_limit() {
+        let limits = Limits {
+            max_document: 1000,
+            max_decompressed: 1_000_000,
+        };
+        let packed = gzip::compress(&vec![b'a'; 5000]);
+        let all = read_with_limits("p.txt.gz", &packed, &limits);
+        assert!(matches!(
+            all.as_slice(),
+            [Err(IngestError::Oversized { limit: 1000, .. })]
+        ));
+        let doc = one("p.txt.gz", &gzip::compress("Заголовок\n\nТекст".as_bytes())).unwrap();
+        assert_eq!(
+            (doc.kind, doc.text.as_str()),
+            (Kind::Text, "Заголовок\n\nТекст")
+        );
     }
 
     #[test]

@@ -116,10 +116,8 @@ fn left_descriptor(
     let mut start = first;
     while start > 0 && first - start < WINDOW {
         let t = &tokens[start - 1];
-        if is_boundary(t)
-            || owner[start - 1].is_some()
-            || t.kind == Kind::Possessive && start - 1 + 1 != first
-        {
+        // Stop at another name, and at a possessive: "X's defender Y" describes Y by X.
+        if is_boundary(t) || owner[start - 1].is_some() || t.kind == Kind::Possessive {
             break;
         }
         start -= 1;

@@ -128,15 +128,11 @@ fn find_headed(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark], found: &mut 
             }
         }
         // Right: a number ("Colony No. 2"), then "of/for/on the Capitalised ..." or "in <place>".
-        let mut last = h + 1;
-        last = skip_number(tokens, last);
-        loop {
-            let Some(joiner) = tokens
-                .get(last)
-                .filter(|u| JOINERS.contains(&u.lower.as_str()))
-            else {
-                break;
-            };
+        let mut last = skip_number(tokens, h + 1);
+        while let Some(joiner) = tokens
+            .get(last)
+            .filter(|u| JOINERS.contains(&u.lower.as_str()))
+        {
             let mut k = last + 1;
             if tokens.get(k).is_some_and(|u| u.lower == "the") {
                 k += 1;

@@ -9,23 +9,42 @@ use std::collections::{HashMap, HashSet};
 /// The text of every data file the recogniser reads, so that callers can supply their own.
 #[derive(Debug, Clone, Copy)]
 pub struct DataFiles<'a> {
+    /// `given_names.txt`: given names in any script.
     pub given_names: &'a str,
+    /// `surname_shapes.txt`: surname endings, optionally marked `alone`.
     pub surname_shapes: &'a str,
+    /// `patronymic_shapes.txt`: patronymic endings.
     pub patronymic_shapes: &'a str,
+    /// `not_names.txt`: capitalised words that are never part of a name.
     pub not_names: &'a str,
+    /// `titles.txt`: titles that stand before names.
     pub titles: &'a str,
+    /// `roles.txt`: role words and phrases for descriptors.
     pub roles: &'a str,
+    /// `modifiers.txt`: words that may stand before a role word.
     pub modifiers: &'a str,
+    /// `relations.tsv`: relation words and the kind they record.
     pub relations: &'a str,
+    /// `cues_after.txt`: words after a name that show it is a person.
     pub cues_after: &'a str,
+    /// `known_people.txt`: public figures named by surname alone.
     pub known_people: &'a str,
+    /// `organisations.tsv`: organisation gazetteer.
     pub organisations: &'a str,
+    /// `places.tsv`: place gazetteer.
     pub places: &'a str,
+    /// `groups.txt`: peoples and groups, never persons.
     pub groups: &'a str,
+    /// `org_heads.tsv`: head nouns of organisation and detention-place names.
     pub org_heads: &'a str,
+    /// `org_inner.txt`: not-name words that may open an organisation name.
     pub org_inner: &'a str,
+    /// `not_person_after.txt`: words after a surname that make it a family or group.
     pub not_person_after: &'a str,
+    /// `cyrillic_case_endings.txt`: Cyrillic case endings.
     pub cyrillic_case_endings: &'a str,
+    /// `headline_verbs.txt`: headline verbs cut off the end of names.
+    pub headline_verbs: &'a str,
 }
 
 impl DataFiles<'static> {
@@ -48,6 +67,7 @@ impl DataFiles<'static> {
         org_inner: include_str!("../data/org_inner.txt"),
         not_person_after: include_str!("../data/not_person_after.txt"),
         cyrillic_case_endings: include_str!("../data/cyrillic_case_endings.txt"),
+        headline_verbs: include_str!("../data/headline_verbs.txt"),
     };
 }
 
@@ -138,6 +158,9 @@ pub struct Lexicon {
     pub not_person_after: HashSet<String>,
     /// Cyrillic case endings, longest first.
     pub cyrillic_case_endings: Vec<String>,
+    /// Headline verbs: whole words and endings ("ed", "ing").
+    pub headline_verbs: HashSet<String>,
+    pub headline_verb_endings: Vec<String>,
 }
 
 /// Lines of a data file without comments and blank lines, with their 1-based numbers.
@@ -261,6 +284,10 @@ impl Lexicon {
             org_heads.insert(kind.0.to_lowercase(), kind.1);
         }
 
+        let (endings, words): (Vec<String>, Vec<String>) = word_set(files.headline_verbs)
+            .into_iter()
+            .partition(|w| w.starts_with('-'));
+
         Ok(Lexicon {
             given_names: word_set(files.given_names),
             surname_endings,
@@ -278,6 +305,11 @@ impl Lexicon {
             org_heads,
             org_inner: word_set(files.org_inner),
             not_person_after: word_set(files.not_person_after),
+            headline_verbs: words.into_iter().collect(),
+            headline_verb_endings: endings
+                .into_iter()
+                .map(|e| e.trim_start_matches('-').to_string())
+                .collect(),
             cyrillic_case_endings: {
                 let mut endings: Vec<String> =
                     word_set(files.cyrillic_case_endings).into_iter().collect();
@@ -303,6 +335,15 @@ impl Lexicon {
                     && lower[..lower.len() - e.len()].chars().nth(1).is_some()
             })
             .map(|&(_, alone)| alone)
+    }
+
+    /// True when `lower` reads as a headline verb ("sentenced", "says").
+    pub fn is_headline_verb(&self, lower: &str) -> bool {
+        self.headline_verbs.contains(lower)
+            || self
+                .headline_verb_endings
+                .iter()
+                .any(|e| lower.len() > e.len() + 2 && lower.ends_with(e.as_str()))
     }
 
     /// True when `lower` looks like a patronymic.

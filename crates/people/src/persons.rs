@@ -465,6 +465,14 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
     let mut full: Vec<(usize, usize)> = Vec::new();
     let mut singles: Vec<usize> = Vec::new();
     for (first, last) in runs {
+        let mut last = last;
+        // "Nariman Dzhelyal Sentenced To 17 Years": a headline verb is not the name's last word.
+        while last - first >= 2
+            && classes[last - 1] == Class::Other
+            && lex.is_headline_verb(&tokens[last - 1].lower)
+        {
+            last -= 1;
+        }
         let mut parts = vec![(first, last)];
         let len = last - first;
         // "Commenting Nariman Dzhelyal": an unknown sentence opener before a given name is not a name.

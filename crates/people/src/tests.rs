@@ -463,3 +463,12 @@ fn custom_data_files_are_used() {
     let p = r.recognize("The guard Zzyzx Qwerty left.");
     assert_eq!(mentions(&p), vec!["Zzyzx Qwerty"]);
 }
+
+#[test]
+fn headline_verbs_are_cut_off_names() {
+    let p = run("Nariman Dzhelyal Sentenced To 17 Years\n\nCHUBAROV SAYS MEJLIS WILL APPEAL\n\nRefat Chubarov said so.");
+    assert_eq!(
+        mentions(&p),
+        vec!["Nariman Dzhelyal", "CHUBAROV", "Refat Chubarov"]
+    );
+}

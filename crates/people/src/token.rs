@@ -81,6 +81,15 @@ fn ends_sentence(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | ':' | ';')
 }
 
+/// Two-letter initials of Russian and Ukrainian given names that start with a digraph letter
+/// ("Yu. Ivanov" for Юрий, "Zh." for Жанна): written with a full stop like one-letter initials.
+const DIGRAPH_INITIALS: [&str; 9] = ["Yu", "Ya", "Ye", "Yo", "Zh", "Sh", "Ch", "Kh", "Ts"];
+
+/// Abbreviations whose full stop does not end a sentence ("Mr. Ivanov", "St. Petersburg").
+const ABBREVIATIONS: [&str; 12] = [
+    "mr", "mrs", "ms", "dr", "st", "jr", "gen", "col", "lt", "sgt", "prof", "no",
+];
+
 /// Punctuation that may stand between a sentence end and the sentence's first word.
 fn is_opening(c: char) -> bool {
     matches!(
@@ -144,6 +153,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     }
                 }
                 i = j;
+                kind = Kind::Initial;
+            } else if char_at(i + 2) == Some('.')
+                && char_at(i + 3).is_some_and(char::is_whitespace)
+                && !i
+                    .checked_sub(1)
+                    .and_then(char_at)
+                    .is_some_and(char::is_alphanumeric)
+                && DIGRAPH_INITIALS
+                    .iter()
+                    .any(|d| text.get(chars[i].0..byte_at(i + 2)) == Some(*d))
+                && char_at(i + 4).is_some_and(char::is_uppercase)
+            {
+                i += 3;
                 kind = Kind::Initial;
             } else {
                 i += 1;
@@ -235,7 +257,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         ) {
             pending_start = false;
         } else if kind == Kind::Punct {
-            if ends_sentence(c) {
+            // "Mr. Ivanov": the full stop of an abbreviation does not open a sentence.
+            let after_abbreviation = c == '.'
+                && tokens.last().is_some_and(|t| {
+                    t.kind == Kind::Word
+                        && t.end == start
+                        && ABBREVIATIONS.contains(&t.lower.as_str())
+                });
+            if ends_sentence(c) && !after_abbreviation {
                 pending_start = true;
             } else if !is_opening(c) {
                 pending_start = false;
@@ -281,6 +310,8 @@ mod tests {
 
     #[test]
     fn reads_initials_as_one_token() {
+        let got = words("Yu. Ivanov");
+        assert_eq!(got[0], (Kind::Initial, "Yu.".into()));
         let got = words("E.-U. Kuku and N. Dzhelyal met A.B. Smith.");
         assert_eq!(got[0], (Kind::Initial, "E.-U.".into()));
         assert_eq!(got[3], (Kind::Initial, "N.".into()));

@@ -84,7 +84,11 @@ impl Policy {
 
     /// The name level a person may be shown at, and what replaces their name otherwise.
     fn name_level(p: &PersonRecord) -> (Visibility, Option<String>) {
-        let field = p.field_visibility.get("name").copied().unwrap_or(Visibility::Public);
+        let field = p
+            .field_visibility
+            .get("name")
+            .copied()
+            .unwrap_or(Visibility::Public);
         let level = match (p.visibility, field) {
             (Visibility::Hidden, _) | (_, Visibility::Hidden) => Visibility::Hidden,
             (Visibility::Initials, _) | (_, Visibility::Initials) => Visibility::Initials,
@@ -118,7 +122,11 @@ impl Policy {
         }
         let (name_level, replacement) = Self::name_level(&p);
         let level = p.visibility;
-        let names_field = p.field_visibility.get("names").copied().unwrap_or(Visibility::Public);
+        let names_field = p
+            .field_visibility
+            .get("names")
+            .copied()
+            .unwrap_or(Visibility::Public);
         if level == Visibility::Hidden || !p.confirmed {
             return None;
         }
@@ -127,7 +135,11 @@ impl Policy {
             p.names = vec![rep.clone()];
         }
         if names_field != Visibility::Public {
-            p.names = if name_level == Visibility::Public { vec![p.name.clone()] } else { p.names };
+            p.names = if name_level == Visibility::Public {
+                vec![p.name.clone()]
+            } else {
+                p.names
+            };
         }
         self.shown.insert(
             p.id.clone(),
@@ -140,8 +152,12 @@ impl Policy {
 
     fn finish_persons(&mut self) {
         // Longest first, so a full name is replaced before its surname alone.
-        self.redactions
-            .sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        self.redactions.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
         self.redactions.dedup_by(|a, b| a.0 == b.0);
     }
 
@@ -166,9 +182,14 @@ impl Policy {
             return a;
         }
         a.title = a.title.map(|t| self.redact(&t));
-        a.mentions.retain(|m| m.review == ReviewState::Confirmed && self.allows_person(&m.person));
+        a.mentions
+            .retain(|m| m.review == ReviewState::Confirmed && self.allows_person(&m.person));
         for m in &mut a.mentions {
-            if let Some(rep) = self.shown.get(&m.person).and_then(|s| s.mention_text.clone()) {
+            if let Some(rep) = self
+                .shown
+                .get(&m.person)
+                .and_then(|s| s.mention_text.clone())
+            {
                 m.text = rep;
             }
         }
@@ -218,7 +239,10 @@ impl<'a> Exporter<'a> {
 }
 
 fn person_json(p: &PersonRecord, public: bool) -> Value {
-    let status_hidden = public && p.field_visibility.get("status").is_some_and(|v| *v != Visibility::Public);
+    let status_hidden = public
+        && p.field_visibility
+            .get("status")
+            .is_some_and(|v| *v != Visibility::Public);
     let mut v = json!({
         "id": p.id,
         "name": p.name,
@@ -306,7 +330,8 @@ pub fn export_json(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resu
     out.write_all(b"],\n\"articles\":[\n").map_err(io_err(e))?;
     // Events decide which cases may link to them, so they are gathered before articles print.
     let mut first = true;
-    ex.store.visit_articles(&mut |a| write_item(out, &mut first, &article_json(&policy.article(a))))?;
+    ex.store
+        .visit_articles(&mut |a| write_item(out, &mut first, &article_json(&policy.article(a))))?;
     out.write_all(b"],\n\"events\":[\n").map_err(io_err(e))?;
     let mut first = true;
     ex.store.visit_events(&mut |ev| match policy.event(ev) {
@@ -359,10 +384,16 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     })?;
     let mut ex = Exporter::new(store, public)?;
     let policy = &mut ex.policy;
-    let mut persons = csv_writer(dir, "persons.csv", &["id", "name", "status", "visibility", "articles"])?;
+    let mut persons = csv_writer(
+        dir,
+        "persons.csv",
+        &["id", "name", "status", "visibility", "articles"],
+    )?;
     let mut names = csv_writer(dir, "person_names.csv", &["person", "name"])?;
     ex.store.visit_persons(&mut |p| {
-        let Some(p) = policy.person(p) else { return Ok(()) };
+        let Some(p) = policy.person(p) else {
+            return Ok(());
+        };
         let v = person_json(&p, public);
         csv_row(
             &mut persons,
@@ -370,7 +401,11 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
                 p.id.clone(),
                 p.name.clone(),
                 v["status"].as_str().unwrap_or_default().to_string(),
-                if public { String::new() } else { p.visibility.as_str().to_string() },
+                if public {
+                    String::new()
+                } else {
+                    p.visibility.as_str().to_string()
+                },
                 p.articles.to_string(),
             ],
         )?;
@@ -382,8 +417,23 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     csv_flush(persons)?;
     csv_flush(names)?;
 
-    let mut articles = csv_writer(dir, "articles.csv", &["id", "source", "original_sha256", "url", "title", "published"])?;
-    let mut mentions = csv_writer(dir, "mentions.csv", &["article", "person", "text", "start", "end", "review"])?;
+    let mut articles = csv_writer(
+        dir,
+        "articles.csv",
+        &[
+            "id",
+            "source",
+            "original_sha256",
+            "url",
+            "title",
+            "published",
+        ],
+    )?;
+    let mut mentions = csv_writer(
+        dir,
+        "mentions.csv",
+        &["article", "person", "text", "start", "end", "review"],
+    )?;
     ex.store.visit_articles(&mut |a| {
         let a = policy.article(a);
         csv_row(
@@ -400,7 +450,14 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         for m in &a.mentions {
             csv_row(
                 &mut mentions,
-                &[a.id.clone(), m.person.clone(), m.text.clone(), m.start.to_string(), m.end.to_string(), m.review.as_str().into()],
+                &[
+                    a.id.clone(),
+                    m.person.clone(),
+                    m.text.clone(),
+                    m.start.to_string(),
+                    m.end.to_string(),
+                    m.review.as_str().into(),
+                ],
             )?;
         }
         Ok(())
@@ -411,12 +468,27 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     let mut events = csv_writer(
         dir,
         "events.csv",
-        &["id", "type", "date", "place", "perpetrators", "details", "claimed_by", "review"],
+        &[
+            "id",
+            "type",
+            "date",
+            "place",
+            "perpetrators",
+            "details",
+            "claimed_by",
+            "review",
+        ],
     )?;
     let mut victims = csv_writer(dir, "event_victims.csv", &["event", "person"])?;
-    let mut sources = csv_writer(dir, "event_sources.csv", &["event", "article", "text", "start", "end", "review"])?;
+    let mut sources = csv_writer(
+        dir,
+        "event_sources.csv",
+        &["event", "article", "text", "start", "end", "review"],
+    )?;
     ex.store.visit_events(&mut |e| {
-        let Some(e) = policy.event(e) else { return Ok(()) };
+        let Some(e) = policy.event(e) else {
+            return Ok(());
+        };
         csv_row(
             &mut events,
             &[
@@ -425,7 +497,11 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
                 e.date.clone().unwrap_or_default(),
                 e.place.clone().unwrap_or_default(),
                 e.perpetrators.join(CSV_LIST_SEPARATOR),
-                if e.details.is_empty() { String::new() } else { json!(e.details).to_string() },
+                if e.details.is_empty() {
+                    String::new()
+                } else {
+                    json!(e.details).to_string()
+                },
                 e.claimed_by.clone().unwrap_or_default(),
                 e.review.as_str().into(),
             ],
@@ -436,7 +512,14 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         for s in &e.sources {
             csv_row(
                 &mut sources,
-                &[e.id.clone(), s.article.clone(), s.text.clone(), s.start.to_string(), s.end.to_string(), s.review.as_str().into()],
+                &[
+                    e.id.clone(),
+                    s.article.clone(),
+                    s.text.clone(),
+                    s.start.to_string(),
+                    s.end.to_string(),
+                    s.review.as_str().into(),
+                ],
             )?;
         }
         Ok(())
@@ -448,8 +531,18 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     let mut cases = csv_writer(dir, "cases.csv", &["id", "name", "events", "review"])?;
     let mut defendants = csv_writer(dir, "case_defendants.csv", &["case", "person"])?;
     ex.store.visit_cases(&mut |c| {
-        let Some(c) = policy.case(c) else { return Ok(()) };
-        csv_row(&mut cases, &[c.id.clone(), c.name.clone(), c.events.join(CSV_LIST_SEPARATOR), c.review.as_str().into()])?;
+        let Some(c) = policy.case(c) else {
+            return Ok(());
+        };
+        csv_row(
+            &mut cases,
+            &[
+                c.id.clone(),
+                c.name.clone(),
+                c.events.join(CSV_LIST_SEPARATOR),
+                c.review.as_str().into(),
+            ],
+        )?;
         for d in &c.defendants {
             csv_row(&mut defendants, &[c.id.clone(), d.clone()])?;
         }
@@ -470,9 +563,14 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         out.write_all(b"\n").map_err(io_err(e))
     };
     ex.store.visit_persons(&mut |p| {
-        let Some(p) = policy.person(p) else { return Ok(()) };
+        let Some(p) = policy.person(p) else {
+            return Ok(());
+        };
         let aliases: Vec<&String> = p.names.iter().filter(|n| **n != p.name).collect();
-        let status_hidden = public && p.field_visibility.get("status").is_some_and(|v| *v != Visibility::Public);
+        let status_hidden = public
+            && p.field_visibility
+                .get("status")
+                .is_some_and(|v| *v != Visibility::Public);
         let mut props = json!({"name": [p.name]});
         if !aliases.is_empty() {
             props["alias"] = json!(aliases);
@@ -480,7 +578,10 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         if !status_hidden {
             props["status"] = json!([p.status.as_str()]);
         }
-        line(out, json!({"id": p.id, "schema": "Person", "properties": props}))
+        line(
+            out,
+            json!({"id": p.id, "schema": "Person", "properties": props}),
+        )
     })?;
     ex.store.visit_articles(&mut |a| {
         let a = policy.article(a);
@@ -508,7 +609,9 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         Ok(())
     })?;
     ex.store.visit_events(&mut |ev| {
-        let Some(ev) = policy.event(ev) else { return Ok(()) };
+        let Some(ev) = policy.event(ev) else {
+            return Ok(());
+        };
         let mut props = json!({"name": [ev.event_type], "involved": ev.victims});
         if let Some(d) = &ev.date {
             props["date"] = json!([d]);
@@ -520,9 +623,16 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
             props["summary"] = json!([s.text]);
         }
         if !ev.perpetrators.is_empty() {
-            props["notes"] = json!(ev.perpetrators.iter().map(|p| format!("perpetrator: {p}")).collect::<Vec<_>>());
+            props["notes"] = json!(ev
+                .perpetrators
+                .iter()
+                .map(|p| format!("perpetrator: {p}"))
+                .collect::<Vec<_>>());
         }
-        line(out, json!({"id": ev.id, "schema": "Event", "properties": props}))
+        line(
+            out,
+            json!({"id": ev.id, "schema": "Event", "properties": props}),
+        )
     })?;
     ex.store.visit_cases(&mut |c| {
         let Some(c) = policy.case(c) else { return Ok(()) };

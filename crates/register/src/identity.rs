@@ -118,7 +118,8 @@ impl IndexResolver {
 
 /// The index number of a register person id (`p-` and 16 hex digits); `None` for other ids.
 fn person_number(id: &str) -> Option<u64> {
-    id.strip_prefix("p-").and_then(|h| u64::from_str_radix(h, 16).ok())
+    id.strip_prefix("p-")
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
 }
 
 fn person_id(number: u64) -> String {
@@ -205,10 +206,22 @@ mod tests {
     struct Fixed(Vec<KnownName>);
     impl NameLookup for Fixed {
         fn by_key(&mut self, key: &str) -> crate::Result<Vec<KnownName>> {
-            Ok(self.0.iter().filter(|k| name_key(&k.name) == key).cloned().collect())
+            Ok(self
+                .0
+                .iter()
+                .filter(|k| name_key(&k.name) == key)
+                .cloned()
+                .collect())
         }
         fn names_since(&mut self, after: i64, _: usize) -> crate::Result<Vec<(i64, KnownName)>> {
-            Ok(self.0.iter().cloned().enumerate().map(|(i, k)| (i as i64 + 1, k)).filter(|(i, _)| *i > after).collect())
+            Ok(self
+                .0
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, k)| (i as i64 + 1, k))
+                .filter(|(i, _)| *i > after)
+                .collect())
         }
         fn by_surname(&mut self, s: &str, _: usize) -> crate::Result<Vec<KnownName>> {
             Ok(self
@@ -230,26 +243,56 @@ mod tests {
 
     #[test]
     fn resolves_same_candidate_and_new() {
-        let mut known = Fixed(vec![KnownName { person: "p-1".into(), name: "Emir Usein Kuku".into() }]);
+        let mut known = Fixed(vec![KnownName {
+            person: "p-1".into(),
+            name: "Emir Usein Kuku".into(),
+        }]);
         let r = KeyResolver;
-        assert_eq!(r.resolve("Emir  Usein KUKU", &mut known).unwrap(), Resolution::Same("p-1".into()));
-        assert!(matches!(r.resolve("E. Kuku", &mut known).unwrap(), Resolution::Candidate { .. }));
-        assert_eq!(r.resolve("Server Kuku", &mut known).unwrap(), Resolution::New);
+        assert_eq!(
+            r.resolve("Emir  Usein KUKU", &mut known).unwrap(),
+            Resolution::Same("p-1".into())
+        );
+        assert!(matches!(
+            r.resolve("E. Kuku", &mut known).unwrap(),
+            Resolution::Candidate { .. }
+        ));
+        assert_eq!(
+            r.resolve("Server Kuku", &mut known).unwrap(),
+            Resolution::New
+        );
         assert_eq!(r.resolve("Kuku", &mut known).unwrap(), Resolution::New);
     }
 
     #[test]
     fn index_resolver_follows_the_store_and_sends_doubt_to_review() {
-        let mut known = Fixed(vec![KnownName { person: "p-00000000000000a1".into(), name: "Nariman Dzhelyal".into() }]);
+        let mut known = Fixed(vec![KnownName {
+            person: "p-00000000000000a1".into(),
+            name: "Nariman Dzhelyal".into(),
+        }]);
         let r = IndexResolver::new();
         // Same key: certain, without asking the index.
-        assert_eq!(r.resolve("NARIMAN DZHELYAL", &mut known).unwrap(), Resolution::Same("p-00000000000000a1".into()));
+        assert_eq!(
+            r.resolve("NARIMAN DZHELYAL", &mut known).unwrap(),
+            Resolution::Same("p-00000000000000a1".into())
+        );
         // Another spelling the names stage knows for certain, or a candidate: never a new person.
-        assert_ne!(r.resolve("Nariman Dzhelial", &mut known).unwrap(), Resolution::New);
+        assert_ne!(
+            r.resolve("Nariman Dzhelial", &mut known).unwrap(),
+            Resolution::New
+        );
         // A name recorded later (by another writer) is found once the resolver catches up.
-        known.0.push(KnownName { person: "p-00000000000000b2".into(), name: "Server Mustafayev".into() });
-        assert_ne!(r.resolve("Server Mustafaev", &mut known).unwrap(), Resolution::New);
-        assert_eq!(r.resolve("Ivan Petrenko", &mut known).unwrap(), Resolution::New);
+        known.0.push(KnownName {
+            person: "p-00000000000000b2".into(),
+            name: "Server Mustafayev".into(),
+        });
+        assert_ne!(
+            r.resolve("Server Mustafaev", &mut known).unwrap(),
+            Resolution::New
+        );
+        assert_eq!(
+            r.resolve("Ivan Petrenko", &mut known).unwrap(),
+            Resolution::New
+        );
     }
 
     #[test]

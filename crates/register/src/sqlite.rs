@@ -96,7 +96,15 @@ pub fn audit_hash(
 ) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for part in [&seq.to_string(), at, actor, action, target, payload, prev_hash] {
+    for part in [
+        &seq.to_string(),
+        at,
+        actor,
+        action,
+        target,
+        payload,
+        prev_hash,
+    ] {
         h.update(part.as_bytes());
         h.update([0x1f]);
     }
@@ -123,7 +131,11 @@ fn append_audit(
         "INSERT INTO audit (seq, at, actor, action, target, payload, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
-    .and_then(|mut s| s.execute(params![seq, at, actor, action, target, payload, prev_hash, hash]))
+    .and_then(|mut s| {
+        s.execute(params![
+            seq, at, actor, action, target, payload, prev_hash, hash
+        ])
+    })
     .ctx(path, || "appending to the audit log".into())?;
     Ok(())
 }
@@ -161,7 +173,13 @@ impl NameLookup for TxLookup<'_> {
             .ctx(self.path, || "reading new names".into())?;
         let rows = stmt
             .query_map(params![after, limit as i64], |r| {
-                Ok((r.get(0)?, KnownName { person: r.get(1)?, name: r.get(2)? }))
+                Ok((
+                    r.get(0)?,
+                    KnownName {
+                        person: r.get(1)?,
+                        name: r.get(2)?,
+                    },
+                ))
             })
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
             .ctx(self.path, || "reading new names".into())?;
@@ -211,7 +229,8 @@ impl SqliteStore {
             source,
         })?;
         let path = dir.join(STORE_FILE);
-        let conn = Connection::open(&path).ctx(&path, || format!("cannot open {}", path.display()))?;
+        let conn =
+            Connection::open(&path).ctx(&path, || format!("cannot open {}", path.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .ctx(&path, || "setting the busy timeout".into())?;
         let mut store = SqliteStore { conn, path };
@@ -254,7 +273,9 @@ impl SqliteStore {
     fn read_user_version(&self) -> Result<u32> {
         self.conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .ctx(&self.path, || format!("cannot read {}", self.path.display()))
+            .ctx(&self.path, || {
+                format!("cannot read {}", self.path.display())
+            })
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -325,7 +346,13 @@ impl SqliteStore {
             .prepare_cached("SELECT person, field, level FROM visibility ORDER BY decision_id")
             .ctx(&self.path, || "reading visibility".into())?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
             .ctx(&self.path, || "reading visibility".into())?;
         for (person, field, level) in rows {
@@ -367,7 +394,9 @@ impl SqliteStore {
         });
         let articles: i64 = self
             .conn
-            .prepare_cached("SELECT COUNT(DISTINCT article_id) FROM article_persons WHERE person = ?1")
+            .prepare_cached(
+                "SELECT COUNT(DISTINCT article_id) FROM article_persons WHERE person = ?1",
+            )
             .and_then(|mut s| s.query_row([id], |r| r.get(0)))
             .ctx(path, err)?;
         let own_edits = edits.get(id);
@@ -375,7 +404,10 @@ impl SqliteStore {
             .and_then(|e| e.get("name").cloned())
             .or_else(|| names.first().map(|n| n.0.clone()))
             .unwrap_or(stored_name);
-        let status = match own_edits.and_then(|e| e.get("status")).and_then(|s| Status::parse(s)) {
+        let status = match own_edits
+            .and_then(|e| e.get("status"))
+            .and_then(|s| Status::parse(s))
+        {
             Some(status) => status,
             None => casebook_events::status::status(&self.person_events(id, edits)?),
         };
@@ -424,8 +456,10 @@ impl SqliteStore {
                                  WHERE s.event_id = e.id AND c.state != 'rejected')",
             )
             .and_then(|mut s| {
-                s.query_map([person], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                    .collect::<std::result::Result<Vec<_>, _>>()
+                s.query_map([person], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<std::result::Result<Vec<_>, _>>()
             })
             .ctx(&self.path, || "reading a person's events".into())?;
         Ok(rows
@@ -479,13 +513,21 @@ impl SqliteStore {
     }
 
     fn event_record(&self, id: &str, edits: &Edits) -> Result<EventRecord> {
-        let row: (String, Option<String>, Option<String>, String, Option<String>) = self
+        let row: (
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+        ) = self
             .conn
             .prepare_cached(
                 "SELECT type, date, place, details_json, claimed_by FROM events WHERE id = ?1",
             )
             .and_then(|mut s| {
-                s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                s.query_row([id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
             })
             .ctx(&self.path, || "reading an event".into())?;
         let (mut event_type, mut date, mut place, details, claimed_by) = row;
@@ -569,9 +611,14 @@ impl SqliteStore {
     }
 
     fn grouped(&self, sql: &str) -> Result<BTreeMap<String, u64>> {
-        let mut stmt = self.conn.prepare(sql).ctx(&self.path, || "counting".into())?;
+        let mut stmt = self
+            .conn
+            .prepare(sql)
+            .ctx(&self.path, || "counting".into())?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })
             .and_then(|rows| rows.collect::<std::result::Result<BTreeMap<_, _>, _>>())
             .ctx(&self.path, || "counting".into())?;
         Ok(rows)
@@ -720,7 +767,9 @@ fn write_article(
             Resolution::New => (stable_id("p", &[&key]), None),
         };
         let created = conn
-            .prepare_cached("INSERT OR IGNORE INTO persons (id, name, created_at) VALUES (?1, ?2, ?3)")
+            .prepare_cached(
+                "INSERT OR IGNORE INTO persons (id, name, created_at) VALUES (?1, ?2, ?3)",
+            )
             .and_then(|mut s| s.execute(params![machine_id, person.name, at]))
             .ctx(path, err)?;
         new_persons += created;
@@ -804,7 +853,14 @@ fn write_article(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )
         .and_then(|mut s| {
-            s.execute(params![article.id, seq as i64, m.person as i64, m.text, m.start as i64, m.end as i64])
+            s.execute(params![
+                article.id,
+                seq as i64,
+                m.person as i64,
+                m.text,
+                m.start as i64,
+                m.end as i64
+            ])
         })
         .ctx(path, err)?;
     }
@@ -818,7 +874,15 @@ fn write_article(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .and_then(|mut s| {
-            s.execute(params![article.id, seq as i64, kind, e.text, e.start as i64, e.end as i64, e.canonical])
+            s.execute(params![
+                article.id,
+                seq as i64,
+                kind,
+                e.text,
+                e.start as i64,
+                e.end as i64,
+                e.canonical
+            ])
         })
         .ctx(path, err)?;
     }
@@ -869,13 +933,15 @@ fn write_article(
                 let known_date = known_date.as_deref().and_then(FuzzyDate::parse);
                 // Two undated reports say too little to be one event.
                 let comparable = known_date.is_some() || event.date.is_some();
-                (comparable && dates_compatible(known_date, event.date, day_window)).then_some(known_id)
+                (comparable && dates_compatible(known_date, event.date, day_window))
+                    .then_some(known_id)
             });
             if id.is_some() {
                 break;
             }
         }
-        let id = id.unwrap_or_else(|| stable_id("e", &[&article.id, &seq.to_string(), &event.event_type]));
+        let id = id
+            .unwrap_or_else(|| stable_id("e", &[&article.id, &seq.to_string(), &event.event_type]));
         let created = conn
             .prepare_cached(
                 "INSERT OR IGNORE INTO events (id, type, date, place, details_json, claimed_by, created_at)
@@ -908,21 +974,37 @@ fn write_article(
             .ctx(path, err)?;
         }
         for p in &event.perpetrators {
-            conn.prepare_cached("INSERT OR IGNORE INTO event_perpetrators (event_id, name) VALUES (?1, ?2)")
-                .and_then(|mut s| s.execute(params![id, p]))
-                .ctx(path, err)?;
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO event_perpetrators (event_id, name) VALUES (?1, ?2)",
+            )
+            .and_then(|mut s| s.execute(params![id, p]))
+            .ctx(path, err)?;
         }
         let ev = &event.evidence;
         let claim = stable_id(
             "c",
-            &["event", &article.id, &seq.to_string(), &event.event_type, &ev.start.to_string()],
+            &[
+                "event",
+                &article.id,
+                &seq.to_string(),
+                &event.event_type,
+                &ev.start.to_string(),
+            ],
         );
         conn.prepare_cached(
             "INSERT INTO event_sources (article_id, seq, event_id, text, start, \"end\", claim_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .and_then(|mut s| {
-            s.execute(params![article.id, seq as i64, id, ev.text, ev.start as i64, ev.end as i64, claim])
+            s.execute(params![
+                article.id,
+                seq as i64,
+                id,
+                ev.text,
+                ev.start as i64,
+                ev.end as i64,
+                claim
+            ])
         })
         .ctx(path, err)?;
         let victim_names: Vec<&str> = event
@@ -961,9 +1043,11 @@ fn write_article(
     for (seq, case) in analysed.events.cases.iter().enumerate() {
         let key = name_key(&case.name);
         let id = stable_id("k", &[&key]);
-        conn.prepare_cached("INSERT OR IGNORE INTO cases (id, name, created_at) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute(params![id, case.name, at]))
-            .ctx(path, err)?;
+        conn.prepare_cached(
+            "INSERT OR IGNORE INTO cases (id, name, created_at) VALUES (?1, ?2, ?3)",
+        )
+        .and_then(|mut s| s.execute(params![id, case.name, at]))
+        .ctx(path, err)?;
         for &d in &case.defendants {
             person_of(d)?;
             conn.prepare_cached(
@@ -975,9 +1059,11 @@ fn write_article(
         // The case's events are this article's events that happened to one of its defendants.
         for (event_id, victims) in &event_ids {
             if case.defendants.iter().any(|d| victims.contains(d)) {
-                conn.prepare_cached("INSERT OR IGNORE INTO case_events (case_id, event_id) VALUES (?1, ?2)")
-                    .and_then(|mut s| s.execute(params![id, event_id]))
-                    .ctx(path, err)?;
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO case_events (case_id, event_id) VALUES (?1, ?2)",
+                )
+                .and_then(|mut s| s.execute(params![id, event_id]))
+                .ctx(path, err)?;
             }
         }
         let ev = &case.evidence;
@@ -987,7 +1073,15 @@ fn write_article(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .and_then(|mut s| {
-            s.execute(params![article.id, seq as i64, id, ev.text, ev.start as i64, ev.end as i64, claim])
+            s.execute(params![
+                article.id,
+                seq as i64,
+                id,
+                ev.text,
+                ev.start as i64,
+                ev.end as i64,
+                claim
+            ])
         })
         .ctx(path, err)?;
         insert_claim(
@@ -1000,7 +1094,11 @@ fn write_article(
                 article: &article.id,
                 start: Some(ev.start),
                 end: Some(ev.end),
-                summary: &format!("case {} with {} defendants", case.name, case.defendants.len()),
+                summary: &format!(
+                    "case {} with {} defendants",
+                    case.name,
+                    case.defendants.len()
+                ),
                 version,
                 at: &at,
             },
@@ -1016,7 +1114,14 @@ fn write_article(
         "extractor_version": version,
     });
     let action = if reanalysed { "reanalyse" } else { "ingest" };
-    append_audit(conn, path, &provenance.actor, action, &article.id, &payload.to_string())?;
+    append_audit(
+        conn,
+        path,
+        &provenance.actor,
+        action,
+        &article.id,
+        &payload.to_string(),
+    )?;
     let written = Written {
         persons: effective,
         events: event_ids.into_iter().map(|(id, _)| id).collect(),
@@ -1048,11 +1153,19 @@ fn remove_machine_rows(conn: &Connection, path: &Path, article: &str) -> Result<
         "case_defendants",
         "case_sources",
     ] {
-        conn.execute(&format!("DELETE FROM {table} WHERE article_id = ?1"), [article])
-            .ctx(path, err)?;
+        conn.execute(
+            &format!("DELETE FROM {table} WHERE article_id = ?1"),
+            [article],
+        )
+        .ctx(path, err)?;
     }
     for event in events {
-        if !exists(conn, path, "SELECT 1 FROM event_sources WHERE event_id = ?1", &event)? {
+        if !exists(
+            conn,
+            path,
+            "SELECT 1 FROM event_sources WHERE event_id = ?1",
+            &event,
+        )? {
             for sql in [
                 "DELETE FROM event_victims WHERE event_id = ?1",
                 "DELETE FROM event_perpetrators WHERE event_id = ?1",
@@ -1064,7 +1177,12 @@ fn remove_machine_rows(conn: &Connection, path: &Path, article: &str) -> Result<
         }
     }
     for case in cases {
-        if !exists(conn, path, "SELECT 1 FROM case_sources WHERE case_id = ?1", &case)? {
+        if !exists(
+            conn,
+            path,
+            "SELECT 1 FROM case_sources WHERE case_id = ?1",
+            &case,
+        )? {
             for sql in [
                 "DELETE FROM case_defendants WHERE case_id = ?1",
                 "DELETE FROM case_events WHERE case_id = ?1",
@@ -1074,8 +1192,11 @@ fn remove_machine_rows(conn: &Connection, path: &Path, article: &str) -> Result<
             }
         }
     }
-    conn.execute("DELETE FROM article_persons WHERE article_id = ?1", [article])
-        .ctx(path, err)?;
+    conn.execute(
+        "DELETE FROM article_persons WHERE article_id = ?1",
+        [article],
+    )
+    .ctx(path, err)?;
     conn.execute("DELETE FROM articles WHERE id = ?1", [article])
         .ctx(path, err)?;
     Ok(())
@@ -1131,9 +1252,11 @@ fn refresh_claim_state(conn: &Connection, path: &Path, claim: &str) -> Result<()
         Some((s, by, at)) => (s, Some(by), Some(at)),
         None => ("suggested".to_string(), None, None),
     };
-    conn.prepare_cached("UPDATE claims SET state = ?2, decided_by = ?3, decided_at = ?4 WHERE id = ?1")
-        .and_then(|mut s| s.execute(params![claim, state, by, at]))
-        .ctx(path, || "updating a claim".into())?;
+    conn.prepare_cached(
+        "UPDATE claims SET state = ?2, decided_by = ?3, decided_at = ?4 WHERE id = ?1",
+    )
+    .and_then(|mut s| s.execute(params![claim, state, by, at]))
+    .ctx(path, || "updating a claim".into())?;
     Ok(())
 }
 
@@ -1182,8 +1305,11 @@ fn recompute_merges(conn: &Connection, path: &Path) -> Result<()> {
             parent.insert(rf, ri);
         }
     }
-    conn.execute("UPDATE persons SET merged_into = NULL WHERE merged_into IS NOT NULL", [])
-        .ctx(path, err)?;
+    conn.execute(
+        "UPDATE persons SET merged_into = NULL WHERE merged_into IS NOT NULL",
+        [],
+    )
+    .ctx(path, err)?;
     let members: Vec<String> = parent.keys().cloned().collect();
     for m in members {
         let root = find(&mut parent, &m);
@@ -1220,14 +1346,20 @@ fn target_claims(conn: &Connection, path: &Path, target: &str) -> Result<Vec<Str
         return Ok(vec![target.to_string()]);
     }
     if exists(conn, path, "SELECT 1 FROM events WHERE id = ?1", target)? {
-        return list("SELECT claim_id FROM event_sources WHERE event_id = ?1 ORDER BY article_id, seq");
+        return list(
+            "SELECT claim_id FROM event_sources WHERE event_id = ?1 ORDER BY article_id, seq",
+        );
     }
     if exists(conn, path, "SELECT 1 FROM cases WHERE id = ?1", target)? {
-        return list("SELECT claim_id FROM case_sources WHERE case_id = ?1 ORDER BY article_id, seq");
+        return list(
+            "SELECT claim_id FROM case_sources WHERE case_id = ?1 ORDER BY article_id, seq",
+        );
     }
     if let Some(root) = root_person(conn, path, target)? {
         let claims: Vec<String> = conn
-            .prepare_cached("SELECT claim_id FROM article_persons WHERE person = ?1 ORDER BY article_id, idx")
+            .prepare_cached(
+                "SELECT claim_id FROM article_persons WHERE person = ?1 ORDER BY article_id, idx",
+            )
             .and_then(|mut s| s.query_map([&root], |r| r.get(0))?.collect())
             .ctx(path, || "resolving a review target".into())?;
         return Ok(claims);
@@ -1280,7 +1412,11 @@ fn apply_decision(conn: &Connection, path: &Path, id: i64, decision: &Decision) 
                 recompute_effective(conn, path)?;
             }
         }
-        Decision::Edit { target, field, value } => {
+        Decision::Edit {
+            target,
+            field,
+            value,
+        } => {
             let is_event = exists(conn, path, "SELECT 1 FROM events WHERE id = ?1", target)?;
             let is_case = exists(conn, path, "SELECT 1 FROM cases WHERE id = ?1", target)?;
             let (target, allowed): (String, &[&str]) = if is_event {
@@ -1332,7 +1468,9 @@ fn apply_decision(conn: &Connection, path: &Path, id: i64, decision: &Decision) 
         Decision::Split { person, names } => {
             let root = require_person(conn, path, person)?;
             if names.is_empty() {
-                return Err(RegisterError::Invalid("a split needs at least one name to move".into()));
+                return Err(RegisterError::Invalid(
+                    "a split needs at least one name to move".into(),
+                ));
             }
             let own: BTreeSet<String> = conn
                 .prepare_cached("SELECT DISTINCT name_key FROM article_persons WHERE person = ?1")
@@ -1367,7 +1505,11 @@ fn apply_decision(conn: &Connection, path: &Path, id: i64, decision: &Decision) 
             }
             recompute_effective(conn, path)?;
         }
-        Decision::SetVisibility { person, field, level } => {
+        Decision::SetVisibility {
+            person,
+            field,
+            level,
+        } => {
             let root = require_person(conn, path, person)?;
             let field = field.clone().unwrap_or_default();
             if !field.is_empty() && !VISIBILITY_FIELDS.contains(&field.as_str()) {
@@ -1388,18 +1530,20 @@ fn apply_decision(conn: &Connection, path: &Path, id: i64, decision: &Decision) 
 
 fn decision_target(decision: &Decision) -> String {
     match decision {
-        Decision::Confirm { target } | Decision::Reject { target } | Decision::Edit { target, .. } => {
-            target.clone()
-        }
+        Decision::Confirm { target }
+        | Decision::Reject { target }
+        | Decision::Edit { target, .. } => target.clone(),
         Decision::Merge { into, .. } => into.clone(),
         Decision::Split { person, .. } | Decision::SetVisibility { person, .. } => person.clone(),
     }
 }
 
 fn read_decision(conn: &Connection, path: &Path, id: i64) -> Result<Option<DecisionRecord>> {
-    conn.prepare_cached("SELECT id, at, actor, action, target, payload, undone_by FROM decisions WHERE id = ?1")
-        .and_then(|mut s| s.query_row([id], decision_row).optional())
-        .ctx(path, || "reading a decision".into())
+    conn.prepare_cached(
+        "SELECT id, at, actor, action, target, payload, undone_by FROM decisions WHERE id = ?1",
+    )
+    .and_then(|mut s| s.query_row([id], decision_row).optional())
+    .ctx(path, || "reading a decision".into())
 }
 
 fn decision_row(r: &rusqlite::Row) -> rusqlite::Result<DecisionRecord> {
@@ -1452,8 +1596,15 @@ impl Store for SqliteStore {
             .conn
             .prepare("PRAGMA foreign_key_check")
             .and_then(|mut s| {
-                s.query_map([], |r| Ok(format!("{} row {} has no parent in {}", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)))?
-                    .collect()
+                s.query_map([], |r| {
+                    Ok(format!(
+                        "{} row {} has no parent in {}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?
+                    ))
+                })?
+                .collect()
             })
             .ctx(&self.path, || "checking foreign keys".into())?;
         problems.extend(fk);
@@ -1479,7 +1630,12 @@ impl Store for SqliteStore {
     }
 
     fn has_article(&self, id: &str) -> Result<bool> {
-        exists(&self.conn, &self.path, "SELECT 1 FROM articles WHERE id = ?1", id)
+        exists(
+            &self.conn,
+            &self.path,
+            "SELECT 1 FROM articles WHERE id = ?1",
+            id,
+        )
     }
 
     fn article_version(&self, id: &str) -> Result<Option<String>> {
@@ -1490,15 +1646,28 @@ impl Store for SqliteStore {
     }
 
     fn has_original(&self, sha256: &str) -> Result<bool> {
-        exists(&self.conn, &self.path, "SELECT 1 FROM originals WHERE sha256 = ?1", sha256)
+        exists(
+            &self.conn,
+            &self.path,
+            "SELECT 1 FROM originals WHERE sha256 = ?1",
+            sha256,
+        )
     }
 
     fn add_original(&mut self, original: &Original, actor: &str) -> Result<bool> {
         self.write("storing an original", |conn, path| {
             let added = insert_original(conn, path, original)?;
             if added {
-                let payload = serde_json::json!({"source": original.source, "size": original.bytes.len()});
-                append_audit(conn, path, actor, "add_original", &original.sha256, &payload.to_string())?;
+                let payload =
+                    serde_json::json!({"source": original.source, "size": original.bytes.len()});
+                append_audit(
+                    conn,
+                    path,
+                    actor,
+                    "add_original",
+                    &original.sha256,
+                    &payload.to_string(),
+                )?;
             }
             Ok(added)
         })
@@ -1511,7 +1680,9 @@ impl Store for SqliteStore {
         provenance: &Provenance,
         resolver: &dyn PersonResolver,
     ) -> Result<StoreOutcome> {
-        if self.article_version(&analysed.article.id)?.as_deref() == Some(&provenance.extractor_version) {
+        if self.article_version(&analysed.article.id)?.as_deref()
+            == Some(&provenance.extractor_version)
+        {
             // Checked before taking the write lock, so a re-run over stored articles never queues.
             return Ok(StoreOutcome::AlreadyStored);
         }
@@ -1532,15 +1703,20 @@ impl Store for SqliteStore {
     }
 
     fn case_file(&self, person: &str) -> Result<CaseFile> {
-        let root = self.root_person(person)?.ok_or_else(|| RegisterError::UnknownId {
-            kind: "person",
-            id: person.to_string(),
-        })?;
+        let root = self
+            .root_person(person)?
+            .ok_or_else(|| RegisterError::UnknownId {
+                kind: "person",
+                id: person.to_string(),
+            })?;
         let edits = self.load_edits()?;
         let vis = self.load_visibility()?;
         let record = self.person_record(&root, &edits, &vis)?;
         let mut descriptors: Vec<String> = Vec::new();
-        for d in self.strings("SELECT descriptors_json FROM article_persons WHERE person = ?1", &root)? {
+        for d in self.strings(
+            "SELECT descriptors_json FROM article_persons WHERE person = ?1",
+            &root,
+        )? {
             for word in serde_json::from_str::<Vec<String>>(&d).unwrap_or_default() {
                 if !descriptors.contains(&word) {
                     descriptors.push(word);
@@ -1570,7 +1746,10 @@ impl Store for SqliteStore {
                    JOIN case_defendants d ON d.article_id = ap.article_id AND d.person_idx = ap.idx
                    JOIN cases c ON c.id = d.case_id WHERE ap.person = ?1 ORDER BY c.id",
             )
-            .and_then(|mut s| s.query_map([&root], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .and_then(|mut s| {
+                s.query_map([&root], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
             .ctx(&self.path, || "reading cases".into())?;
         let mut cases = Vec::new();
         for (id, name) in case_rows {
@@ -1605,10 +1784,12 @@ impl Store for SqliteStore {
     }
 
     fn person(&self, id: &str) -> Result<PersonRecord> {
-        let root = self.root_person(id)?.ok_or_else(|| RegisterError::UnknownId {
-            kind: "person",
-            id: id.to_string(),
-        })?;
+        let root = self
+            .root_person(id)?
+            .ok_or_else(|| RegisterError::UnknownId {
+                kind: "person",
+                id: id.to_string(),
+            })?;
         self.person_record(&root, &self.load_edits()?, &self.load_visibility()?)
     }
 
@@ -1629,11 +1810,17 @@ impl Store for SqliteStore {
             .ctx(&self.path, || "searching persons".into())?;
         let edits = self.load_edits()?;
         let vis = self.load_visibility()?;
-        ids.iter().map(|id| self.person_record(id, &edits, &vis)).collect()
+        ids.iter()
+            .map(|id| self.person_record(id, &edits, &vis))
+            .collect()
     }
 
     fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>> {
-        let limit = if filter.limit == 0 { i64::MAX } else { filter.limit as i64 };
+        let limit = if filter.limit == 0 {
+            i64::MAX
+        } else {
+            filter.limit as i64
+        };
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
@@ -1774,11 +1961,20 @@ impl Store for SqliteStore {
         while let Some(r) = rows.next().ctx(&self.path, err)? {
             let get = |i: usize| -> Result<String> { r.get::<_, String>(i).ctx(&self.path, err) };
             let seq: i64 = r.get(0).ctx(&self.path, err)?;
-            let (at, actor, action, target, payload, prev_hash, hash) =
-                (get(1)?, get(2)?, get(3)?, get(4)?, get(5)?, get(6)?, get(7)?);
+            let (at, actor, action, target, payload, prev_hash, hash) = (
+                get(1)?,
+                get(2)?,
+                get(3)?,
+                get(4)?,
+                get(5)?,
+                get(6)?,
+                get(7)?,
+            );
             entries += 1;
             let broken = if seq != expected_seq {
-                Some(format!("expected entry {expected_seq}: entries were removed"))
+                Some(format!(
+                    "expected entry {expected_seq}: entries were removed"
+                ))
             } else if prev_hash != prev {
                 Some("does not chain to the entry before it".to_string())
             } else if audit_hash(seq, &at, &actor, &action, &target, &payload, &prev_hash) != hash {
@@ -1806,7 +2002,9 @@ impl Store for SqliteStore {
         let mut persons = 0;
         self.visit_persons(&mut |p| {
             persons += 1;
-            *persons_by_status.entry(p.status.as_str().to_string()).or_default() += 1;
+            *persons_by_status
+                .entry(p.status.as_str().to_string())
+                .or_default() += 1;
             Ok(())
         })?;
         Ok(Stats {
@@ -1889,7 +2087,10 @@ impl Store for SqliteStore {
     fn visit_events(&self, f: &mut dyn FnMut(EventRecord) -> Result<()>) -> Result<()> {
         let edits = self.load_edits()?;
         let err = || "listing events".to_string();
-        let mut stmt = self.conn.prepare("SELECT id FROM events ORDER BY id").ctx(&self.path, err)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM events ORDER BY id")
+            .ctx(&self.path, err)?;
         let mut rows = stmt.query([]).ctx(&self.path, err)?;
         while let Some(r) = rows.next().ctx(&self.path, err)? {
             let id: String = r.get(0).ctx(&self.path, err)?;
@@ -1901,7 +2102,10 @@ impl Store for SqliteStore {
     fn visit_cases(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()> {
         let edits = self.load_edits()?;
         let err = || "listing cases".to_string();
-        let mut stmt = self.conn.prepare("SELECT id, name FROM cases ORDER BY id").ctx(&self.path, err)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM cases ORDER BY id")
+            .ctx(&self.path, err)?;
         let mut rows = stmt.query([]).ctx(&self.path, err)?;
         while let Some(r) = rows.next().ctx(&self.path, err)? {
             let id: String = r.get(0).ctx(&self.path, err)?;
@@ -1909,5 +2113,90 @@ impl Store for SqliteStore {
             f(self.case_record(&id, name, &edits)?)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KeyResolver;
+    use casebook_model::{Article, ArticlePeople, ArticlePerson, PersonMention};
+
+    fn big_article(n: usize) -> (Original, AnalysedArticle) {
+        let body = format!(
+            "Invented Person{n} was searched. {}",
+            "Filler words of a report. ".repeat(2000)
+        );
+        let sha = format!("{n:064x}");
+        let article = Article {
+            id: sha.clone(),
+            source: format!("in/{n}.txt"),
+            original_sha256: sha.clone(),
+            paragraphs: vec![body.clone()],
+            ..Article::default()
+        };
+        let people = ArticlePeople {
+            persons: vec![ArticlePerson {
+                name: format!("Invented Person{n}"),
+                descriptors: vec![],
+                relations: vec![],
+            }],
+            mentions: vec![PersonMention {
+                text: format!("Invented Person{n}"),
+                start: 0,
+                end: 15,
+                person: 0,
+            }],
+            entities: vec![],
+        };
+        let original = Original {
+            sha256: sha,
+            source: format!("in/{n}.txt"),
+            bytes: body.into_bytes(),
+        };
+        (
+            original,
+            AnalysedArticle {
+                article,
+                people,
+                events: Default::default(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_full_disk_is_reported_and_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let prov = Provenance {
+            extractor_version: "v1".into(),
+            actor: "test".into(),
+        };
+        for n in 0..3 {
+            let (o, a) = big_article(n);
+            store.store_article(&o, &a, &prov, &KeyResolver).unwrap();
+        }
+        // Cap the file at its current size: the next article cannot fit, as on a full disk.
+        let pages: i64 = store
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        store
+            .conn
+            .query_row(
+                &format!("PRAGMA max_page_count = {}", pages + 2),
+                [],
+                |_| Ok(()),
+            )
+            .unwrap();
+        let (o, a) = big_article(99);
+        let err = store
+            .store_article(&o, &a, &prov, &KeyResolver)
+            .unwrap_err();
+        assert!(matches!(err, RegisterError::DiskFull { .. }), "{err}");
+        assert!(err.to_string().contains("nothing was lost"), "{err}");
+        assert_eq!(store.stats().unwrap().articles, 3);
+        assert!(store.integrity_check().unwrap().is_empty());
+        assert!(!store.has_article(&a.article.id).unwrap());
     }
 }

@@ -56,8 +56,18 @@ impl Rng {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Makes synthetic articles; the same seed and population give the same corpus.
@@ -91,7 +101,9 @@ impl Generator {
 
     /// Article `n`: its source name and the bytes of a plain-text dump.
     pub fn article(&self, n: u64) -> (String, Vec<u8>) {
-        let mut rng = Rng(self.seed.wrapping_add(n.wrapping_mul(0x2545_F491_4F6C_DD1D)));
+        let mut rng = Rng(self
+            .seed
+            .wrapping_add(n.wrapping_mul(0x2545_F491_4F6C_DD1D)));
         // A skewed choice of people: some are in the news far more often than others.
         let person = |rng: &mut Rng| {
             let a = rng.below(self.population);
@@ -110,10 +122,16 @@ impl Generator {
                 .replace("{P3}", &p3)
                 .replace("{PLACE}", place)
                 .replace("{COURT}", rng.pick(table("courts")))
-                .replace("{DATE}", &format!("{} {} {year}", 1 + rng.below(28), MONTHS[month]))
+                .replace(
+                    "{DATE}",
+                    &format!("{} {} {year}", 1 + rng.below(28), MONTHS[month]),
+                )
                 .replace("{MONTH}", MONTHS[(month + 2) % 12])
                 .replace("{YEARS}", &(5 + rng.below(15)).to_string())
-                .replace("{ARTICLE}", rng.pick(&["205.5 part 2", "278", "275.1", "280.3"]))
+                .replace(
+                    "{ARTICLE}",
+                    rng.pick(&["205.5 part 2", "278", "275.1", "280.3"]),
+                )
         };
         let mut out = format!(
             "{day:02}.{:02}.{year} 09:{:02}\n\nCourt news from {place}: the case of {p1}\n\n",
@@ -125,7 +143,11 @@ impl Generator {
         while words < 500 {
             let mut para: Vec<String> = Vec::new();
             for _ in 0..3 {
-                let pool = if paragraph == 0 || rng.below(3) == 0 { "events" } else { "filler" };
+                let pool = if paragraph == 0 || rng.below(3) == 0 {
+                    "events"
+                } else {
+                    "filler"
+                };
                 let sentence = fill(rng.pick(table(pool)), &mut rng);
                 words += sentence.split_whitespace().count();
                 para.push(sentence);
@@ -157,7 +179,9 @@ mod tests {
 
     #[test]
     fn every_table_is_filled() {
-        for t in ["given", "onsets", "middles", "endings", "places", "courts", "events", "filler"] {
+        for t in [
+            "given", "onsets", "middles", "endings", "places", "courts", "events", "filler",
+        ] {
             assert!(!table(t).is_empty(), "table {t} is empty");
         }
         let g = Generator::new(1, 50);

@@ -2,8 +2,8 @@
 
 mod common;
 
-use casebook_register::export::{export_csv, export_ftm, export_json};
 use casebook_model::Status;
+use casebook_register::export::{export_csv, export_ftm, export_json};
 use casebook_register::*;
 use common::*;
 use serde_json::Value;
@@ -55,9 +55,15 @@ fn stores_articles_once_and_knows_people_again() {
     assert_eq!(file.person.status, Status::PreTrialDetention);
     assert_eq!(file.cases.len(), 1);
     let seitov = person_id(&s, "Seitov");
-    assert_eq!(s.case_file(&seitov).unwrap().person.status, Status::ServingSentence);
+    assert_eq!(
+        s.case_file(&seitov).unwrap().person.status,
+        Status::ServingSentence
+    );
     // The original is kept byte for byte.
-    assert_eq!(s.original_bytes(&corpus[0].0.sha256).unwrap(), corpus[0].0.bytes);
+    assert_eq!(
+        s.original_bytes(&corpus[0].0.sha256).unwrap(),
+        corpus[0].0.bytes
+    );
 }
 
 #[test]
@@ -70,18 +76,33 @@ fn uncertain_identity_becomes_a_claim_and_confirming_it_merges() {
         "a4.txt",
         &["E. Kaitov was sentenced to 12 years in 2022."],
         &["E. Kaitov"],
-        vec![TestEvent { event_type: "sentence", victims: vec![0], date: Some(casebook_model::FuzzyDate::year(2022)), sentence: 0 }],
+        vec![TestEvent {
+            event_type: "sentence",
+            victims: vec![0],
+            date: Some(casebook_model::FuzzyDate::year(2022)),
+            sentence: 0,
+        }],
         &[],
     );
     store(&mut s, &other);
     let candidates = s
-        .claims(&ClaimFilter { kind: Some(ClaimKind::SamePerson), ..ClaimFilter::default() })
+        .claims(&ClaimFilter {
+            kind: Some(ClaimKind::SamePerson),
+            ..ClaimFilter::default()
+        })
         .unwrap();
     assert_eq!(candidates.len(), 1);
     assert_eq!(s.stats().unwrap().persons, 5);
     let kaitov = person_id(&s, "Emir Kaitov");
     assert_eq!(s.case_file(&kaitov).unwrap().possible_duplicates.len(), 1);
-    let d = s.decide("rev", &Decision::Confirm { target: candidates[0].id.clone() }).unwrap();
+    let d = s
+        .decide(
+            "rev",
+            &Decision::Confirm {
+                target: candidates[0].id.clone(),
+            },
+        )
+        .unwrap();
     assert_eq!(s.stats().unwrap().persons, 4);
     let file = s.case_file(&kaitov).unwrap();
     assert!(file.person.names.contains(&"E. Kaitov".to_string()));
@@ -99,14 +120,24 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
     }
     let kaitov = person_id(&s, "Emir Kaitov");
     let seitov = person_id(&s, "Lenur Seitov");
-    let merge = s.decide("rev", &Decision::Merge { into: kaitov.clone(), from: seitov.clone() }).unwrap();
+    let merge = s
+        .decide(
+            "rev",
+            &Decision::Merge {
+                into: kaitov.clone(),
+                from: seitov.clone(),
+            },
+        )
+        .unwrap();
     assert_eq!(s.stats().unwrap().persons, 3);
     // The merged-away id leads to the person it was merged into.
     assert_eq!(s.case_file(&seitov).unwrap().person.id, kaitov);
 
     // A newer pipeline reads the same articles again: the merge holds.
     for item in &corpus {
-        let out = s.store_article(&item.0, &item.1, &provenance("v2"), &KeyResolver).unwrap();
+        let out = s
+            .store_article(&item.0, &item.1, &provenance("v2"), &KeyResolver)
+            .unwrap();
         assert!(matches!(out, StoreOutcome::Reanalysed { .. }), "{out:?}");
     }
     assert_eq!(s.stats().unwrap().persons, 3);
@@ -116,16 +147,30 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
 
     // Split the second name off again, as its own decision.
     let split = s
-        .decide("rev", &Decision::Split { person: kaitov.clone(), names: vec!["Lenur Seitov".into()] })
+        .decide(
+            "rev",
+            &Decision::Split {
+                person: kaitov.clone(),
+                names: vec!["Lenur Seitov".into()],
+            },
+        )
         .unwrap();
     assert_eq!(s.stats().unwrap().persons, 4);
-    assert_eq!(s.case_file(&kaitov).unwrap().person.names, vec!["Emir Kaitov".to_string()]);
+    assert_eq!(
+        s.case_file(&kaitov).unwrap().person.names,
+        vec!["Emir Kaitov".to_string()]
+    );
     // A new article naming the split-off person lands on the split person, not on Kaitov.
     let later = article(
         "a5.txt",
         &["Lenur Seitov was released in 2025."],
         &["Lenur Seitov"],
-        vec![TestEvent { event_type: "release", victims: vec![0], date: Some(casebook_model::FuzzyDate::year(2025)), sentence: 0 }],
+        vec![TestEvent {
+            event_type: "release",
+            victims: vec![0],
+            date: Some(casebook_model::FuzzyDate::year(2025)),
+            sentence: 0,
+        }],
         &[],
     );
     store(&mut s, &later);
@@ -137,7 +182,10 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
     assert_eq!(s.stats().unwrap().persons, 3);
     s.undo("rev", merge.id).unwrap();
     assert_eq!(s.stats().unwrap().persons, 4);
-    assert_eq!(s.case_file(&seitov).unwrap().person.status, Status::Released);
+    assert_eq!(
+        s.case_file(&seitov).unwrap().person.status,
+        Status::Released
+    );
     let err = s.undo("rev", merge.id).unwrap_err();
     assert!(err.to_string().contains("already undone"), "{err}");
     assert!(s.integrity_check().unwrap().is_empty());
@@ -152,25 +200,50 @@ fn confirm_reject_and_edit_keep_through_a_rerun() {
     }
     let kaitov = person_id(&s, "Emir Kaitov");
     let detention = s.case_file(&kaitov).unwrap().timeline[0].id.clone();
-    s.decide("rev", &Decision::Confirm { target: detention.clone() }).unwrap();
+    s.decide(
+        "rev",
+        &Decision::Confirm {
+            target: detention.clone(),
+        },
+    )
+    .unwrap();
     let edit = s
-        .decide("rev", &Decision::Edit { target: kaitov.clone(), field: "status".into(), value: "released".into() })
+        .decide(
+            "rev",
+            &Decision::Edit {
+                target: kaitov.clone(),
+                field: "status".into(),
+                value: "released".into(),
+            },
+        )
         .unwrap();
     for item in &corpus {
-        s.store_article(&item.0, &item.1, &provenance("v2"), &KeyResolver).unwrap();
+        s.store_article(&item.0, &item.1, &provenance("v2"), &KeyResolver)
+            .unwrap();
     }
     let file = s.case_file(&kaitov).unwrap();
     assert_eq!(file.timeline[0].review, ReviewState::Confirmed);
     assert_eq!(file.person.status, Status::Released);
     s.undo("rev", edit.id).unwrap();
-    assert_eq!(s.case_file(&kaitov).unwrap().person.status, Status::PreTrialDetention);
+    assert_eq!(
+        s.case_file(&kaitov).unwrap().person.status,
+        Status::PreTrialDetention
+    );
     // Rejecting the custody event leaves the detention as the latest evidenced event.
     let custody = s.case_file(&kaitov).unwrap().timeline[1].id.clone();
-    s.decide("rev", &Decision::Reject { target: custody }).unwrap();
+    s.decide("rev", &Decision::Reject { target: custody })
+        .unwrap();
     let file = s.case_file(&kaitov).unwrap();
     assert_eq!(file.timeline[1].review, ReviewState::Rejected);
     assert_eq!(file.person.status, Status::PreTrialDetention);
-    let bad = s.decide("rev", &Decision::Edit { target: kaitov, field: "status".into(), value: "fine".into() });
+    let bad = s.decide(
+        "rev",
+        &Decision::Edit {
+            target: kaitov,
+            field: "status".into(),
+            value: "fine".into(),
+        },
+    );
     assert!(matches!(bad, Err(RegisterError::Invalid(_))));
 }
 
@@ -181,18 +254,38 @@ fn unknown_ids_get_clear_errors_and_change_nothing() {
         store(&mut s, item);
     }
     let before = s.stats().unwrap();
-    assert!(matches!(s.case_file("p-nobody"), Err(RegisterError::UnknownId { .. })));
     assert!(matches!(
-        s.decide("rev", &Decision::Confirm { target: "c-nothing".into() }),
+        s.case_file("p-nobody"),
+        Err(RegisterError::UnknownId { .. })
+    ));
+    assert!(matches!(
+        s.decide(
+            "rev",
+            &Decision::Confirm {
+                target: "c-nothing".into()
+            }
+        ),
         Err(RegisterError::UnknownId { .. })
     ));
     let kaitov = person_id(&s, "Emir Kaitov");
     assert!(matches!(
-        s.decide("rev", &Decision::Merge { into: kaitov, from: "p-nobody".into() }),
+        s.decide(
+            "rev",
+            &Decision::Merge {
+                into: kaitov,
+                from: "p-nobody".into()
+            }
+        ),
         Err(RegisterError::UnknownId { .. })
     ));
-    assert!(matches!(s.undo("rev", 999), Err(RegisterError::UnknownId { .. })));
-    assert!(matches!(s.find_persons("  !! ", 5), Err(RegisterError::Invalid(_))));
+    assert!(matches!(
+        s.undo("rev", 999),
+        Err(RegisterError::UnknownId { .. })
+    ));
+    assert!(matches!(
+        s.find_persons("  !! ", 5),
+        Err(RegisterError::Invalid(_))
+    ));
     let after = s.stats().unwrap();
     assert_eq!(before.decisions, after.decisions);
     assert_eq!(before.audit_entries, after.audit_entries);
@@ -206,18 +299,26 @@ fn a_store_from_a_newer_casebook_is_refused_untouched() {
     let conn = rusqlite::Connection::open(&file).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
-    let err = SqliteStore::open(dir.path()).err().expect("a newer store must be refused");
+    let err = SqliteStore::open(dir.path())
+        .err()
+        .expect("a newer store must be refused");
     assert!(matches!(err, RegisterError::NewerSchema { found: 99, .. }));
     assert!(err.to_string().contains("newer"), "{err}");
     let conn = rusqlite::Connection::open(&file).unwrap();
-    let v: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let v: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(v, 99);
 }
 
 #[test]
 fn a_file_that_is_no_store_is_reported_as_damaged() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(sqlite::STORE_FILE), b"this is not a database, just some text").unwrap();
+    std::fs::write(
+        dir.path().join(sqlite::STORE_FILE),
+        b"this is not a database, just some text",
+    )
+    .unwrap();
     let err = SqliteStore::open(dir.path()).err().expect("must fail");
     assert!(matches!(err, RegisterError::Corrupt { .. }), "{err}");
 }
@@ -229,7 +330,15 @@ fn audit_chain_shows_tampering() {
         store(&mut s, item);
     }
     let kaitov = person_id(&s, "Emir Kaitov");
-    s.decide("rev", &Decision::SetVisibility { person: kaitov, field: None, level: Visibility::Initials }).unwrap();
+    s.decide(
+        "rev",
+        &Decision::SetVisibility {
+            person: kaitov,
+            field: None,
+            level: Visibility::Initials,
+        },
+    )
+    .unwrap();
     let report = s.verify_audit().unwrap();
     assert_eq!(report.entries, 4);
     assert_eq!(report.broken, None);
@@ -237,9 +346,14 @@ fn audit_chain_shows_tampering() {
 
     let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
     // The log refuses ordinary edits ...
-    assert!(conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 2", []).is_err());
+    assert!(conn
+        .execute("UPDATE audit SET actor = 'someone' WHERE seq = 2", [])
+        .is_err());
     // ... and whoever drops the guard to rewrite history is caught by the chain.
-    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone' WHERE seq = 2;").unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'someone' WHERE seq = 2;",
+    )
+    .unwrap();
     drop(conn);
     let s = SqliteStore::open(dir.path()).unwrap();
     let report = s.verify_audit().unwrap();
@@ -264,7 +378,12 @@ fn two_writers_at_once_neither_fails_nor_corrupts() {
                         &format!("w{w}-{i}.txt"),
                         &[&text],
                         &[&name, shared],
-                        vec![TestEvent { event_type: "search", victims: vec![0, 1], date: None, sentence: 0 }],
+                        vec![TestEvent {
+                            event_type: "search",
+                            victims: vec![0, 1],
+                            date: None,
+                            sentence: 0,
+                        }],
                         &[],
                     );
                     store(&mut s, &item);
@@ -291,20 +410,32 @@ fn json_export_has_the_documented_shape() {
     let persons = doc["persons"].as_array().unwrap();
     assert_eq!(persons.len(), 4);
     for p in persons {
-        assert!(p["id"].is_string() && p["name"].is_string() && p["names"].is_array() && p["status"].is_string());
+        assert!(
+            p["id"].is_string()
+                && p["name"].is_string()
+                && p["names"].is_array()
+                && p["status"].is_string()
+        );
     }
     let articles = doc["articles"].as_array().unwrap();
     assert_eq!(articles.len(), 3);
     assert_eq!(articles[0]["source"], "a1.txt");
     let m = &articles[0]["mentions"][0];
-    assert!(m["person"].is_string() && m["text"] == "Emir Kaitov" && m["start"] == 22 && m["end"] == 33);
+    assert!(
+        m["person"].is_string() && m["text"] == "Emir Kaitov" && m["start"] == 22 && m["end"] == 33
+    );
     let events = doc["events"].as_array().unwrap();
     assert_eq!(events.len(), 3);
     for e in events {
         assert!(e["type"].is_string() && e["victims"].is_array() && e["perpetrators"].is_array());
         assert_eq!(e["review"], "suggested");
         let src = &e["sources"][0];
-        assert!(src["article"].is_string() && src["text"].is_string() && src["start"].is_u64() && src["end"].is_u64());
+        assert!(
+            src["article"].is_string()
+                && src["text"].is_string()
+                && src["start"].is_u64()
+                && src["end"].is_u64()
+        );
     }
     let cases = doc["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 1);
@@ -318,26 +449,71 @@ fn public_export_holds_only_confirmed_facts_and_protects_people() {
     for item in &corpus() {
         store(&mut s, item);
     }
-    assert_eq!(json_export(&s, true)["persons"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        json_export(&s, true)["persons"].as_array().unwrap().len(),
+        0
+    );
     let seitov = person_id(&s, "Lenur Seitov");
     let osmanova = person_id(&s, "Zarema Osmanova");
-    s.decide("rev", &Decision::Confirm { target: seitov.clone() }).unwrap();
-    s.decide("rev", &Decision::Confirm { target: osmanova.clone() }).unwrap();
-    s.decide("rev", &Decision::SetVisibility { person: osmanova.clone(), field: None, level: Visibility::Hidden }).unwrap();
-    s.decide("rev", &Decision::SetVisibility { person: seitov.clone(), field: None, level: Visibility::Initials }).unwrap();
-    let sentence = s.case_file(&seitov).unwrap().timeline.last().unwrap().id.clone();
-    s.decide("rev", &Decision::Confirm { target: sentence }).unwrap();
+    s.decide(
+        "rev",
+        &Decision::Confirm {
+            target: seitov.clone(),
+        },
+    )
+    .unwrap();
+    s.decide(
+        "rev",
+        &Decision::Confirm {
+            target: osmanova.clone(),
+        },
+    )
+    .unwrap();
+    s.decide(
+        "rev",
+        &Decision::SetVisibility {
+            person: osmanova.clone(),
+            field: None,
+            level: Visibility::Hidden,
+        },
+    )
+    .unwrap();
+    s.decide(
+        "rev",
+        &Decision::SetVisibility {
+            person: seitov.clone(),
+            field: None,
+            level: Visibility::Initials,
+        },
+    )
+    .unwrap();
+    let sentence = s
+        .case_file(&seitov)
+        .unwrap()
+        .timeline
+        .last()
+        .unwrap()
+        .id
+        .clone();
+    s.decide("rev", &Decision::Confirm { target: sentence })
+        .unwrap();
 
     let doc = json_export(&s, true);
     let text = doc.to_string();
-    assert!(!text.contains("Osmanova") && !text.contains("Zarema"), "hidden witness leaked");
+    assert!(
+        !text.contains("Osmanova") && !text.contains("Zarema"),
+        "hidden witness leaked"
+    );
     assert!(!text.contains("Seitov"), "initials-only person leaked");
     let persons = doc["persons"].as_array().unwrap();
     assert_eq!(persons.len(), 1);
     assert_eq!(persons[0]["name"], "L. S.");
     let events = doc["events"].as_array().unwrap();
     assert_eq!(events.len(), 1);
-    assert_eq!(events[0]["sources"][0]["text"], "A court sentenced L. S. to 13 years in a strict-regime colony in 2023.");
+    assert_eq!(
+        events[0]["sources"][0]["text"],
+        "A court sentenced L. S. to 13 years in a strict-regime colony in 2023."
+    );
     assert_eq!(doc["cases"].as_array().unwrap().len(), 0);
     // The team export is complete.
     let full = json_export(&s, false).to_string();
@@ -366,7 +542,13 @@ fn full_csv_and_ftm_exports_cover_every_record_type() {
     }
     let dir = tempfile::tempdir().unwrap();
     export_csv(&s, false, dir.path()).unwrap();
-    let count = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap().lines().count() - 1;
+    let count = |f: &str| {
+        std::fs::read_to_string(dir.path().join(f))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
     assert_eq!(count("persons.csv"), 4);
     assert_eq!(count("articles.csv"), 3);
     assert_eq!(count("events.csv"), 3);
@@ -378,9 +560,21 @@ fn full_csv_and_ftm_exports_cover_every_record_type() {
     let schemas: Vec<String> = String::from_utf8(ftm)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["schema"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["schema"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
-    for schema in ["Person", "Article", "Documentation", "Event", "CourtCase", "CourtCaseParty"] {
+    for schema in [
+        "Person",
+        "Article",
+        "Documentation",
+        "Event",
+        "CourtCase",
+        "CourtCaseParty",
+    ] {
         assert!(schemas.iter().any(|s| s == schema), "no {schema}");
     }
     assert_eq!(schemas.iter().filter(|s| *s == "Person").count(), 4);

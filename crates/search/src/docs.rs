@@ -8,8 +8,11 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A clean article.
     Article,
+    /// A person of the register.
     Person,
+    /// A persecution event.
     Event,
 }
 
@@ -68,6 +71,7 @@ impl Visibility {
 pub struct ArticleDoc {
     /// The article's id in the store (`Article::id`).
     pub id: String,
+    /// The headline, if the page had one.
     pub title: Option<String>,
     /// The body, paragraphs joined by a blank line (`Article::text()`).
     pub text: String,
@@ -75,6 +79,7 @@ pub struct ArticleDoc {
     pub site: Option<String>,
     /// Year of publication; the `year` facet.
     pub year: Option<i32>,
+    /// The address the article was read from, if known.
     pub url: Option<String>,
     /// The names of the people the article mentions, as written; indexed as name keys so a name
     /// query in any script finds the article.
@@ -92,6 +97,7 @@ pub struct PersonDoc {
     pub status: Option<String>,
     /// Places linked to the person (home town, detention place); the `place` facet.
     pub places: Vec<String>,
+    /// Whether the person may be named publicly.
     pub visibility: Visibility,
 }
 
@@ -122,8 +128,11 @@ pub struct EventDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IndexDoc {
+    /// An article.
     Article(ArticleDoc),
+    /// A person.
     Person(PersonDoc),
+    /// An event.
     Event(EventDoc),
 }
 

@@ -23,7 +23,9 @@ pub enum Mode {
 pub struct Filters {
     /// Event type id (`detention`, `search`, …).
     pub event_type: Option<String>,
+    /// Year of the article or event.
     pub year: Option<i32>,
+    /// Place of an event or of a person.
     pub place: Option<String>,
     /// Person status (`serving_sentence`, …).
     pub status: Option<String>,
@@ -36,6 +38,7 @@ pub struct Filters {
 pub struct Query {
     /// What to look for; empty matches every record (browse by facets).
     pub text: String,
+    /// How the text is matched.
     pub mode: Mode,
     /// Only these kinds; empty means all.
     pub kinds: Vec<Kind>,

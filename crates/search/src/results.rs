@@ -17,9 +17,11 @@ pub struct Results {
 /// One matching record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
+    /// What kind of record matched.
     pub kind: Kind,
     /// The record's id in the store.
     pub id: String,
+    /// Relevance (BM25 with name and title boosts); comparable within one search only.
     pub score: f32,
     /// Article title, person's display name, or event type.
     pub title: Option<String>,
@@ -30,6 +32,7 @@ pub struct Hit {
 /// A passage with highlighted ranges.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snippet {
+    /// The passage, at most about 180 characters.
     pub fragment: String,
     /// Half-open ranges of CHARACTER offsets into `fragment`, in order, not overlapping.
     pub highlights: Vec<(usize, usize)>,
@@ -93,18 +96,26 @@ impl Snippet {
 /// One facet value and how many matches carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetValue {
+    /// The value as indexed (`detention`, `2024`, `Simferopol`).
     pub value: String,
+    /// How many matches carry it.
     pub count: u64,
 }
 
 /// Facet counts over every match, most frequent first (ties by value).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetCounts {
+    /// Record kinds.
     pub kind: Vec<FacetValue>,
+    /// Event types.
     pub event_type: Vec<FacetValue>,
+    /// Years of articles and events.
     pub year: Vec<FacetValue>,
+    /// Places of events and people.
     pub place: Vec<FacetValue>,
+    /// People's statuses.
     pub status: Vec<FacetValue>,
+    /// Outlets of articles and events.
     pub outlet: Vec<FacetValue>,
 }
 

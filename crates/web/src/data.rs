@@ -431,8 +431,14 @@ pub fn article_html(view: &ArticleView, public: bool) -> String {
             );
         }
         if let Some(e) = e.and_then(|e| view.evidence.get(e)) {
+            // The first run of a sentence carries the anchor the case file links to.
+            let anchor = if e.start == i {
+                format!(r#" id="at-{i}""#)
+            } else {
+                String::new()
+            };
             run = format!(
-                r#"<mark class="evidence review-{}" title="{}" data-event="{}">{run}</mark>"#,
+                r#"<mark{anchor} class="evidence review-{}" title="{}" data-event="{}">{run}</mark>"#,
                 escape_html(&e.review),
                 escape_html(&e.event_type.replace('_', " ")),
                 escape_html(&e.event),

@@ -14,34 +14,49 @@
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, ParsePolicy, Readability};
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// Class/id words of chrome elements, split by the size guard that applies to them.
+/// What a class/id word says about its element. A word listed in two sections takes the later
+/// variant here (`Keep` beats `Always` beats `Short`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum WordClass {
+    /// Removed only when it holds little running text.
+    Short,
+    /// Removed whatever its size.
+    Always,
+    /// Never removed by class words, whatever else the class says (embedded posts).
+    Keep,
+}
+
+/// Class/id words of chrome elements. One map (with a fast hasher) rather than a set per
+/// section: every class word of every element is looked up, which made hashing a visible share
+/// of extraction time.
 struct ChromeWords {
-    /// Removed whatever their size.
-    always: HashSet<&'static str>,
-    /// Removed only when they hold little running text.
-    short: HashSet<&'static str>,
+    classes: FxHashMap<&'static str, WordClass>,
+    /// Length of the longest listed word: longer words are not looked up.
+    longest: usize,
 }
 
 static CHROME_WORDS: LazyLock<ChromeWords> = LazyLock::new(|| {
     let mut words = ChromeWords {
-        always: HashSet::new(),
-        short: HashSet::new(),
+        classes: FxHashMap::default(),
+        longest: 0,
     };
-    let mut in_short = false;
+    let mut section = WordClass::Always;
     for line in data_lines(include_str!("../../data/html_boilerplate_words.txt")) {
-        match line {
-            "[always]" => in_short = false,
-            "[short]" => in_short = true,
-            word if in_short => {
-                words.short.insert(word);
-            }
-            word => {
-                words.always.insert(word);
-            }
+        if line.starts_with('[') {
+            section = match line {
+                "[short]" => WordClass::Short,
+                "[keep]" => WordClass::Keep,
+                _ => WordClass::Always,
+            };
+            continue;
         }
+        let class = words.classes.entry(line).or_insert(section);
+        *class = (*class).max(section);
+        words.longest = words.longest.max(line.len());
     }
     words
 });
@@ -185,7 +200,9 @@ fn score_and_collect(
 fn remove_chrome(doc: &Document) {
     let page_paragraph_chars = paragraph_chars(&doc.root());
     let mut doomed: Vec<NodeRef> = Vec::new();
-    for node in doc.root().descendants_it() {
+    // Pre-order walk that does not enter doomed elements: whatever is inside goes with them.
+    let mut stack: Vec<NodeRef> = doc.root().children_it(true).collect();
+    while let Some(node) = stack.pop() {
         if !node.is_element() {
             continue;
         }
@@ -194,7 +211,7 @@ fn remove_chrome(doc: &Document) {
         };
         let verdict = if CHROME_TAGS.contains(name.as_ref()) {
             Verdict::Always
-        } else if matches!(name.as_ref(), "html" | "body" | "main" | "article" | "p") {
+        } else if matches!(name.as_ref(), "html" | "body" | "main" | "article") {
             Verdict::Keep
         } else {
             let mut verdict = Verdict::Keep;
@@ -207,6 +224,11 @@ fn remove_chrome(doc: &Document) {
         };
         let remove = match verdict {
             Verdict::Keep => false,
+            // A paragraph is judged by its class only when it is short (a caption or credit line);
+            // a long one classed, say, `lead-meta` is still running text.
+            Verdict::Always | Verdict::Short if name.as_ref() == "p" => {
+                text_len_within(&node, SHORT_CHROME_MAX_CHARS)
+            }
             Verdict::Always => {
                 let own = paragraph_chars(&node);
                 own < 200 || own * 10 < page_paragraph_chars * 4
@@ -215,6 +237,8 @@ fn remove_chrome(doc: &Document) {
         };
         if remove {
             doomed.push(node);
+        } else {
+            stack.extend(node.children_it(true));
         }
     }
     for node in doomed {
@@ -251,29 +275,56 @@ fn classify_words(value: &str) -> Verdict {
     let mut verdict = Verdict::Keep;
     let mut word = String::new();
     let mut prev_lower = false;
-    let check = |word: &mut String, verdict: &mut Verdict| {
-        if !word.is_empty() {
-            if words.always.contains(word.as_str()) {
-                *verdict = Verdict::Always;
-            } else if words.short.contains(word.as_str()) && *verdict == Verdict::Keep {
-                *verdict = Verdict::Short;
-            }
-            word.clear();
+    // `Some(Keep)` as soon as a keep word is seen: it overrides everything else.
+    let check = |word: &mut String, verdict: &mut Verdict| -> Option<Verdict> {
+        let class = (word.len() <= words.longest)
+            .then(|| words.classes.get(word.as_str()))
+            .flatten();
+        word.clear();
+        match class {
+            Some(WordClass::Keep) => return Some(Verdict::Keep),
+            Some(WordClass::Always) => *verdict = Verdict::Always,
+            Some(WordClass::Short) => *verdict = (*verdict).max(Verdict::Short),
+            None => {}
         }
+        None
     };
     for ch in value.chars() {
-        if ch.is_alphabetic() {
-            if ch.is_uppercase() && prev_lower {
-                check(&mut word, &mut verdict);
+        let (alphabetic, upper, lower) = if ch.is_ascii() {
+            (
+                ch.is_ascii_alphabetic(),
+                ch.is_ascii_uppercase(),
+                ch.is_ascii_lowercase(),
+            )
+        } else {
+            (ch.is_alphabetic(), ch.is_uppercase(), ch.is_lowercase())
+        };
+        if alphabetic {
+            if upper && prev_lower {
+                if let Some(keep) = check(&mut word, &mut verdict) {
+                    return keep;
+                }
             }
-            prev_lower = ch.is_lowercase();
-            word.extend(ch.to_lowercase());
+            prev_lower = lower;
+            if ch.is_ascii() {
+                word.push(ch.to_ascii_lowercase());
+            } else {
+                word.extend(ch.to_lowercase());
+            }
         } else {
             prev_lower = false;
-            check(&mut word, &mut verdict);
+            if !word.is_empty() {
+                if let Some(keep) = check(&mut word, &mut verdict) {
+                    return keep;
+                }
+            }
         }
     }
-    check(&mut word, &mut verdict);
+    if !word.is_empty() {
+        if let Some(keep) = check(&mut word, &mut verdict) {
+            return keep;
+        }
+    }
     verdict
 }
 
@@ -342,6 +393,9 @@ impl Block {
 }
 
 /// Depth-first text walk without recursion, so deeply nested pages cannot overflow the stack.
+///
+/// Hand-written because dom_smoothie hands back one flat string (or HTML to parse again), while
+/// we need paragraph boundaries and, per paragraph, how much of it is link text.
 fn walk(root: &NodeRef, out: &mut Vec<RawParagraph>, current: &mut Block) {
     // Each stack entry is a node to enter, or the closing of a block / link element.
     enum Step<'a> {
@@ -415,10 +469,17 @@ fn clean_paragraphs(raw: Vec<RawParagraph>, title: Option<&str>) -> Vec<String> 
 
 /// Lower-case letters and digits only: the key for spotting repeats of a paragraph.
 fn normalise_key(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut key = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                key.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            key.extend(c.to_lowercase());
+        }
+    }
+    key
 }
 
 /// Whether a whole paragraph is a credit, counter or widget label.
@@ -453,7 +514,10 @@ mod tests {
     #[test]
     fn chrome_line_patterns_compile() {
         for pattern in data_lines(include_str!("../../data/html_boilerplate_lines.txt")) {
-            assert!(Regex::new(&format!("(?i){pattern}")).is_ok(), "bad pattern {pattern}");
+            assert!(
+                Regex::new(&format!("(?i){pattern}")).is_ok(),
+                "bad pattern {pattern}"
+            );
         }
         let count = data_lines(include_str!("../../data/html_boilerplate_lines.txt")).count();
         assert_eq!(CHROME_LINES.len(), count);
@@ -467,6 +531,8 @@ mod tests {
         assert_eq!(classify_words("article-body"), Verdict::Keep);
         // "shared" is not "share": whole words only.
         assert_eq!(classify_words("shared-content"), Verdict::Keep);
+        // An embedded post quotes a source: kept although "social" marks chrome.
+        assert_eq!(classify_words("social-media-embed"), Verdict::Keep);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use casebook_model::{Precision, Published};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -64,8 +64,9 @@ const AUTHOR_META: [&str; 4] = [
 /// Reads the metadata of a parsed page; `url` is where it was fetched from.
 pub(super) fn read(doc: &Document, url: Option<&str>) -> PageMetadata {
     let mut meta = PageMetadata::default();
-    let ld = json_ld_article(doc);
-    let metas = meta_tags(doc);
+    let head = gather(doc);
+    let ld = json_ld_article(&head.ld_blocks);
+    let metas = head.metas;
     let meta_value = |keys: &[&str]| -> Option<String> {
         keys.iter().find_map(|k| {
             metas
@@ -117,42 +118,93 @@ pub(super) fn read(doc: &Document, url: Option<&str>) -> PageMetadata {
         .or_else(|| ld.as_ref().and_then(ld_publisher))
         .or_else(|| url.and_then(host_of));
 
-    meta.language = doc
-        .select("html")
-        .attr("lang")
+    meta.language = head
+        .html_lang
         .and_then(|l| language_code(&l))
         .or_else(|| meta_value(&["og:locale", "content-language"]).and_then(|l| language_code(&l)));
 
-    meta.canonical_url = doc
-        .select(r#"link[rel="canonical"]"#)
-        .attr("href")
+    meta.canonical_url = head
+        .canonical
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())
         .or_else(|| meta_value(&["og:url"]));
     meta
 }
 
-/// All `<meta>` tags as (lower-case name or property, content).
-fn meta_tags(doc: &Document) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for node in doc.select("meta").nodes() {
-        let Some(content) = node.attr("content") else {
+/// What every page is asked for, gathered in one walk over the tree instead of one selector
+/// pass per item (each `select` visits every element).
+struct Gathered<'a> {
+    /// All `<meta>` tags as (lower-case name or property, content).
+    metas: Vec<(String, String)>,
+    /// `<script type="application/ld+json">` elements.
+    ld_blocks: Vec<NodeRef<'a>>,
+    /// `lang` of the `<html>` element.
+    html_lang: Option<String>,
+    /// `href` of the first `<link rel="canonical">`.
+    canonical: Option<String>,
+}
+
+fn gather(doc: &Document) -> Gathered<'_> {
+    let mut found = Gathered {
+        metas: Vec::new(),
+        ld_blocks: Vec::new(),
+        html_lang: None,
+        canonical: None,
+    };
+    let mut seen_html = false;
+    let mut seen_canonical = false;
+    for node in doc.root().descendants_it() {
+        if !node.is_element() {
+            continue;
+        }
+        let Some(name) = node.node_name() else {
             continue;
         };
-        for key in ["property", "name", "itemprop", "http-equiv"] {
-            if let Some(name) = node.attr(key) {
-                out.push((name.trim().to_lowercase(), content.to_string()));
+        match name.as_ref() {
+            "meta" => {
+                let Some(content) = node.attr("content") else {
+                    continue;
+                };
+                for key in ["property", "name", "itemprop", "http-equiv"] {
+                    if let Some(name) = node.attr(key) {
+                        found
+                            .metas
+                            .push((name.trim().to_lowercase(), content.to_string()));
+                    }
+                }
             }
+            "script" => {
+                if node
+                    .attr("type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                {
+                    found.ld_blocks.push(node);
+                }
+            }
+            "html" if !seen_html => {
+                seen_html = true;
+                found.html_lang = node.attr("lang").map(|l| l.to_string());
+            }
+            "link" if !seen_canonical => {
+                if node
+                    .attr("rel")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical"))
+                {
+                    seen_canonical = true;
+                    found.canonical = node.attr("href").map(|h| h.to_string());
+                }
+            }
+            _ => {}
         }
     }
-    out
+    found
 }
 
 /// The first JSON-LD object on the page that describes an article (looking inside `@graph` and
 /// arrays); malformed blocks are skipped.
-fn json_ld_article(doc: &Document) -> Option<Value> {
+fn json_ld_article(blocks: &[NodeRef]) -> Option<Value> {
     let mut candidates = Vec::new();
-    for node in doc.select(r#"script[type="application/ld+json"]"#).nodes() {
+    for node in blocks {
         let text = node.text();
         let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
             continue;

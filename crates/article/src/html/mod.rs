@@ -6,6 +6,7 @@ use casebook_model::Article;
 
 mod body;
 mod metadata;
+mod prefilter;
 
 /// A body with fewer words than this is a stray label or a menu, not an article (the shortest
 /// wire item reads "Crimean Tatar activist detained in Simferopol on Tuesday morning").
@@ -26,9 +27,11 @@ fn word_count(paragraphs: &[String]) -> usize {
 /// original's hash. Fails with [`ArticleError::NoArticle`] when no block of the page reads as
 /// article text.
 pub fn extract_html(source: &str, html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
-    let doc = dom_query::Document::from(html);
+    // Scripts, styles and the like are cut before parsing; both readers work on what is left.
+    let html = prefilter::strip_inert(html);
+    let doc = dom_query::Document::from(html.as_ref());
     let meta = metadata::read(&doc, url);
-    let paragraphs = body::extract(html, doc, url, meta.title.as_deref())
+    let paragraphs = body::extract(&html, doc, url, meta.title.as_deref())
         .filter(|p| word_count(p) >= MIN_BODY_WORDS)
         .ok_or(ArticleError::NoArticle)?;
     let language = meta.language.or_else(|| {
@@ -95,6 +98,7 @@ mod tests {
    <p>On Tuesday morning officers of the Federal Security Service searched the homes of four Crimean
    Tatars in the village of Strohonivka near Simferopol, the human rights group Crimean Solidarity reported.</p>
    <p class="photo-credit">Photo: Crimean Solidarity</p>
+   <p class="inline-caption">Relatives of the detained men wait outside the FSB building.</p>
    <p>After the searches, which lasted about three hours, the men were taken to the FSB building in
    Simferopol. Lawyers were not allowed into the houses while the searches went on.</p>
    <p>Among those detained is Server Aliev, a 41-year-old builder and the father of three children.
@@ -138,6 +142,7 @@ mod tests {
             "Updated 10:15",
             "June 23, 2025",
             "By Olena",
+            "Relatives of the detained men wait",
         ] {
             assert!(!text.contains(chrome), "{chrome:?} left in body:\n{text}");
         }

@@ -48,11 +48,21 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
         );
     }
     let mut store = casebook_register::open(&args.dir)?;
-    let mut indexer = if args.no_index { None } else { Some(Indexer::open(&args.dir)?) };
+    let mut indexer = if args.no_index {
+        None
+    } else {
+        Some(Indexer::open(&args.dir)?)
+    };
     let generator = Generator::new(args.seed, args.population);
     let started = Instant::now();
     let inputs = (0..args.articles).map(|n| Ok(generator.article(n)));
-    let tally: Tally = ingest_into(&mut store, inputs, "casebook-bench", indexer.as_mut(), 10_000)?;
+    let tally: Tally = ingest_into(
+        &mut store,
+        inputs,
+        "casebook-bench",
+        indexer.as_mut(),
+        10_000,
+    )?;
     let ingest_secs = started.elapsed().as_secs_f64();
     if let Some(indexer) = indexer {
         indexer.finish(&store)?;
@@ -63,15 +73,23 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
     let store_size = dir_size(&args.dir) - dir_size(&args.dir.join("index"));
     println!("articles            {}", tally.stored);
     println!("persons / events    {} / {}", stats.persons, stats.events);
-    println!("time                {secs:.1} s (ingest {ingest_secs:.1} s, person re-index {:.1} s)", secs - ingest_secs);
-    println!("throughput          {:.0} articles/s end to end", tally.stored as f64 / secs);
+    println!(
+        "time                {secs:.1} s (ingest {ingest_secs:.1} s, person re-index {:.1} s)",
+        secs - ingest_secs
+    );
+    println!(
+        "throughput          {:.0} articles/s end to end",
+        tally.stored as f64 / secs
+    );
     match peak_rss_kib() {
         Some(kib) => println!("peak memory (VmHWM) {:.0} MiB", kib as f64 / 1024.0),
         None => println!("peak memory (VmHWM) unknown (no /proc/self/status)"),
     }
-    println!("store size          {:.0} MiB ({:.1} KiB per article); with search index {:.0} MiB",
+    println!(
+        "store size          {:.0} MiB ({:.1} KiB per article); with search index {:.0} MiB",
         store_size as f64 / 1048576.0,
         store_size as f64 / 1024.0 / tally.stored.max(1) as f64,
-        size as f64 / 1048576.0);
+        size as f64 / 1048576.0
+    );
     Ok(ExitCode::SUCCESS)
 }

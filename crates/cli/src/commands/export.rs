@@ -21,11 +21,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
-    let format = Format::parse(&args.format)
-        .ok_or_else(|| anyhow::anyhow!("unknown export format {:?}: use json, csv or ftm", args.format))?;
+    let format = Format::parse(&args.format).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown export format {:?}: use json, csv or ftm",
+            args.format
+        )
+    })?;
     let store = casebook_register::open(&global.data)?;
     match (format, &args.out) {
-        (Format::Csv, None) => anyhow::bail!("a CSV export is a set of tables: give a directory with --out DIR"),
+        (Format::Csv, None) => {
+            anyhow::bail!("a CSV export is a set of tables: give a directory with --out DIR")
+        }
         (Format::Csv, Some(dir)) => export_csv(&store, args.public, dir)?,
         (format, out) => {
             let mut sink: Box<dyn Write> = match out {
@@ -33,9 +39,10 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                     // Written beside the target and renamed at the end, so a failed export never
                     // leaves a truncated file under the expected name.
                     let tmp = path.with_extension("partial");
-                    Box::new(BufWriter::new(std::fs::File::create(&tmp).with_context(|| {
-                        format!("cannot create {}", tmp.display())
-                    })?))
+                    Box::new(BufWriter::new(
+                        std::fs::File::create(&tmp)
+                            .with_context(|| format!("cannot create {}", tmp.display()))?,
+                    ))
                 }
                 None => Box::new(BufWriter::new(std::io::stdout().lock())),
             };
@@ -46,8 +53,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             sink.flush().context("writing the export")?;
             drop(sink);
             if let Some(path) = out {
-                std::fs::rename(path.with_extension("partial"), path)
-                    .with_context(|| format!("cannot move the export into place at {}", path.display()))?;
+                std::fs::rename(path.with_extension("partial"), path).with_context(|| {
+                    format!("cannot move the export into place at {}", path.display())
+                })?;
             }
         }
     }

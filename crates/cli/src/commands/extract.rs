@@ -105,19 +105,20 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let original = match inputs::read(input) {
-            Ok(original) => original,
+        let bytes = match inputs::read_bytes(input) {
+            Ok(bytes) => bytes,
             Err(error) => {
                 report(error.to_string());
                 failed = true;
                 continue;
             }
         };
-        for document in casebook_ingest::read_original(&original) {
+        let source = input.source();
+        for document in casebook_ingest::read(&source, &bytes) {
             let article = match document {
                 Ok(document) => casebook_article::extract(&document)
                     .map_err(|error| format!("{}: {error}", document.source)),
-                Err(error) => Err(format!("{}: {error}", original.source)),
+                Err(error) => Err(format!("{source}: {error}")),
             };
             match article {
                 Ok(article) => {

@@ -8,8 +8,7 @@ use crate::pipeline::{Indexer, Pipeline, EXTRACTOR_VERSION};
 use crate::Global;
 use anyhow::Context;
 use casebook_register::{IndexResolver, Provenance, Store, StoreOutcome};
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -31,53 +30,6 @@ pub struct Args {
 
 /// Stored articles are sent to the search index in batches of this many.
 const INDEX_BATCH: usize = 500;
-
-/// Walks paths lazily (one directory listing in memory at a time), files in name order.
-pub struct Inputs {
-    stack: Vec<PathBuf>,
-}
-
-impl Inputs {
-    /// The inputs under `paths`, in the order given.
-    pub fn new(paths: &[PathBuf]) -> Self {
-        Inputs {
-            stack: paths.iter().rev().cloned().collect(),
-        }
-    }
-}
-
-impl Iterator for Inputs {
-    type Item = Result<PathBuf, (PathBuf, std::io::Error)>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        while let Some(path) = self.stack.pop() {
-            if path.as_os_str() == "-" || !path.is_dir() {
-                return Some(Ok(path));
-            }
-            let entries = match std::fs::read_dir(&path) {
-                Ok(entries) => entries,
-                Err(err) => return Some(Err((path, err))),
-            };
-            let mut children: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-                .collect();
-            children.sort();
-            self.stack.extend(children.into_iter().rev());
-        }
-        None
-    }
-}
-
-fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes)?;
-        Ok(bytes)
-    } else {
-        std::fs::read(path)
-    }
-}
 
 /// Counts of one ingest run.
 #[derive(Debug, Default, Clone, Copy)]
@@ -200,14 +152,20 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         }
     };
     let started = Instant::now();
-    let inputs = Inputs::new(&args.paths).map(|item| match item {
-        Ok(path) => {
-            let source = path.display().to_string();
-            read_input(&path).map(|bytes| (source.clone(), bytes)).map_err(|e| (source, e.to_string()))
-        }
-        Err((path, err)) => Err((path.display().to_string(), err.to_string())),
+    // Input finding and reading are shared with `casebook extract` (crate::inputs).
+    let inputs = crate::inputs::expand(&args.paths).into_iter().map(|item| {
+        let input = item.map_err(|e| (e.source, e.reason))?;
+        crate::inputs::read_bytes(&input)
+            .map(|bytes| (input.source(), bytes))
+            .map_err(|e| (e.source, e.reason))
     });
-    let tally = ingest_into(&mut store, inputs, &args.by, indexer.as_mut(), args.progress)?;
+    let tally = ingest_into(
+        &mut store,
+        inputs,
+        &args.by,
+        indexer.as_mut(),
+        args.progress,
+    )?;
     if let Some(indexer) = indexer {
         if let Err(err) = indexer.finish(&store) {
             eprintln!("casebook ingest: the search index was not updated: {err:#}");
@@ -227,5 +185,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         tally.new_events,
         secs
     );
-    Ok(if tally.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if tally.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

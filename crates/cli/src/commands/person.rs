@@ -25,7 +25,13 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             many => {
                 println!("{} persons match; choose one by id:", many.len());
                 for p in many {
-                    println!("  {}  {}  ({}, {} articles)", p.id, p.name, p.status.as_str(), p.articles);
+                    println!(
+                        "  {}  {}  ({}, {} articles)",
+                        p.id,
+                        p.name,
+                        p.status.as_str(),
+                        p.articles
+                    );
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -72,14 +78,28 @@ fn print_case_file(file: &CaseFile) {
         }
         for s in &e.sources {
             println!("      \"{}\"", s.text);
-            println!("        — article {} chars {}..{} [{}] claim {}", s.article, s.start, s.end, s.review.as_str(), s.claim);
+            println!(
+                "        — article {} chars {}..{} [{}] claim {}",
+                s.article,
+                s.start,
+                s.end,
+                s.review.as_str(),
+                s.claim
+            );
         }
     }
     if !file.cases.is_empty() {
         println!();
         println!("Cases");
         for c in &file.cases {
-            println!("  {}  {} ({} defendants, {} events) [{}]", c.id, c.name, c.defendants.len(), c.events.len(), c.review.as_str());
+            println!(
+                "  {}  {} ({} defendants, {} events) [{}]",
+                c.id,
+                c.name,
+                c.defendants.len(),
+                c.events.len(),
+                c.review.as_str()
+            );
         }
     }
     if !file.possible_duplicates.is_empty() {

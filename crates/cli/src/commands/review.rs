@@ -2,7 +2,9 @@
 //! Every action is a recorded decision (kept through re-runs of the pipeline) and an audit entry.
 
 use crate::Global;
-use casebook_register::{ClaimFilter, ClaimKind, Decision, DecisionRecord, ReviewState, Store, Visibility};
+use casebook_register::{
+    ClaimFilter, ClaimKind, Decision, DecisionRecord, ReviewState, Store, Visibility,
+};
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -101,7 +103,10 @@ impl Who {
 }
 
 fn print_decision(d: &DecisionRecord) {
-    println!("decision {}: {} {} by {} at {}", d.id, d.action, d.target, d.actor, d.at);
+    println!(
+        "decision {}: {} {} by {} at {}",
+        d.id, d.action, d.target, d.actor, d.at
+    );
 }
 
 pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
@@ -112,25 +117,46 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
         Ok(())
     };
     match command {
-        Command::List { state, kind, subject, limit, json } => {
+        Command::List {
+            state,
+            kind,
+            subject,
+            limit,
+            json,
+        } => {
             let state = match state.as_str() {
                 "all" => None,
                 s => Some(ReviewState::parse(s).ok_or_else(|| {
-                    anyhow::anyhow!("unknown review state {s:?}: use suggested, confirmed, rejected or all")
+                    anyhow::anyhow!(
+                        "unknown review state {s:?}: use suggested, confirmed, rejected or all"
+                    )
                 })?),
             };
             let kind = match kind.as_deref() {
                 None => None,
                 Some(k) => Some(ClaimKind::parse(k).ok_or_else(|| {
-                    anyhow::anyhow!("unknown claim kind {k:?}: use person, event, case or same_person")
+                    anyhow::anyhow!(
+                        "unknown claim kind {k:?}: use person, event, case or same_person"
+                    )
                 })?),
             };
-            let claims = store.claims(&ClaimFilter { state, kind, subject, limit })?;
+            let claims = store.claims(&ClaimFilter {
+                state,
+                kind,
+                subject,
+                limit,
+            })?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&claims)?);
             } else {
                 for c in &claims {
-                    println!("{}  {:<11} {:<10} {}", c.id, c.kind.as_str(), c.state.as_str(), c.summary);
+                    println!(
+                        "{}  {:<11} {:<10} {}",
+                        c.id,
+                        c.kind.as_str(),
+                        c.state.as_str(),
+                        c.summary
+                    );
                 }
                 eprintln!("{} claims", claims.len());
             }
@@ -145,14 +171,38 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
                 decide(&who, Decision::Reject { target })?;
             }
         }
-        Command::Edit { target, field, value, who } => decide(&who, Decision::Edit { target, field, value })?,
+        Command::Edit {
+            target,
+            field,
+            value,
+            who,
+        } => decide(
+            &who,
+            Decision::Edit {
+                target,
+                field,
+                value,
+            },
+        )?,
         Command::Merge { into, from, who } => decide(&who, Decision::Merge { into, from })?,
         Command::Split { person, names, who } => decide(&who, Decision::Split { person, names })?,
-        Command::Visibility { person, level, field, who } => {
+        Command::Visibility {
+            person,
+            level,
+            field,
+            who,
+        } => {
             let level = Visibility::parse(&level).ok_or_else(|| {
                 anyhow::anyhow!("unknown visibility {level:?}: use public, initials or hidden")
             })?;
-            decide(&who, Decision::SetVisibility { person, field, level })?
+            decide(
+                &who,
+                Decision::SetVisibility {
+                    person,
+                    field,
+                    level,
+                },
+            )?
         }
         Command::Undo { decision, who } => {
             let rec = store.undo(&who.name(), decision)?;
@@ -160,8 +210,14 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
         }
         Command::Decisions { limit } => {
             for d in store.decisions(limit)? {
-                let undone = d.undone_by.map(|u| format!(" (undone by {u})")).unwrap_or_default();
-                println!("{:>6}  {}  {:<10} {:<24} {}{undone}", d.id, d.at, d.action, d.target, d.actor);
+                let undone = d
+                    .undone_by
+                    .map(|u| format!(" (undone by {u})"))
+                    .unwrap_or_default();
+                println!(
+                    "{:>6}  {}  {:<10} {:<24} {}{undone}",
+                    d.id, d.at, d.action, d.target, d.actor
+                );
             }
         }
     }

@@ -16,7 +16,9 @@ pub struct Args {
 
 /// Total size of the files under a directory.
 pub fn dir_size(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .filter_map(|e| e.ok())
         .map(|e| match e.metadata() {
@@ -31,7 +33,11 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let store = casebook_register::open(&global.data)?;
     let stats = store.stats()?;
     let size = dir_size(&global.data);
-    let problems = if args.check { Some(store.integrity_check()?) } else { None };
+    let problems = if args.check {
+        Some(store.integrity_check()?)
+    } else {
+        None
+    };
     if args.json {
         let mut v = serde_json::to_value(&stats)?;
         v["data_dir_bytes"] = size.into();
@@ -41,7 +47,10 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!("schema version   {}", stats.schema_version);
-        println!("originals        {} ({} bytes)", stats.originals, stats.originals_bytes);
+        println!(
+            "originals        {} ({} bytes)",
+            stats.originals, stats.originals_bytes
+        );
         println!("articles         {}", stats.articles);
         println!("persons          {}", stats.persons);
         println!("mentions         {}", stats.mentions);

@@ -61,14 +61,23 @@ pub fn article(
     let people = ArticlePeople {
         persons: persons
             .iter()
-            .map(|n| ArticlePerson { name: n.to_string(), descriptors: vec![], relations: vec![] })
+            .map(|n| ArticlePerson {
+                name: n.to_string(),
+                descriptors: vec![],
+                relations: vec![],
+            })
             .collect(),
         mentions,
         entities: vec![],
     };
     let evidence = |i: usize| {
         let (start, end) = sentence_span(i);
-        Evidence { article: sha.clone(), text: sentences[i].to_string(), start, end }
+        Evidence {
+            article: sha.clone(),
+            text: sentences[i].to_string(),
+            start,
+            end,
+        }
     };
     let events = ArticleEvents {
         events: events
@@ -94,15 +103,31 @@ pub fn article(
             })
             .collect(),
     };
-    (Original { sha256: sha, source: source.to_string(), bytes }, AnalysedArticle { article, people, events })
+    (
+        Original {
+            sha256: sha,
+            source: source.to_string(),
+            bytes,
+        },
+        AnalysedArticle {
+            article,
+            people,
+            events,
+        },
+    )
 }
 
 pub fn provenance(version: &str) -> Provenance {
-    Provenance { extractor_version: version.to_string(), actor: "test".to_string() }
+    Provenance {
+        extractor_version: version.to_string(),
+        actor: "test".to_string(),
+    }
 }
 
 pub fn store(store: &mut SqliteStore, item: &(Original, AnalysedArticle)) -> StoreOutcome {
-    store.store_article(&item.0, &item.1, &provenance("v1"), &KeyResolver).unwrap()
+    store
+        .store_article(&item.0, &item.1, &provenance("v1"), &KeyResolver)
+        .unwrap()
 }
 
 /// Three articles about invented people: two report one detention of Emir Kaitov, one names
@@ -116,7 +141,12 @@ pub fn corpus() -> Vec<(Original, AnalysedArticle)> {
                 "His lawyer Aider Ablyaev said Emir Kaitov was taken to the FSB building.",
             ],
             &["Emir Kaitov", "Aider Ablyaev"],
-            vec![TestEvent { event_type: "detention", victims: vec![0], date: Some(FuzzyDate::day(2021, 9, 4)), sentence: 0 }],
+            vec![TestEvent {
+                event_type: "detention",
+                victims: vec![0],
+                date: Some(FuzzyDate::day(2021, 9, 4)),
+                sentence: 0,
+            }],
             &[],
         ),
         article(
@@ -128,8 +158,18 @@ pub fn corpus() -> Vec<(Original, AnalysedArticle)> {
             ],
             &["Emir Kaitov", "Lenur Seitov"],
             vec![
-                TestEvent { event_type: "detention", victims: vec![0], date: Some(FuzzyDate::day(2021, 9, 4)), sentence: 0 },
-                TestEvent { event_type: "arrest_custody", victims: vec![0, 1], date: Some(FuzzyDate::day(2021, 9, 6)), sentence: 1 },
+                TestEvent {
+                    event_type: "detention",
+                    victims: vec![0],
+                    date: Some(FuzzyDate::day(2021, 9, 4)),
+                    sentence: 0,
+                },
+                TestEvent {
+                    event_type: "arrest_custody",
+                    victims: vec![0, 1],
+                    date: Some(FuzzyDate::day(2021, 9, 6)),
+                    sentence: 1,
+                },
             ],
             &[("the second Simferopol group", vec![0, 1], 2)],
         ),
@@ -140,7 +180,12 @@ pub fn corpus() -> Vec<(Original, AnalysedArticle)> {
                 "Witness Zarema Osmanova testified for the defence of Lenur Seitov.",
             ],
             &["Lenur Seitov", "Zarema Osmanova"],
-            vec![TestEvent { event_type: "sentence", victims: vec![0], date: Some(FuzzyDate::year(2023)), sentence: 0 }],
+            vec![TestEvent {
+                event_type: "sentence",
+                victims: vec![0],
+                date: Some(FuzzyDate::year(2023)),
+                sentence: 0,
+            }],
             &[],
         ),
     ]

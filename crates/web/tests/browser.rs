@@ -1,0 +1,272 @@
+//! The application as a person uses it, in a real headless Chromium driven over WebDriver: log in,
+//! ingest the example articles, find a person by a Cyrillic spelling, open the case file, confirm
+//! an event, merge two people, protect a person and see the public view hide them, export.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them when it runs as
+//! root); without them the test prints why it was skipped and passes.
+
+mod common;
+
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// chromedriver, killed when the test ends (it is our own child process).
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_server(dir: &Path, public: bool) -> SocketAddr {
+    let mut config = casebook_web::Config::new(dir);
+    config.public = public;
+    let (_, router) = casebook_web::application(config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    addr
+}
+
+async fn browser(chromium: &Path, driver_port: u16, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }),
+    );
+    let started = Instant::now();
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a browser session: {e}"),
+        }
+    }
+}
+
+/// Waits until the page source satisfies `ready`, reloading `url` between looks.
+async fn wait_for_page(c: &Client, url: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        c.goto(url).await.unwrap();
+        let source = c.source().await.unwrap();
+        if ready(&source) {
+            return source;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what} at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+async fn submit_decision(c: &Client, form_css: &str) {
+    c.find(Locator::Css(form_css)).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("p.notice")).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reviewer_works_through_the_register_in_a_real_browser() {
+    let (Some(chromium), Some(chromedriver)) = (
+        find_program(&["chromium", "chromium-browser", "google-chrome"]),
+        find_program(&["chromedriver"]),
+    ) else {
+        eprintln!("SKIPPED browser test: chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    {
+        let accounts = casebook_web::Accounts::open(data.path()).unwrap();
+        accounts
+            .add_user(ADMIN.0, ADMIN.1, casebook_web::Role::Admin)
+            .unwrap();
+    }
+    let addr = start_server(data.path(), false).await;
+    // "localhost" is a secure context, so the browser keeps the Secure session cookie over HTTP.
+    let base = format!("http://localhost:{}", addr.port());
+    let driver_port = free_port();
+    let _driver = Driver(
+        Command::new(&chromedriver)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
+    let c = browser(&chromium, driver_port, profile.path()).await;
+
+    // Log in.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+    c.find(Locator::Css("input[name=name]")).await.unwrap().send_keys(ADMIN.0).await.unwrap();
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys(ADMIN.1).await.unwrap();
+    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("section.figures")).await.unwrap();
+    assert!(c.source().await.unwrap().contains("Dashboard"));
+
+    // Ingest the example articles through the upload form.
+    c.goto(&format!("{base}/ingest")).await.unwrap();
+    let examples = std::fs::canonicalize("../../examples").unwrap();
+    let mut files: Vec<String> = std::fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .filter(|p| p.ends_with(".txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    c.find(Locator::Css("input[type=file]")).await.unwrap().send_keys(&files.join("\n")).await.unwrap();
+    c.find(Locator::Css("form[enctype] button")).await.unwrap().click().await.unwrap();
+    let page = wait_for_page(&c, &format!("{base}/ingest"), "the ingest job", |s| s.contains(", finished")).await;
+    assert!(!page.contains("outcome-failed"), "an example failed to ingest");
+    // The index is rebuilt in the background after the job.
+    let hit_page = wait_for_page(
+        &c,
+        &format!("{base}/search?q=%D0%A1%D0%B5%D0%B9%D1%82%D1%85%D0%B0%D0%BB%D0%B8%D0%BB%D0%BE%D0%B2&kind=person"),
+        "a person found by the Cyrillic spelling Сейтхалилов",
+        |s| s.contains("hit-title"),
+    )
+    .await;
+    assert!(hit_page.contains("Nuri"), "the Cyrillic search found someone else");
+
+    // Open the case file from the hit.
+    c.find(Locator::Css("a.hit-title")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("header.person-head")).await.unwrap();
+    let person_url = c.current_url().await.unwrap().to_string();
+    let file = c.source().await.unwrap();
+    assert!(file.contains("Timeline") && file.contains("blockquote class=\"evidence\""));
+    assert!(file.contains("/originals/"), "the case file links to the untouched original");
+
+    // Confirm the first event of the timeline.
+    submit_decision(&c, ".timeline .event button.ok").await;
+    let after = c.source().await.unwrap();
+    assert!(after.contains("Decision #"), "no notice after confirming");
+    assert!(after.contains("review review-confirmed"), "the event is not shown as confirmed");
+
+    // Merge: find the other spelling's person and merge it into this one.
+    let person_id = person_url.rsplit('/').next().unwrap().to_string();
+    c.goto(&format!("{base}/api/persons?q=khalilov")).await.unwrap();
+    let list: serde_json::Value = serde_json::from_str(
+        &c.find(Locator::Css("body")).await.unwrap().text().await.unwrap(),
+    )
+    .unwrap();
+    let other = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .find(|id| *id != person_id);
+    if let Some(other) = other {
+        c.goto(&person_url).await.unwrap();
+        c.find(Locator::Css("input[name=from]")).await.unwrap().send_keys(&other).await.unwrap();
+        submit_decision(&c, "form.inline button").await;
+        let merged = c.source().await.unwrap();
+        assert!(merged.contains("merge"), "the merge was not recorded");
+        // The merged person's page now leads to the kept one.
+        c.goto(&format!("{base}/persons/{other}")).await.unwrap();
+        assert_eq!(c.current_url().await.unwrap().to_string(), person_url);
+    } else {
+        panic!("the examples should give two spellings of Seitkhalilov as two people to merge");
+    }
+
+    // Confirm the person and hide the person's wife, a relative, from the public.
+    c.goto(&person_url).await.unwrap();
+    submit_decision(&c, "form.inline button.ok").await;
+    c.goto(&format!("{base}/api/persons?q=Elmaz")).await.unwrap();
+    let wife: serde_json::Value = serde_json::from_str(
+        &c.find(Locator::Css("body")).await.unwrap().text().await.unwrap(),
+    )
+    .unwrap();
+    let protected = wife.as_array().and_then(|l| l.first()).map(|p| p["id"].as_str().unwrap().to_string());
+    if let Some(wife_id) = &protected {
+        c.goto(&format!("{base}/persons/{wife_id}")).await.unwrap();
+        c.find(Locator::Css("select[name=level] option[value=hidden]")).await.unwrap().click().await.unwrap();
+        submit_decision(&c, "form.stack button:not(.primary)").await;
+        assert!(c.source().await.unwrap().contains("visibility: hidden"));
+    }
+
+    // The public view: confirmed facts only, the protected person nowhere.
+    let public = start_server(data.path(), true).await;
+    let public_base = format!("http://localhost:{}", public.port());
+    c.goto(&format!("{public_base}/persons/{person_id}")).await.unwrap();
+    let public_file = c.source().await.unwrap();
+    assert!(public_file.contains("public view"));
+    assert!(public_file.contains("Seitkhalilov") || public_file.contains("Seytkhalilov"));
+    if protected.is_some() {
+        assert!(!public_file.contains("Elmaz"), "the public view shows a protected relative");
+        c.goto(&format!("{public_base}/persons/{}", protected.as_ref().unwrap())).await.unwrap();
+        assert!(c.source().await.unwrap().contains("404"));
+    }
+
+    // Export, as the team and under the public policy, fetched by the page itself.
+    c.goto(&format!("{base}/")).await.unwrap();
+    let fetch = "const [kind, done] = arguments; fetch(kind).then(r => r.text()).then(done);";
+    let team = c
+        .execute_async(fetch, vec![serde_json::json!("/export?format=json")])
+        .await
+        .unwrap();
+    let team = team.as_str().unwrap();
+    assert!(team.contains("Seitkhalilov") || team.contains("Seytkhalilov"));
+    let public_export = c
+        .execute_async(fetch, vec![serde_json::json!("/export?format=json&scope=public")])
+        .await
+        .unwrap();
+    let public_export = public_export.as_str().unwrap();
+    serde_json::from_str::<serde_json::Value>(public_export).expect("the public export is JSON");
+    if protected.is_some() {
+        assert!(team.contains("Elmaz"));
+        assert!(!public_export.contains("Elmaz"), "the public export shows a protected relative");
+    }
+    c.close().await.unwrap();
+}
