@@ -29,6 +29,9 @@ pub struct EventTypeDef {
     /// August": the alleged act).
     #[serde(default = "yes")]
     pub dates_in_object: bool,
+    /// Types whose trigger right after this one is its object, not an event ("upheld the verdict").
+    #[serde(default)]
+    pub governs: Vec<String>,
     /// True when nothing can change the status after this event, dated or not (death).
     #[serde(default)]
     pub terminal: bool,
@@ -76,6 +79,14 @@ pub struct Cues {
     pub modality_window: usize,
     pub modality: Vec<String>,
     pub infinitive: Vec<String>,
+    /// Auxiliaries of a tense that tells an earlier event ("had sentenced").
+    pub earlier_tense: Vec<String>,
+    /// Words that may stand between two coordinated triggers ("searched and detained").
+    pub coordination_words: Vec<String>,
+    /// Words right before a trigger that make it a mere time reference ("before the trial").
+    pub time_references: Vec<String>,
+    /// Determiners that make a trigger refer to an event already told ("the transfer took place …").
+    pub definite_determiners: Vec<String>,
     /// Words after a trigger that open its object ("accused of", "charged with").
     pub object_openers: Vec<String>,
     /// Words between two triggers that make the first happen during the second.

@@ -62,7 +62,7 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         | \b(?:(?i:on|in|of|since|from|by|early|late)\s+)?(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d{{2}})\b)?
         | \b(?:(?i:on|in|of|since|from|by|early|late|last|until|during)\s+)?(?P<m3>{months})\.?,?\s+(?:of\s+)?(?P<y3>(?:19|20)\d{{2}})\b
         | \b(?P<d4>\d{{4}})-(?P<m4>\d{{2}})-(?P<dd4>\d{{2}})\b
-        | \b(?P<ylead>(?i:in|since|during|from|by|early|late|mid-?|spring|summer|autumn|fall|winter|end\ of|beginning\ of|start\ of))\s+(?P<y5>(?:19|20)\d{{2}})\b
+        | \b(?P<ylead>(?i:in|of|since|during|from|by|early|late|mid-?|spring|summer|autumn|fall|winter|end\ of|beginning\ of|start\ of))\s+(?P<y5>(?:19|20)\d{{2}})\b
         | \b(?:(?i:in|on|by)\s+)?(?P<m11>{months})\s+(?i:of\s+the\s+same\s+year|that\s+year|of\s+that\s+year)\b
         | \b(?P<mlead>(?i:in|on|last|this|since|early|late|mid-?|until|during|end\ of|beginning\ of|start\ of|of))\s+(?P<m6>{months})\b
         | \b(?P<wlead>(?i:on|last|this|early\ on|late\ on|past))\s+(?P<w7>{weekdays})\b
@@ -332,6 +332,13 @@ mod tests {
             Some("2025-06-16")
         );
         assert_eq!(one("Yesterday the FSB", &a).as_deref(), Some("2025-06-22"));
+        // Phrases of several words in the relative-day list ("this morning", "last night").
+        assert_eq!(
+            one("Since early this morning officers", &a).as_deref(),
+            Some("2025-06-23")
+        );
+        assert_eq!(one("late last night", &a).as_deref(), Some("2025-06-22"));
+        assert_eq!(one("the verdict of 2019", &a).as_deref(), Some("2019"));
         assert_eq!(one("earlier this month", &a).as_deref(), Some("2025-06"));
         assert_eq!(one("last year", &a).as_deref(), Some("2024"));
         let later = Anchor {
@@ -353,6 +360,14 @@ mod tests {
         assert_eq!(
             one("The next day he was", &later).as_deref(),
             Some("2021-09-05")
+        );
+        assert_eq!(
+            one("Ten minutes later he was", &later).as_deref(),
+            Some("2021-09-04")
+        );
+        assert_eq!(
+            one("released an hour later", &later).as_deref(),
+            Some("2021-09-04")
         );
         let none = Anchor::default();
         assert_eq!(one("on Wednesday the FSB", &none), None);

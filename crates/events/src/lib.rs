@@ -10,9 +10,13 @@
 //! # Dates
 //! An event's date comes from its own sentence: absolute dates, or relative ones resolved against the
 //! article's publication date ("on Wednesday", "yesterday", "last December") or against the last date
-//! the text gave ("two days later"). A sentence without a date gives an event without a date: the
-//! publication date is never inherited, because reports of the day routinely recount older events, and a
-//! wrong day is worse for a register than a missing one.
+//! the text gave ("two days later"). Events told together share a date ("searched and detained on
+//! Monday", "detained during the searches on 14 February"), and a definite mention of an event told
+//! before ("the transfer took place last Friday") dates that event. A sentence with no date of its own
+//! continues the story: its events take the last date given in the same or the previous paragraph,
+//! except charges, ill-treatment and coercion, which are told as background. A date inside a charge's
+//! object ("accused of sabotage in August") dates the alleged act, not the charge, and no event is dated
+//! after the report itself.
 
 pub mod data;
 pub mod dates;
@@ -31,6 +35,9 @@ use dates::{Anchor, DateMention};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use text::{Sentence, Token};
+
+/// How many tokens may stand between a trigger and a trigger it governs ("upheld the verdict").
+const OBJECT_WINDOW: usize = 3;
 
 /// Lower-case phrases split into words, for matching against tokens.
 type Phrases = Vec<Vec<String>>;
@@ -59,6 +66,8 @@ struct RecentGroup {
     paragraph: usize,
     events: Vec<usize>,
     group: VictimGroup,
+    /// People named as members of the group ("six men, among them A").
+    named: Vec<usize>,
 }
 
 /// A trigger found in the text.
@@ -81,6 +90,10 @@ pub struct Extractor {
     negation: Phrases,
     modality: Phrases,
     simultaneous: Phrases,
+    earlier_tense: HashSet<String>,
+    coordination_words: HashSet<String>,
+    time_references: Phrases,
+    definite_determiners: HashSet<String>,
     object_openers: HashSet<String>,
     infinitive: HashSet<String>,
     clause_breaks: HashSet<String>,
@@ -210,6 +223,10 @@ impl Extractor {
             negation: phrases(&CUES.negation),
             modality: phrases(&CUES.modality),
             simultaneous: phrases(&CUES.simultaneous),
+            earlier_tense: set(&CUES.earlier_tense),
+            coordination_words: set(&CUES.coordination_words),
+            time_references: phrases(&CUES.time_references),
+            definite_determiners: set(&CUES.definite_determiners),
             object_openers: set(&CUES.object_openers),
             infinitive: set(&CUES.infinitive),
             clause_breaks: set(&CUES.clause_breaks),
@@ -238,9 +255,6 @@ impl Extractor {
         let mut doc = self.prepare(article, people);
         let hits = self.find_triggers(&doc);
         doc.victim_like = victim_like(&doc, &hits);
-        if std::env::var("EVDBG").is_ok() {
-            eprintln!("DBG victim_like {:?}", doc.victim_like.iter().map(|&p| &people.persons[p].name).collect::<Vec<_>>());
-        }
         let mut events = self.build_events(&doc, &hits);
         resolve_counted_groups(&mut events);
         let events = merge_within_article(events);
@@ -509,7 +523,20 @@ impl Extractor {
                 });
             }
         }
-        hits.retain(|h| self.asserted(doc, h));
+        // "who has filmed dozens of searches and court hearings": a trigger coordinated with one
+        // that is not asserted is not asserted either.
+        let mut kept = Vec::with_capacity(hits.len());
+        let mut last_rejected: Option<&TriggerHit> = None;
+        for h in &hits {
+            let coordinated = last_rejected
+                .is_some_and(|r| r.sentence == h.sentence && self.coordinated(doc, r, h, &[]));
+            if !coordinated && self.asserted(doc, h) {
+                kept.push(h.clone());
+            } else {
+                last_rejected = Some(h);
+            }
+        }
+        let mut hits = kept;
         // "sentenced to 17 years and a fine of 700,000 roubles": the fine is part of the sentence.
         let type_id = |h: &TriggerHit| {
             TAXONOMY
@@ -517,6 +544,24 @@ impl Extractor {
                 .get(h.type_index)
                 .map_or("", |t| t.id.as_str())
         };
+        // "upheld the verdict", "an appeal against the sentence": a trigger that is the object of the
+        // trigger just before it reports no event of its own.
+        let objects: BTreeSet<usize> = hits
+            .windows(2)
+            .filter(|w| {
+                w[0].sentence == w[1].sentence
+                    && w[1]
+                        .first_token
+                        .saturating_sub(doc.token_at_or_after(w[0].end))
+                        <= OBJECT_WINDOW
+                    && TAXONOMY
+                        .types
+                        .get(w[0].type_index)
+                        .is_some_and(|t| t.governs.iter().any(|g| g == type_id(&w[1])))
+            })
+            .map(|w| w[1].start)
+            .collect();
+        hits.retain(|h| !objects.contains(&h.start));
         let sentencing: BTreeSet<usize> = hits
             .iter()
             .filter(|h| type_id(h) == "sentence")
@@ -564,10 +609,33 @@ impl Extractor {
             if !t.is_word || self.clause_breaks.contains(&t.lower) {
                 break;
             }
-            window.push(t.lower.as_str());
+            // "in May 2023 sentenced": the month, not the modal verb.
+            let month = LEXICON.months.contains_key(&t.lower)
+                && ((t.capitalised && i > s.first_token)
+                    || doc
+                        .tokens
+                        .get(i + 1)
+                        .is_some_and(|n| n.lower.chars().all(|c| c.is_ascii_digit())));
+            window.push(if month { "" } else { t.lower.as_str() });
         }
         window.reverse();
         if !def.attempt_counts && window.last().is_some_and(|w| self.infinitive.contains(*w)) {
+            return false;
+        }
+        // "before the trial", "ahead of the exchange": the event only dates something else.
+        // Read on the tokens themselves: "before" also ends the look-back window above.
+        let preceding: Vec<&str> = doc.tokens
+            [hit.first_token.saturating_sub(3).max(s.first_token)..hit.first_token]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        if self.time_references.iter().any(|p| {
+            preceding.len() >= p.len()
+                && preceding[preceding.len() - p.len()..]
+                    .iter()
+                    .zip(p)
+                    .all(|(a, b)| *a == b.as_str())
+        }) {
             return false;
         }
         let tail = |n: usize| &window[window.len().saturating_sub(n)..];
@@ -604,6 +672,16 @@ impl Extractor {
                 last_mentioned,
             };
             let mut date_mentions: Vec<DateMention> = dates::find(&sentence_text, s.start, &anchor);
+            // A report cannot date an event after its own publication ("until 2027" is a bound).
+            date_mentions.retain(|d| {
+                d.bound
+                    || published.is_none_or(|p| {
+                        d.date.year < p.year
+                            || (d.date.year == p.year
+                                && (d.date.month, d.date.day)
+                                    <= (p.month.or(d.date.month), p.day.or(d.date.day)))
+                    })
+            });
             // "the 26 February case" names a case, not a date of this sentence's events.
             date_mentions.retain(|d| {
                 let rest: String = doc.chars[d.end.min(doc.chars.len())..]
@@ -632,19 +710,36 @@ impl Extractor {
                 continue;
             }
             let mut per_trigger = self.victims_per_trigger(doc, si, sentence_hits);
-            let mut group = self.victim_group(doc, s);
+            let (mut group, group_token) = match self.victim_group(doc, s) {
+                Some((g, t)) => (Some(g), Some(t)),
+                None => (None, None),
+            };
+            // The group is the victims of the trigger nearest to it ("as part of the exchange of 95
+            // prisoners, Russia released A": the 95 were exchanged, not all released).
+            let group_trigger = group_token.and_then(|t| {
+                (0..sentence_hits.len()).min_by_key(|&k| sentence_hits[k].first_token.abs_diff(t))
+            });
             let named = per_trigger.iter().map(Vec::len).max().unwrap_or(0);
             match group.as_ref().and_then(|g| g.count) {
                 // "Four men were detained: A, B, C and D": the group is the people named.
                 Some(n) if named >= n as usize => group = None,
                 // "four Crimean Tatars" after a sentence naming four people, or in an article about
                 // exactly four people: those four.
-                Some(_) if named == 0 => {
-                    if let Some(people) = group.as_ref().and_then(|g| self.named_group(doc, si, g)) {
+                Some(n) if named == 0 => {
+                    if let Some(people) = group.as_ref().and_then(|g| self.named_group(doc, si, g))
+                    {
                         for v in &mut per_trigger {
                             *v = people.clone();
                         }
                         group = None;
+                    } else if let Some(r) = recent_group
+                        .as_ref()
+                        .filter(|r| r.group.count == Some(n) && !r.named.is_empty())
+                    {
+                        // "six Crimean Tatars, among them A … The six were detained": A was too.
+                        for v in &mut per_trigger {
+                            *v = r.named.clone();
+                        }
                     }
                 }
                 _ => {}
@@ -654,7 +749,7 @@ impl Extractor {
             let continued_group = named == 0
                 && group.is_none()
                 && per_trigger.iter().all(Vec::is_empty)
-                && self.has_plural_reference(doc, s);
+                && self.has_plural_reference(doc, s, sentence_hits);
             if continued_group {
                 group = recent_group
                     .as_ref()
@@ -682,6 +777,55 @@ impl Extractor {
                     }
                     events.extend(named_events);
                     r.events.clear();
+                }
+            }
+            // "The transfer took place last Friday": a definite trigger with no one named refers to
+            // the event of that type the article already told, and dates it.
+            // "During the search, officers seized his camera": the same holds when the victims are
+            // those of the event told before.
+            let mut referenced: Vec<Option<Option<FuzzyDate>>> = vec![None; sentence_hits.len()];
+            if group.is_none() {
+                for (k, hit) in sentence_hits.iter().enumerate() {
+                    // The determiner stands before the trigger or opens it ("the search").
+                    let definite = [hit.first_token.checked_sub(1), Some(hit.first_token)]
+                        .into_iter()
+                        .flatten()
+                        .filter(|&i| i >= s.first_token)
+                        .filter_map(|i| doc.tokens.get(i))
+                        .any(|t| self.definite_determiners.contains(&t.lower));
+                    let Some(v) = per_trigger.get_mut(k) else {
+                        continue;
+                    };
+                    let same_type = |e: &Event| {
+                        !e.victims.is_empty()
+                            && TAXONOMY
+                                .types
+                                .get(hit.type_index)
+                                .is_some_and(|t| t.id == e.event_type)
+                    };
+                    // The event of that type told before about the same people; else, for its date
+                    // only, the last one told ("the date of the verdict").
+                    let earlier = events
+                        .iter()
+                        .rev()
+                        .find(|(e, _)| {
+                            same_type(e)
+                                && (v.is_empty() || v.iter().any(|p| e.victims.contains(p)))
+                        })
+                        .or_else(|| {
+                            events
+                                .iter()
+                                .rev()
+                                .find(|(e, _)| same_type(e) && !v.is_empty())
+                        });
+                    if let (true, Some((e, _))) = (definite, earlier) {
+                        if v.is_empty() {
+                            *v = e.victims.clone();
+                        }
+                        if let Some(r) = referenced.get_mut(k) {
+                            *r = Some(e.date);
+                        }
+                    }
                 }
             }
             if named == 0 && group.is_none() && per_trigger.iter().all(Vec::is_empty) {
@@ -712,7 +856,11 @@ impl Extractor {
                 if !named.is_empty() {
                     v.push((k, hit, named, None));
                 }
-                if group.is_some() {
+                let with_group = continued_group
+                    || group_trigger.is_none_or(|g| {
+                        g == k || group_token.is_some_and(|t| self.same_phrase(doc, s, t, hit))
+                    });
+                if group.is_some() && with_group {
                     v.push((k, hit, Vec::new(), group.clone()));
                 }
                 v
@@ -721,32 +869,70 @@ impl Extractor {
                 .iter()
                 .enumerate()
                 .map(|(k, hit)| {
-                    let own_object = TAXONOMY
-                        .types
-                        .get(hit.type_index)
-                        .is_none_or(|t| t.dates_in_object);
                     // "accused of sabotage in August": a date inside the charge's object dates the
-                    // alleged act, not the charge.
+                    // alleged act, not the charge, and the charge does not compete for it.
+                    let eligible = |h: &TriggerHit, d: &DateMention| {
+                        TAXONOMY
+                            .types
+                            .get(h.type_index)
+                            .is_none_or(|t| t.dates_in_object)
+                            || !self.inside_object(doc, h, d)
+                    };
                     let dates: Vec<&DateMention> = event_dates
                         .iter()
                         .copied()
-                        .filter(|d| own_object || !self.inside_object(doc, hit, d))
+                        .filter(|d| eligible(hit, d))
                         .collect();
-                    let date = date_for(hit, k, sentence_hits, &dates, &seg_at);
+                    let date = date_for(hit, k, sentence_hits, &dates, &seg_at, &eligible);
                     // A charge or ill-treatment told beside the sentence's main event ("began hearing
                     // the case of four men accused of …") takes only a date of its own.
-                    let shares = TAXONOMY
-                        .types
-                        .get(hit.type_index)
-                        .is_none_or(|t| t.inherits_date);
+                    // "whom a court had sentenced to eight years": the pluperfect tells an earlier
+                    // event than the one the sentence is dated by.
+                    let earlier_tense = doc.tokens
+                        [hit.first_token.saturating_sub(3).max(s.first_token)..hit.first_token]
+                        .iter()
+                        .any(|t| self.earlier_tense.contains(&t.lower));
+                    let shares = !earlier_tense
+                        && TAXONOMY
+                            .types
+                            .get(hit.type_index)
+                            .is_none_or(|t| t.inherits_date);
                     date.filter(|(_, own)| *own || shares).map(|(d, _)| d)
                 })
                 .collect();
             // "detained during the searches on February 14": an event told as happening during the
             // next one shares its date.
+            // "The Court of Appeal on Thursday rejected the appeals": one event, one date.
+            for k in 0..own_dates.len() {
+                if own_dates[k].is_none() {
+                    own_dates[k] = (0..own_dates.len())
+                        .filter(|&j| sentence_hits[j].type_index == sentence_hits[k].type_index)
+                        .find_map(|j| own_dates[j]);
+                }
+            }
+            // "was searched and detained on Monday": coordinated events share the date.
+            for k in 0..own_dates.len().saturating_sub(1) {
+                if self.coordinated(
+                    doc,
+                    &sentence_hits[k],
+                    &sentence_hits[k + 1],
+                    &date_mentions,
+                ) {
+                    match (own_dates[k], own_dates[k + 1]) {
+                        (None, next) => own_dates[k] = next,
+                        (first, None) => own_dates[k + 1] = first,
+                        _ => {}
+                    }
+                }
+            }
             for k in (0..own_dates.len().saturating_sub(1)).rev() {
-                if own_dates[k].is_none() && self.during_next(doc, &sentence_hits[k], &sentence_hits[k + 1]) {
-                    own_dates[k] = own_dates[k + 1];
+                if self.during_next(doc, &sentence_hits[k], &sentence_hits[k + 1]) {
+                    match (own_dates[k], own_dates[k + 1]) {
+                        (None, next) => own_dates[k] = next,
+                        // "detained in March 2019 during mass searches": the searches too.
+                        (first, None) => own_dates[k + 1] = first,
+                        _ => {}
+                    }
                 }
             }
             for (k, hit, victims, group) in jobs.collect::<Vec<_>>() {
@@ -755,7 +941,15 @@ impl Extractor {
                     continue;
                 };
                 let own_date = own_dates.get(k).copied().flatten();
-                let date = own_date.or(inherited.filter(|_| def.inherits_date));
+                // A sentence that gives dates of its own is set at its own time: an event in it
+                // without one of them does not take the story's earlier date.
+                let date = own_date
+                    .or(referenced.get(k).copied().flatten().flatten())
+                    .or(inherited.filter(|_| {
+                        def.inherits_date
+                            && event_dates.is_empty()
+                            && referenced.get(k).is_none_or(|r| r.is_none())
+                    }));
                 let mut details = BTreeMap::new();
                 let tail: String = doc.chars[hit.start..s.end].iter().collect();
                 self.fill_details(
@@ -797,10 +991,15 @@ impl Extractor {
                 match recent_group.as_mut() {
                     Some(r) if continued_group => r.events.extend(added),
                     _ => {
+                        let named: BTreeSet<usize> = events[added.clone()]
+                            .iter()
+                            .flat_map(|(e, _)| e.victims.iter().copied())
+                            .collect();
                         recent_group = Some(RecentGroup {
                             paragraph: s.paragraph,
                             events: added.collect(),
                             group: g.clone(),
+                            named: named.into_iter().collect(),
                         })
                     }
                 }
@@ -809,16 +1008,44 @@ impl Extractor {
         events
     }
 
-    /// True when the sentence refers to several people with a plural pronoun ("they", "all of them").
-    fn has_plural_reference(&self, doc: &Doc, s: &Sentence) -> bool {
+    /// True when token `t` and the trigger stand in one clause with no comma between them ("the six
+    /// were detained in 2016 and convicted in 2019").
+    fn same_phrase(&self, doc: &Doc, s: &Sentence, t: usize, hit: &TriggerHit) -> bool {
+        let (from, to) = if t <= hit.first_token {
+            (t, hit.first_token)
+        } else {
+            (hit.first_token, t)
+        };
+        let seg = self.segments(doc, s);
+        let seg_of = |i: usize| seg.get(i.saturating_sub(s.first_token)).copied();
+        seg_of(from) == seg_of(to)
+            && doc
+                .tokens
+                .get(from..to)
+                .is_some_and(|between| between.iter().all(|x| x.lower != "," && x.lower != ";"))
+    }
+
+    /// True when a clause of the sentence with a trigger refers to several people with a plural
+    /// pronoun ("they", "all of them").
+    fn has_plural_reference(&self, doc: &Doc, s: &Sentence, hits: &[TriggerHit]) -> bool {
         let words: Vec<&str> = doc.tokens[s.first_token..s.end_token]
             .iter()
             .map(|t| t.lower.as_str())
             .collect();
+        let seg = self.segments(doc, s);
+        let trigger_segs: BTreeSet<usize> = hits
+            .iter()
+            .filter_map(|h| {
+                seg.get(h.first_token.saturating_sub(s.first_token))
+                    .copied()
+            })
+            .collect();
         (0..words.len()).any(|i| {
-            self.plural_anaphors
-                .iter()
-                .any(|p| starts_with_seq(&words[i..], p))
+            seg.get(i).is_some_and(|g| trigger_segs.contains(g))
+                && self
+                    .plural_anaphors
+                    .iter()
+                    .any(|p| starts_with_seq(&words[i..], p))
         })
     }
 
@@ -829,7 +1056,9 @@ impl Extractor {
             .map(|t| t.lower.as_str())
             .collect();
         words.windows(3).find_map(|w| match w {
-            [n, "of", "them" | "those" | "these"] => number_value(n).filter(|&c| c > 1 || *n == "one"),
+            [n, "of", "them" | "those" | "these"] => {
+                number_value(n).filter(|&c| c > 1 || *n == "one")
+            }
             _ => None,
         })
     }
@@ -847,6 +1076,28 @@ impl Extractor {
             .unwrap_or(&[])
             .iter()
             .any(|t| self.object_openers.contains(&t.lower))
+    }
+
+    /// True when two triggers are coordinated: only "and", commas and auxiliaries stand between them,
+    /// besides the words of the date mentions given ("searched and detained on Monday and charged").
+    fn coordinated(
+        &self,
+        doc: &Doc,
+        first: &TriggerHit,
+        next: &TriggerHit,
+        dates: &[DateMention],
+    ) -> bool {
+        let from = doc.token_at_or_after(first.end);
+        let between = doc.tokens.get(from..next.first_token).unwrap_or(&[]);
+        let words: Vec<&Token> = between
+            .iter()
+            .filter(|t| !dates.iter().any(|d| d.start <= t.start && t.end <= d.end))
+            .collect();
+        words.iter().any(|t| t.lower == "and")
+            && words.len() <= 3
+            && words
+                .iter()
+                .all(|t| self.coordination_words.contains(&t.lower))
     }
 
     /// True when the words between two triggers say the first happened during the second ("detained
@@ -911,10 +1162,44 @@ impl Extractor {
                 let relative = (s.first_token..s.end_token)
                     .find(|&i| seg_of(i) == g)
                     .is_some_and(|i| matches!(doc.tokens[i].lower.as_str(), "who" | "whom"));
+                // A "who" clause is about the person it follows ("… the prisoner A, who was
+                // sentenced"), not about everyone named before it.
+                let before: Vec<&MentionInfo> = doc
+                    .mentions
+                    .iter()
+                    .filter(|m| {
+                        relative
+                            && m.sentence == si
+                            && seg_of(m.first_token) + 1 == g
+                            && m.first_token < h.first_token
+                    })
+                    .collect();
+                // The last name before "who", with the names coordinated with it ("A and B, who").
+                let mut antecedent: Vec<usize> = Vec::new();
+                let mut next: Option<&MentionInfo> = None;
+                for m in before.iter().rev() {
+                    let joined = next.is_none_or(|n| {
+                        doc.tokens
+                            .get(m.last_token + 1..n.first_token)
+                            .is_some_and(|between| {
+                                between
+                                    .iter()
+                                    .all(|t| matches!(t.lower.as_str(), "," | "and"))
+                            })
+                    });
+                    if !joined {
+                        break;
+                    }
+                    if doc.acceptable_victim(m) && !m.speaker {
+                        antecedent.push(m.person);
+                    }
+                    next = Some(m);
+                }
                 let own: BTreeSet<usize> = direct
                     .iter()
-                    .filter(|(_, pg)| *pg == g || (relative && *pg + 1 == g))
+                    .filter(|(_, pg)| *pg == g)
                     .map(|(p, _)| *p)
+                    .chain(antecedent)
                     .collect();
                 if !own.is_empty() {
                     return own.into_iter().collect();
@@ -1022,7 +1307,7 @@ impl Extractor {
     }
 
     /// An unnamed, counted group in the sentence ("six Crimean Tatars", "at least 20 people").
-    fn victim_group(&self, doc: &Doc, s: &Sentence) -> Option<VictimGroup> {
+    fn victim_group(&self, doc: &Doc, s: &Sentence) -> Option<(VictimGroup, usize)> {
         let tokens = &doc.tokens[s.first_token..s.end_token];
         let lowers: Vec<&str> = tokens.iter().map(|t| t.lower.as_str()).collect();
         for i in 0..tokens.len() {
@@ -1068,7 +1353,7 @@ impl Extractor {
                     let description: String = doc.chars[tokens[from].start..tokens[last].end]
                         .iter()
                         .collect();
-                    return Some(VictimGroup { count, description });
+                    return Some((VictimGroup { count, description }, s.first_token + i));
                 }
                 // Only adjectives may stand between the number and the noun.
                 if lowers
@@ -1087,7 +1372,7 @@ impl Extractor {
                     let description: String = doc.chars[tokens[i - 1].start..tokens[i].end]
                         .iter()
                         .collect();
-                    return Some(VictimGroup { count, description });
+                    return Some((VictimGroup { count, description }, s.first_token + i));
                 }
             }
         }
@@ -1102,7 +1387,25 @@ impl Extractor {
         let distinct = text_words(&group.description)
             .iter()
             .any(|w| self.distinct_group_words.contains(w));
-        if distinct || n < 2 {
+        // "two residents were also taken away": others than those named before.
+        let also = doc.sentences.get(si).is_some_and(|s| {
+            let words: Vec<&str> = doc.tokens[s.first_token..s.end_token]
+                .iter()
+                .map(|t| t.lower.as_str())
+                .collect();
+            let described = text_words(&group.description);
+            words
+                .windows(described.len().max(1))
+                .position(|w| w.iter().zip(&described).all(|(a, b)| *a == b.as_str()))
+                .is_some_and(|at| {
+                    words
+                        .iter()
+                        .skip(at + described.len())
+                        .take(5)
+                        .any(|w| self.distinct_group_words.contains(*w))
+                })
+        });
+        if distinct || also || n < 2 {
             return None;
         }
         for sj in (0..si).rev() {
@@ -1405,6 +1708,7 @@ fn date_for(
     hits: &[TriggerHit],
     dates: &[&DateMention],
     segment_of: &dyn Fn(usize) -> usize,
+    eligible: &dyn Fn(&TriggerHit, &DateMention) -> bool,
 ) -> Option<(FuzzyDate, bool)> {
     let distance = |h: &TriggerHit, d: &DateMention| {
         let chars = if d.end <= h.start {
@@ -1419,7 +1723,10 @@ fn date_for(
         .filter(|d| {
             let own = distance(hit, d);
             hits.iter().enumerate().all(|(j, other)| {
-                j == k || distance(other, d) > own || (distance(other, d) == own && j > k)
+                j == k
+                    || !eligible(other, d)
+                    || distance(other, d) > own
+                    || (distance(other, d) == own && j > k)
             })
         })
         .min_by_key(|d| distance(hit, d));
@@ -1579,6 +1886,23 @@ fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
     }
     let mut out: Vec<Event> = out.into_iter().map(|(e, _)| e).collect();
     // "released … as part of an exchange": the release is the exchange.
+    // "released yesterday … as part of an exchange": the exchange took place when the release did.
+    let released: Vec<(Vec<usize>, Option<FuzzyDate>)> = out
+        .iter()
+        .filter(|e| e.event_type == "release" && e.date.is_some())
+        .map(|e| (e.victims.clone(), e.date))
+        .collect();
+    for e in out
+        .iter_mut()
+        .filter(|e| e.event_type == "exchange" && e.date.is_none())
+    {
+        if let Some((_, d)) = released
+            .iter()
+            .find(|(v, _)| !e.victims.is_empty() && e.victims.iter().all(|x| v.contains(x)))
+        {
+            e.date = *d;
+        }
+    }
     let exchanged: Vec<(Vec<usize>, Option<FuzzyDate>)> = out
         .iter()
         .filter(|e| e.event_type == "exchange")

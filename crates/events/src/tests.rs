@@ -353,7 +353,7 @@ fn a_speaker_who_tells_what_was_done_to_him_is_the_victim() {
 fn dates_attach_to_the_nearest_trigger_and_relative_dates_resolve() {
     let (_, events) = analyse(
         "Server Kadyrov, who was detained in September 2021, was sentenced on 21 September 2022 to 17 years in a strict-regime colony. \
-         On Wednesday, Ali Ametov was searched. Yesterday he was detained. Two days later he was remanded in custody until March 24.",
+         On Wednesday, Ali Ametov was searched. Yesterday he was detained. One day later he was remanded in custody until March 24.",
         Some("2025-06-23T08:42:00+03:00"),
         &[P("Server Kadyrov", &[]), P("Ali Ametov", &[])],
         &[],
@@ -369,7 +369,7 @@ fn dates_attach_to_the_nearest_trigger_and_relative_dates_resolve() {
     assert!(by("sentence", Some(FuzzyDate::day(2022, 9, 21))));
     assert!(by("search", Some(FuzzyDate::day(2025, 6, 18))));
     assert!(by("detention", Some(FuzzyDate::day(2025, 6, 22))));
-    assert!(by("arrest_custody", Some(FuzzyDate::day(2025, 6, 24))));
+    assert!(by("arrest_custody", Some(FuzzyDate::day(2025, 6, 23))));
     let custody = find(&events, "arrest_custody");
     assert_eq!(
         custody.details.get("until").map(String::as_str),
@@ -549,4 +549,243 @@ fn a_speaking_relative_reports_and_her_husband_is_not_her() {
         "{:?}",
         summary(&people, &events)
     );
+}
+
+/// Summary of one type's events as (sorted victim names, group count, date).
+fn typed(
+    people: &ArticlePeople,
+    events: &ArticleEvents,
+    t: &str,
+) -> Vec<(Vec<String>, Option<u32>, Option<String>)> {
+    events
+        .events
+        .iter()
+        .filter(|e| e.event_type == t)
+        .map(|e| {
+            let mut names: Vec<String> = e
+                .victims
+                .iter()
+                .map(|&v| people.persons[v].name.clone())
+                .collect();
+            names.sort();
+            (
+                names,
+                e.victim_group.as_ref().and_then(|g| g.count),
+                e.date.map(|d| d.to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_bare_count_stands_for_the_people_named_before_and_a_day_is_no_count() {
+    let (people, events) = analyse(
+        "Officers detained Rustem Ablaev, Eldar Kurtveliev and Fevzi Sadykov at dawn.\n\n\
+         A court in Simferopol remanded in custody until May 20 three Crimean Tatars. \
+         All three are charged with membership of a banned group.",
+        Some("2024-03-30"),
+        &[
+            P("Rustem Ablaev", &[]),
+            P("Eldar Kurtveliev", &[]),
+            P("Fevzi Sadykov", &[]),
+        ],
+        &[],
+        &[],
+    );
+    for t in ["arrest_custody", "charge"] {
+        let found = typed(&people, &events, t);
+        assert_eq!(found.len(), 1, "{t}: {found:?}");
+        assert_eq!(found[0].0.len(), 3, "{t}: {found:?}");
+        assert_eq!(found[0].1, None, "{t}: the group is the three named men");
+    }
+}
+
+#[test]
+fn two_of_them_were_among_the_counted_group_and_all_of_them_continues_it() {
+    let (people, events) = analyse(
+        "On Saturday police detained 9 people who laid flowers at the monument. All of them were \
+         released in the evening.\n\n\
+         On Monday a court sentenced two of them, Dilyaver Seitov and Ayder Umerov, to ten days of \
+         administrative arrest. Three other participants were fined 5,000 roubles each.",
+        Some("2025-06-03"),
+        &[P("Dilyaver Seitov", &[]), P("Ayder Umerov", &[])],
+        &[],
+        &[],
+    );
+    let detention = typed(&people, &events, "detention");
+    assert!(
+        detention.contains(&(vec![], Some(7), Some("2025-05-31".into()))),
+        "{detention:?}"
+    );
+    assert!(detention
+        .iter()
+        .any(|d| d.0 == ["Ayder Umerov", "Dilyaver Seitov"]));
+    let release = typed(&people, &events, "release");
+    assert!(
+        release.iter().any(|r| r.0.is_empty() && r.1 == Some(7)),
+        "{release:?}"
+    );
+    assert!(release.iter().any(|r| r.0.len() == 2));
+    // Days of administrative arrest are an administrative penalty, not a prison sentence.
+    assert!(typed(&people, &events, "sentence").is_empty());
+    let penalties = typed(&people, &events, "administrative_penalty");
+    assert!(penalties.iter().any(|p| p.0.len() == 2), "{penalties:?}");
+    assert!(penalties.iter().any(|p| p.1 == Some(3)), "{penalties:?}");
+}
+
+#[test]
+fn events_told_together_share_their_date() {
+    let (people, events) = analyse(
+        "Lenur Khalilov was searched and detained on Tuesday. Two weeks earlier, Bekir Useinov was \
+         detained during the raid on his workshop on 3 March.",
+        Some("2025-03-20"),
+        &[P("Lenur Khalilov", &[]), P("Bekir Useinov", &[])],
+        &[],
+        &[],
+    );
+    let day = |t: &str, who: &str| {
+        typed(&people, &events, t)
+            .into_iter()
+            .find(|e| e.0.iter().any(|n| n == who))
+            .and_then(|e| e.2)
+    };
+    assert_eq!(
+        day("search", "Lenur Khalilov").as_deref(),
+        Some("2025-03-18")
+    );
+    assert_eq!(
+        day("detention", "Lenur Khalilov").as_deref(),
+        Some("2025-03-18")
+    );
+    assert_eq!(
+        day("detention", "Bekir Useinov").as_deref(),
+        Some("2025-03-03")
+    );
+    assert_eq!(
+        day("search", "Bekir Useinov").as_deref(),
+        Some("2025-03-03")
+    );
+}
+
+#[test]
+fn the_date_of_an_alleged_act_is_not_the_date_of_the_charge() {
+    let (people, events) = analyse(
+        "Ismail Dzhemilov is accused of setting fire to a railway relay box in May.",
+        Some("2025-09-01"),
+        &[P("Ismail Dzhemilov", &[])],
+        &[],
+        &[],
+    );
+    assert_eq!(find(&events, "charge").date, None);
+    let _ = people;
+}
+
+#[test]
+fn an_upheld_verdict_and_a_reference_in_time_are_no_events_of_their_own() {
+    let (people, events) = analyse(
+        "The appeal court upheld the verdict against Zarema Ibraimova on Friday. \
+         Before the exchange, Taras Hnatiuk was held in a colony in Mordovia.",
+        Some("2024-11-11"),
+        &[P("Zarema Ibraimova", &[]), P("Taras Hnatiuk", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "appeal", "Zarema Ibraimova"));
+    assert!(
+        typed(&people, &events, "sentence").is_empty(),
+        "{:?}",
+        summary(&people, &events)
+    );
+    assert!(typed(&people, &events, "exchange").is_empty());
+}
+
+#[test]
+fn a_who_clause_is_about_the_person_it_follows() {
+    let (people, events) = analyse(
+        "Ruslan Chalbash is not related to the activist Enver Bekirov, who was sentenced in 2021 to \
+         nine years.",
+        Some("2024-02-02"),
+        &[P("Ruslan Chalbash", &[]), P("Enver Bekirov", &[])],
+        &[],
+        &[],
+    );
+    let sentence = typed(&people, &events, "sentence");
+    assert_eq!(sentence.len(), 1);
+    assert_eq!(sentence[0].0, vec!["Enver Bekirov".to_string()]);
+}
+
+#[test]
+fn a_definite_trigger_without_names_dates_the_event_told_before() {
+    let (people, events) = analyse(
+        "The political prisoner Mykola Savchenko has been transferred to a colony in Omsk.\n\n\
+         According to his wife, the transfer took place last Friday.",
+        Some("2025-04-16"),
+        &[P("Mykola Savchenko", &[])],
+        &[],
+        &[],
+    );
+    let transfer = typed(&people, &events, "transfer");
+    assert_eq!(
+        transfer,
+        vec![(
+            vec!["Mykola Savchenko".to_string()],
+            None,
+            Some("2025-04-11".into())
+        )]
+    );
+}
+
+#[test]
+fn watching_searches_is_no_event_and_a_group_goes_to_its_nearest_trigger() {
+    let (people, events) = analyse(
+        "The blogger Seitumer Aliev, who has filmed many searches and court hearings, spoke at the \
+         event. As part of the exchange of 40 prisoners, Russia released Ivan Melnyk.",
+        Some("2024-10-10"),
+        &[P("Seitumer Aliev", &[]), P("Ivan Melnyk", &[])],
+        &[],
+        &[],
+    );
+    assert!(typed(&people, &events, "search").is_empty());
+    assert!(typed(&people, &events, "trial").is_empty());
+    let release = typed(&people, &events, "release");
+    assert!(release.iter().all(|r| r.1.is_none()), "{release:?}");
+}
+
+#[test]
+fn the_month_may_is_no_modal_and_no_event_is_dated_after_the_report() {
+    let (people, events) = analyse(
+        "Oleksii Danyliuk was detained in August 2023 and in May 2024 sentenced to 6 years. \
+         He has been held in a colony in Kirov since 2030.",
+        Some("2025-01-10"),
+        &[P("Oleksii Danyliuk", &[])],
+        &[],
+        &[],
+    );
+    assert_eq!(
+        find(&events, "sentence").date,
+        Some(FuzzyDate::month(2024, 5))
+    );
+    assert!(events
+        .events
+        .iter()
+        .all(|e| e.date.is_none_or(|d| d.year <= 2025)));
+    let _ = people;
+}
+
+#[test]
+fn a_pluperfect_event_does_not_take_the_date_the_sentence_opens_with() {
+    let (people, events) = analyse(
+        "On 2 August, in a prisoner swap, Russia released Petro Kravets, whom a court in Crimea had \
+         sentenced to nine years.",
+        Some("2025-08-05"),
+        &[P("Petro Kravets", &[])],
+        &[],
+        &[],
+    );
+    assert_eq!(find(&events, "sentence").date, None);
+    assert_eq!(
+        find(&events, "exchange").date,
+        Some(FuzzyDate::day(2025, 8, 2))
+    );
+    let _ = people;
 }

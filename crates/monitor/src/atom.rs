@@ -20,13 +20,17 @@ pub fn alert_links(alert: &Alert, base: &str) -> AlertLinks {
     let base = base.trim_end_matches('/');
     AlertLinks {
         article: format!("{base}/articles/{}", alert.article_id),
-        person: alert.person_id.as_ref().map(|p| format!("{base}/persons/{p}")),
+        person: alert
+            .person_id
+            .as_ref()
+            .map(|p| format!("{base}/persons/{p}")),
         page: alert.url.clone(),
     }
 }
 
 fn parse_time(s: &str) -> FixedDateTime {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap_or_else(|_| chrono::DateTime::UNIX_EPOCH.fixed_offset())
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap_or_else(|_| chrono::DateTime::<chrono::Utc>::UNIX_EPOCH.fixed_offset())
 }
 
 /// Renders alerts (newest first) as an Atom feed whose links start at `base`.
@@ -84,7 +88,7 @@ pub fn render_alerts(alerts: &[Alert], base: &str) -> String {
         .iter()
         .map(|a| parse_time(&a.created_at))
         .max()
-        .unwrap_or_else(|| chrono::DateTime::UNIX_EPOCH.fixed_offset());
+        .unwrap_or_else(|| chrono::DateTime::<chrono::Utc>::UNIX_EPOCH.fixed_offset());
     let base = base.trim_end_matches('/');
     let feed = Feed {
         title: Text::plain("casebook alerts"),
@@ -132,22 +136,45 @@ mod tests {
 
     #[test]
     fn the_feed_reads_back_with_links_to_the_evidence() {
-        let xml = render_alerts(&[alert(2, "w1:event:e-2"), alert(1, "w1:event:e-1")], "https://casebook.example/");
+        let xml = render_alerts(
+            &[alert(2, "w1:event:e-2"), alert(1, "w1:event:e-1")],
+            "https://casebook.example/",
+        );
         let feed = feed_rs::parser::parse(xml.as_bytes()).expect("our Atom parses");
         assert_eq!(feed.entries.len(), 2);
         let first = &feed.entries[0];
         assert_eq!(first.id, "urn:casebook:alert:w1:event:e-2");
         let hrefs: Vec<&str> = first.links.iter().map(|l| l.href.as_str()).collect();
-        assert!(hrefs.contains(&"https://casebook.example/articles/a-1"), "{hrefs:?}");
-        assert!(hrefs.contains(&"https://casebook.example/persons/p-1"), "{hrefs:?}");
-        assert!(hrefs.contains(&"https://n.example/news/1?a=1&b=2"), "{hrefs:?}");
-        assert!(first.summary.as_ref().unwrap().content.contains("& two others"));
-        assert_eq!(feed.updated.unwrap().to_rfc3339(), "2025-06-02T10:00:00+00:00");
+        assert!(
+            hrefs.contains(&"https://casebook.example/articles/a-1"),
+            "{hrefs:?}"
+        );
+        assert!(
+            hrefs.contains(&"https://casebook.example/persons/p-1"),
+            "{hrefs:?}"
+        );
+        assert!(
+            hrefs.contains(&"https://n.example/news/1?a=1&b=2"),
+            "{hrefs:?}"
+        );
+        assert!(first
+            .summary
+            .as_ref()
+            .unwrap()
+            .content
+            .contains("& two others"));
+        assert_eq!(
+            feed.updated.unwrap().to_rfc3339(),
+            "2025-06-02T10:00:00+00:00"
+        );
     }
 
     #[test]
     fn an_empty_feed_is_still_valid_atom() {
         let xml = render_alerts(&[], "");
-        assert!(feed_rs::parser::parse(xml.as_bytes()).unwrap().entries.is_empty());
+        assert!(feed_rs::parser::parse(xml.as_bytes())
+            .unwrap()
+            .entries
+            .is_empty());
     }
 }

@@ -184,7 +184,11 @@ impl Fetcher {
 
     /// Fetches `url` politely: robots.txt first, then the host's gate, then the request, retried
     /// with back-off when the failure may pass.
-    pub async fn fetch(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+    pub async fn fetch(
+        &self,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<FetchOutcome, FetchError> {
         let parsed = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(FetchError::BadUrl(url.to_string()));
@@ -223,7 +227,12 @@ impl Fetcher {
         }
         let robots_url = format!("{origin}/robots.txt");
         let answer = self
-            .request_gated(host, self.config.per_host_interval, &robots_url, &Validators::default())
+            .request_gated(
+                host,
+                self.config.per_host_interval,
+                &robots_url,
+                &Validators::default(),
+            )
             .await;
         let (policy, unavailable) = match &answer {
             Ok(FetchOutcome::Fetched(f)) => (
@@ -290,7 +299,11 @@ impl Fetcher {
         self.request(url, validators).await
     }
 
-    async fn request(&self, url: &str, validators: &Validators) -> Result<FetchOutcome, FetchError> {
+    async fn request(
+        &self,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<FetchOutcome, FetchError> {
         let mut request = self.client.get(url);
         if let Some(etag) = &validators.etag {
             request = request.header(reqwest::header::IF_NONE_MATCH, etag);
@@ -307,7 +320,10 @@ impl Fetcher {
             return Err(FetchError::Status(status));
         }
         let limit = self.config.max_bytes;
-        if response.content_length().is_some_and(|len| len > limit as u64) {
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(FetchError::TooLarge(limit));
         }
         let header = |name: reqwest::header::HeaderName| {

@@ -50,7 +50,9 @@ pub enum MonitorError {
         #[source]
         source: std::io::Error,
     },
-    #[error("monitor.sqlite is at schema version {0}, newer than this casebook knows; upgrade casebook")]
+    #[error(
+        "monitor.sqlite is at schema version {0}, newer than this casebook knows; upgrade casebook"
+    )]
     SchemaTooNew(u32),
     #[error("{0}")]
     Invalid(String),
@@ -224,7 +226,9 @@ impl Monitor {
         let parsed = url::Url::parse(url.trim())
             .map_err(|e| MonitorError::Invalid(format!("{url:?} is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(MonitorError::Invalid(format!("{url:?} is not an http(s) URL")));
+            return Err(MonitorError::Invalid(format!(
+                "{url:?} is not an http(s) URL"
+            )));
         }
         self.state.set_webhook(Some(parsed.as_str()))?;
         Ok(parsed.to_string())
@@ -251,6 +255,7 @@ impl Monitor {
 
         // 2. Which pages to fetch (state reads stay outside the awaits).
         let mut plans = Vec::new();
+        let mut planned = std::collections::HashSet::new();
         let mut per_source = Vec::new();
         for (source, listing) in due.iter().zip(listings) {
             let now = now_rfc3339();
@@ -275,6 +280,10 @@ impl Monitor {
                     )?;
                     let first = plans.len();
                     for item in listing.items.iter().take(self.config.max_items_per_source) {
+                        // A page two sources list (a syndicated story) is fetched once per run.
+                        if !planned.insert(item.url.clone()) {
+                            continue;
+                        }
                         let known = self.state.page(&item.url)?;
                         if self.wants(source.kind, item, known.as_ref()) {
                             plans.push(PagePlan {
@@ -311,7 +320,8 @@ impl Monitor {
             outcomes.push(self.take_page(plan, result, sink, &watches, &mut report)?);
         }
         for (source, listed, range) in per_source {
-            let (mut new_pages, mut new_versions, mut unchanged_pages, mut failed_pages) = (0, 0, 0, 0);
+            let (mut new_pages, mut new_versions, mut unchanged_pages, mut failed_pages) =
+                (0, 0, 0, 0);
             for outcome in outcomes.get(range).unwrap_or_default() {
                 match outcome {
                     PageOutcome::New => new_pages += 1,
@@ -409,9 +419,13 @@ impl Monitor {
         now: &str,
         report: &mut RunReport,
     ) -> Result<()> {
-        let delay = self.config.source_backoff.delay(source.failures.saturating_add(1));
-        let next = (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero()))
-            .to_rfc3339_opts(SecondsFormat::Secs, true);
+        let delay = self
+            .config
+            .source_backoff
+            .delay(source.failures.saturating_add(1));
+        let next = (Utc::now()
+            + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::zero()))
+        .to_rfc3339_opts(SecondsFormat::Secs, true);
         self.state.source_failed(source.id, error, now, &next)?;
         report.sources.push(SourceRun {
             id: source.id,
@@ -444,12 +458,21 @@ impl Monitor {
     ) -> Result<PageOutcome> {
         let now = now_rfc3339();
         let known = plan.known.clone().unwrap_or_default();
-        let failed = |state: &MonitorState, report: &mut RunReport, why: String| -> Result<PageOutcome> {
-            // Validators are dropped so the next try fetches the page whole.
-            state.page_checked(&plan.url, plan.source_id, None, None, None, Some(&why), &now)?;
-            report.page_failures.push(format!("{}: {why}", plan.url));
-            Ok(PageOutcome::Failed)
-        };
+        let failed =
+            |state: &MonitorState, report: &mut RunReport, why: String| -> Result<PageOutcome> {
+                // Validators are dropped so the next try fetches the page whole.
+                state.page_checked(
+                    &plan.url,
+                    plan.source_id,
+                    None,
+                    None,
+                    None,
+                    Some(&why),
+                    &now,
+                )?;
+                report.page_failures.push(format!("{}: {why}", plan.url));
+                Ok(PageOutcome::Failed)
+            };
         let fetched = match result {
             Err(err) => return failed(&self.state, report, err.to_string()),
             Ok(FetchOutcome::NotModified) => {
@@ -484,7 +507,8 @@ impl Monitor {
                 Err(why) => return failed(&self.state, report, format!("not stored: {why}")),
             };
             report.ingested += 1;
-            self.state.add_version(&plan.url, &sha256, bytes_len, &now)?;
+            self.state
+                .add_version(&plan.url, &sha256, bytes_len, &now)?;
             for article in &ingest.articles {
                 for draft in match_article(watches, article) {
                     if let Some(alert) = self.state.insert_alert(&draft, &now)? {
@@ -546,7 +570,6 @@ async fn fetch_listing(
     }
     Ok(Some((listing, fetched.validators)))
 }
-
 
 /// POSTs each alert to the webhook, all at once, each bounded by the webhook timeout; returns each
 /// delivery's outcome in order.

@@ -99,22 +99,48 @@ mod tests {
     #[test]
     fn robots_rules_apply_to_our_agent() {
         let txt = b"User-agent: *\nDisallow: /private/\n\nUser-agent: casebook-monitor\nDisallow: /drafts/\nCrawl-delay: 2\n";
-        let policy = RobotsPolicy::from_fetch(AGENT, RobotsFetch::Answered { status: 200, body: txt });
+        let policy = RobotsPolicy::from_fetch(
+            AGENT,
+            RobotsFetch::Answered {
+                status: 200,
+                body: txt,
+            },
+        );
         assert!(!policy.allows("https://n.example/drafts/1"));
         // The group for our agent replaces the `*` group.
         assert!(policy.allows("https://n.example/private/1"));
         assert!(policy.allows("https://n.example/news/1"));
-        assert_eq!(policy.crawl_delay(Duration::from_secs(60)), Some(Duration::from_secs(2)));
-        assert_eq!(policy.crawl_delay(Duration::from_secs(1)), Some(Duration::from_secs(1)));
+        assert_eq!(
+            policy.crawl_delay(Duration::from_secs(60)),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            policy.crawl_delay(Duration::from_secs(1)),
+            Some(Duration::from_secs(1))
+        );
     }
 
     #[test]
     fn missing_robots_allows_and_failing_robots_disallows() {
-        let missing = RobotsPolicy::from_fetch(AGENT, RobotsFetch::Answered { status: 404, body: b"" });
+        let missing = RobotsPolicy::from_fetch(
+            AGENT,
+            RobotsFetch::Answered {
+                status: 404,
+                body: b"",
+            },
+        );
         assert!(missing.allows("https://n.example/anything"));
-        let failing = RobotsPolicy::from_fetch(AGENT, RobotsFetch::Answered { status: 503, body: b"" });
+        let failing = RobotsPolicy::from_fetch(
+            AGENT,
+            RobotsFetch::Answered {
+                status: 503,
+                body: b"",
+            },
+        );
         assert!(!failing.allows("https://n.example/anything"));
-        assert!(!RobotsPolicy::from_fetch(AGENT, RobotsFetch::Unreachable).allows("https://n.example/"));
+        assert!(
+            !RobotsPolicy::from_fetch(AGENT, RobotsFetch::Unreachable).allows("https://n.example/")
+        );
     }
 
     #[test]

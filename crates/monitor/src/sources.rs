@@ -38,7 +38,7 @@ impl SourceKind {
 
 impl fmt::Display for SourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -124,7 +124,7 @@ fn parse_feed(bytes: &[u8]) -> Result<Listing, ParseError> {
             let link = entry
                 .links
                 .iter()
-                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .find(|l| matches!(l.rel.as_deref(), None | Some("alternate")))
                 .or(entry.links.first())
                 .map(|l| l.href.clone())
                 // An RSS guid that is a permalink is the item's URL when no link is given.
@@ -153,12 +153,13 @@ fn parse_sitemap(bytes: &[u8]) -> Result<Listing, ParseError> {
     let mut lastmod: Option<String> = None;
     let mut buf = Vec::new();
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| ParseError::Sitemap(format!("at byte {}: {e}", reader.error_position())))?;
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            ParseError::Sitemap(format!("at byte {}: {e}", reader.error_position()))
+        })?;
         match event {
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let local = e.local_name();
+                let name = AsRef::<str>::as_ref(&local).to_string();
                 if root.is_none() {
                     if name != "urlset" && name != "sitemapindex" {
                         return Err(ParseError::Sitemap(format!(
@@ -171,32 +172,30 @@ fn parse_sitemap(bytes: &[u8]) -> Result<Listing, ParseError> {
                 }
             }
             Event::Text(t) => {
-                let text = t
-                    .decode()
-                    .map_err(|e| ParseError::Sitemap(e.to_string()))?
-                    .into_owned();
-                let text = quick_xml::escape::unescape(&text)
-                    .map(|c| c.into_owned())
-                    .unwrap_or(text);
+                let text = t.xml10_content().into_owned();
                 match path.last().map(String::as_str) {
-                    Some("loc") if path.len() == 2 => loc = Some(text),
+                    Some("loc") if path.len() == 2 => {
+                        loc.get_or_insert_with(String::new).push_str(&text)
+                    }
                     Some("lastmod") if path.len() == 2 => lastmod = Some(text),
                     _ => {}
                 }
             }
-            Event::GeneralRef(r) => {
-                // quick-xml reports `&amp;` in a <loc> as a reference of its own.
-                if path.last().map(String::as_str) == Some("loc") {
-                    let name = String::from_utf8_lossy(r.as_ref()).into_owned();
-                    let ch = match name.as_str() {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    };
-                    loc.get_or_insert_with(String::new).push_str(ch);
+            // quick-xml reports `&amp;` or `&#38;` in a <loc> as a reference of its own.
+            Event::GeneralRef(r) if path.last().map(String::as_str) == Some("loc") => {
+                let ch = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match &*r {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = ch {
+                    loc.get_or_insert_with(String::new).push(c);
                 }
             }
             Event::End(_) => {
@@ -268,7 +267,11 @@ mod tests {
                 "https://news.example.org/news/court"
             ]
         );
-        assert!(listing.items[0].updated.as_deref().unwrap().starts_with("2025-06-03T05:00:00"));
+        assert!(listing.items[0]
+            .updated
+            .as_deref()
+            .unwrap()
+            .starts_with("2025-06-03T05:00:00"));
     }
 
     #[test]
@@ -290,22 +293,38 @@ mod tests {
               <url><loc>https://b.example/a?x=1&amp;y=2</loc><lastmod>2025-06-01</lastmod></url>
               <url><loc>https://b.example/b</loc></url>
             </urlset>"#;
-        let listing = parse_listing(SourceKind::Sitemap, "https://b.example/sitemap.xml", sitemap).unwrap();
-        assert_eq!(urls(&listing), ["https://b.example/a?x=1&y=2", "https://b.example/b"]);
+        let listing = parse_listing(
+            SourceKind::Sitemap,
+            "https://b.example/sitemap.xml",
+            sitemap,
+        )
+        .unwrap();
+        assert_eq!(
+            urls(&listing),
+            ["https://b.example/a?x=1&y=2", "https://b.example/b"]
+        );
         assert_eq!(listing.items[0].updated.as_deref(), Some("2025-06-01"));
         assert_eq!(listing.items[1].updated, None);
 
         let index = br#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
               <sitemap><loc>https://b.example/news-sitemap.xml</loc></sitemap></sitemapindex>"#;
-        let listing = parse_listing(SourceKind::Sitemap, "https://b.example/sitemap.xml", index).unwrap();
+        let listing =
+            parse_listing(SourceKind::Sitemap, "https://b.example/sitemap.xml", index).unwrap();
         assert!(listing.items.is_empty());
-        assert_eq!(listing.child_sitemaps, ["https://b.example/news-sitemap.xml"]);
+        assert_eq!(
+            listing.child_sitemaps,
+            ["https://b.example/news-sitemap.xml"]
+        );
     }
 
     #[test]
     fn bad_input_is_a_clear_error() {
-        let err = parse_listing(SourceKind::Sitemap, "https://b.example/s", b"<html><body>hi</body></html>")
-            .unwrap_err();
+        let err = parse_listing(
+            SourceKind::Sitemap,
+            "https://b.example/s",
+            b"<html><body>hi</body></html>",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("<html>"), "{err}");
         assert!(parse_listing(SourceKind::Feed, "https://b.example/f", b"not xml at all").is_err());
     }

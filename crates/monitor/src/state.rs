@@ -146,13 +146,21 @@ pub struct MonitorState {
 
 fn source_kind(s: String) -> rusqlite::Result<SourceKind> {
     SourceKind::parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("unknown source kind {s:?}").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown source kind {s:?}").into(),
+        )
     })
 }
 
 fn watch_kind(s: String) -> rusqlite::Result<WatchKind> {
     WatchKind::parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("unknown watch kind {s:?}").into())
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown watch kind {s:?}").into(),
+        )
     })
 }
 
@@ -189,7 +197,7 @@ impl MonitorState {
         })?;
         let conn = Connection::open(data_dir.join("monitor.sqlite"))?;
         // WAL: `casebook watch` on the command line and the poller inside `serve` may share the file.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Self::migrate(conn)
     }
@@ -216,7 +224,9 @@ impl MonitorState {
 
     /// The schema version.
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// Adds a source; adding a URL already watched returns its id and changes nothing.
@@ -232,7 +242,10 @@ impl MonitorState {
 
     /// Removes a source (its archived page versions stay: they are evidence). False if none had the id.
     pub fn remove_source(&self, id: i64) -> Result<bool> {
-        Ok(self.conn.execute("DELETE FROM source WHERE id = ?1", [id])? > 0)
+        Ok(self
+            .conn
+            .execute("DELETE FROM source WHERE id = ?1", [id])?
+            > 0)
     }
 
     /// Every source, in the order added.
@@ -288,7 +301,13 @@ impl MonitorState {
 
     /// A failed check: the error, since when the source has been failing, and when to try again.
     /// Returns the number of consecutive failures.
-    pub fn source_failed(&self, id: i64, error: &str, now: &str, next_attempt_at: &str) -> Result<u32> {
+    pub fn source_failed(
+        &self,
+        id: i64,
+        error: &str,
+        now: &str,
+        next_attempt_at: &str,
+    ) -> Result<u32> {
         self.conn.execute(
             "UPDATE source SET last_checked_at = ?3, last_error = ?2, \
              error_since = COALESCE(error_since, ?3), failures = failures + 1, next_attempt_at = ?4 \
@@ -297,7 +316,9 @@ impl MonitorState {
         )?;
         Ok(self
             .conn
-            .query_row("SELECT failures FROM source WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT failures FROM source WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .unwrap_or(0))
     }
@@ -349,10 +370,16 @@ impl MonitorState {
 
     /// Archives a version of a page unless the same bytes are archived for it already; returns
     /// whether it is new. Versions are only ever added, never replaced.
-    pub fn add_version(&self, url: &str, sha256: &str, bytes: u64, captured_at: &str) -> Result<bool> {
+    pub fn add_version(
+        &self,
+        url: &str,
+        sha256: &str,
+        bytes: u64,
+        captured_at: &str,
+    ) -> Result<bool> {
         Ok(self.conn.execute(
             "INSERT OR IGNORE INTO page_version (url, sha256, captured_at, bytes) VALUES (?1, ?2, ?3, ?4)",
-            params![url, sha256, captured_at, bytes],
+            params![url, sha256, captured_at, bytes as i64],
         )? > 0)
     }
 
@@ -366,7 +393,7 @@ impl MonitorState {
                 url: r.get(0)?,
                 sha256: r.get(1)?,
                 captured_at: r.get(2)?,
-                bytes: r.get(3)?,
+                bytes: r.get::<_, i64>(3)?.max(0) as u64,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -376,7 +403,9 @@ impl MonitorState {
     pub fn add_watch(&self, kind: WatchKind, value: &str, now: &str) -> Result<i64> {
         let value = value.trim();
         if value.is_empty() {
-            return Err(MonitorError::Invalid(format!("an empty {kind} cannot be watched")));
+            return Err(MonitorError::Invalid(format!(
+                "an empty {kind} cannot be watched"
+            )));
         }
         self.conn.execute(
             "INSERT OR IGNORE INTO watch (kind, value, added_at) VALUES (?1, ?2, ?3)",
@@ -396,7 +425,9 @@ impl MonitorState {
 
     /// The whole watchlist.
     pub fn watches(&self) -> Result<Vec<Watch>> {
-        let mut stmt = self.conn.prepare("SELECT id, kind, value FROM watch ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, value FROM watch ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
             Ok(Watch {
                 id: r.get(0)?,
@@ -436,7 +467,11 @@ impl MonitorState {
     pub fn alert(&self, id: i64) -> Result<Option<Alert>> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {ALERT_COLUMNS} FROM alert WHERE id = ?1"), [id], alert_row)
+            .query_row(
+                &format!("SELECT {ALERT_COLUMNS} FROM alert WHERE id = ?1"),
+                [id],
+                alert_row,
+            )
             .optional()?)
     }
 
@@ -453,20 +488,25 @@ impl MonitorState {
     pub fn unread_count(&self) -> Result<u64> {
         Ok(self
             .conn
-            .query_row("SELECT COUNT(*) FROM alert WHERE read = 0", [], |r| r.get(0))?)
+            .query_row("SELECT COUNT(*) FROM alert WHERE read = 0", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64)
     }
 
     /// Marks one alert read (or unread); false if none had the id.
     pub fn set_read(&self, id: i64, read: bool) -> Result<bool> {
-        Ok(self
-            .conn
-            .execute("UPDATE alert SET read = ?2 WHERE id = ?1", params![id, read])?
-            > 0)
+        Ok(self.conn.execute(
+            "UPDATE alert SET read = ?2 WHERE id = ?1",
+            params![id, read],
+        )? > 0)
     }
 
     /// Marks every alert read; returns how many were unread.
     pub fn mark_all_read(&self) -> Result<usize> {
-        Ok(self.conn.execute("UPDATE alert SET read = 1 WHERE read = 0", [])?)
+        Ok(self
+            .conn
+            .execute("UPDATE alert SET read = 1 WHERE read = 0", [])?)
     }
 
     /// Sets (or with `None` clears) the webhook alerts are POSTed to.
@@ -477,7 +517,9 @@ impl MonitorState {
                  ON CONFLICT (key) DO UPDATE SET value = ?1",
                 [url],
             )?,
-            None => self.conn.execute("DELETE FROM setting WHERE key = 'webhook'", [])?,
+            None => self
+                .conn
+                .execute("DELETE FROM setting WHERE key = 'webhook'", [])?,
         };
         Ok(())
     }
@@ -486,7 +528,9 @@ impl MonitorState {
     pub fn webhook(&self) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM setting WHERE key = 'webhook'", [], |r| r.get(0))
+            .query_row("SELECT value FROM setting WHERE key = 'webhook'", [], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -501,7 +545,12 @@ impl MonitorState {
     }
 
     /// Records one webhook delivery attempt: `Ok` delivered, `Err` the reason it failed.
-    pub fn webhook_attempt(&self, id: i64, outcome: std::result::Result<(), &str>, now: &str) -> Result<()> {
+    pub fn webhook_attempt(
+        &self,
+        id: i64,
+        outcome: std::result::Result<(), &str>,
+        now: &str,
+    ) -> Result<()> {
         match outcome {
             Ok(()) => self.conn.execute(
                 "UPDATE alert SET webhook_attempts = webhook_attempts + 1, webhook_error = NULL, \
@@ -541,7 +590,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let state = MonitorState::open(dir.path()).unwrap();
         assert_eq!(state.schema_version().unwrap(), MIGRATIONS.len() as u32);
-        let id = state.add_source("https://n.example/rss", SourceKind::Feed, "2025-06-01T00:00:00Z").unwrap();
+        let id = state
+            .add_source(
+                "https://n.example/rss",
+                SourceKind::Feed,
+                "2025-06-01T00:00:00Z",
+            )
+            .unwrap();
         drop(state);
         let state = MonitorState::open(dir.path()).unwrap();
         assert_eq!(state.sources().unwrap()[0].id, id);
@@ -550,33 +605,65 @@ mod tests {
     #[test]
     fn failures_keep_their_first_time_until_a_success() {
         let s = MonitorState::in_memory().unwrap();
-        let id = s.add_source("https://n.example/rss", SourceKind::Feed, "t0").unwrap();
-        assert_eq!(s.add_source("https://n.example/rss", SourceKind::Feed, "t9").unwrap(), id);
+        let id = s
+            .add_source("https://n.example/rss", SourceKind::Feed, "t0")
+            .unwrap();
+        assert_eq!(
+            s.add_source("https://n.example/rss", SourceKind::Feed, "t9")
+                .unwrap(),
+            id
+        );
         assert_eq!(s.source_failed(id, "timed out", "t1", "t2").unwrap(), 1);
         assert_eq!(s.source_failed(id, "HTTP 503", "t3", "t5").unwrap(), 2);
         let src = &s.sources().unwrap()[0];
-        assert_eq!((src.last_error.as_deref(), src.error_since.as_deref()), (Some("HTTP 503"), Some("t1")));
+        assert_eq!(
+            (src.last_error.as_deref(), src.error_since.as_deref()),
+            (Some("HTTP 503"), Some("t1"))
+        );
         s.source_ok(id, Some("\"v1\""), None, "t6").unwrap();
         let src = &s.sources().unwrap()[0];
-        assert_eq!((src.last_error.as_deref(), src.failures, src.etag.as_deref()), (None, 0, Some("\"v1\"")));
+        assert_eq!(
+            (src.last_error.as_deref(), src.failures, src.etag.as_deref()),
+            (None, 0, Some("\"v1\""))
+        );
     }
 
     #[test]
     fn versions_are_added_never_replaced() {
         let s = MonitorState::in_memory().unwrap();
-        assert!(s.add_version("https://n.example/a", "aa", 10, "t1").unwrap());
-        assert!(!s.add_version("https://n.example/a", "aa", 10, "t2").unwrap());
-        assert!(s.add_version("https://n.example/a", "bb", 12, "t3").unwrap());
+        assert!(s
+            .add_version("https://n.example/a", "aa", 10, "t1")
+            .unwrap());
+        assert!(!s
+            .add_version("https://n.example/a", "aa", 10, "t2")
+            .unwrap());
+        assert!(s
+            .add_version("https://n.example/a", "bb", 12, "t3")
+            .unwrap());
         let v = s.versions("https://n.example/a").unwrap();
-        assert_eq!(v.iter().map(|v| (v.sha256.as_str(), v.captured_at.as_str())).collect::<Vec<_>>(), [("aa", "t1"), ("bb", "t3")]);
+        assert_eq!(
+            v.iter()
+                .map(|v| (v.sha256.as_str(), v.captured_at.as_str()))
+                .collect::<Vec<_>>(),
+            [("aa", "t1"), ("bb", "t3")]
+        );
     }
 
     #[test]
     fn alerts_are_deduplicated_and_read_state_counts() {
         let s = MonitorState::in_memory().unwrap();
-        assert!(s.insert_alert(&draft("w1:event:e-1"), "t1").unwrap().is_some());
-        assert!(s.insert_alert(&draft("w1:event:e-1"), "t2").unwrap().is_none());
-        let second = s.insert_alert(&draft("w1:event:e-2"), "t3").unwrap().unwrap();
+        assert!(s
+            .insert_alert(&draft("w1:event:e-1"), "t1")
+            .unwrap()
+            .is_some());
+        assert!(s
+            .insert_alert(&draft("w1:event:e-1"), "t2")
+            .unwrap()
+            .is_none());
+        let second = s
+            .insert_alert(&draft("w1:event:e-2"), "t3")
+            .unwrap()
+            .unwrap();
         assert_eq!(s.unread_count().unwrap(), 2);
         assert!(s.set_read(second.id, true).unwrap());
         assert_eq!(s.alerts(true, 10).unwrap().len(), 1);

@@ -87,7 +87,7 @@ impl WatchKind {
 
 impl fmt::Display for WatchKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -130,11 +130,7 @@ fn person_matches(watched: &str, person: &ReportedPerson) -> bool {
 
 /// Event types are compared without case and with `-`, `_` and spaces as one.
 fn same_event_type(watched: &str, event_type: &str) -> bool {
-    let norm = |s: &str| {
-        s.trim()
-            .to_lowercase()
-            .replace(['-', ' '], "_")
-    };
+    let norm = |s: &str| s.trim().to_lowercase().replace(['-', ' '], "_");
     norm(watched) == norm(event_type)
 }
 
@@ -146,8 +142,7 @@ fn place_matches(watched: &str, place: &str) -> bool {
     if watched.is_empty() {
         return false;
     }
-    place == watched
-        || format!(" {place} ").contains(&format!(" {watched} "))
+    place == watched || format!(" {place} ").contains(&format!(" {watched} "))
 }
 
 fn victims_phrase(victims: &[ReportedPerson]) -> String {
@@ -163,7 +158,11 @@ fn victims_phrase(victims: &[ReportedPerson]) -> String {
 }
 
 fn event_title(event: &ReportedEvent) -> String {
-    let mut title = format!("{} of {}", event.event_type.replace('_', " "), victims_phrase(&event.victims));
+    let mut title = format!(
+        "{} of {}",
+        event.event_type.replace('_', " "),
+        victims_phrase(&event.victims)
+    );
     if let Some(place) = &event.place {
         title.push_str(&format!(" in {place}"));
     }
@@ -249,7 +248,11 @@ pub fn match_article(watches: &[Watch], article: &ReportedArticle) -> Vec<AlertD
             }
             WatchKind::Place => {
                 for event in article.events.iter().filter(|e| e.is_new) {
-                    if event.place.as_deref().is_some_and(|p| place_matches(&watch.value, p)) {
+                    if event
+                        .place
+                        .as_deref()
+                        .is_some_and(|p| place_matches(&watch.value, p))
+                    {
                         drafts.push(event_draft(watch, event, None));
                     }
                 }
@@ -274,7 +277,11 @@ mod tests {
         }
     }
 
-    fn article(id: &str, persons: Vec<ReportedPerson>, events: Vec<ReportedEvent>) -> ReportedArticle {
+    fn article(
+        id: &str,
+        persons: Vec<ReportedPerson>,
+        events: Vec<ReportedEvent>,
+    ) -> ReportedArticle {
         ReportedArticle {
             id: id.into(),
             title: Some("Searches in Bakhchysarai".into()),
@@ -309,12 +316,23 @@ mod tests {
         let w = [watch(1, WatchKind::Person, "Server Mustafayev")];
         for spelling in ["Server Mustafaiev", "Сервер Мустафаев"] {
             let p = person("p-1", spelling);
-            let a = article("a-1", vec![p.clone()], vec![detention("e-1", vec![p], true)]);
+            let a = article(
+                "a-1",
+                vec![p.clone()],
+                vec![detention("e-1", vec![p], true)],
+            );
             let drafts = match_article(&w, &a);
             assert_eq!(drafts.len(), 1, "{spelling}");
             assert_eq!(drafts[0].dedup_key, "w1:event:e-1");
-            assert!(drafts[0].summary.contains(spelling), "{}", drafts[0].summary);
-            assert_eq!(drafts[0].evidence.as_deref(), Some("FSB officers detained Server Mustafaiev on Tuesday."));
+            assert!(
+                drafts[0].summary.contains(spelling),
+                "{}",
+                drafts[0].summary
+            );
+            assert_eq!(
+                drafts[0].evidence.as_deref(),
+                Some("FSB officers detained Server Mustafaiev on Tuesday.")
+            );
         }
     }
 
@@ -322,7 +340,11 @@ mod tests {
     fn a_shared_surname_alone_is_no_match() {
         let w = [watch(1, WatchKind::Person, "Server Mustafayev")];
         let p = person("p-2", "Ruslan Mustafayev");
-        let a = article("a-1", vec![p.clone()], vec![detention("e-1", vec![p], true)]);
+        let a = article(
+            "a-1",
+            vec![p.clone()],
+            vec![detention("e-1", vec![p], true)],
+        );
         assert!(match_article(&w, &a).is_empty());
     }
 
@@ -344,10 +366,21 @@ mod tests {
             watch(3, WatchKind::EventType, "disappearance"),
         ];
         let p = person("p-1", "Server Mustafaiev");
-        let fresh = article("a-1", vec![p.clone()], vec![detention("e-1", vec![p.clone()], true)]);
-        let keys: Vec<String> = match_article(&w, &fresh).into_iter().map(|d| d.dedup_key).collect();
+        let fresh = article(
+            "a-1",
+            vec![p.clone()],
+            vec![detention("e-1", vec![p.clone()], true)],
+        );
+        let keys: Vec<String> = match_article(&w, &fresh)
+            .into_iter()
+            .map(|d| d.dedup_key)
+            .collect();
         assert_eq!(keys, ["w1:event:e-1", "w2:event:e-1"]);
-        let old = article("a-2", vec![p.clone()], vec![detention("e-1", vec![p], false)]);
+        let old = article(
+            "a-2",
+            vec![p.clone()],
+            vec![detention("e-1", vec![p], false)],
+        );
         assert!(match_article(&w, &old).is_empty());
     }
 

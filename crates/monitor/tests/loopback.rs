@@ -40,7 +40,11 @@ fn etag_of(body: &str) -> String {
     format!("\"{:x}\"", h.finish())
 }
 
-async fn serve_path(State(site): State<Shared>, Path(path): Path<String>, headers: HeaderMap) -> Response {
+async fn serve_path(
+    State(site): State<Shared>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let path = format!("/{path}");
     let mut site = site.lock().unwrap();
     *site.hits.entry(path.clone()).or_default() += 1;
@@ -52,7 +56,12 @@ async fn serve_path(State(site): State<Shared>, Path(path): Path<String>, header
         *site.not_modified.entry(path).or_default() += 1;
         return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
     }
-    (StatusCode::OK, [("etag", etag), ("content-type", content_type.to_string())], body).into_response()
+    (
+        StatusCode::OK,
+        [("etag", etag), ("content-type", content_type.to_string())],
+        body,
+    )
+        .into_response()
 }
 
 async fn hook(State(site): State<Shared>, Json(body): Json<serde_json::Value>) -> StatusCode {
@@ -84,7 +93,10 @@ async fn news_host() -> (String, Shared) {
 }
 
 fn put(site: &Shared, path: &str, body: String, content_type: &'static str) {
-    site.lock().unwrap().pages.insert(path.into(), (body, content_type));
+    site.lock()
+        .unwrap()
+        .pages
+        .insert(path.into(), (body, content_type));
 }
 
 fn hits(site: &Shared, path: &str) -> usize {
@@ -144,6 +156,7 @@ fn court_story() -> String {
 // ---------------------------------------------------------------------------------------------
 // The register stand-in
 
+#[derive(Clone)]
 struct Fact {
     event_type: &'static str,
     name: &'static str,
@@ -178,7 +191,10 @@ impl MiniRegister {
     }
 
     fn captured_for(&self, url_suffix: &str) -> Vec<&CapturedPage> {
-        self.captured.iter().filter(|p| p.url.ends_with(url_suffix)).collect()
+        self.captured
+            .iter()
+            .filter(|p| p.url.ends_with(url_suffix))
+            .collect()
     }
 }
 
@@ -190,19 +206,26 @@ impl Sink for MiniRegister {
         let path = url::Url::parse(&page.url).unwrap().path().to_string();
         let text = String::from_utf8_lossy(&page.bytes).into_owned();
         let article_id = page.sha256.clone();
-        let facts: Vec<(&'static str, &'static str, &'static str, &'static str, &'static str)> = self
+        let facts: Vec<Fact> = self
             .script
             .get(&path)
             .map(|f| {
                 f.iter()
                     .filter(|f| text.contains(f.sentence))
-                    .map(|f| (f.event_type, f.name, f.date, f.place, f.sentence))
+                    .cloned()
                     .collect()
             })
             .unwrap_or_default();
         let mut persons = Vec::new();
         let mut events = Vec::new();
-        for (event_type, name, date, place, sentence) in facts {
+        for Fact {
+            event_type,
+            name,
+            date,
+            place,
+            sentence,
+        } in facts
+        {
             let pid = self.person(name);
             let person = ReportedPerson {
                 id: format!("p-{pid}"),
@@ -212,7 +235,11 @@ impl Sink for MiniRegister {
             let key = (event_type.to_string(), pid, date.to_string());
             let is_new = !self.events.contains_key(&key);
             let n = self.events.len() + 1;
-            let id = self.events.entry(key).or_insert_with(|| format!("e-{n}")).clone();
+            let id = self
+                .events
+                .entry(key)
+                .or_insert_with(|| format!("e-{n}"))
+                .clone();
             persons.push(person.clone());
             events.push(ReportedEvent {
                 id,
@@ -286,7 +313,13 @@ fn checked(report: &RunReport, id: i64) -> (usize, usize, usize, usize, usize) {
             new_versions,
             unchanged_pages,
             failed_pages,
-        } => (*listed, *new_pages, *new_versions, *unchanged_pages, *failed_pages),
+        } => (
+            *listed,
+            *new_pages,
+            *new_versions,
+            *unchanged_pages,
+            *failed_pages,
+        ),
         other => panic!("source {id}: {other:?}"),
     }
 }
@@ -294,13 +327,27 @@ fn checked(report: &RunReport, id: i64) -> (usize, usize, usize, usize, usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
     let (origin, site) = news_host().await;
-    put(&site, "/news/detained", detention_story("Crimea Monitor"), "text/html; charset=utf-8");
-    put(&site, "/news/hearing", court_story(), "text/html; charset=utf-8");
+    put(
+        &site,
+        "/news/detained",
+        detention_story("Crimea Monitor"),
+        "text/html; charset=utf-8",
+    );
+    put(
+        &site,
+        "/news/hearing",
+        court_story(),
+        "text/html; charset=utf-8",
+    );
     put(&site, "/private/draft", court_story(), "text/html");
     let feed = atom(
         &origin,
         &[
-            ("/news/detained", "Detained after a search", "2025-06-03T10:00:00Z"),
+            (
+                "/news/detained",
+                "Detained after a search",
+                "2025-06-03T10:00:00Z",
+            ),
             ("/news/hearing", "Hearing postponed", "2025-06-02T09:00:00Z"),
             ("/private/draft", "Draft", "2025-06-02T08:00:00Z"),
         ],
@@ -308,7 +355,9 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
     put(&site, "/feed.xml", feed, "application/atom+xml");
 
     let mut monitor = monitor();
-    let id = monitor.add_source(&format!("{origin}/feed.xml"), SourceKind::Feed).unwrap();
+    let id = monitor
+        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
+        .unwrap();
     let mut register = MiniRegister::default();
 
     let first = monitor.run_once(&mut register).await.unwrap();
@@ -316,7 +365,10 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
     assert_eq!(register.captured.len(), 2);
     // robots.txt is honoured: the disallowed page is never requested, and the reason is reported.
     assert_eq!(hits(&site, "/private/draft"), 0);
-    assert!(first.page_failures.iter().any(|f| f.contains("/private/draft") && f.contains("robots.txt")));
+    assert!(first
+        .page_failures
+        .iter()
+        .any(|f| f.contains("/private/draft") && f.contains("robots.txt")));
     // The archived original is the bytes as served, with its SHA-256, URL and time of capture.
     let page = register.captured_for("/news/detained")[0];
     assert_eq!(page.bytes, detention_story("Crimea Monitor").into_bytes());
@@ -326,21 +378,41 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
     assert_eq!(versions[0].captured_at, page.captured_at);
 
     let second = monitor.run_once(&mut register).await.unwrap();
-    assert!(matches!(second.sources[0].outcome, SourceOutcome::NotModified), "{:?}", second.sources);
+    assert!(
+        matches!(second.sources[0].outcome, SourceOutcome::NotModified),
+        "{:?}",
+        second.sources
+    );
     assert_eq!(site.lock().unwrap().not_modified.get("/feed.xml"), Some(&1));
-    assert_eq!(hits(&site, "/news/detained"), 1, "an unchanged feed fetches no page");
+    assert_eq!(
+        hits(&site, "/news/detained"),
+        1,
+        "an unchanged feed fetches no page"
+    );
     assert_eq!(register.captured.len(), 2);
-    assert_eq!(hits(&site, "/robots.txt"), 1, "robots.txt is read once, then kept");
+    assert_eq!(
+        hits(&site, "/robots.txt"),
+        1,
+        "robots.txt is read once, then kept"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
     let (origin, site) = news_host().await;
-    put(&site, "/news/detained", detention_story("Crimea Monitor"), "text/html");
+    put(
+        &site,
+        "/news/detained",
+        detention_story("Crimea Monitor"),
+        "text/html",
+    );
     put(
         &site,
         "/feed.xml",
-        atom(&origin, &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")]),
+        atom(
+            &origin,
+            &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
+        ),
         "application/atom+xml",
     );
     // A host that accepts connections and never answers in time.
@@ -366,16 +438,26 @@ async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
     .await;
 
     let mut monitor = monitor();
-    let slow_id = monitor.add_source(&format!("{slow}/rss"), SourceKind::Feed).unwrap();
-    let broken_id = monitor.add_source(&format!("{broken}/rss"), SourceKind::Feed).unwrap();
-    let good_id = monitor.add_source(&format!("{origin}/feed.xml"), SourceKind::Feed).unwrap();
+    let slow_id = monitor
+        .add_source(&format!("{slow}/rss"), SourceKind::Feed)
+        .unwrap();
+    let broken_id = monitor
+        .add_source(&format!("{broken}/rss"), SourceKind::Feed)
+        .unwrap();
+    let good_id = monitor
+        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
+        .unwrap();
     let mut register = MiniRegister::default();
 
     let started = Instant::now();
     let report = monitor.run_once(&mut register).await.unwrap();
     let took = started.elapsed();
     assert!(took < Duration::from_secs(5), "the run took {took:?}");
-    assert_eq!(checked(&report, good_id).1, 1, "the good host's item arrived");
+    assert_eq!(
+        checked(&report, good_id).1,
+        1,
+        "the good host's item arrived"
+    );
     assert_eq!(register.captured.len(), 1);
 
     let sources = monitor.state().sources().unwrap();
@@ -387,13 +469,19 @@ async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
     assert_eq!(broken_src.last_error.as_deref(), Some("HTTP 500"));
     assert_eq!(broken_src.failures, 1);
     let good_src = sources.iter().find(|s| s.id == good_id).unwrap();
-    assert_eq!((good_src.last_error.as_deref(), good_src.failures), (None, 0));
+    assert_eq!(
+        (good_src.last_error.as_deref(), good_src.failures),
+        (None, 0)
+    );
 
     // The failing sources back off; the good one is checked again (a 304).
     let again = monitor.run_once(&mut register).await.unwrap();
     for id in [slow_id, broken_id] {
         let run = again.sources.iter().find(|s| s.id == id).unwrap();
-        assert!(matches!(run.outcome, SourceOutcome::BackingOff { .. }), "{run:?}");
+        assert!(
+            matches!(run.outcome, SourceOutcome::BackingOff { .. }),
+            "{run:?}"
+        );
     }
     let good = again.sources.iter().find(|s| s.id == good_id).unwrap();
     assert_eq!(good.outcome, SourceOutcome::NotModified);
@@ -405,15 +493,25 @@ async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
     let (origin, site) = news_host().await;
-    put(&site, "/news/detained", detention_story("Crimea Monitor"), "text/html");
+    put(
+        &site,
+        "/news/detained",
+        detention_story("Crimea Monitor"),
+        "text/html",
+    );
     put(
         &site,
         "/feed.xml",
-        atom(&origin, &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")]),
+        atom(
+            &origin,
+            &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
+        ),
         "application/atom+xml",
     );
     let mut monitor = monitor();
-    let id = monitor.add_source(&format!("{origin}/feed.xml"), SourceKind::Feed).unwrap();
+    let id = monitor
+        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
+        .unwrap();
     let mut register = MiniRegister::default();
     monitor.run_once(&mut register).await.unwrap();
 
@@ -426,7 +524,14 @@ async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
     put(
         &site,
         "/feed.xml",
-        atom(&origin, &[("/news/detained", "Detained, then released", "2025-06-04T07:30:00Z")]),
+        atom(
+            &origin,
+            &[(
+                "/news/detained",
+                "Detained, then released",
+                "2025-06-04T07:30:00Z",
+            )],
+        ),
         "application/atom+xml",
     );
     let report = monitor.run_once(&mut register).await.unwrap();
@@ -437,7 +542,11 @@ async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
     assert_eq!(versions.len(), 2, "{versions:?}");
     let pages = register.captured_for("/news/detained");
     assert_eq!(pages.len(), 2);
-    assert_eq!(pages[0].bytes, detention_story("Crimea Monitor").into_bytes(), "the first version is kept untouched");
+    assert_eq!(
+        pages[0].bytes,
+        detention_story("Crimea Monitor").into_bytes(),
+        "the first version is kept untouched"
+    );
     assert_eq!(pages[1].bytes, edited.into_bytes());
     assert_eq!(versions[0].sha256, pages[0].sha256);
     assert_eq!(versions[1].sha256, pages[1].sha256);
@@ -447,12 +556,22 @@ async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
     put(
         &site,
         "/feed.xml",
-        atom(&origin, &[("/news/detained", "Detained, then released", "2025-06-04T09:00:00Z")]),
+        atom(
+            &origin,
+            &[(
+                "/news/detained",
+                "Detained, then released",
+                "2025-06-04T09:00:00Z",
+            )],
+        ),
         "application/atom+xml",
     );
     let report = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(checked(&report, id), (1, 0, 0, 1, 0));
-    assert_eq!(site.lock().unwrap().not_modified.get("/news/detained"), Some(&1));
+    assert_eq!(
+        site.lock().unwrap().not_modified.get("/news/detained"),
+        Some(&1)
+    );
     assert_eq!(monitor.state().versions(&url).unwrap().len(), 2);
 }
 
@@ -460,8 +579,18 @@ async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
 async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_gets_it() {
     let (origin, site) = news_host().await;
     // One story, syndicated by two outlets: two pages, two articles, one event.
-    put(&site, "/news/detained", detention_story("Crimea Monitor"), "text/html");
-    put(&site, "/syndicated/detained", detention_story("Black Sea News"), "text/html");
+    put(
+        &site,
+        "/news/detained",
+        detention_story("Crimea Monitor"),
+        "text/html",
+    );
+    put(
+        &site,
+        "/syndicated/detained",
+        detention_story("Black Sea News"),
+        "text/html",
+    );
     put(&site, "/news/hearing", court_story(), "text/html");
     put(
         &site,
@@ -470,31 +599,91 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
             &origin,
             &[
                 ("/news/detained", "Detained", "2025-06-03T10:00:00Z"),
-                ("/syndicated/detained", "Detained (via Crimea Monitor)", "2025-06-03T11:00:00Z"),
+                (
+                    "/syndicated/detained",
+                    "Detained (via Crimea Monitor)",
+                    "2025-06-03T11:00:00Z",
+                ),
                 ("/news/hearing", "Hearing", "2025-06-02T09:00:00Z"),
             ],
         ),
         "application/atom+xml",
     );
     let mut register = MiniRegister::default();
-    register.script.insert("/news/detained".into(), vec![detention_fact()]);
-    register.script.insert("/syndicated/detained".into(), vec![detention_fact()]);
+    register
+        .script
+        .insert("/news/detained".into(), vec![detention_fact()]);
+    register
+        .script
+        .insert("/syndicated/detained".into(), vec![detention_fact()]);
 
     let mut monitor = monitor();
-    monitor.add_source(&format!("{origin}/feed.xml"), SourceKind::Feed).unwrap();
+    monitor
+        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
+        .unwrap();
+    // The same pages are also listed by a URL list and a sitemap of the site.
+    put(
+        &site,
+        "/watched.txt",
+        format!("# pages to watch\n{origin}/news/detained\n"),
+        "text/plain",
+    );
+    put(
+        &site,
+        "/sitemap.xml",
+        format!(
+            "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+             <url><loc>{origin}/news/hearing</loc><lastmod>2025-06-02</lastmod></url></urlset>"
+        ),
+        "application/xml",
+    );
+    let list_id = monitor
+        .add_source(&format!("{origin}/watched.txt"), SourceKind::Urls)
+        .unwrap();
+    let map_id = monitor
+        .add_source(&format!("{origin}/sitemap.xml"), SourceKind::Sitemap)
+        .unwrap();
     let now = now_rfc3339();
     // Watched under the spelling the register had; the story writes "Mustafaiev".
-    let watch_id = monitor.state().add_watch(WatchKind::Person, "Server Mustafayev", &now).unwrap();
-    monitor.state().add_watch(WatchKind::Person, "Rustem Seitveliev", &now).unwrap();
-    monitor.state().set_webhook(Some(&format!("{origin}/hook"))).unwrap();
+    let watch_id = monitor
+        .state()
+        .add_watch(WatchKind::Person, "Server Mustafayev", &now)
+        .unwrap();
+    monitor
+        .state()
+        .add_watch(WatchKind::Person, "Rustem Seitveliev", &now)
+        .unwrap();
+    monitor
+        .state()
+        .set_webhook(Some(&format!("{origin}/hook")))
+        .unwrap();
 
     let report = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(register.captured.len(), 3);
-    let alerts: Vec<&Alert> = report.alerts.iter().filter(|a| a.watch_id == watch_id).collect();
+    // Listed by several sources, each page is fetched once.
+    assert_eq!(
+        (hits(&site, "/news/detained"), hits(&site, "/news/hearing")),
+        (1, 1)
+    );
+    assert_eq!(checked(&report, list_id).0, 1);
+    assert_eq!(checked(&report, map_id).0, 1);
+    let alerts: Vec<&Alert> = report
+        .alerts
+        .iter()
+        .filter(|a| a.watch_id == watch_id)
+        .collect();
     assert_eq!(alerts.len(), 1, "{:#?}", report.alerts);
-    assert_eq!(report.alerts.len(), 1, "the court story reports no fact of the other watched person");
+    assert_eq!(
+        report.alerts.len(),
+        1,
+        "the court story reports no fact of the other watched person"
+    );
     let alert = alerts[0];
-    assert!(alert.summary.contains("Server Mustafaiev"), "{}", alert.summary);
+    assert!(
+        alert.summary.contains("Server Mustafaiev"),
+        "{}",
+        alert.summary
+    );
     assert_eq!(alert.evidence.as_deref(), Some(SEARCH_SENTENCE));
     assert_eq!(alert.event_type.as_deref(), Some("detention"));
     assert!(!alert.read);
@@ -510,10 +699,19 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
         format!("https://casebook.example/articles/{}", alert.article_id)
     );
     assert!(hooks[0]["text"].as_str().unwrap().contains("detention"));
-    assert!(monitor.state().alert(alert.id).unwrap().unwrap().webhook_delivered_at.is_some());
+    assert!(monitor
+        .state()
+        .alert(alert.id)
+        .unwrap()
+        .unwrap()
+        .webhook_delivered_at
+        .is_some());
 
     // The Atom feed of alerts carries it too.
-    let xml = render_alerts(&monitor.state().alerts(false, 50).unwrap(), "https://casebook.example");
+    let xml = render_alerts(
+        &monitor.state().alerts(false, 50).unwrap(),
+        "https://casebook.example",
+    );
     assert!(xml.contains(&format!("/articles/{}", alert.article_id)));
 
     // A later run delivers nothing twice.
@@ -525,11 +723,19 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
     let (origin, site) = news_host().await;
-    put(&site, "/news/detained", detention_story("Crimea Monitor"), "text/html");
+    put(
+        &site,
+        "/news/detained",
+        detention_story("Crimea Monitor"),
+        "text/html",
+    );
     put(
         &site,
         "/feed.xml",
-        atom(&origin, &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")]),
+        atom(
+            &origin,
+            &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
+        ),
         "application/atom+xml",
     );
     // A port nothing listens on.
@@ -538,12 +744,22 @@ async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
         l.local_addr().unwrap()
     };
     let mut register = MiniRegister::default();
-    register.script.insert("/news/detained".into(), vec![detention_fact()]);
+    register
+        .script
+        .insert("/news/detained".into(), vec![detention_fact()]);
     register.fail_next = true;
     let mut monitor = monitor();
-    let id = monitor.add_source(&format!("{origin}/feed.xml"), SourceKind::Feed).unwrap();
-    monitor.state().add_watch(WatchKind::EventType, "detention", &now_rfc3339()).unwrap();
-    monitor.state().set_webhook(Some(&format!("http://{closed}/hook"))).unwrap();
+    let id = monitor
+        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
+        .unwrap();
+    monitor
+        .state()
+        .add_watch(WatchKind::EventType, "detention", &now_rfc3339())
+        .unwrap();
+    monitor
+        .state()
+        .set_webhook(Some(&format!("http://{closed}/hook")))
+        .unwrap();
 
     // The sink refuses the page: nothing archived, the page is fetched again next time.
     let first = monitor.run_once(&mut register).await.unwrap();
@@ -556,7 +772,10 @@ async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
     put(
         &site,
         "/feed.xml",
-        atom(&origin, &[("/news/detained", "Detained.", "2025-06-03T10:00:00Z")]),
+        atom(
+            &origin,
+            &[("/news/detained", "Detained.", "2025-06-03T10:00:00Z")],
+        ),
         "application/atom+xml",
     );
     let second = monitor.run_once(&mut register).await.unwrap();
@@ -569,7 +788,10 @@ async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
     assert!(alert.webhook_delivered_at.is_none());
 
     // Once the webhook works, the pending alert is delivered on the next run.
-    monitor.state().set_webhook(Some(&format!("{origin}/hook"))).unwrap();
+    monitor
+        .state()
+        .set_webhook(Some(&format!("{origin}/hook")))
+        .unwrap();
     let third = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(third.webhooks_delivered, 1);
     assert_eq!(site.lock().unwrap().hooks.len(), 1);

@@ -4,14 +4,18 @@
 //! plausible but uncertain goes to a reviewer as [`Resolution::Candidate`]s, never to a merge. A bare
 //! surname is never resolved on its own, as its score stays below 0.5 (see [`crate::score`]).
 //!
-//! Blocking keeps lookups fast: every core token of every known name is filed under a few coarse keys
-//! (its key, its stem without a surname ending, the stem's consonants, its first four letters, its
-//! given-name class), and only persons that share blocks with two different tokens of the query (one for
-//! a one-token query) are scored.
+//! Blocking keeps lookups fast and narrow. Every core token of every known name is filed under its
+//! exact key, under the skeleton of its surname stem (which absorbs the vowel differences the key
+//! leaves: Bekirov/Bakirov, Dzheppar/Dzhaparova; see [`skeleton`]) and the start of a long skeleton,
+//! and, for given names from the table, under their equivalence class. A query looks up only its tokens that are not listed given
+//! names (its surnames, in practice): given names and short prefixes are shared by thousands of persons
+//! and would make every lookup score thousands of names. With two or more such tokens a person must
+//! share blocks with two of them. Only a query made of listed given names alone uses the class blocks.
 
-use crate::score::{score_prepared, PreparedName, Score};
+use crate::score::{score_prepared, score_value, PreparedName, Score, Token};
 use crate::tables::{tables, Tables};
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::Hasher;
 
 /// Identifier of a known person, as the register assigns it.
 pub type PersonId = u64;
@@ -61,8 +65,10 @@ struct Person {
 #[derive(Debug, Clone, Default)]
 pub struct PersonIndex {
     persons: Vec<Person>,
-    slot_of: HashMap<PersonId, u32>,
-    blocks: HashMap<String, Vec<u32>>,
+    slot_of: FxHashMap<PersonId, u32>,
+    /// Block id (a hash of the block's kind and text; see [`blocks_of`]) → slots of the persons filed
+    /// under it, ascending. A hash collision only adds persons to score, never loses one.
+    blocks: FxHashMap<u64, Vec<u32>>,
     thresholds: Thresholds,
 }
 
@@ -111,14 +117,14 @@ impl PersonIndex {
         if person.names.contains(&prepared) {
             return;
         }
-        for block in prepared
-            .core
-            .iter()
-            .flat_map(|t| blocks_of(tables(), &t.key, t.given))
-        {
-            let list = self.blocks.entry(block).or_default();
-            if list.last() != Some(&slot) {
-                list.push(slot);
+        let t = tables();
+        for token in &prepared.core {
+            for block in blocks_of(t, token).into_iter().flatten() {
+                let list = self.blocks.entry(block).or_default();
+                // Slots grow as persons are added, so this is nearly always a push at the end.
+                if let Err(at) = list.binary_search(&slot) {
+                    list.insert(at, slot);
+                }
             }
         }
         person.names.push(prepared);
@@ -132,78 +138,160 @@ impl PersonIndex {
     /// Resolves an already prepared name.
     pub fn resolve_prepared(&self, name: &PreparedName) -> Resolution {
         let t = tables();
-        // How many different query tokens each person shares a block with.
-        let mut hits: HashMap<u32, u8> = HashMap::new();
-        for token in &name.core {
-            let mut seen_for_token: Vec<u32> = Vec::new();
-            for block in blocks_of(t, &token.key, token.given) {
-                if let Some(list) = self.blocks.get(&block) {
-                    seen_for_token.extend_from_slice(list);
-                }
-            }
-            seen_for_token.sort_unstable();
-            seen_for_token.dedup();
-            for slot in seen_for_token {
-                let h = hits.entry(slot).or_insert(0);
-                *h = h.saturating_add(1);
-            }
-        }
-        let needed = name.core_len().min(2) as u8;
-        let mut scored: Vec<(PersonId, Score)> = hits
+        let candidates = self.candidates(t, name);
+        // Rank by the score value alone; the explanation is built for the few results kept.
+        let mut scored: Vec<(PersonId, f64, u32, usize)> = candidates
             .into_iter()
-            .filter(|&(_, h)| needed > 0 && h >= needed)
-            .filter_map(|(slot, _)| {
+            .filter_map(|slot| {
                 let person = self.persons.get(slot as usize)?;
-                let best = person
+                let (best, value) = person
                     .names
                     .iter()
-                    .map(|known| score_prepared(name, known))
-                    .max_by(|a, b| a.value.total_cmp(&b.value))?;
-                (best.value >= self.thresholds.candidate).then_some((person.id, best))
+                    .map(|known| score_value(name, known, self.thresholds.candidate))
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(&b.1))?;
+                (value >= self.thresholds.candidate).then_some((person.id, value, slot, best))
             })
             .collect();
-        scored.sort_by(|a, b| b.1.value.total_cmp(&a.1.value).then(a.0.cmp(&b.0)));
-        let runner_up_matches = scored.get(1).is_some_and(|(_, s)| s.is_match());
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let runner_up_matches = scored.get(1).is_some_and(|s| s.1 >= 0.5);
+        let explained = |&(id, _, slot, best): &(PersonId, f64, u32, usize)| {
+            let known = self
+                .persons
+                .get(slot as usize)
+                .and_then(|p| p.names.get(best))?;
+            Some((id, score_prepared(name, known)))
+        };
         match scored.first() {
             None => Resolution::New,
-            Some((id, s))
-                if s.value >= self.thresholds.same
+            Some(first)
+                if first.1 >= self.thresholds.same
                     && !runner_up_matches
                     && name.core_len() >= 2 =>
             {
-                Resolution::Same(*id, s.clone())
+                match explained(first) {
+                    Some((id, score)) => Resolution::Same(id, score),
+                    None => Resolution::New,
+                }
             }
-            Some(_) => {
-                scored.truncate(self.thresholds.max_candidates);
-                Resolution::Candidate(scored)
-            }
+            Some(_) => Resolution::Candidate(
+                scored
+                    .iter()
+                    .take(self.thresholds.max_candidates)
+                    .filter_map(explained)
+                    .collect(),
+            ),
         }
+    }
+
+    /// Slots of the persons worth scoring against `name`, ascending.
+    fn candidates(&self, t: &Tables, name: &PreparedName) -> Vec<u32> {
+        let lists = |blocks: &[Option<u64>]| -> Vec<&[u32]> {
+            blocks
+                .iter()
+                .flatten()
+                .filter_map(|b| self.blocks.get(b).map(Vec::as_slice))
+                .collect()
+        };
+        // Per looked-up token: the block lists it reaches.
+        let mut per_token: Vec<Vec<&[u32]>> = name
+            .core
+            .iter()
+            .filter(|token| token.given.is_none())
+            .map(|token| {
+                let [exact, skeleton, start, _] = blocks_of(t, token);
+                lists(&[exact, skeleton, start])
+            })
+            .collect();
+        if per_token.is_empty() {
+            // Listed given names alone (Ivan Andrei): the rarest name's class.
+            per_token = name
+                .core
+                .iter()
+                .map(|token| lists(&[given_block(token)]))
+                .min_by_key(|l| l.iter().map(|x| x.len()).sum::<usize>())
+                .into_iter()
+                .collect();
+        }
+        per_token.sort_by_key(|l| l.iter().map(|x| x.len()).sum::<usize>());
+        let Some((rarest, others)) = per_token.split_first() else {
+            return Vec::new();
+        };
+        let mut slots: Vec<u32> = rarest.iter().flat_map(|l| l.iter().copied()).collect();
+        slots.sort_unstable();
+        slots.dedup();
+        if !others.is_empty() {
+            // Two looked-up tokens must agree: the rarest and any other.
+            slots.retain(|slot| {
+                others
+                    .iter()
+                    .any(|lists| lists.iter().any(|l| l.binary_search(slot).is_ok()))
+            });
+        }
+        slots
     }
 }
 
-/// The blocks a core token is filed under.
-fn blocks_of(t: &Tables, key: &str, given: Option<u32>) -> Vec<String> {
-    let mut out = Vec::with_capacity(5);
-    out.push(format!("k:{key}"));
-    if let Some(class) = given {
-        out.push(format!("g:{class}"));
-    }
+/// Block kinds, hashed in front of the block text so that equal texts of two kinds differ.
+const EXACT: u8 = b'k';
+const SKELETON: u8 = b's';
+const GIVEN: u8 = b'g';
+const SKELETON_START: u8 = b'p';
+
+fn block_id(kind: u8, text: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(kind);
+    h.write(text);
+    h.finish()
+}
+
+/// The blocks a core token is filed under: its exact key, its surname skeleton (and the skeleton's
+/// start, if long), its given-name class.
+fn blocks_of(t: &Tables, token: &Token) -> [Option<u64>; 4] {
+    let skeleton = skeleton(t, &token.key);
+    [
+        Some(block_id(EXACT, token.key.as_bytes())),
+        (skeleton.len() >= 2).then(|| block_id(SKELETON, &skeleton)),
+        skeleton
+            .get(..SKELETON_PREFIX)
+            .filter(|_| skeleton.len() >= LONG_SKELETON)
+            .map(|start| block_id(SKELETON_START, start)),
+        given_block(token),
+    ]
+}
+
+fn given_block(token: &Token) -> Option<u64> {
+    token
+        .given
+        .map(|class| block_id(GIVEN, &class.to_le_bytes()))
+}
+
+/// The skeleton of a key's stem (without a Slavic surname ending): every run of vowels becomes `a`
+/// and repeated consonants merge, which absorbs the vowel differences the key leaves (Bekirov, Bakirov
+/// → `bakar`; Dzheppar, Dzhaparova → `japar`; Smedlya, Smedlyaev → `smadla`) while keeping the shape
+/// of the word, so that a block holds few persons.
+fn skeleton(t: &Tables, key: &str) -> Vec<u8> {
     let stem = t
         .morphology
         .slavic
         .iter()
         .find_map(|s| key.strip_suffix(s.as_str()).filter(|stem| stem.len() >= 3))
         .unwrap_or(key);
-    out.push(format!("s:{stem}"));
-    let consonants: String = stem.chars().filter(|c| !"aeiou".contains(*c)).collect();
-    if consonants.len() >= 2 {
-        out.push(format!("c:{consonants}"));
-    }
-    if key.len() >= 5 {
-        out.push(format!("p:{}", key.get(..4).unwrap_or(key)));
+    let mut out = Vec::with_capacity(stem.len());
+    for b in stem.bytes() {
+        let b = if b"aeiou".contains(&b) { b'a' } else { b };
+        if out.last() != Some(&b) {
+            out.push(b);
+        }
     }
     out
 }
+
+/// Skeletons this long also get a block for their first five letters: a long surname with a mistyped
+/// consonant (Karametor for Karametov) still meets its person there, and five letters of a long
+/// skeleton are specific enough to keep the block small.
+const LONG_SKELETON: usize = 7;
+const SKELETON_PREFIX: usize = 5;
 
 #[cfg(test)]
 mod tests {
@@ -294,6 +382,34 @@ mod tests {
             Resolution::Same(id, _) => assert_eq!(id, 7),
             Resolution::New => panic!("a one-letter typo should be found"),
         }
+    }
+
+    #[test]
+    fn blocks_reach_spelling_variants_of_the_surname() {
+        let mut idx = index();
+        idx.add_name(9, "Server Karametov");
+        idx.add_name(10, "Emine Dzhaparova");
+        // A mistyped consonant in a long surname meets the person through the skeleton's start.
+        let found = |r: Resolution, id: PersonId| match r {
+            Resolution::Same(x, _) => x == id,
+            Resolution::Candidate(c) => c.iter().any(|(x, _)| *x == id),
+            Resolution::New => false,
+        };
+        assert!(found(idx.resolve("Server Karametor"), 9));
+        // Vowels and double letters differ, the skeleton does not (jpr → `japar`).
+        assert!(found(idx.resolve("Emine Dzheppar"), 10));
+        assert_eq!(skeleton(tables(), "bekirov"), skeleton(tables(), "bakirov"));
+        assert_ne!(
+            skeleton(tables(), "bekirov"),
+            skeleton(tables(), "bekmurov")
+        );
+        // A given name alone is not a block: Server Bekirov shares no block with Server Karametov.
+        let t = tables();
+        let query = PreparedName::new("Server Bekirov");
+        let slots = idx.candidates(t, &query);
+        assert!(slots
+            .iter()
+            .all(|&s| idx.persons.get(s as usize).is_some_and(|p| p.id == 7)));
     }
 
     #[test]

@@ -231,52 +231,143 @@ pub fn score(a: &str, b: &str) -> Score {
 
 /// Scores two prepared names; the same as [`score`] on their source strings.
 pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
-    let t = tables();
     let mut explanation = Explanation::default();
+    let value = score_into(tables(), a, b, Some(&mut explanation));
+    Score { value, explanation }
+}
+
+/// The value of [`score_prepared`] without its explanation, or 0 as soon as it is certain to stay
+/// below `floor`: for ranking many known names, of which few come close and fewer are kept.
+pub(crate) fn score_value(a: &PreparedName, b: &PreparedName, floor: f64) -> f64 {
+    let t = tables();
     if a.core.is_empty() || b.core.is_empty() {
-        explanation.notes.push(Note::Empty);
-        return Score {
-            value: 0.0,
-            explanation,
-        };
+        return 0.0;
+    }
+    // Below 0.5 a name's value is at most its worst aligned token score, and every token of the
+    // shorter name gets a partner: a token with no partner reaching the floor sinks the name.
+    let floor = floor.min(0.5);
+    let (short, long) = if a.core.len() > b.core.len() {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    for s in &short.core {
+        if !long.core.iter().any(|l| compare(t, s, l).0 >= floor) {
+            return 0.0;
+        }
+    }
+    score_into(t, a, b, None)
+}
+
+fn score_into(
+    t: &Tables,
+    a: &PreparedName,
+    b: &PreparedName,
+    mut explain: Option<&mut Explanation>,
+) -> f64 {
+    if a.core.is_empty() || b.core.is_empty() {
+        if let Some(e) = explain {
+            e.notes.push(Note::Empty);
+        }
+        return 0.0;
     }
     // The shorter name's core tokens each get a partner in the longer one.
     let swapped = a.core.len() > b.core.len();
     let (short, long) = if swapped { (b, a) } else { (a, b) };
-    let matrix: Vec<Vec<(f64, Rule)>> = short
+    let long_len = long.core.len();
+    let matrix: Vec<(f64, Rule)> = short
         .core
         .iter()
-        .map(|s| long.core.iter().map(|l| compare(t, s, l)).collect())
+        .flat_map(|s| long.core.iter().map(move |l| compare(t, s, l)))
         .collect();
-    let assignment = best_assignment(&matrix, long.core.len());
+    let assignment = best_assignment(&matrix, short.core.len(), long_len);
     let crossed = assignment.windows(2).any(|w| matches!(w, [x, y] if x > y));
-    let mut scores = Vec::with_capacity(assignment.len());
+    let (mut min, mut sum) = (1.0_f64, 0.0);
     for (i, &j) in assignment.iter().enumerate() {
         let (mut value, rule) = matrix
-            .get(i)
-            .and_then(|row| row.get(j))
+            .get(i * long_len + j)
             .copied()
             .unwrap_or((0.0, Rule::JaroWinkler));
         // A Slavicised form is only believed in place: Ali Asanov is not Asan Aliev.
         if crossed && rule == Rule::SlavicisedSurname {
             value = value.min(0.4);
         }
-        scores.push(value);
-        let (s, l) = (short.core.get(i), long.core.get(j));
-        if let (Some(s), Some(l)) = (s, l) {
-            explanation.tokens.push(pair(swapped, s, l, rule, value));
+        min = min.min(value);
+        sum += value;
+        if let Some(e) = explain.as_deref_mut() {
+            if let (Some(s), Some(l)) = (short.core.get(i), long.core.get(j)) {
+                e.tokens.push(pair(swapped, s, l, rule, value));
+            }
         }
     }
-    let min = scores.iter().copied().fold(1.0_f64, f64::min);
-    let mean = scores.iter().sum::<f64>() / scores.len().max(1) as f64;
+    let mean = sum / assignment.len().max(1) as f64;
     let mut value = if min < 0.5 {
         min
     } else {
         0.5 * min + 0.5 * mean
     };
 
-    // Initials against what is left on the other side: the longer name's unpartnered words, initials and
-    // a patronymic the shorter name does not have (Nariman F. Dzhelyal vs Нариман Февзиевич Джелял).
+    let extra = long_len - short.core.len();
+    let (agrees, disagrees) = if short.initials.is_empty() && long.initials.is_empty() {
+        (0, 0)
+    } else {
+        compare_initials(short, long, &assignment, swapped, explain.as_deref_mut())
+    };
+
+    if short.core.len() == 1 {
+        if let Some(e) = explain.as_deref_mut() {
+            e.notes.push(Note::SingleToken);
+        }
+        let cap = if agrees > 0 && disagrees == 0 {
+            SINGLE_TOKEN_WITH_INITIAL_CAP
+        } else {
+            SINGLE_TOKEN_CAP
+        };
+        value *= cap;
+    } else if extra > 0 {
+        if let Some(e) = explain.as_deref_mut() {
+            e.notes.push(Note::ExtraTokens(extra));
+        }
+        value -= EXTRA_TOKEN_PENALTY * extra as f64;
+    }
+    if agrees > 0 {
+        if let Some(e) = explain.as_deref_mut() {
+            e.notes.push(Note::InitialAgrees);
+        }
+    }
+    if disagrees > 0 {
+        if let Some(e) = explain.as_deref_mut() {
+            e.notes.push(Note::InitialDisagrees);
+        }
+        value = value.min(CONTRADICTED);
+    }
+    if let (Some(pa), Some(pb)) = (&a.patronymic, &b.patronymic) {
+        let (v, rule) = compare(t, pa, pb);
+        if let Some(e) = explain {
+            e.tokens.push(pair(false, pa, pb, rule, v));
+            e.notes.push(if v < 0.5 {
+                Note::PatronymicsDiffer
+            } else {
+                Note::PatronymicsAgree
+            });
+        }
+        if v < 0.5 {
+            value = value.min(CONTRADICTED);
+        }
+    }
+    value.clamp(0.0, 1.0)
+}
+
+/// Initials against what is left on the other side: the longer name's unpartnered words, initials and
+/// a patronymic the shorter name does not have (Nariman F. Dzhelyal vs Нариман Февзиевич Джелял).
+/// Returns how many initials agreed and how many disagreed.
+fn compare_initials(
+    short: &PreparedName,
+    long: &PreparedName,
+    assignment: &[usize],
+    swapped: bool,
+    mut explain: Option<&mut Explanation>,
+) -> (usize, usize) {
     let mut pool_long: Vec<(&Token, bool)> = long.initials.iter().map(|t| (t, true)).collect();
     pool_long.extend(
         long.core
@@ -292,15 +383,15 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
     if long.patronymic.is_none() {
         pool_short.extend(short.patronymic.iter().map(|t| (t, false)));
     }
-    let extra = long.core.len() - short.core.len();
     let (mut agrees, mut disagrees) = (0, 0);
     for initial in &short.initials {
         match take_fitting(initial, &mut pool_long) {
             Fit::Agrees(word) => {
                 agrees += 1;
-                explanation
-                    .tokens
-                    .push(pair(swapped, initial, word, Rule::Initial, 1.0));
+                if let Some(e) = explain.as_deref_mut() {
+                    e.tokens
+                        .push(pair(swapped, initial, word, Rule::Initial, 1.0));
+                }
             }
             Fit::Disagrees => disagrees += 1,
             Fit::Nothing => pool_short.push((initial, true)),
@@ -315,48 +406,16 @@ pub fn score_prepared(a: &PreparedName, b: &PreparedName) -> Score {
         match take_fitting(initial, &mut pool_short) {
             Fit::Agrees(word) => {
                 agrees += 1;
-                explanation
-                    .tokens
-                    .push(pair(!swapped, initial, word, Rule::Initial, 1.0));
+                if let Some(e) = explain.as_deref_mut() {
+                    e.tokens
+                        .push(pair(!swapped, initial, word, Rule::Initial, 1.0));
+                }
             }
             Fit::Disagrees => disagrees += 1,
             Fit::Nothing => {}
         }
     }
-
-    if short.core.len() == 1 {
-        explanation.notes.push(Note::SingleToken);
-        let cap = if agrees > 0 && disagrees == 0 {
-            SINGLE_TOKEN_WITH_INITIAL_CAP
-        } else {
-            SINGLE_TOKEN_CAP
-        };
-        value *= cap;
-    } else if extra > 0 {
-        explanation.notes.push(Note::ExtraTokens(extra));
-        value -= EXTRA_TOKEN_PENALTY * extra as f64;
-    }
-    if agrees > 0 {
-        explanation.notes.push(Note::InitialAgrees);
-    }
-    if disagrees > 0 {
-        explanation.notes.push(Note::InitialDisagrees);
-        value = value.min(CONTRADICTED);
-    }
-    if let (Some(pa), Some(pb)) = (&a.patronymic, &b.patronymic) {
-        let (v, rule) = compare(t, pa, pb);
-        explanation.tokens.push(pair(false, pa, pb, rule, v));
-        if v < 0.5 {
-            explanation.notes.push(Note::PatronymicsDiffer);
-            value = value.min(CONTRADICTED);
-        } else {
-            explanation.notes.push(Note::PatronymicsAgree);
-        }
-    }
-    Score {
-        value: value.clamp(0.0, 1.0),
-        explanation,
-    }
+    (agrees, disagrees)
 }
 
 fn pair(swapped: bool, s: &Token, l: &Token, rule: Rule, score: f64) -> TokenMatch {
@@ -393,18 +452,19 @@ fn initial_fits(initial: &Token, word: &Token) -> bool {
         || (initial.folded_first.is_some() && initial.folded_first == word.folded_first)
 }
 
-/// Finds the partner in `0..long_len` for each row that maximises the summed score, preferring the
-/// order-preserving alignment on ties. Names have a handful of tokens, so an exhaustive search over
-/// injective assignments is cheap; past six rows a greedy pass keeps the cost bounded.
-fn best_assignment(matrix: &[Vec<(f64, Rule)>], long_len: usize) -> Vec<usize> {
-    if matrix.len() > 6 {
+/// Finds the partner in `0..long_len` for each of the `rows` rows of the row-major `matrix` that
+/// maximises the summed score, preferring the order-preserving alignment on ties. Names have a handful
+/// of tokens, so an exhaustive search over injective assignments is cheap; past six rows or eight
+/// columns (a sentence pasted as a name) a greedy pass keeps the cost bounded.
+fn best_assignment(matrix: &[(f64, Rule)], rows: usize, long_len: usize) -> Vec<usize> {
+    let cell = |i: usize, j: usize| matrix.get(i * long_len + j).map_or(0.0, |c| c.0);
+    if rows > 6 || long_len > 8 {
         let mut used = vec![false; long_len];
-        return matrix
-            .iter()
-            .map(|row| {
+        return (0..rows)
+            .map(|i| {
                 let best = (0..long_len)
                     .filter(|&j| !used.get(j).copied().unwrap_or(true))
-                    .max_by(|&x, &y| cell(row, x).total_cmp(&cell(row, y)))
+                    .max_by(|&x, &y| cell(i, x).total_cmp(&cell(i, y)))
                     .unwrap_or(0);
                 if let Some(u) = used.get_mut(best) {
                     *u = true;
@@ -413,25 +473,27 @@ fn best_assignment(matrix: &[Vec<(f64, Rule)>], long_len: usize) -> Vec<usize> {
             })
             .collect();
     }
+    if rows == 1 {
+        // One row: the best cell, the first on ties (what the search below finds too).
+        let best = (0..long_len).fold(0, |b, j| if cell(0, j) > cell(0, b) { j } else { b });
+        return vec![best];
+    }
     let mut best: (f64, Vec<usize>) = (f64::NEG_INFINITY, Vec::new());
-    let mut current = Vec::with_capacity(matrix.len());
-    search(matrix, long_len, &mut current, 0.0, &mut best);
+    let mut current = Vec::with_capacity(rows);
+    search(&cell, rows, long_len, &mut current, 0.0, &mut best);
     best.1
 }
 
-fn cell(row: &[(f64, Rule)], j: usize) -> f64 {
-    row.get(j).map_or(0.0, |c| c.0)
-}
-
 fn search(
-    matrix: &[Vec<(f64, Rule)>],
+    cell: &impl Fn(usize, usize) -> f64,
+    rows: usize,
     long_len: usize,
     current: &mut Vec<usize>,
     sum: f64,
     best: &mut (f64, Vec<usize>),
 ) {
     let i = current.len();
-    let Some(row) = matrix.get(i) else {
+    if i == rows {
         // A tiny bonus per order-preserving step breaks ties in favour of the written order.
         let order = current
             .windows(2)
@@ -439,16 +501,18 @@ fn search(
             .count() as f64;
         let total = sum + order * 1e-6;
         if total > best.0 {
-            *best = (total, current.clone());
+            best.0 = total;
+            best.1.clear();
+            best.1.extend_from_slice(current);
         }
         return;
-    };
+    }
     for j in 0..long_len {
         if current.contains(&j) {
             continue;
         }
         current.push(j);
-        search(matrix, long_len, current, sum + cell(row, j), best);
+        search(cell, rows, long_len, current, sum + cell(i, j), best);
         current.pop();
     }
 }
@@ -465,7 +529,7 @@ fn compare(t: &Tables, a: &Token, b: &Token) -> (f64, Rule) {
             (DIFFERENT, Rule::DistinctGivenNames)
         };
     }
-    let jw = strsim::jaro_winkler(&a.key, &b.key);
+    let jw = jaro_winkler(&a.key, &b.key);
     if gender_forms(t, &a.key, &b.key) {
         return (DIFFERENT, Rule::GenderForms);
     }
@@ -496,7 +560,7 @@ fn gender_forms(t: &Tables, a: &str, b: &str) -> bool {
         t.morphology.gender.iter().any(|(fs, ms)| {
             match (f.strip_suffix(fs.as_str()), m.strip_suffix(ms.as_str())) {
                 (Some(fstem), Some(mstem)) if !fstem.is_empty() => {
-                    fstem == mstem || strsim::jaro_winkler(fstem, mstem) >= JW_MATCH
+                    fstem == mstem || jaro_winkler(fstem, mstem) >= JW_MATCH
                 }
                 _ => false,
             }
@@ -518,14 +582,73 @@ fn slavicised(t: &Tables, bare: &str, long: &str) -> bool {
     t.morphology.slavic.iter().any(|s| {
         long.strip_suffix(s.as_str()).is_some_and(|stem| {
             stem == bare
-                || (strsim::jaro_winkler(stem, bare) >= JW_STEM
-                    && consonants(stem) == consonants(bare))
+                || (jaro_winkler(stem, bare) >= JW_STEM && consonants(stem).eq(consonants(bare)))
         })
     })
 }
 
-fn consonants(s: &str) -> String {
-    s.chars().filter(|c| !"aeiou".contains(*c)).collect()
+fn consonants(s: &str) -> impl Iterator<Item = u8> + '_ {
+    s.bytes().filter(|c| !b"aeiou".contains(c))
+}
+
+/// Jaro-Winkler similarity, equal to `strsim::jaro_winkler` on the ASCII keys. Written out because the
+/// scorer compares token keys millions of times while resolving, and strsim allocates its match flags
+/// on every call; here they are bit masks. Keys longer than 64 bytes go to strsim.
+pub(crate) fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.len() > 64 || y.len() > 64 || !a.is_ascii() || !b.is_ascii() {
+        return strsim::jaro_winkler(a, b);
+    }
+    let sim = jaro(x, y);
+    if sim > 0.7 {
+        let prefix = x.iter().take(4).zip(y).take_while(|(p, q)| p == q).count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// Jaro similarity of two byte strings of at most 64 bytes (strsim's definition and arithmetic).
+fn jaro(a: &[u8], b: &[u8]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    } else if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let low = i.saturating_sub(range);
+        let high = b.len().min(i + range + 1);
+        for j in low..high {
+            if b.get(j) == Some(&ca) && b_flags & (1 << j) == 0 {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut b_matched = b
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| b_flags & (1 << j) != 0)
+        .map(|(_, c)| c);
+    for (i, ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) != 0 && b_matched.next() != Some(ca) {
+            transpositions += 1;
+        }
+    }
+    transpositions /= 2;
+    ((matches as f64 / a.len() as f64)
+        + (matches as f64 / b.len() as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0
 }
 
 #[cfg(test)]
@@ -682,5 +805,39 @@ mod tests {
         assert_eq!(score("?!", "...").value, 0.0);
         let s = score("A B C D E F G H", "H G F E D C B A");
         assert!(s.value.is_finite() && (0.0..=1.0).contains(&s.value));
+    }
+
+    #[test]
+    fn jaro_winkler_equals_strsim() {
+        let words = [
+            "",
+            "a",
+            "jelal",
+            "jelial",
+            "bekirov",
+            "bakirov",
+            "karametov",
+            "karametor",
+            "memetov",
+            "seitmemetov",
+            "aaaa",
+            "abab",
+            "baba",
+            "mustafaev",
+            "mustafaeva",
+            "x",
+            "ab",
+            "ba",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(jaro_winkler(a, b), strsim::jaro_winkler(a, b), "{a} / {b}");
+            }
+        }
+        let long = "a".repeat(70);
+        assert_eq!(
+            jaro_winkler(&long, "aaa"),
+            strsim::jaro_winkler(&long, "aaa")
+        );
     }
 }

@@ -3,7 +3,8 @@
 //! The files are compiled in with `include_str!`, so a malformed line is a defect of this crate, not of
 //! the input: [`tables()`] panics with the file and line, and the tests load every table.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::fmt;
 use std::sync::LazyLock;
 
 const LATIN_LETTERS: &str = include_str!("../data/latin_letters.tsv");
@@ -21,15 +22,34 @@ pub struct TableError {
     pub reason: String,
 }
 
+/// Replacement candidates starting with one character, longest source first.
+type Candidates = Vec<(Vec<char>, String)>;
+
 /// Replaces character sequences by strings; the longest source that matches at a position wins.
-#[derive(Debug, Default)]
+///
+/// The candidates are found by their first character: ASCII characters through a direct table and the
+/// rest through a hash map, because the key looks up every character of every name.
+#[derive(Debug)]
 pub(crate) struct Substitutions {
-    by_first: HashMap<char, Vec<(Vec<char>, String)>>,
+    /// `ascii[c]` is 1 + the index into `groups` of the candidates for ASCII `c`, or 0.
+    ascii: [u16; 128],
+    other: FxHashMap<char, u16>,
+    groups: Vec<Candidates>,
+}
+
+impl Default for Substitutions {
+    fn default() -> Self {
+        Substitutions {
+            ascii: [0; 128],
+            other: FxHashMap::default(),
+            groups: Vec::new(),
+        }
+    }
 }
 
 impl Substitutions {
     fn parse(file: &'static str, text: &str) -> Result<Self, TableError> {
-        let mut table = Substitutions::default();
+        let mut by_first: Vec<(char, Candidates)> = Vec::new();
         for (line, raw) in data_lines(text) {
             let (source, target) = raw.split_once('\t').unwrap_or((raw, ""));
             let source: Vec<char> = source.chars().collect();
@@ -40,78 +60,141 @@ impl Substitutions {
                     reason: "empty source".into(),
                 });
             };
-            table
-                .by_first
-                .entry(first)
-                .or_default()
-                .push((source, target.trim().to_string()));
+            let entry = (source, target.trim().to_string());
+            match by_first.iter_mut().find(|(c, _)| *c == first) {
+                Some((_, group)) => group.push(entry),
+                None => by_first.push((first, vec![entry])),
+            }
         }
-        for candidates in table.by_first.values_mut() {
+        let mut table = Substitutions::default();
+        for (first, mut candidates) in by_first {
             candidates.sort_by_key(|c| std::cmp::Reverse(c.0.len()));
+            table.groups.push(candidates);
+            let slot = table.groups.len() as u16;
+            match table.ascii.get_mut(first as usize) {
+                Some(cell) => *cell = slot,
+                None => {
+                    table.other.insert(first, slot - 1);
+                }
+            }
         }
         Ok(table)
     }
 
+    /// The candidates whose source starts with `c`, longest first.
+    fn candidates(&self, c: char) -> Option<&Candidates> {
+        let slot = match self.ascii.get(c as usize) {
+            Some(&0) => return None,
+            Some(&slot) => slot - 1,
+            None => *self.other.get(&c)?,
+        };
+        self.groups.get(slot as usize)
+    }
+
+    /// The first characters of the sources.
+    #[cfg(test)]
+    pub(crate) fn first_chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.groups
+            .iter()
+            .filter_map(|g| g.first().and_then(|(source, _)| source.first().copied()))
+    }
+
+    /// Whether `b` starts no source made of ASCII characters only: in an all-ASCII word such a byte
+    /// can never start a match, so the key may copy it without looking the table up.
+    pub(crate) fn ascii_inert(&self, b: u8) -> bool {
+        self.candidates(char::from(b)).is_none_or(|group| {
+            group
+                .iter()
+                .all(|(source, _)| !source.iter().all(char::is_ascii))
+        })
+    }
+
+    /// Whether any source starts with `c`.
+    #[cfg(test)]
+    pub(crate) fn starts_with_char(&self, c: char) -> bool {
+        self.candidates(c).is_some()
+    }
+
+    /// The replacement of the longest source that matches `input` at its start, and that source's length.
+    pub(crate) fn match_at(&self, input: &[char]) -> Option<(&str, usize)> {
+        let first = *input.first()?;
+        self.candidates(first)?
+            .iter()
+            .find(|(source, _)| input.starts_with(source))
+            .map(|(source, target)| (target.as_str(), source.len()))
+    }
+
     /// Applies the table to `input`, appending to `out`.
+    #[cfg(test)]
     pub(crate) fn apply(&self, input: &[char], out: &mut String) {
         let mut i = 0;
-        'outer: while let Some(&c) = input.get(i) {
-            if let Some(candidates) = self.by_first.get(&c) {
-                for (source, target) in candidates {
-                    if input.get(i..i + source.len()) == Some(source.as_slice()) {
-                        out.push_str(target);
-                        i += source.len();
-                        continue 'outer;
-                    }
+        while let Some(rest) = input.get(i..).filter(|r| !r.is_empty()) {
+            match self.match_at(rest) {
+                Some((target, len)) => {
+                    out.push_str(target);
+                    i += len;
+                }
+                None => {
+                    out.extend(rest.first());
+                    i += 1;
                 }
             }
-            out.push(c);
-            i += 1;
         }
     }
 }
 
-/// Where a rewrite may apply, tested on the character before or after the matched text.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Context {
-    Any,
-    /// The start (before) or end (after) of the token.
-    Edge,
-    /// A character from the set.
-    In(Vec<u8>),
-    /// A character that exists and is not in the set.
-    NotIn(Vec<u8>),
-    /// No character from the set: another character or the edge.
-    NoneOf(Vec<u8>),
+/// Which bytes a rewrite context accepts, as a lookup table: entry 256 stands for the edge of the token.
+/// The rewrites test a context at every position of every token, so the sets are compiled once.
+#[derive(Clone)]
+pub(crate) struct Accept([bool; 257]);
+
+impl fmt::Debug for Accept {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes: String = (0u8..=255)
+            .filter(|&b| self.accepts(Some(b)) && b.is_ascii_graphic())
+            .map(char::from)
+            .collect();
+        write!(f, "Accept({bytes:?}, edge: {})", self.accepts(None))
+    }
 }
 
-impl Context {
-    fn parse(spec: &str, edge: &str) -> Option<Context> {
-        let set = |s: &str| s.strip_suffix(']').map(|s| s.as_bytes().to_vec());
+impl Accept {
+    /// Reads a context: `*` anything, `^`/`$` the edge, `[abc]` one of, `[^abc]` a character not one of,
+    /// `![abc]` no character from the set (another character or the edge).
+    fn parse(spec: &str, edge: &str) -> Option<Accept> {
+        fn set(s: &str) -> Option<&[u8]> {
+            s.strip_suffix(']').map(str::as_bytes)
+        }
+        let mut table = [false; 257];
         if spec == "*" {
-            Some(Context::Any)
+            table = [true; 257];
         } else if spec == edge {
-            Some(Context::Edge)
+            table[256] = true;
         } else if let Some(rest) = spec.strip_prefix("[^") {
-            set(rest).map(Context::NotIn)
+            table = [true; 257];
+            table[256] = false;
+            for &b in set(rest)? {
+                table[b as usize] = false;
+            }
         } else if let Some(rest) = spec.strip_prefix("![") {
-            set(rest).map(Context::NoneOf)
+            table = [true; 257];
+            for &b in set(rest)? {
+                table[b as usize] = false;
+            }
         } else if let Some(rest) = spec.strip_prefix('[') {
-            set(rest).map(Context::In)
+            for &b in set(rest)? {
+                table[b as usize] = true;
+            }
         } else {
-            None
+            return None;
         }
+        Some(Accept(table))
     }
 
+    #[inline]
     fn accepts(&self, c: Option<u8>) -> bool {
-        match (self, c) {
-            (Context::Any, _) => true,
-            (Context::Edge, c) => c.is_none(),
-            (Context::In(set), Some(c)) => set.contains(&c),
-            (Context::NotIn(set), Some(c)) => !set.contains(&c),
-            (Context::NoneOf(set), c) => !matches!(c, Some(c) if set.contains(&c)),
-            (Context::In(_) | Context::NotIn(_), None) => false,
-        }
+        let index = c.map_or(256, usize::from);
+        self.0.get(index).copied().unwrap_or(false)
     }
 }
 
@@ -119,54 +202,73 @@ impl Context {
 #[derive(Debug)]
 pub(crate) enum Rewrite {
     Replace {
-        before: Context,
+        before: Box<Accept>,
         from: Vec<Vec<u8>>,
-        after: Context,
+        after: Box<Accept>,
         to: Vec<u8>,
+        /// First bytes of the `from` alternatives: a token without any of them is left as it is.
+        starts: Box<[bool; 256]>,
     },
     CollapseDoubles,
 }
 
 impl Rewrite {
     /// One left-to-right pass; contexts are read from `token` as it was before the pass.
+    #[cfg(test)]
     pub(crate) fn apply(&self, token: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        if !self.apply_into(token, &mut out) {
+            out = token.to_vec();
+        }
+        out
+    }
+
+    /// One left-to-right pass from `token` into `out` (cleared first). Returns false, leaving `out`
+    /// unspecified, when the rule cannot apply and the token stays as it is.
+    pub(crate) fn apply_into(&self, token: &[u8], out: &mut Vec<u8>) -> bool {
+        out.clear();
         match self {
             Rewrite::CollapseDoubles => {
-                let mut out: Vec<u8> = Vec::with_capacity(token.len());
+                if !token.windows(2).any(|w| w.first() == w.get(1)) {
+                    return false;
+                }
                 for &c in token {
                     if out.last() != Some(&c) {
                         out.push(c);
                     }
                 }
-                out
+                true
             }
             Rewrite::Replace {
                 before,
                 from,
                 after,
                 to,
+                starts,
             } => {
-                let mut out = Vec::with_capacity(token.len() + 2);
+                if !token.iter().any(|&b| starts[b as usize]) {
+                    return false;
+                }
                 let mut i = 0;
-                'outer: while i < token.len() {
-                    let prev = i.checked_sub(1).and_then(|p| token.get(p)).copied();
-                    if before.accepts(prev) {
-                        for alt in from {
-                            if token.get(i..i + alt.len()) == Some(alt.as_slice())
-                                && after.accepts(token.get(i + alt.len()).copied())
-                            {
-                                out.extend_from_slice(to);
-                                i += alt.len();
-                                continue 'outer;
+                'outer: while let Some(&c) = token.get(i) {
+                    if starts[c as usize] {
+                        let prev = i.checked_sub(1).and_then(|p| token.get(p)).copied();
+                        if before.accepts(prev) {
+                            for alt in from {
+                                if token.get(i..i + alt.len()) == Some(alt.as_slice())
+                                    && after.accepts(token.get(i + alt.len()).copied())
+                                {
+                                    out.extend_from_slice(to);
+                                    i += alt.len();
+                                    continue 'outer;
+                                }
                             }
                         }
                     }
-                    if let Some(&c) = token.get(i) {
-                        out.push(c);
-                    }
+                    out.push(c);
                     i += 1;
                 }
-                out
+                true
             }
         }
     }
@@ -178,32 +280,40 @@ impl Rewrite {
                 rules.push(Rewrite::CollapseDoubles);
                 continue;
             }
-            let fields: Vec<&str> = raw.split('\t').collect();
             let err = |reason: &str| TableError {
                 file,
                 line,
                 reason: reason.into(),
             };
-            let [before, from, after, to] = fields.as_slice() else {
-                return Err(err("expected four tab-separated columns"));
-            };
-            let (Some(before), Some(after)) =
-                (Context::parse(before, "^"), Context::parse(after, "$"))
-            else {
-                return Err(err("unknown context"));
-            };
-            let from: Vec<Vec<u8>> = from.split('|').map(|a| a.as_bytes().to_vec()).collect();
-            if from.iter().any(|a| a.is_empty()) {
-                return Err(err("empty alternative"));
-            }
-            rules.push(Rewrite::Replace {
-                before,
-                from,
-                after,
-                to: to.trim().as_bytes().to_vec(),
-            });
+            rules.push(Rewrite::parse_line(raw).map_err(err)?);
         }
         Ok(rules)
+    }
+
+    fn parse_line(raw: &str) -> Result<Rewrite, &'static str> {
+        let fields: Vec<&str> = raw.split('\t').collect();
+        let [before, from, after, to] = fields.as_slice() else {
+            return Err("expected four tab-separated columns");
+        };
+        let (Some(before), Some(after)) = (Accept::parse(before, "^"), Accept::parse(after, "$"))
+        else {
+            return Err("unknown context");
+        };
+        let from: Vec<Vec<u8>> = from.split('|').map(|a| a.as_bytes().to_vec()).collect();
+        let mut starts = Box::new([false; 256]);
+        for alt in &from {
+            let Some(&first) = alt.first() else {
+                return Err("empty alternative");
+            };
+            starts[first as usize] = true;
+        }
+        Ok(Rewrite::Replace {
+            before: Box::new(before),
+            from,
+            after: Box::new(after),
+            to: to.trim().as_bytes().to_vec(),
+            starts,
+        })
     }
 }
 
@@ -216,9 +326,9 @@ pub(crate) struct Morphology {
     pub slavic: Vec<String>,
     pub patronymic: Vec<String>,
     /// Keys of the Turkic words that mark the token before them as the father's name.
-    pub patronymic_markers: HashSet<String>,
+    pub patronymic_markers: FxHashSet<String>,
     /// Keys of titles and honorifics.
-    pub ignore: HashSet<String>,
+    pub ignore: FxHashSet<String>,
 }
 
 /// Every table the crate uses.
@@ -229,7 +339,10 @@ pub(crate) struct Tables {
     pub rewrites: Vec<Rewrite>,
     pub morphology: Morphology,
     /// Key of a given-name form → the number of its line (its equivalence class).
-    pub given_names: HashMap<String, u32>,
+    pub given_names: FxHashMap<String, u32>,
+    /// ASCII bytes neither transliteration table can change inside an all-ASCII word (see
+    /// [`Substitutions::ascii_inert`]): most names in Latin script consist of these alone.
+    pub ascii_inert: [bool; 128],
 }
 
 /// The tables, parsed on first use.
@@ -251,8 +364,12 @@ pub(crate) fn load() -> Result<Tables, TableError> {
         cyrillic,
         rewrites,
         morphology: Morphology::default(),
-        given_names: HashMap::new(),
+        given_names: FxHashMap::default(),
+        ascii_inert: [false; 128],
     };
+    for (b, inert) in (0u8..).zip(tables.ascii_inert.iter_mut()) {
+        *inert = tables.latin.ascii_inert(b) && tables.cyrillic.ascii_inert(b);
+    }
     tables.morphology = parse_morphology(&tables)?;
     tables.given_names = parse_given_names(&tables)?;
     Ok(tables)
@@ -289,9 +406,9 @@ fn parse_morphology(tables: &Tables) -> Result<Morphology, TableError> {
     Ok(m)
 }
 
-fn parse_given_names(tables: &Tables) -> Result<HashMap<String, u32>, TableError> {
+fn parse_given_names(tables: &Tables) -> Result<FxHashMap<String, u32>, TableError> {
     const FILE: &str = "given_names.txt";
-    let mut classes = HashMap::new();
+    let mut classes = FxHashMap::default();
     for (line, raw) in data_lines(GIVEN_NAMES) {
         for form in raw.split(',').map(str::trim).filter(|f| !f.is_empty()) {
             let key = crate::key::key_with(tables, form);
@@ -346,12 +463,7 @@ mod tests {
 
     #[test]
     fn contexts_read_the_token_before_the_pass() {
-        let rule = Rewrite::Replace {
-            before: Context::In(b"aeiou".to_vec()),
-            from: vec![b"y".to_vec(), b"i".to_vec()],
-            after: Context::In(b"aeiou".to_vec()),
-            to: Vec::new(),
-        };
+        let rule = Rewrite::parse_line("[aeiou]\ty|i\t[aeiou]\t").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(rule.apply(b"mustafayev"), b"mustafaev");
         assert_eq!(rule.apply(b"aiia"), b"aa");
         assert_eq!(Rewrite::CollapseDoubles.apply(b"dzhepparr"), b"dzhepar");

@@ -66,16 +66,46 @@ const SUFFIXES: &[Syllable] = &[
 const SPELLINGS: usize = 4;
 const BGN: usize = 1;
 const EVENT_TYPES: &[&str] = &[
-    "detention", "search", "arrest", "sentence", "fine", "interrogation", "disappearance", "transfer",
+    "detention",
+    "search",
+    "arrest",
+    "sentence",
+    "fine",
+    "interrogation",
+    "disappearance",
+    "transfer",
 ];
 const PLACES: &[&str] = &[
-    "Simferopol", "Bakhchysarai", "Dzhankoi", "Sudak", "Yalta", "Kerch", "Alushta", "Saky",
-    "Bilohirsk", "Stary Krym", "Yevpatoriia", "Feodosiia", "Armiansk", "Krasnohvardiiske",
-    "Nyzhnohirskyi", "Rostov-on-Don", "Moscow", "Kyiv", "Sevastopol", "Chornomorske",
+    "Simferopol",
+    "Bakhchysarai",
+    "Dzhankoi",
+    "Sudak",
+    "Yalta",
+    "Kerch",
+    "Alushta",
+    "Saky",
+    "Bilohirsk",
+    "Stary Krym",
+    "Yevpatoriia",
+    "Feodosiia",
+    "Armiansk",
+    "Krasnohvardiiske",
+    "Nyzhnohirskyi",
+    "Rostov-on-Don",
+    "Moscow",
+    "Kyiv",
+    "Sevastopol",
+    "Chornomorske",
 ];
 const OUTLETS: &[&str] = &[
-    "Crimean Solidarity", "Krym.Realii", "QHA", "Ukrinform", "Crimean Human Rights Group",
-    "ZMINA", "Kharkiv Human Rights Protection Group", "Graty",
+    "Crimean Solidarity",
+    "Krym.Realii",
+    "QHA",
+    "Ukrinform",
+    "Crimean Human Rights Group",
+    "ZMINA",
+    "Kharkiv Human Rights Protection Group",
+    "Graty",
 ];
 const VOCABULARY: usize = 20_000;
 const WORDS_PER_ARTICLE: usize = 500;
@@ -115,7 +145,9 @@ fn capitalise(w: &str) -> String {
 
 fn random_person(rng: &mut ChaCha8Rng) -> Person {
     let syllables = |rng: &mut ChaCha8Rng, n: usize| -> Vec<usize> {
-        (0..n).map(|_| rng.random_range(0..SYLLABLES.len())).collect()
+        (0..n)
+            .map(|_| rng.random_range(0..SYLLABLES.len()))
+            .collect()
     };
     let given_len = rng.random_range(2..=3);
     let surname_len = rng.random_range(2..=3);
@@ -136,7 +168,9 @@ fn vocabulary(rng: &mut ChaCha8Rng) -> Vec<String> {
     let mut words = Vec::with_capacity(VOCABULARY);
     while words.len() < VOCABULARY {
         let n = rng.random_range(1..=4);
-        let w: String = (0..n).map(|_| PARTS[rng.random_range(0..PARTS.len())]).collect();
+        let w: String = (0..n)
+            .map(|_| PARTS[rng.random_range(0..PARTS.len())])
+            .collect();
         if seen.insert(w.clone()) {
             words.push(w);
         }
@@ -210,7 +244,10 @@ impl Iterator for Register<'_> {
             .map(|_| rng.random_range(0..self.people.len()))
             .collect();
         let system = rng.random_range(0..SPELLINGS);
-        let names: Vec<String> = mentioned.iter().map(|&p| self.people[p].spell(system)).collect();
+        let names: Vec<String> = mentioned
+            .iter()
+            .map(|&p| self.people[p].spell(system))
+            .collect();
         let mut words: Vec<String> = (0..WORDS_PER_ARTICLE)
             .map(|_| self.words[self.zipf.sample(rng)].clone())
             .collect();
@@ -336,7 +373,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let results = index.search(&query)?;
         name_times.push(t.elapsed());
         let id = format!("p{p}");
-        if results.hits.iter().any(|h| h.kind == Kind::Person && h.id == id) {
+        if results
+            .hits
+            .iter()
+            .any(|h| h.kind == Kind::Person && h.id == id)
+        {
             found += 1;
         }
         let persons = index.search(&Query::new(text).mode(Mode::Names).kinds(&[Kind::Person]))?;

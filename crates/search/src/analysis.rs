@@ -32,10 +32,12 @@ pub(crate) fn text_analyzer() -> TextAnalyzer {
 /// yield an empty term that matches nothing: used to highlight names in running text without
 /// computing a key for every common word.
 pub(crate) fn name_key_analyzer(capitalized_only: bool) -> tantivy::Result<TextAnalyzer> {
-    Ok(TextAnalyzer::builder(RegexTokenizer::new(NAME_WORD_PATTERN)?)
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(NameKeyFilter { capitalized_only })
-        .build())
+    Ok(
+        TextAnalyzer::builder(RegexTokenizer::new(NAME_WORD_PATTERN)?)
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(NameKeyFilter { capitalized_only })
+            .build(),
+    )
 }
 
 /// The matching key of one word: lower-cased, transliterated by `casebook_names::key`, with any

@@ -291,7 +291,10 @@ impl SearchIndex {
                         q
                     } else {
                         let names = self.name_query(&searcher, text, &mut key_terms)?;
-                        Box::new(BooleanQuery::new(vec![(Occur::Should, q), (Occur::Should, names)]))
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, q),
+                            (Occur::Should, names),
+                        ]))
                     }
                 }
             }
@@ -318,7 +321,9 @@ impl SearchIndex {
             if let Some(value) = value {
                 clauses.push((
                     Occur::Must,
-                    filter_query(BooleanQuery::union(vec![filter_term(f.filters, name, value)])),
+                    filter_query(BooleanQuery::union(vec![filter_term(
+                        f.filters, name, value,
+                    )])),
                 ));
             }
         }
@@ -348,6 +353,14 @@ impl SearchIndex {
         for (score, address) in top.into_iter().take(limit) {
             hits.push(self.hit(&searcher, &snippets, score, address)?);
         }
+        // Equal scores come back in segment order, which depends on indexing threads: order ties by
+        // kind and id so the same index gives the same page every time.
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then_with(|| a.id.cmp(&b.id))
+        });
 
         let group = |name: &str| -> Vec<FacetValue> {
             let mut values: Vec<FacetValue> = facet_counts
@@ -499,9 +512,8 @@ impl SearchIndex {
                 .and_then(|v| v.as_str())
                 .map(str::to_string)
         };
-        let all = |field: Field| -> Vec<&str> {
-            doc.get_all(field).filter_map(|v| v.as_str()).collect()
-        };
+        let all =
+            |field: Field| -> Vec<&str> { doc.get_all(field).filter_map(|v| v.as_str()).collect() };
         let kind = first(f.kind)
             .as_deref()
             .and_then(Kind::parse)
@@ -661,9 +673,9 @@ fn filter_value(name: &str, value: &str) -> String {
 /// name-key alternative that plain words get.
 fn has_query_syntax(text: &str) -> bool {
     text.contains(['"', ':', '(', ')', '[', ']', '{', '}', '^', '~', '*'])
-        || text.split_whitespace().any(|w| {
-            w.starts_with(['+', '-']) || matches!(w, "AND" | "OR" | "NOT" | "IN")
-        })
+        || text
+            .split_whitespace()
+            .any(|w| w.starts_with(['+', '-']) || matches!(w, "AND" | "OR" | "NOT" | "IN"))
 }
 
 /// A parse error in words a user can act on. tantivy's syntax error repeats the query, which may

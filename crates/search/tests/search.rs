@@ -195,7 +195,12 @@ fn exact_mode_does_not_transliterate() {
     assert!(person_ids(&index, "Джелял", Mode::Exact).is_empty());
     assert!(person_ids(&index, "Celal", Mode::Exact).is_empty());
     assert_eq!(person_ids(&index, "Dzhelyal", Mode::Exact), vec!["p1"]);
-    let articles = ids(&index, &Query::new("Джелял").mode(Mode::Exact).kinds(&[Kind::Article]));
+    let articles = ids(
+        &index,
+        &Query::new("Джелял")
+            .mode(Mode::Exact)
+            .kinds(&[Kind::Article]),
+    );
     assert_eq!(articles, vec![(Kind::Article, "a2".to_string())]);
 }
 
@@ -204,9 +209,15 @@ fn full_text_finds_words_and_phrases() {
     let (_dir, index) = built();
     let hits = ids(&index, &Query::new("fabricated").kinds(&[Kind::Article]));
     assert_eq!(hits, vec![(Kind::Article, "a1".to_string())]);
-    let hits = ids(&index, &Query::new("\"deputy head\"").kinds(&[Kind::Article]));
+    let hits = ids(
+        &index,
+        &Query::new("\"deputy head\"").kinds(&[Kind::Article]),
+    );
     assert_eq!(hits, vec![(Kind::Article, "a1".to_string())]);
-    let hits = ids(&index, &Query::new("Mejlis -Chubarov").kinds(&[Kind::Article]));
+    let hits = ids(
+        &index,
+        &Query::new("Mejlis -Chubarov").kinds(&[Kind::Article]),
+    );
     assert_eq!(hits, vec![(Kind::Article, "a1".to_string())]);
     assert!(ids(&index, &Query::new("zzyzx")).is_empty());
 }
@@ -221,9 +232,15 @@ fn facets_count_and_filter() {
     assert_eq!(FacetCounts::count(&all.facets.event_type, "detention"), 2);
     assert_eq!(FacetCounts::count(&all.facets.event_type, "search"), 1);
     assert_eq!(FacetCounts::count(&all.facets.year, "2023"), 4);
-    assert_eq!(FacetCounts::count(&all.facets.outlet, "Crimean Solidarity"), 3);
+    assert_eq!(
+        FacetCounts::count(&all.facets.outlet, "Crimean Solidarity"),
+        3
+    );
     assert_eq!(FacetCounts::count(&all.facets.outlet, "Krym.Realii"), 3);
-    assert_eq!(FacetCounts::count(&all.facets.status, "pre_trial_detention"), 1);
+    assert_eq!(
+        FacetCounts::count(&all.facets.status, "pre_trial_detention"),
+        1
+    );
     assert_eq!(FacetCounts::count(&all.facets.place, "Bakhchysarai"), 3);
 
     let mut q = Query::new("");
@@ -260,12 +277,26 @@ fn snippets_highlight_matches() {
 
     // A Latin query highlights the Cyrillic name in running text.
     let r = index
-        .search(&Query::new("Dzhelyal").mode(Mode::Names).kinds(&[Kind::Article]))
+        .search(
+            &Query::new("Dzhelyal")
+                .mode(Mode::Names)
+                .kinds(&[Kind::Article]),
+        )
         .expect("search");
     let a2 = r.hits.iter().find(|h| h.id == "a2").expect("a2 found");
-    assert!(a2.snippet.to_html().contains("<b>Джелял</b>"), "{}", a2.snippet.to_html());
+    assert!(
+        a2.snippet.to_html().contains("<b>Джелял</b>"),
+        "{}",
+        a2.snippet.to_html()
+    );
     let (start, end) = a2.snippet.highlights[0];
-    let marked: String = a2.snippet.fragment.chars().skip(start).take(end - start).collect();
+    let marked: String = a2
+        .snippet
+        .fragment
+        .chars()
+        .skip(start)
+        .take(end - start)
+        .collect();
     assert!(marked == "Джелял" || marked == "Нариман", "{marked}");
 
     // A person's snippet is their name.
@@ -285,16 +316,25 @@ fn rebuild_gives_the_same_results() {
         Query::new("Celal").mode(Mode::Names),
         Query::new(""),
     ];
-    let before: Vec<_> = queries.iter().map(|q| index.search(q).expect("search")).collect();
+    let before: Vec<_> = queries
+        .iter()
+        .map(|q| index.search(q).expect("search"))
+        .collect();
     index
         .rebuild(all_docs().into_iter().map(Ok::<_, std::io::Error>))
         .expect("rebuild");
-    let after: Vec<_> = queries.iter().map(|q| index.search(q).expect("search")).collect();
+    let after: Vec<_> = queries
+        .iter()
+        .map(|q| index.search(q).expect("search"))
+        .collect();
     assert_eq!(before, after);
     drop(index);
     // A fresh open of the same directory (another process) sees the same.
     let reopened = SearchIndex::open_or_create(dir.path().join("index")).expect("reopen");
-    let again: Vec<_> = queries.iter().map(|q| reopened.search(q).expect("search")).collect();
+    let again: Vec<_> = queries
+        .iter()
+        .map(|q| reopened.search(q).expect("search"))
+        .collect();
     assert_eq!(before, again);
 }
 
@@ -314,7 +354,13 @@ fn failed_rebuild_keeps_the_old_index() {
 #[test]
 fn malformed_queries_are_errors_not_panics() {
     let (_dir, index) = built();
-    for text in ["\"unbalanced", "nosuchfield:word", "(Mejlis", "title:[a TO", "-Mejlis"] {
+    for text in [
+        "\"unbalanced",
+        "nosuchfield:word",
+        "(Mejlis",
+        "title:[a TO",
+        "-Mejlis",
+    ] {
         for mode in [Mode::Auto, Mode::Exact] {
             let err = index.search(&Query::new(text).mode(mode));
             assert!(
@@ -341,8 +387,13 @@ fn delete_and_replace() {
     writer.commit().expect("commit");
     drop(writer);
     assert!(person_ids(&index, "Celal", Mode::Names).is_empty());
-    let r = index.search(&Query::new("").kinds(&[Kind::Person])).expect("search");
-    assert_eq!(r.total, 2, "p2 replaced, not duplicated; p1 gone; p4 hidden");
+    let r = index
+        .search(&Query::new("").kinds(&[Kind::Person]))
+        .expect("search");
+    assert_eq!(
+        r.total, 2,
+        "p2 replaced, not duplicated; p1 gone; p4 hidden"
+    );
     assert_eq!(FacetCounts::count(&r.facets.status, "released"), 1);
     assert_eq!(FacetCounts::count(&r.facets.status, "under_persecution"), 0);
 }
@@ -363,8 +414,16 @@ fn a_second_writer_waits_then_reports_busy() {
 fn empty_ids_are_refused() {
     let (_dir, index) = built();
     let mut writer = index.writer().expect("writer");
-    let err = writer.add_article(&ArticleDoc::default()).expect_err("empty id");
-    assert!(matches!(err, SearchError::Document { kind: Kind::Article, .. }));
+    let err = writer
+        .add_article(&ArticleDoc::default())
+        .expect_err("empty id");
+    assert!(matches!(
+        err,
+        SearchError::Document {
+            kind: Kind::Article,
+            ..
+        }
+    ));
 }
 
 /// A store that hands over a fixed register, as the register's own implementation would.
@@ -386,7 +445,9 @@ impl casebook_search::IndexSource for FixedStore {
 fn rebuild_from_a_source_replaces_everything() {
     let (_dir, index) = built();
     let only_people: Vec<IndexDoc> = people().into_iter().map(IndexDoc::from).collect();
-    let n = index.rebuild_from(&FixedStore(only_people)).expect("rebuild");
+    let n = index
+        .rebuild_from(&FixedStore(only_people))
+        .expect("rebuild");
     assert_eq!(n, 4);
     assert_eq!(index.num_docs(), 4);
     assert!(ids(&index, &Query::new("fabricated")).is_empty());

@@ -87,7 +87,16 @@ fn multipart(files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
 }
 
 /// Invented surnames and given names for the synthetic variants of the examples.
-const SURNAMES: [&str; 8] = ["Abduraimov", "Kurtumerov", "Seitveliev", "Memetov", "Ibraimov", "Osmanov", "Yakubov", "Bekirov"];
+const SURNAMES: [&str; 8] = [
+    "Abduraimov",
+    "Kurtumerov",
+    "Seitveliev",
+    "Memetov",
+    "Ibraimov",
+    "Osmanov",
+    "Yakubov",
+    "Bekirov",
+];
 const GIVEN: [&str; 6] = ["Ruslan", "Eskender", "Lenur", "Ayder", "Server", "Enver"];
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -110,26 +119,44 @@ async fn main() {
     let data = tempfile::tempdir().expect("a temporary data directory");
     let accounts = casebook_web::Accounts::open(data.path()).expect("accounts");
     accounts
-        .add_user("loadtester", "load test password", casebook_web::Role::Analyst)
+        .add_user(
+            "loadtester",
+            "load test password",
+            casebook_web::Role::Analyst,
+        )
         .expect("an account");
     let mut config = casebook_web::Config::new(data.path());
     config.max_body_bytes = 256 * 1024 * 1024;
     let (_, router) = casebook_web::application(config).expect("the application starts");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
     let addr = listener.local_addr().expect("an address");
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     });
     let base = format!("http://{addr}");
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
 
     let login = Request::post(format!("{base}/api/session"))
         .header("content-type", "application/json")
-        .body(Body::from(r#"{"name":"loadtester","password":"load test password"}"#))
+        .body(Body::from(
+            r#"{"name":"loadtester","password":"load test password"}"#,
+        ))
         .expect("a request");
     let (status, headers, body) = call(&client, login).await.expect("login");
     assert_eq!(status, 200, "login failed");
-    let cookie = headers["set-cookie"].to_str().expect("cookie").split(';').next().unwrap_or_default().to_string();
+    let cookie = headers["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let csrf = serde_json::from_slice::<serde_json::Value>(&body).expect("json")["csrf"]
         .as_str()
         .unwrap_or_default()
@@ -140,7 +167,12 @@ async fn main() {
         .expect("the examples folder")
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap_or_default()))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap_or_default(),
+            )
+        })
         .collect();
     examples.sort();
     let ingest = |files: Vec<(String, Vec<u8>)>| {
@@ -153,20 +185,41 @@ async fn main() {
             .expect("a request")
     };
     let started = Instant::now();
-    let (status, _, body) = call(&client, ingest(examples.clone())).await.expect("ingest");
-    assert_eq!(status, 202, "ingest refused: {}", String::from_utf8_lossy(&body));
-    let job = serde_json::from_slice::<serde_json::Value>(&body).expect("json")["job"].as_u64().unwrap_or(0);
+    let (status, _, body) = call(&client, ingest(examples.clone()))
+        .await
+        .expect("ingest");
+    assert_eq!(
+        status,
+        202,
+        "ingest refused: {}",
+        String::from_utf8_lossy(&body)
+    );
+    let job = serde_json::from_slice::<serde_json::Value>(&body).expect("json")["job"]
+        .as_u64()
+        .unwrap_or(0);
     loop {
-        let req = Request::get(format!("{base}/api/ingest/jobs/{job}")).header("cookie", &cookie).body(Body::empty()).expect("req");
+        let req = Request::get(format!("{base}/api/ingest/jobs/{job}"))
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .expect("req");
         let (_, _, body) = call(&client, req).await.expect("job");
-        if serde_json::from_slice::<serde_json::Value>(&body).map(|j| j["finished"] == true).unwrap_or(false) {
+        if serde_json::from_slice::<serde_json::Value>(&body)
+            .map(|j| j["finished"] == true)
+            .unwrap_or(false)
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    eprintln!("load: examples ingested in {:.1}s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "load: examples ingested in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
     // Person ids for case-file requests.
-    let req = Request::get(format!("{base}/api/persons?q=a&limit=200")).header("cookie", &cookie).body(Body::empty()).expect("req");
+    let req = Request::get(format!("{base}/api/persons?q=a&limit=200"))
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .expect("req");
     let (_, _, body) = call(&client, req).await.expect("persons");
     let persons: Vec<String> = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -175,7 +228,10 @@ async fn main() {
         .iter()
         .filter_map(|p| p["id"].as_str().map(str::to_string))
         .collect();
-    assert!(!persons.is_empty(), "no persons after ingesting the examples");
+    assert!(
+        !persons.is_empty(),
+        "no persons after ingesting the examples"
+    );
     tokio::time::sleep(Duration::from_secs(3)).await; // the first index rebuild
 
     // The background ingest: synthetic variants of the examples, with other names and dates.
@@ -187,7 +243,10 @@ async fn main() {
                 .replace("Seytkhalilov", SURNAMES[i % SURNAMES.len()])
                 .replace("Nuri", GIVEN[(i / SURNAMES.len()) % GIVEN.len()])
                 .replace("2025", &format!("{}", 2015 + i % 10));
-            (format!("synthetic-{i}-{name}"), format!("{text}\n\nReference {i}.\n").into_bytes())
+            (
+                format!("synthetic-{i}-{name}"),
+                format!("{text}\n\nReference {i}.\n").into_bytes(),
+            )
         })
         .collect();
     let background = if synthetic.is_empty() {
@@ -195,18 +254,36 @@ async fn main() {
     } else {
         let (status, _, body) = call(&client, ingest(synthetic)).await.expect("ingest");
         assert_eq!(status, 202);
-        serde_json::from_slice::<serde_json::Value>(&body).ok().and_then(|v| v["job"].as_u64())
+        serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["job"].as_u64())
     };
 
-    let queries = ["Сейтхалилов", "Seytkhalilov", "Celal", "Chubarov", "Onyshchenko", "detained", "Bilohirsk", "Джелял"];
+    let queries = [
+        "Сейтхалилов",
+        "Seytkhalilov",
+        "Celal",
+        "Chubarov",
+        "Onyshchenko",
+        "detained",
+        "Bilohirsk",
+        "Джелял",
+    ];
     let next = Arc::new(AtomicUsize::new(0));
-    let samples: Arc<Mutex<(Vec<Duration>, Vec<Duration>, usize)>> = Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
+    let samples: Arc<Mutex<(Vec<Duration>, Vec<Duration>, usize)>> =
+        Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
     let load_started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..o.concurrency {
-        let (client, next, samples, persons, base, cookie) =
-            (client.clone(), Arc::clone(&next), Arc::clone(&samples), persons.clone(), base.clone(), cookie.clone());
+        let (client, next, samples, persons, base, cookie) = (
+            client.clone(),
+            Arc::clone(&next),
+            Arc::clone(&samples),
+            persons.clone(),
+            base.clone(),
+            cookie.clone(),
+        );
         let total = o.requests;
         tasks.push(tokio::spawn(async move {
             loop {
@@ -218,24 +295,43 @@ async fn main() {
                 let url = if search {
                     let q: String = queries[n / 2 % queries.len()]
                         .bytes()
-                        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+                        .map(|b| {
+                            if b.is_ascii_alphanumeric() {
+                                (b as char).to_string()
+                            } else {
+                                format!("%{b:02X}")
+                            }
+                        })
                         .collect();
                     format!("{base}/search?q={q}")
                 } else {
                     format!("{base}/persons/{}", persons[n / 2 % persons.len()])
                 };
-                let req = Request::get(&url).header("cookie", &cookie).body(Body::empty()).expect("req");
+                let req = Request::get(&url)
+                    .header("cookie", &cookie)
+                    .body(Body::empty())
+                    .expect("req");
                 let t = Instant::now();
                 let result = call(&client, req).await;
                 let took = t.elapsed();
                 let mut s = samples.lock().unwrap_or_else(|p| p.into_inner());
                 match result {
                     Ok((200, _, _)) | Ok((303, _, _)) => {
-                        if search { s.0.push(took) } else { s.1.push(took) }
+                        if search {
+                            s.0.push(took)
+                        } else {
+                            s.1.push(took)
+                        }
                     }
                     Ok((code, _, body)) => {
                         s.2 += 1;
-                        eprintln!("load: {url} answered {code}: {}", String::from_utf8_lossy(&body).chars().take(200).collect::<String>());
+                        eprintln!(
+                            "load: {url} answered {code}: {}",
+                            String::from_utf8_lossy(&body)
+                                .chars()
+                                .take(200)
+                                .collect::<String>()
+                        );
                     }
                     Err(e) => {
                         s.2 += 1;
@@ -257,12 +353,26 @@ async fn main() {
     case.sort();
     let ingest_state = match background {
         Some(job) => {
-            let req = Request::get(format!("{base}/api/ingest/jobs/{job}")).header("cookie", &cookie).body(Body::empty()).expect("req");
+            let req = Request::get(format!("{base}/api/ingest/jobs/{job}"))
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .expect("req");
             call(&client, req)
                 .await
                 .ok()
                 .and_then(|(_, _, b)| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                .map(|j| format!("{} of {} files ingested during the run{}", j["done"], j["total"], if j["finished"] == true { " (finished)" } else { " (still running)" }))
+                .map(|j| {
+                    format!(
+                        "{} of {} files ingested during the run{}",
+                        j["done"],
+                        j["total"],
+                        if j["finished"] == true {
+                            " (finished)"
+                        } else {
+                            " (still running)"
+                        }
+                    )
+                })
                 .unwrap_or_default()
         }
         None => "no background ingest".into(),

@@ -3,7 +3,9 @@
 //! Passwords are stored only as Argon2id hashes (memory-hard, so a stolen file is slow to crack).
 //! Session tokens are random; only their SHA-256 is stored, so the file alone opens no session.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -204,7 +206,9 @@ impl Accounts {
             )
         })?;
         if inserted == 0 {
-            return Err(AccountError::Invalid(format!("the user {name:?} exists already")));
+            return Err(AccountError::Invalid(format!(
+                "the user {name:?} exists already"
+            )));
         }
         self.user_by_name(name)?
             .ok_or_else(|| AccountError::Invalid(format!("the user {name:?} was not stored")))
@@ -224,7 +228,8 @@ impl Accounts {
     /// Every account, by name.
     pub fn users(&self) -> Result<Vec<User>, AccountError> {
         self.with(|c| {
-            let mut stmt = c.prepare("SELECT id, name, role, created_at FROM users ORDER BY name")?;
+            let mut stmt =
+                c.prepare("SELECT id, name, role, created_at FROM users ORDER BY name")?;
             let rows = stmt.query_map([], user_row)?;
             rows.collect()
         })
@@ -326,7 +331,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let accounts = Accounts::open(dir.path()).unwrap();
         assert_eq!(accounts.count().unwrap(), 0);
-        let admin = accounts.add_user("amina", "correct horse battery", Role::Admin).unwrap();
+        let admin = accounts
+            .add_user("amina", "correct horse battery", Role::Admin)
+            .unwrap();
         assert_eq!(admin.role, Role::Admin);
         assert!(matches!(
             accounts.add_user("amina", "another long password", Role::Viewer),
@@ -336,15 +343,27 @@ mod tests {
             accounts.add_user("bob", "short", Role::Viewer),
             Err(AccountError::Invalid(_))
         ));
-        assert!(accounts.verify("amina", "wrong password!!").unwrap().is_none());
-        assert!(accounts.verify("nobody", "correct horse battery").unwrap().is_none());
-        let user = accounts.verify("amina", "correct horse battery").unwrap().unwrap();
+        assert!(accounts
+            .verify("amina", "wrong password!!")
+            .unwrap()
+            .is_none());
+        assert!(accounts
+            .verify("nobody", "correct horse battery")
+            .unwrap()
+            .is_none());
+        let user = accounts
+            .verify("amina", "correct horse battery")
+            .unwrap()
+            .unwrap();
         let stored: String = accounts
             .with(|c| c.query_row("SELECT password_hash FROM users", [], |r| r.get(0)))
             .unwrap();
         assert!(stored.starts_with("$argon2id$"), "{stored}");
         let new = accounts.open_session(&user).unwrap();
-        assert_eq!(accounts.session(&new.token).unwrap().unwrap().user.name, "amina");
+        assert_eq!(
+            accounts.session(&new.token).unwrap().unwrap().user.name,
+            "amina"
+        );
         assert!(accounts.session("not a token").unwrap().is_none());
         accounts.close_session(&new.token).unwrap();
         assert!(accounts.session(&new.token).unwrap().is_none());

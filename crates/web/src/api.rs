@@ -32,7 +32,9 @@ pub async fn openapi() -> Response {
 pub async fn view<T, F>(state: &AppState, caller: &Caller, f: F) -> WebResult<T>
 where
     T: Send + 'static,
-    F: FnOnce(&SqliteStore, Option<&PublicPolicy>, &std::path::Path) -> WebResult<T> + Send + 'static,
+    F: FnOnce(&SqliteStore, Option<&PublicPolicy>, &std::path::Path) -> WebResult<T>
+        + Send
+        + 'static,
 {
     let public = caller.public;
     let dir = state.config().data_dir.clone();
@@ -49,10 +51,15 @@ where
 }
 
 /// `GET /api/dashboard`.
-pub async fn dashboard(State(state): State<AppState>, caller: Caller) -> WebResult<Json<Dashboard>> {
-    view(&state, &caller, |store, policy, dir| data::dashboard(store, policy, dir))
-        .await
-        .map(Json)
+pub async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> WebResult<Json<Dashboard>> {
+    view(&state, &caller, |store, policy, dir| {
+        data::dashboard(store, policy, dir)
+    })
+    .await
+    .map(Json)
 }
 
 /// Query parameters of a search.
@@ -100,7 +107,9 @@ pub struct SearchResponse {
 pub const PER_PAGE: usize = 20;
 
 fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
 
 /// Runs a search for a caller.
@@ -133,7 +142,9 @@ pub async fn run_search(
         ),
     };
     if params.q.chars().count() > 500 {
-        return Err(WebError::bad_request("the search text is longer than 500 characters"));
+        return Err(WebError::bad_request(
+            "the search text is longer than 500 characters",
+        ));
     }
     let page = params.page.unwrap_or(1).clamp(1, 1000);
     let query = casebook_search::Query {
@@ -181,7 +192,9 @@ pub async fn run_search(
         .collect();
     if public {
         hits = view(state, caller, move |store, policy, _| {
-            let Some(policy) = policy else { return Ok(hits) };
+            let Some(policy) = policy else {
+                return Ok(hits);
+            };
             let mut confirmed = HashSet::new();
             store.visit_events(&mut |e| {
                 if e.review == ReviewState::Confirmed {
@@ -304,9 +317,11 @@ pub async fn article(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Json<ArticleView>> {
-    view(&state, &caller, move |_, policy, dir| data::article(dir, policy, &id))
-        .await
-        .map(Json)
+    view(&state, &caller, move |_, policy, dir| {
+        data::article(dir, policy, &id)
+    })
+    .await
+    .map(Json)
 }
 
 /// `GET /originals/{sha256}`: the untouched bytes, shown as plain text and never run.
@@ -475,25 +490,38 @@ pub async fn read_uploads(mut multipart: Multipart) -> WebResult<Vec<Upload>> {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(WebError::new(e.status(), format!("the upload failed: {}", e.body_text()))),
+            Err(e) => {
+                return Err(WebError::new(
+                    e.status(),
+                    format!("the upload failed: {}", e.body_text()),
+                ))
+            }
         };
         let Some(name) = field.file_name().map(str::to_string) else {
             continue;
         };
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| WebError::new(e.status(), format!("the upload of {name:?} failed: {}", e.body_text())))?;
+        let bytes = field.bytes().await.map_err(|e| {
+            WebError::new(
+                e.status(),
+                format!("the upload of {name:?} failed: {}", e.body_text()),
+            )
+        })?;
         if name.is_empty() && bytes.is_empty() {
             continue;
         }
         uploads.push(Upload {
-            name: if name.is_empty() { "upload".into() } else { name },
+            name: if name.is_empty() {
+                "upload".into()
+            } else {
+                name
+            },
             bytes: bytes.to_vec(),
         });
     }
     if uploads.is_empty() {
-        return Err(WebError::bad_request("the upload holds no files: choose at least one file"));
+        return Err(WebError::bad_request(
+            "the upload holds no files: choose at least one file",
+        ));
     }
     Ok(uploads)
 }
@@ -559,7 +587,11 @@ pub async fn export(
         caller.require(Role::Viewer)?;
     }
     let (format, ext, mime) = match p.format.as_deref().unwrap_or("json") {
-        "json" => (casebook_register::export::Format::Json, "json", "application/json"),
+        "json" => (
+            casebook_register::export::Format::Json,
+            "json",
+            "application/json",
+        ),
         "ftm" => (
             casebook_register::export::Format::Ftm,
             "ftm.jsonl",
@@ -583,10 +615,7 @@ pub async fn export(
             Ok(out)
         })
         .await?;
-    let name = format!(
-        "casebook-{}.{ext}",
-        if public { "public" } else { "team" }
-    );
+    let name = format!("casebook-{}.{ext}", if public { "public" } else { "team" });
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_string()),
@@ -695,7 +724,10 @@ pub async fn logout(
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_cookie(state.config().secure_cookies))],
+        [(
+            header::SET_COOKIE,
+            clear_cookie(state.config().secure_cookies),
+        )],
     )
         .into_response())
 }

@@ -31,7 +31,10 @@ impl Caller {
                 "this server is public and read-only: nothing can be changed here",
             ));
         }
-        let session = self.session.as_ref().ok_or_else(WebError::unauthenticated)?;
+        let session = self
+            .session
+            .as_ref()
+            .ok_or_else(WebError::unauthenticated)?;
         if session.user.role < role {
             return Err(WebError::forbidden(format!(
                 "this needs the {} role; your account has the {} role",
@@ -92,7 +95,10 @@ pub fn router(state: AppState) -> Router {
             .route("/ingest", get(pages::ingest).post(pages::ingest_upload))
             .route("/audit", get(pages::audit))
             .route("/users", get(pages::users).post(pages::add_user))
-            .route("/api/session", post(api::login).delete(api::logout).get(api::whoami))
+            .route(
+                "/api/session",
+                post(api::login).delete(api::logout).get(api::whoami),
+            )
             .route("/api/originals/{sha}", get(api::original))
             .route("/api/claims", get(api::claims))
             .route("/api/review", get(api::review))
@@ -213,7 +219,11 @@ async fn authenticate_inner(state: AppState, mut req: Request, next: Next) -> We
 /// the `csrf` query parameter (multipart uploads), or the `csrf` field of a form.
 async fn check_csrf(req: Request, expected: &str, limit: usize) -> WebResult<Request> {
     let matches = |got: &str| constant_time_eq(got.as_bytes(), expected.as_bytes());
-    if let Some(h) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    if let Some(h) = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         return if matches(h) {
             Ok(req)
         } else {
@@ -222,7 +232,11 @@ async fn check_csrf(req: Request, expected: &str, limit: usize) -> WebResult<Req
     }
     if let Some(q) = req.uri().query() {
         if let Some(v) = q.split('&').find_map(|kv| kv.strip_prefix("csrf=")) {
-            return if matches(v) { Ok(req) } else { Err(csrf_error()) };
+            return if matches(v) {
+                Ok(req)
+            } else {
+                Err(csrf_error())
+            };
         }
     }
     let is_form = req
@@ -282,8 +296,14 @@ async fn security_headers(req: Request, next: Next) -> Response {
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
 }
@@ -302,7 +322,9 @@ async fn render_errors(State(state): State<AppState>, req: Request, next: Next) 
         Some(info) => info.message.clone(),
         None => {
             // axum's own rejections (bad JSON, body too large, wrong method) carry plain text.
-            let bytes = axum::body::to_bytes(body, 16 * 1024).await.unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, 16 * 1024)
+                .await
+                .unwrap_or_default();
             let text = String::from_utf8_lossy(&bytes).trim().to_string();
             if text.is_empty() {
                 status.canonical_reason().unwrap_or("error").to_lowercase()

@@ -43,7 +43,11 @@ pub fn stacked_bars(counts: &BTreeMap<String, BTreeMap<String, u64>>, title: &st
     }
     let mut order: Vec<(&str, u64)> = series.into_iter().collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let index: BTreeMap<&str, usize> = order.iter().enumerate().map(|(i, (s, _))| (*s, i)).collect();
+    let index: BTreeMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| (*s, i))
+        .collect();
 
     let max = counts
         .values()
@@ -166,7 +170,10 @@ mod tests {
             "2024-09".to_string(),
             BTreeMap::from([("detention".to_string(), 3), ("search".to_string(), 1)]),
         );
-        counts.insert("2024-10".to_string(), BTreeMap::from([("<x>".to_string(), 2)]));
+        counts.insert(
+            "2024-10".to_string(),
+            BTreeMap::from([("<x>".to_string(), 2)]),
+        );
         let svg = stacked_bars(&counts, "Events");
         assert_eq!(svg.matches("<rect").count(), 3);
         assert!(svg.contains("&lt;x&gt;"));

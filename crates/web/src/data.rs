@@ -229,7 +229,11 @@ pub fn dashboard(
         }
         None => (stats.persons, stats.persons_by_status.clone()),
     };
-    let mut newest: Vec<EventRecord> = events.iter().filter(|e| e.date.is_some()).cloned().collect();
+    let mut newest: Vec<EventRecord> = events
+        .iter()
+        .filter(|e| e.date.is_some())
+        .cloned()
+        .collect();
     newest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
     newest.truncate(NEWEST);
     let names = person_names(store, policy)?;
@@ -269,10 +273,9 @@ pub fn case_file(
 ) -> WebResult<CaseFileView> {
     let file = store.case_file(id)?;
     let person = match policy {
-        Some(p) => p
-            .person(&file.person.id)
-            .cloned()
-            .ok_or_else(|| WebError::not_found(format!("no person with id {id:?} in the register")))?,
+        Some(p) => p.person(&file.person.id).cloned().ok_or_else(|| {
+            WebError::not_found(format!("no person with id {id:?} in the register"))
+        })?,
         None => file.person,
     };
     let names = person_names(store, policy)?;
@@ -419,7 +422,11 @@ pub fn article_html(view: &ArticleView, public: bool) -> String {
         // A run of characters with the same marks.
         let (e, m) = (ev[i], me[i]);
         let mut j = i;
-        while j < chars.len() && ev[j] == e && me[j] == m && !(chars[j] == '\n' && chars.get(j + 1) == Some(&'\n')) {
+        while j < chars.len()
+            && ev[j] == e
+            && me[j] == m
+            && !(chars[j] == '\n' && chars.get(j + 1) == Some(&'\n'))
+        {
             j += 1;
         }
         let text: String = chars[i..j].iter().collect();
@@ -483,10 +490,13 @@ mod tests {
             published: None,
             site: None,
             language: None,
-            paragraphs: vec!["Intro <b>.".into(), "FSB detained Emil Ziyadinov today.".into()],
+            paragraphs: vec![
+                "Intro <b>.".into(),
+                "FSB detained Emil Ziyadinov today.".into(),
+            ],
             mentions: vec![MentionSpan {
-                start: 26,
-                end: 40,
+                start: 25,
+                end: 39,
                 text: "Emil Ziyadinov".into(),
                 person: "p-1".into(),
             }],
@@ -500,7 +510,10 @@ mod tests {
         };
         let html = article_html(&view, false);
         assert!(html.starts_with("<p>Intro &lt;b&gt;.</p>\n<p>"), "{html}");
-        assert!(html.contains(r#"<a class="mention" href="/persons/p-1">Emil Ziyadinov</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a class="mention" href="/persons/p-1">Emil Ziyadinov</a>"#),
+            "{html}"
+        );
         assert!(html.contains(r#"title="detention""#), "{html}");
         assert_eq!(html.matches("<p>").count(), 2);
         let public = article_html(&view, true);

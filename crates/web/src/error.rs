@@ -74,7 +74,9 @@ impl From<RegisterError> for WebError {
     fn from(err: RegisterError) -> Self {
         match err {
             RegisterError::UnknownId { .. } => WebError::not_found(err.to_string()),
-            RegisterError::Invalid(_) => WebError::new(StatusCode::UNPROCESSABLE_ENTITY, err.to_string()),
+            RegisterError::Invalid(_) => {
+                WebError::new(StatusCode::UNPROCESSABLE_ENTITY, err.to_string())
+            }
             RegisterError::DiskFull { .. } => {
                 WebError::new(StatusCode::INSUFFICIENT_STORAGE, err.to_string())
             }

@@ -105,8 +105,10 @@ impl Jobs {
     }
 }
 
-static PEOPLE: LazyLock<casebook_people::Recognizer> = LazyLock::new(casebook_people::Recognizer::new);
-static EVENTS: LazyLock<casebook_events::Extractor> = LazyLock::new(casebook_events::Extractor::new);
+static PEOPLE: LazyLock<casebook_people::Recognizer> =
+    LazyLock::new(casebook_people::Recognizer::new);
+static EVENTS: LazyLock<casebook_events::Extractor> =
+    LazyLock::new(casebook_events::Extractor::new);
 
 /// Runs one file through the pipeline into the register.
 fn ingest_file(store: &mut dyn Store, upload: Upload, provenance: &Provenance) -> FileResult {
@@ -120,7 +122,10 @@ fn ingest_file(store: &mut dyn Store, upload: Upload, provenance: &Provenance) -
     };
     let original = casebook_ingest::original(upload.name, upload.bytes);
     let mut already = 0;
-    for (n, doc) in casebook_ingest::read_original(&original).into_iter().enumerate() {
+    for (n, doc) in casebook_ingest::read_original(&original)
+        .into_iter()
+        .enumerate()
+    {
         let doc = match doc {
             Ok(d) => d,
             Err(e) => {

@@ -115,7 +115,10 @@ pub fn error_page(status: StatusCode, message: &str, public: bool) -> Html<Strin
         status: status.to_string(),
         message: message.to_string(),
     };
-    Html(page.render().unwrap_or_else(|_| format!("{status}: {}", data::escape_html(message))))
+    Html(
+        page.render()
+            .unwrap_or_else(|_| format!("{status}: {}", data::escape_html(message))),
+    )
 }
 
 #[derive(Template)]
@@ -174,7 +177,10 @@ pub async fn login(
             [(header::SET_COOKIE, cookie), (header::LOCATION, next)],
         )
             .into_response()),
-        Err(e) if e.status == StatusCode::UNAUTHORIZED || e.status == StatusCode::TOO_MANY_REQUESTS => {
+        Err(e)
+            if e.status == StatusCode::UNAUTHORIZED
+                || e.status == StatusCode::TOO_MANY_REQUESTS =>
+        {
             let page = LoginPage {
                 layout: Layout::new(&caller, "Log in", "", "/login".into()),
                 error: e.message.clone(),
@@ -200,7 +206,10 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> WebRes
     Ok((
         StatusCode::SEE_OTHER,
         [
-            (header::SET_COOKIE, clear_cookie(state.config().secure_cookies)),
+            (
+                header::SET_COOKIE,
+                clear_cookie(state.config().secure_cookies),
+            ),
             (header::LOCATION, "/login".to_string()),
         ],
     )
@@ -219,10 +228,19 @@ struct DashboardPage {
 }
 
 /// `GET /`.
-pub async fn dashboard(State(state): State<AppState>, caller: Caller) -> WebResult<Response> {
-    let d = view(&state, &caller, |store, policy, dir| data::dashboard(store, policy, dir)).await?;
+pub async fn dashboard(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(n): Query<NoticeQuery>,
+) -> WebResult<Response> {
+    let d = view(&state, &caller, |store, policy, dir| {
+        data::dashboard(store, policy, dir)
+    })
+    .await?;
+    let mut layout = Layout::new(&caller, "Dashboard", "dashboard", "/".into());
+    layout.notice = n.done.unwrap_or_default();
     render(&DashboardPage {
-        layout: Layout::new(&caller, "Dashboard", "dashboard", "/".into()),
+        layout,
         status_svg: chart::horizontal_bars(&d.persons_by_status, "People by status"),
         type_svg: chart::horizontal_bars(&d.events_by_type, "Events by type"),
         month_svg: chart::stacked_bars(&d.events_per_month, "Events per month, by type"),
@@ -375,8 +393,16 @@ pub async fn search(
         mode: params.mode.clone().unwrap_or_else(|| "auto".into()),
         searched,
         total,
-        prev: if page > 1 { link(page - 1) } else { String::new() },
-        next: if page * api::PER_PAGE < total { link(page + 1) } else { String::new() },
+        prev: if page > 1 {
+            link(page - 1)
+        } else {
+            String::new()
+        },
+        next: if page * api::PER_PAGE < total {
+            link(page + 1)
+        } else {
+            String::new()
+        },
         hits,
         facets,
         active_filters,
@@ -396,6 +422,7 @@ pub async fn person(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(n): Query<NoticeQuery>,
 ) -> WebResult<Response> {
     let path = format!("/persons/{}", urlencode(&id));
     let f = view(&state, &caller, move |store, policy, dir| {
@@ -406,10 +433,9 @@ pub async fn person(
         // A merged-away id: show the person it was merged into under their own address.
         return Ok(Redirect::to(&format!("/persons/{}", urlencode(&f.person.id))).into_response());
     }
-    render(&PersonPage {
-        layout: Layout::new(&caller, f.person.name.clone(), "search", path),
-        f,
-    })
+    let mut layout = Layout::new(&caller, f.person.name.clone(), "search", path);
+    layout.notice = n.done.unwrap_or_default();
+    render(&PersonPage { layout, f })
 }
 
 #[derive(Template)]
@@ -427,7 +453,10 @@ pub async fn article(
     Path(id): Path<String>,
 ) -> WebResult<Response> {
     let path = format!("/articles/{}", urlencode(&id));
-    let a = view(&state, &caller, move |_, policy, dir| data::article(dir, policy, &id)).await?;
+    let a = view(&state, &caller, move |_, policy, dir| {
+        data::article(dir, policy, &id)
+    })
+    .await?;
     let body = data::article_html(&a, caller.public);
     render(&ArticlePage {
         layout: Layout::new(
@@ -509,7 +538,9 @@ impl DecideForm {
             },
             "split" => {
                 if self.names.is_empty() {
-                    return Err(WebError::bad_request("choose at least one name to split off"));
+                    return Err(WebError::bad_request(
+                        "choose at least one name to split off",
+                    ));
                 }
                 Decision::Split {
                     person: required(self.person, "a person")?,
@@ -528,11 +559,9 @@ impl DecideForm {
                     })?,
                 }
             }
-            other => {
-                return Err(WebError::bad_request(format!(
-                    "unknown action {other:?}: use confirm, reject, edit, merge, split or visibility"
-                )))
-            }
+            other => return Err(WebError::bad_request(format!(
+                "unknown action {other:?}: use confirm, reject, edit, merge, split or visibility"
+            ))),
         })
     }
 }
@@ -558,7 +587,10 @@ pub async fn decide(
     let back = form.back.clone();
     let decision = form.decision()?;
     let record = api::apply_decision(&state, &caller, decision).await?;
-    let notice = format!("Decision #{} recorded: {} {}", record.id, record.action, record.target);
+    let notice = format!(
+        "Decision #{} recorded: {} {}",
+        record.id, record.action, record.target
+    );
     let back = match (&record.action[..], back) {
         // After a merge the page of the merged-away person redirects to the kept one.
         (_, Some(b)) => Some(b),
@@ -625,7 +657,10 @@ pub async fn ingest_upload(
     Ok(back_to(
         None,
         "/ingest",
-        &format!("Job {job} started with {n} file{}", if n == 1 { "" } else { "s" }),
+        &format!(
+            "Job {job} started with {n} file{}",
+            if n == 1 { "" } else { "s" }
+        ),
     ))
 }
 

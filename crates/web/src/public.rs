@@ -49,9 +49,12 @@ impl PublicPolicy {
             Ok(())
         })?;
         // Longest first, so a full name is replaced before its surname alone.
-        policy
-            .redactions
-            .sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then(a.0.cmp(&b.0)));
+        policy.redactions.sort_by(|a, b| {
+            b.0.chars()
+                .count()
+                .cmp(&a.0.chars().count())
+                .then(a.0.cmp(&b.0))
+        });
         policy.redactions.dedup_by(|a, b| a.0 == b.0);
         Ok(policy)
     }
@@ -161,12 +164,15 @@ mod tests {
         policy.learn(person("p2", "Elmaz Veliev", Visibility::Hidden, true));
         policy.learn(person("p3", "Server Kemalov", Visibility::Initials, true));
         policy.learn(person("p4", "Lilia Amzaeva", Visibility::Public, false));
-        policy.redactions.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
+        policy
+            .redactions
+            .sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()));
         assert!(policy.allows_person("p1"));
         assert!(!policy.allows_person("p2"));
         assert_eq!(policy.person("p3").map(|p| p.name.as_str()), Some("S. K."));
         assert!(!policy.allows_person("p4"));
-        let text = policy.redact("Elmaz Veliev, a witness, spoke after Server Kemalov was detained.");
+        let text =
+            policy.redact("Elmaz Veliev, a witness, spoke after Server Kemalov was detained.");
         assert!(!text.contains("Elmaz"), "{text}");
         assert!(!text.contains("Kemalov"), "{text}");
         assert!(text.contains(WITHHELD));

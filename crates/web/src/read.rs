@@ -97,9 +97,12 @@ pub fn article(data_dir: &Path, id: &str) -> WebResult<ArticleView> {
         )
         .optional()
         .map_err(db)?;
-    let Some((id, source, original_sha256, url, title, published, site, language, paragraphs)) = row
+    let Some((id, source, original_sha256, url, title, published, site, language, paragraphs)) =
+        row
     else {
-        return Err(WebError::not_found(format!("no article with id {id:?} in the register")));
+        return Err(WebError::not_found(format!(
+            "no article with id {id:?} in the register"
+        )));
     };
     let paragraphs: Vec<String> = serde_json::from_str(&paragraphs)
         .map_err(|e| WebError::internal("reading an article's paragraphs", e))?;

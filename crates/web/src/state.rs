@@ -130,7 +130,10 @@ impl AppState {
     }
 
     /// Runs `f` with a register handle on the current thread (for code already off the runtime).
-    pub fn store_blocking<T>(&self, f: impl FnOnce(&mut SqliteStore) -> WebResult<T>) -> WebResult<T> {
+    pub fn store_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut SqliteStore) -> WebResult<T>,
+    ) -> WebResult<T> {
         let taken = self.lock_pool().pop();
         let mut store = match taken {
             Some(s) => s,
@@ -211,7 +214,8 @@ impl AppState {
         loop {
             self.inner.reindex.notified().await;
             let state = self.clone();
-            let result = tokio::task::spawn_blocking(move || crate::projection::reindex(&state)).await;
+            let result =
+                tokio::task::spawn_blocking(move || crate::projection::reindex(&state)).await;
             match result {
                 Ok(Ok(n)) => eprintln!("casebook-web: search index rebuilt ({n} records)"),
                 Ok(Err(e)) => eprintln!("casebook-web: rebuilding the search index failed: {e}"),
@@ -221,4 +225,3 @@ impl AppState {
         }
     }
 }
-

@@ -21,9 +21,16 @@ async fn strangers_are_sent_to_login_and_refused_writes() {
     assert_eq!(headers.get(header::LOCATION).unwrap(), "/login?next=/");
     let (status, body) = app.get("/api/dashboard", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(json(&body)["error"].as_str().unwrap().contains("not logged in"));
+    assert!(json(&body)["error"]
+        .as_str()
+        .unwrap()
+        .contains("not logged in"));
     let (status, body) = app
-        .post_json("/api/decisions", None, r#"{"action":"confirm","target":"x"}"#)
+        .post_json(
+            "/api/decisions",
+            None,
+            r#"{"action":"confirm","target":"x"}"#,
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     // The login page and the API description are open.
@@ -43,28 +50,48 @@ async fn unknown_routes_bad_ids_and_bad_json_get_clear_errors() {
     let s = app.login(ANALYST).await;
     let (status, body) = app.get("/api/nothing-here", Some(&s)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(json(&body)["error"].as_str().unwrap().contains("/api/nothing-here"));
+    assert!(json(&body)["error"]
+        .as_str()
+        .unwrap()
+        .contains("/api/nothing-here"));
     let (status, body) = app.get("/no/such/page", Some(&s)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("<h1>404 Not Found</h1>"), "{body}");
     let (status, body) = app.get("/api/persons/p-0000000000000000", Some(&s)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(json(&body)["error"].as_str().unwrap().contains("no person"));
-    let (status, _) = app.get("/persons/%00%ff", Some(&s)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    // An id that is not even text is a bad request, answered as a page.
+    let (status, body) = app.get("/persons/%00%ff", Some(&s)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("<h1>400 Bad Request</h1>"), "{body}");
     let (status, _) = app.get("/originals/not-a-sha", Some(&s)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, body) = app.post_json("/api/decisions", Some(&s), "{not json").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(json(&body)["error"].as_str().unwrap().to_lowercase().contains("json"));
+    assert!(json(&body)["error"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("json"));
     let (status, body) = app
-        .post_json("/api/decisions", Some(&s), r#"{"action":"explode","target":"x"}"#)
+        .post_json(
+            "/api/decisions",
+            Some(&s),
+            r#"{"action":"explode","target":"x"}"#,
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, body) = app
-        .post_json("/api/decisions", Some(&s), r#"{"action":"confirm","target":"nothing"}"#)
+        .post_json(
+            "/api/decisions",
+            Some(&s),
+            r#"{"action":"confirm","target":"nothing"}"#,
+        )
         .await;
-    assert!(status == StatusCode::NOT_FOUND || status == StatusCode::UNPROCESSABLE_ENTITY, "{status} {body}");
+    assert!(
+        status == StatusCode::NOT_FOUND || status == StatusCode::UNPROCESSABLE_ENTITY,
+        "{status} {body}"
+    );
     let (status, body) = app.get("/api/search?q=x&year=soon", Some(&s)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(json(&body)["error"].as_str().unwrap().contains("year"));
@@ -74,12 +101,16 @@ async fn unknown_routes_bad_ids_and_bad_json_get_clear_errors() {
 async fn writes_need_the_csrf_token_and_the_role() {
     let app = TestApp::new(false);
     let event = {
-        let (_, body) = app.get("/api/dashboard", Some(&app.login(VIEWER).await)).await;
+        let (_, body) = app
+            .get("/api/dashboard", Some(&app.login(VIEWER).await))
+            .await;
         json(&body)["newest"][0]["id"].as_str().unwrap().to_string()
     };
     let viewer = app.login(VIEWER).await;
     let decision = format!(r#"{{"action":"confirm","target":"{event}"}}"#);
-    let (status, body) = app.post_json("/api/decisions", Some(&viewer), &decision).await;
+    let (status, body) = app
+        .post_json("/api/decisions", Some(&viewer), &decision)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert!(body.contains("analyst"));
     let analyst = app.login(ANALYST).await;
@@ -87,7 +118,9 @@ async fn writes_need_the_csrf_token_and_the_role() {
         cookie: analyst.cookie.clone(),
         csrf: "0".repeat(64),
     };
-    let (status, body) = app.post_json("/api/decisions", Some(&forged), &decision).await;
+    let (status, body) = app
+        .post_json("/api/decisions", Some(&forged), &decision)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body.contains("security token"));
     // A form without its token is refused too.
@@ -104,7 +137,10 @@ async fn writes_need_the_csrf_token_and_the_role() {
         .header(header::HOST, "127.0.0.1:8080")
         .header(header::ORIGIN, "https://evil.example")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("csrf={}&action=confirm&target={event}", analyst.csrf)))
+        .body(Body::from(format!(
+            "csrf={}&action=confirm&target={event}",
+            analyst.csrf
+        )))
         .unwrap();
     let (status, _, _) = app.send(req).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -112,11 +148,19 @@ async fn writes_need_the_csrf_token_and_the_role() {
     let req = Request::post("/review/decide")
         .header(header::COOKIE, &analyst.cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!("csrf={}&action=confirm&target={event}", analyst.csrf)))
+        .body(Body::from(format!(
+            "csrf={}&action=confirm&target={event}",
+            analyst.csrf
+        )))
         .unwrap();
     let (status, headers, _) = app.send(req).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert!(headers.get(header::LOCATION).unwrap().to_str().unwrap().starts_with("/review?done="));
+    assert!(headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("/review?done="));
     let (_, body) = app.get("/api/decisions", Some(&viewer)).await;
     let decisions = json(&body);
     assert_eq!(decisions[0]["actor"], ANALYST.0);
@@ -134,12 +178,20 @@ async fn failed_logins_are_rate_limited() {
     let app = TestApp::new(false);
     for _ in 0..5 {
         let (status, _) = app
-            .post_json("/api/session", None, r#"{"name":"amina","password":"wrong guess!"}"#)
+            .post_json(
+                "/api/session",
+                None,
+                r#"{"name":"amina","password":"wrong guess!"}"#,
+            )
             .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
     let (status, body) = app
-        .post_json("/api/session", None, &format!(r#"{{"name":"amina","password":"{}"}}"#, ADMIN.1))
+        .post_json(
+            "/api/session",
+            None,
+            &format!(r#"{{"name":"amina","password":"{}"}}"#, ADMIN.1),
+        )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert!(body.contains("too many failed logins"));
@@ -160,7 +212,10 @@ async fn case_file_review_merge_and_undo() {
     assert_eq!(timeline.len(), 2);
     assert_eq!(timeline[0]["date"], "2025-03-10");
     let source = &timeline[0]["sources"][0];
-    assert!(source["text"].as_str().unwrap().contains("detained Emil Ziyadinov"));
+    assert!(source["text"]
+        .as_str()
+        .unwrap()
+        .contains("detained Emil Ziyadinov"));
     assert_eq!(source["original"].as_str().unwrap().len(), 64);
     // The page shows the same, with links to the article and the original.
     let (status, page) = app.get(&format!("/persons/{emil}"), Some(&s)).await;
@@ -179,7 +234,11 @@ async fn case_file_review_merge_and_undo() {
     let (_, body) = app.get(&format!("/api/persons/{emil}"), Some(&s)).await;
     let merged = json(&body);
     assert_eq!(merged["timeline"].as_array().unwrap().len(), 3);
-    assert!(merged["person"]["names"].as_array().unwrap().iter().any(|n| n == "E. Ziyadinov"));
+    assert!(merged["person"]["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n == "E. Ziyadinov"));
     // The merged-away id leads to the kept person's page.
     let req = Request::get(format!("/persons/{other}"))
         .header(header::COOKIE, &s.cookie)
@@ -187,7 +246,10 @@ async fn case_file_review_merge_and_undo() {
         .unwrap();
     let (status, headers, _) = app.send(req).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(headers.get(header::LOCATION).unwrap().to_str().unwrap(), format!("/persons/{emil}"));
+    assert_eq!(
+        headers.get(header::LOCATION).unwrap().to_str().unwrap(),
+        format!("/persons/{emil}")
+    );
     let (status, body) = app
         .post_json(&format!("/api/decisions/{merge_id}/undo"), Some(&s), "")
         .await;
@@ -196,7 +258,10 @@ async fn case_file_review_merge_and_undo() {
     assert_eq!(json(&body)["timeline"].as_array().unwrap().len(), 2);
     // The review page lists who decided what.
     let (_, page) = app.get("/review", Some(&s)).await;
-    assert!(page.contains(&format!("<td>{}</td><td>merge</td>", ANALYST.0)), "{page}");
+    assert!(
+        page.contains(&format!("<td>{}</td><td>merge</td>", ANALYST.0)),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -208,7 +273,9 @@ async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person
     for d in [
         format!(r#"{{"action":"confirm","target":"{emil}"}}"#),
         format!(r#"{{"action":"confirm","target":"{witness}"}}"#),
-        format!(r#"{{"action":"set_visibility","person":"{witness}","field":null,"level":"hidden"}}"#),
+        format!(
+            r#"{{"action":"set_visibility","person":"{witness}","field":null,"level":"hidden"}}"#
+        ),
     ] {
         let (status, body) = app.post_json("/api/decisions", Some(&s), &d).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -221,7 +288,11 @@ async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
     let (status, _) = app
-        .post_json("/api/decisions", Some(&s), &format!(r#"{{"action":"confirm","target":"{}"}}"#, events[0]))
+        .post_json(
+            "/api/decisions",
+            Some(&s),
+            &format!(r#"{{"action":"confirm","target":"{}"}}"#, events[0]),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
     // The team sees the witness.
@@ -241,7 +312,10 @@ async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("public view"));
     assert!(!page.contains("Kemalov"));
-    let article = file["timeline"][0]["sources"][0]["article"].as_str().unwrap().to_string();
+    let article = file["timeline"][0]["sources"][0]["article"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let (status, page) = public.get(&format!("/articles/{article}"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains("Kemalov"), "{page}");
@@ -254,7 +328,11 @@ async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person
     assert!(!export.contains("Kemalov"));
     // Nothing can be written, and there is no login or original.
     let (status, _) = public
-        .post_json("/api/decisions", None, r#"{"action":"confirm","target":"x"}"#)
+        .post_json(
+            "/api/decisions",
+            None,
+            r#"{"action":"confirm","target":"x"}"#,
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = public.get("/login", None).await;
@@ -266,7 +344,11 @@ async fn ingest_uploads_report_per_file_outcomes_and_oversized_uploads_are_refus
     let app = TestApp::new(false);
     let s = app.login(ANALYST).await;
     let example = std::fs::read("../../examples/01-seitkhalilov-detained-bilohirsk.txt").unwrap();
-    let (ctype, body) = multipart(&[("01.txt", example), ("empty.txt", Vec::new()), ("blob.bin", vec![0u8, 159, 146, 150, 0, 1, 2, 3])]);
+    let (ctype, body) = multipart(&[
+        ("01.txt", example),
+        ("empty.txt", Vec::new()),
+        ("blob.bin", vec![0u8, 159, 146, 150, 0, 1, 2, 3]),
+    ]);
     let req = Request::post("/api/ingest")
         .header(header::COOKIE, &s.cookie)
         .header("x-csrf-token", &s.csrf)
@@ -292,10 +374,17 @@ async fn ingest_uploads_report_per_file_outcomes_and_oversized_uploads_are_refus
     assert!(!done["files"][1]["errors"].as_array().unwrap().is_empty());
     assert_eq!(done["files"][2]["outcome"], "failed", "{done}");
     let (_, page) = app.get("/ingest", Some(&s)).await;
-    assert!(page.contains("01.txt") && page.contains("empty input"), "{page}");
+    assert!(
+        page.contains("01.txt") && page.contains("empty input"),
+        "{page}"
+    );
     // The analyst is recorded as the actor of the ingest.
     let (_, body) = app.get("/api/audit?limit=1000", Some(&s)).await;
-    assert!(json(&body).as_array().unwrap().iter().any(|e| e["actor"] == ANALYST.0));
+    assert!(json(&body)
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["actor"] == ANALYST.0));
 
     let (ctype, body) = multipart(&[("big.txt", vec![b'a'; 300 * 1024])]);
     let req = Request::post("/api/ingest")
@@ -313,11 +402,20 @@ async fn ingest_uploads_report_per_file_outcomes_and_oversized_uploads_are_refus
 async fn search_finds_people_across_scripts_with_facets() {
     let app = TestApp::new(false);
     let s = app.login(VIEWER).await;
-    let (status, body) = app.get("/api/search?q=%D0%97%D0%B8%D1%8F%D0%B4%D0%B8%D0%BD%D0%BE%D0%B2", Some(&s)).await; // Зиядинов
+    let (status, body) = app
+        .get(
+            "/api/search?q=%D0%97%D0%B8%D1%8F%D0%B4%D0%B8%D0%BD%D0%BE%D0%B2",
+            Some(&s),
+        )
+        .await; // Зиядинов
     assert_eq!(status, StatusCode::OK, "{body}");
     let results = json(&body);
     let hits = results["hits"].as_array().unwrap();
-    assert!(hits.iter().any(|h| h["kind"] == "person" && h["title"] == "Emil Ziyadinov"), "{body}");
+    assert!(
+        hits.iter()
+            .any(|h| h["kind"] == "person" && h["title"] == "Emil Ziyadinov"),
+        "{body}"
+    );
     assert!(results["facets"]["kind"].as_array().unwrap().len() >= 1);
     let (status, page) = app.get("/search?q=Ziyadinov&kind=event", Some(&s)).await;
     assert_eq!(status, StatusCode::OK);
@@ -346,7 +444,11 @@ async fn dashboard_counts_and_draws_charts() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(VIEWER.0));
     let (status, _) = app
-        .post_json("/api/users", Some(&admin), r#"{"name":"emine","password":"another password","role":"analyst"}"#)
+        .post_json(
+            "/api/users",
+            Some(&admin),
+            r#"{"name":"emine","password":"another password","role":"analyst"}"#,
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED);
 }

@@ -145,16 +145,41 @@ pub(super) fn extract(
     title: Option<&str>,
 ) -> Option<Vec<String>> {
     let strict = score_and_collect(doc, url, title, Some(ParsePolicy::Strict));
-    match strict {
-        Some(paragraphs)
-            if paragraphs.iter().map(|p| p.len()).sum::<usize>() >= STRICT_PASS_MIN_CHARS =>
-        {
-            Some(paragraphs)
-        }
-        strict => score_and_collect(Document::from(html), url, title, None)
-            .filter(|p| !p.is_empty())
-            .or(strict),
+    let cleaned_chars = strict
+        .paragraphs
+        .as_ref()
+        .map_or(0, |p| p.iter().map(String::len).sum::<usize>());
+    // The full sequence starts with this same strict attempt and stops there when the chosen
+    // content reaches its character threshold: it would return the very same body.
+    let full_would_repeat = strict
+        .scored_chars
+        .is_some_and(|chars| chars >= config().char_threshold);
+    if cleaned_chars >= STRICT_PASS_MIN_CHARS || full_would_repeat {
+        return strict.paragraphs;
     }
+    score_and_collect(Document::from(html), url, title, None)
+        .paragraphs
+        .filter(|p| !p.is_empty())
+        .or(strict.paragraphs)
+}
+
+/// dom_smoothie's settings for every pass.
+fn config() -> Config {
+    Config {
+        // Class names survive into the chosen content so that the walk can still see them.
+        keep_classes: true,
+        // JSON-LD is read by our own metadata pass over the untouched page.
+        disable_json_ld: true,
+        ..Config::default()
+    }
+}
+
+/// The outcome of one scoring pass.
+struct Scored {
+    /// The cleaned paragraphs; `None` when nothing was chosen or nothing survived cleaning.
+    paragraphs: Option<Vec<String>>,
+    /// Characters (white space collapsed) of the content dom_smoothie chose, before our cleaning.
+    scored_chars: Option<usize>,
 }
 
 fn score_and_collect(
@@ -162,34 +187,36 @@ fn score_and_collect(
     url: Option<&str>,
     title: Option<&str>,
     policy: Option<ParsePolicy>,
-) -> Option<Vec<String>> {
-    remove_chrome(&doc);
-    let config = Config {
-        // Class names survive into the chosen content so that the walk can still see them.
-        keep_classes: true,
-        // JSON-LD is read by our own metadata pass over the untouched page.
-        disable_json_ld: true,
-        ..Config::default()
+) -> Scored {
+    let mut scored = Scored {
+        paragraphs: None,
+        scored_chars: None,
     };
+    remove_chrome(&doc);
     // dom_smoothie refuses relative URLs; the body does not depend on the URL, so drop it then.
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let mut readability = Readability::with_document(doc, url, Some(config)).ok()?;
-    match policy {
-        Some(policy) => readability.parse_with_policy(policy).ok()?,
-        None => readability.parse().ok()?,
+    let Ok(mut readability) = Readability::with_document(doc, url, Some(config())) else {
+        return scored;
     };
+    let parsed = match policy {
+        Some(policy) => readability.parse_with_policy(policy),
+        None => readability.parse(),
+    };
+    if parsed.is_err() {
+        return scored;
+    }
     let root = readability.doc.select("#readability-page-1");
-    let node = *root.nodes().first()?;
+    let Some(node) = root.nodes().first() else {
+        return scored;
+    };
+    scored.scored_chars = Some(node.normalized_char_count());
     let mut blocks = Vec::new();
     let mut current = Block::default();
-    walk(&node, &mut blocks, &mut current);
+    walk(node, &mut blocks, &mut current);
     current.flush(&mut blocks);
     let paragraphs = clean_paragraphs(blocks, title);
-    if paragraphs.is_empty() {
-        None
-    } else {
-        Some(paragraphs)
-    }
+    scored.paragraphs = (!paragraphs.is_empty()).then_some(paragraphs);
+    scored
 }
 
 /// Removes elements that are chrome by tag or by class/id words.

@@ -173,26 +173,25 @@ fn gather(doc: &Document) -> Gathered<'_> {
                     }
                 }
             }
-            "script" => {
+            "script"
                 if node
                     .attr("type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
-                {
-                    found.ld_blocks.push(node);
-                }
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                found.ld_blocks.push(node);
             }
             "html" if !seen_html => {
                 seen_html = true;
                 found.html_lang = node.attr("lang").map(|l| l.to_string());
             }
-            "link" if !seen_canonical => {
-                if node
-                    .attr("rel")
-                    .is_some_and(|r| r.eq_ignore_ascii_case("canonical"))
-                {
-                    seen_canonical = true;
-                    found.canonical = node.attr("href").map(|h| h.to_string());
-                }
+            "link"
+                if !seen_canonical
+                    && node
+                        .attr("rel")
+                        .is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                seen_canonical = true;
+                found.canonical = node.attr("href").map(|h| h.to_string());
             }
             _ => {}
         }

@@ -14,7 +14,10 @@
 //! would be closed implicitly by the parser, the rest is left as it is for html5ever to read:
 //! the pre-pass only ever removes what it has fully delimited.
 //!
-//! JSON-LD (`<script type="application/ld+json">`) is kept: the metadata reader needs it.
+//! Void `<link>` tags (all but the canonical one) and attributes nothing reads (`data-*`,
+//! `srcset`, `sizes`, inline event handlers) go too: after the scripts they are the bulk of what
+//! the tokeniser would still have to allocate. JSON-LD (`<script type="application/ld+json">`)
+//! is kept: the metadata reader needs it.
 
 use memchr::{memchr, memchr2, memmem};
 use std::borrow::Cow;
@@ -87,6 +90,20 @@ pub(super) fn strip_inert(html: &str) -> Cow<'_, str> {
     let mut unclosed: Vec<&[u8]> = Vec::new();
     while let Some(offset) = bytes.get(pos..).and_then(|rest| memchr(b'<', rest)) {
         let lt = pos + offset;
+        if bytes.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            let name_end = tag_name_end(bytes, lt + 1);
+            if !bytes.get(lt + 1..name_end).is_some_and(is_special_name) {
+                // Most tags: only their attributes may be trimmed, in the one walk that finds
+                // the tag's end.
+                let (end, _) = attribute_spans(bytes, name_end, |start, name_end, span_end| {
+                    if bytes.get(start..name_end).is_some_and(is_inert_attribute) {
+                        drop_range(html, &mut out, &mut copied, start, span_end);
+                    }
+                });
+                pos = end;
+                continue;
+            }
+        }
         match markup_at(bytes, lt) {
             Markup::Comment(Some(end)) => {
                 drop_range(html, &mut out, &mut copied, lt, end);
@@ -151,7 +168,18 @@ pub(super) fn strip_inert(html: &str) -> Cow<'_, str> {
                             pos = end;
                         }
                     }
+                } else if name.eq_ignore_ascii_case(b"link") && !find_ignore_case(tag, b"canonical")
+                {
+                    // Style sheets, preloads, icons: void elements nothing reads but the
+                    // canonical URL.
+                    drop_range(html, &mut out, &mut copied, lt, end);
+                    pos = end;
                 } else {
+                    attribute_spans(bytes, lt + 1 + name.len(), |start, name_end, span_end| {
+                        if bytes.get(start..name_end).is_some_and(is_inert_attribute) {
+                            drop_range(html, &mut out, &mut copied, start, span_end);
+                        }
+                    });
                     pos = end;
                 }
             }
@@ -162,6 +190,34 @@ pub(super) fn strip_inert(html: &str) -> Cow<'_, str> {
     }
     out.push_str(html.get(copied..).unwrap_or(""));
     Cow::Owned(out)
+}
+
+/// Whether a tag name is one the pre-pass treats specially (any list above, `link`,
+/// `plaintext`): one match on the lower-cased name instead of a dozen comparisons per tag.
+fn is_special_name(name: &[u8]) -> bool {
+    let mut lower = [0u8; 9];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return false;
+    };
+    for (l, n) in buf.iter_mut().zip(name) {
+        *l = n.to_ascii_lowercase();
+    }
+    matches!(
+        &*buf,
+        b"script"
+            | b"style"
+            | b"noscript"
+            | b"iframe"
+            | b"noembed"
+            | b"title"
+            | b"textarea"
+            | b"xmp"
+            | b"noframes"
+            | b"svg"
+            | b"template"
+            | b"link"
+            | b"plaintext"
+    )
 }
 
 /// Moves the input between `copied` and `start` into `out` and skips `start..end`.
@@ -249,6 +305,16 @@ fn tag_name_end(bytes: &[u8], from: usize) -> usize {
 /// Walks a tag's attributes from just after its name: index past the closing `>` (or the
 /// input's end) and whether the tag was written self-closing (`/>`).
 fn attributes_end(bytes: &[u8], from: usize) -> (usize, bool) {
+    attribute_spans(bytes, from, |_, _, _| {})
+}
+
+/// [`attributes_end`] that also reports each attribute as (name start, name end, end of the
+/// attribute with its value).
+fn attribute_spans(
+    bytes: &[u8],
+    from: usize,
+    mut each: impl FnMut(usize, usize, usize),
+) -> (usize, bool) {
     let len = bytes.len();
     let mut i = from;
     loop {
@@ -265,10 +331,13 @@ fn attributes_end(bytes: &[u8], from: usize) -> (usize, bool) {
             return (i + 1, slash);
         }
         // The name; its first character may be anything, even `=`.
+        let name_start = i;
         i += 1;
         while i < len && !is_space(bytes[i]) && !matches!(bytes[i], b'/' | b'>' | b'=') {
             i += 1;
         }
+        let name_end = i;
+        let mut attribute_end = i;
         while i < len && is_space(bytes[i]) {
             i += 1;
         }
@@ -290,8 +359,23 @@ fn attributes_end(bytes: &[u8], from: usize) -> (usize, bool) {
                     }
                 }
             }
+            attribute_end = i;
         }
+        each(name_start, name_end, attribute_end.min(len));
     }
+}
+
+/// Attributes that nothing downstream reads and that make up a large share of what is left of a
+/// page once scripts are gone: `data-*` state, responsive-image lists and inline event handlers.
+/// (`class`, `id`, `style`, `href`, `role`, `hidden` and the like all steer scoring and stay.)
+fn is_inert_attribute(name: &[u8]) -> bool {
+    name.get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"data-"))
+        || name.eq_ignore_ascii_case(b"srcset")
+        || name.eq_ignore_ascii_case(b"sizes")
+        || (name.len() > 4
+            && name[..2].eq_ignore_ascii_case(b"on")
+            && name.iter().all(u8::is_ascii_alphabetic))
 }
 
 /// Index just past the comment whose text starts at `from` (after `<!--`), following the
@@ -499,7 +583,8 @@ mod tests {
     #[test]
     fn double_escaped_script_data_is_followed() {
         // Inside `<!--` a nested `<script>` makes the next `</script>` its own.
-        let page = "<p>a</p><script><!--\ndocument.write('<script>x()</script>');\n--></script><p>b</p>";
+        let page =
+            "<p>a</p><script><!--\ndocument.write('<script>x()</script>');\n--></script><p>b</p>";
         assert_eq!(strip(page), "<p>a</p><p>b</p>");
         let closed_at_once = "<script><!--></script><p>b</p>";
         assert_eq!(strip(closed_at_once), "<p>b</p>");
@@ -551,9 +636,37 @@ mod tests {
 
     #[test]
     fn quoted_attributes_hide_tags() {
-        let page = r#"<a title="<script>" href='x>'>link</a><p data-x="<!--">b</p>"#;
+        let page = r#"<a title="<script>" href='x>'>link</a><p title="<!--">b</p>"#;
         assert_eq!(strip(page), page);
         assert!(matches!(strip_inert(page), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn inert_attributes_and_links_go() {
+        let page = r#"<link rel="stylesheet" href="a.css"><link rel="canonical" href="https://e.org/a"><div data-id="7" class="story" onclick="go()"><img src="a.jpg" srcset="a.jpg 2x" data-x=1 alt="a"><p data-track hidden>text</p></div>"#;
+        assert_eq!(
+            strip(page),
+            r#"<link rel="canonical" href="https://e.org/a"><div  class="story" ><img src="a.jpg"   alt="a"><p  hidden>text</p></div>"#
+        );
+        // An attribute value that merely mentions one is untouched.
+        let quoted = r#"<a title="data-x=1 onclick" href="/">x</a>"#;
+        assert_eq!(strip(quoted), quoted);
+    }
+
+    #[test]
+    fn special_names_cover_every_list() {
+        for name in DROPPED_RAW_TEXT
+            .iter()
+            .chain(&KEPT_RAW_TEXT)
+            .chain(&DROPPED_NESTED)
+            .chain([&&b"link"[..], &&b"plaintext"[..]])
+        {
+            assert!(is_special_name(name), "{}", String::from_utf8_lossy(name));
+            assert!(is_special_name(&name.to_ascii_uppercase()));
+        }
+        assert!(!is_special_name(b"scripts"));
+        assert!(!is_special_name(b"p"));
+        assert!(!is_special_name(b"a-very-long-custom-element"));
     }
 
     #[test]
@@ -595,7 +708,8 @@ mod tests {
             .collect();
         let _ = strip_inert(&noise);
         for cut in 0..120 {
-            let page = "<script>a<!--<script>b</script>--></script><svg><![CDATA[x]]></svg><!-- c -->";
+            let page =
+                "<script>a<!--<script>b</script>--></script><svg><![CDATA[x]]></svg><!-- c -->";
             if let Some(prefix) = page.get(..cut) {
                 let _ = strip_inert(prefix);
             }

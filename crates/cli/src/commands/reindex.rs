@@ -33,7 +33,10 @@ pub fn run(_args: Args, global: &Global) -> Result<ExitCode> {
         }
         other => other?,
     };
-    let indexed = index.rebuild(docs.into_iter().map(Ok::<IndexDoc, std::convert::Infallible>))?;
+    let indexed = index.rebuild(
+        docs.into_iter()
+            .map(Ok::<IndexDoc, std::convert::Infallible>),
+    )?;
     eprintln!(
         "reindexed {indexed} records ({} articles, {} people, {} events) into {} in {:.1} s",
         counts[0],

@@ -98,7 +98,9 @@ impl StoreSink {
         let indexer = match Indexer::open(data) {
             Ok(i) => Some(i),
             Err(err) => {
-                eprintln!("casebook watch: pages are stored without updating the search index: {err:#}");
+                eprintln!(
+                    "casebook watch: pages are stored without updating the search index: {err:#}"
+                );
                 None
             }
         };
@@ -208,6 +210,12 @@ impl StoreSink {
     }
 }
 
+// `casebook serve` moves the sink into the poller's thread or task: it must stay Send.
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<StoreSink>();
+};
+
 impl Sink for StoreSink {
     fn ingest(&mut self, page: CapturedPage) -> Result<IngestReport, String> {
         self.ingest_page(page).map_err(|e| format!("{e:#}"))
@@ -227,9 +235,8 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
     let now = casebook_monitor::now_rfc3339();
     match command {
         Command::Add { url, kind } => {
-            let kind = SourceKind::parse(&kind).with_context(|| {
-                format!("--kind {kind:?}: expected feed, sitemap or urls")
-            })?;
+            let kind = SourceKind::parse(&kind)
+                .with_context(|| format!("--kind {kind:?}: expected feed, sitemap or urls"))?;
             let monitor = open_monitor(global, "")?;
             let id = monitor.add_source(&url, kind)?;
             println!("source {id}: {url} ({kind})");

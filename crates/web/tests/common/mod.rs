@@ -178,9 +178,10 @@ impl TestApp {
         config.public = public;
         config.max_body_bytes = 256 * 1024;
         let state = AppState::open(config).unwrap();
-        for ((name, pw), role) in [ADMIN, ANALYST, VIEWER]
-            .into_iter()
-            .zip([Role::Admin, Role::Analyst, Role::Viewer])
+        for ((name, pw), role) in
+            [ADMIN, ANALYST, VIEWER]
+                .into_iter()
+                .zip([Role::Admin, Role::Analyst, Role::Viewer])
         {
             let _ = state.accounts().add_user(name, pw, role);
         }
@@ -218,7 +219,9 @@ impl TestApp {
                 .header(header::COOKIE, &s.cookie)
                 .header("x-csrf-token", &s.csrf);
         }
-        let (status, _, body) = self.send(req.body(Body::from(json.to_string())).unwrap()).await;
+        let (status, _, body) = self
+            .send(req.body(Body::from(json.to_string())).unwrap())
+            .await;
         (status, body)
     }
 
@@ -236,7 +239,11 @@ impl TestApp {
             .to_str()
             .unwrap()
             .to_string();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Strict"));
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("Secure")
+                && cookie.contains("SameSite=Strict")
+        );
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
         Session {
             cookie: cookie.split(';').next().unwrap().to_string(),
