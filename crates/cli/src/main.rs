@@ -10,10 +10,19 @@ mod inputs;
 mod pipeline;
 
 #[derive(Parser)]
-#[command(name = "casebook", version, about = "A reviewed, searchable register of people persecuted, built from news reports")]
+#[command(
+    name = "casebook",
+    version,
+    about = "A reviewed, searchable register of people persecuted, built from news reports"
+)]
 struct Cli {
     /// The data directory holding the register (SQLite store, search index, originals).
-    #[arg(long, global = true, env = "CASEBOOK_DATA", default_value = "./casebook-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "CASEBOOK_DATA",
+        default_value = "./casebook-data"
+    )]
     data: PathBuf,
 
     #[command(subcommand)]

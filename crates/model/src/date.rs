@@ -25,15 +25,27 @@ pub struct FuzzyDate {
 
 impl FuzzyDate {
     pub fn year(year: i32) -> Self {
-        FuzzyDate { year, month: None, day: None }
+        FuzzyDate {
+            year,
+            month: None,
+            day: None,
+        }
     }
 
     pub fn month(year: i32, month: u32) -> Self {
-        FuzzyDate { year, month: Some(month), day: None }
+        FuzzyDate {
+            year,
+            month: Some(month),
+            day: None,
+        }
     }
 
     pub fn day(year: i32, month: u32, day: u32) -> Self {
-        FuzzyDate { year, month: Some(month), day: Some(day) }
+        FuzzyDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        }
     }
 
     pub fn precision(&self) -> Precision {
@@ -89,7 +101,10 @@ mod tests {
         for s in ["2021", "2021-09", "2021-09-04"] {
             assert_eq!(FuzzyDate::parse(s).unwrap().to_string(), s);
         }
-        assert_eq!(FuzzyDate::parse("2021-09").unwrap().precision(), Precision::Month);
+        assert_eq!(
+            FuzzyDate::parse("2021-09").unwrap().precision(),
+            Precision::Month
+        );
         assert!(FuzzyDate::parse("2021-13").is_none());
         assert!(FuzzyDate::parse("soon").is_none());
     }

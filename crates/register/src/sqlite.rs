@@ -1800,7 +1800,7 @@ impl Store for SqliteStore {
                 "a person search needs at least one letter or digit".into(),
             ));
         }
-        let pattern = format!("%{}%", key.replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", key.replace(['%', '_'], ""));
         let ids: Vec<String> = self
             .conn
             .prepare_cached(

@@ -559,9 +559,11 @@ impl DecideForm {
                     })?,
                 }
             }
-            other => return Err(WebError::bad_request(format!(
+            other => {
+                return Err(WebError::bad_request(format!(
                 "unknown action {other:?}: use confirm, reject, edit, merge, split or visibility"
-            ))),
+            )))
+            }
         })
     }
 }

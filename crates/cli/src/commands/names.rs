@@ -63,7 +63,12 @@ struct Report {
 }
 
 /// Scores every line of `input`, writing one result per line to `out` and problems to `err`.
-fn score_lines(input: impl BufRead, out: &mut impl Write, err: &mut impl Write, explain: bool) -> anyhow::Result<Report> {
+fn score_lines(
+    input: impl BufRead,
+    out: &mut impl Write,
+    err: &mut impl Write,
+    explain: bool,
+) -> anyhow::Result<Report> {
     let mut report = Report::default();
     for (i, line) in input.split(b'\n').enumerate() {
         let number = i + 1;
@@ -82,7 +87,8 @@ fn score_lines(input: impl BufRead, out: &mut impl Write, err: &mut impl Write, 
             Err(reason) => {
                 report.failed += 1;
                 writeln!(out, "nan").context("writing the scores")?;
-                writeln!(err, "casebook names score: line {number}: {reason}").context("writing to standard error")?;
+                writeln!(err, "casebook names score: line {number}: {reason}")
+                    .context("writing to standard error")?;
             }
         }
     }
@@ -92,7 +98,12 @@ fn score_lines(input: impl BufRead, out: &mut impl Write, err: &mut impl Write, 
 /// Splits one input line into its two names, or says what is wrong with it (without quoting it).
 fn parse_line(line: &[u8]) -> Result<(&str, &str), String> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let text = std::str::from_utf8(line).map_err(|e| format!("not UTF-8 text (bad byte at column {})", e.valid_up_to() + 1))?;
+    let text = std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "not UTF-8 text (bad byte at column {})",
+            e.valid_up_to() + 1
+        )
+    })?;
     if text.chars().any(|c| c.is_control() && c != '\t') {
         return Err("contains control characters (binary input?)".into());
     }
@@ -104,7 +115,10 @@ fn parse_line(line: &[u8]) -> Result<(&str, &str), String> {
         return Err(if columns.len() == 1 {
             "one column; expected `name A<TAB>name B`".to_string()
         } else {
-            format!("{} columns; expected two, `name A<TAB>name B`", columns.len())
+            format!(
+                "{} columns; expected two, `name A<TAB>name B`",
+                columns.len()
+            )
         });
     };
     for (n, name) in [(1, a), (2, b)] {
@@ -121,43 +135,75 @@ mod tests {
 
     fn run_lines(input: &[u8]) -> (String, String, Report) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let report = score_lines(input, &mut out, &mut err, false).unwrap_or_else(|e| panic!("{e:#}"));
-        (String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned(), report)
+        let report =
+            score_lines(input, &mut out, &mut err, false).unwrap_or_else(|e| panic!("{e:#}"));
+        (
+            String::from_utf8_lossy(&out).into_owned(),
+            String::from_utf8_lossy(&err).into_owned(),
+            report,
+        )
     }
 
     #[test]
     fn one_score_per_line_in_order() {
-        let (out, err, report) = run_lines("Nariman Dzhelyal\tНариман Джелял\nMuslim Aliev\tAlim Aliev\r\n".as_bytes());
+        let (out, err, report) =
+            run_lines("Nariman Dzhelyal\tНариман Джелял\nMuslim Aliev\tAlim Aliev\r\n".as_bytes());
         let scores: Vec<f64> = out.lines().map(|l| l.parse().unwrap_or(f64::NAN)).collect();
         assert_eq!(scores.len(), 2);
         assert!(scores[0] >= 0.5 && scores[1] < 0.5, "{scores:?}");
         assert!(err.is_empty());
-        assert_eq!(report, Report { lines: 2, failed: 0 });
+        assert_eq!(
+            report,
+            Report {
+                lines: 2,
+                failed: 0
+            }
+        );
     }
 
     #[test]
     fn bad_lines_print_nan_and_are_named_by_number_only() {
         let mut input = b"Nariman Dzhelyal\tNariman Celal\n\nEdem Bekirov\nA\tB\tC\n".to_vec();
-        input.extend_from_slice(b"\xff\xfeEdem\tBekirov\nEdem\x00\tBekirov\n?!\tEdem Bekirov\nAli Asanov\tAli Asanov");
+        input.extend_from_slice(
+            b"\xff\xfeEdem\tBekirov\nEdem\x00\tBekirov\n?!\tEdem Bekirov\nAli Asanov\tAli Asanov",
+        );
         let (out, err, report) = run_lines(&input);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 8, "{out}");
         assert_eq!(lines.iter().filter(|l| **l == "nan").count(), 6);
         assert_eq!(lines.first(), Some(&"1.0000"));
         assert_eq!(lines.last(), Some(&"1.0000"));
-        assert_eq!(report, Report { lines: 8, failed: 6 });
+        assert_eq!(
+            report,
+            Report {
+                lines: 8,
+                failed: 6
+            }
+        );
         for n in 2..=7 {
             assert!(err.contains(&format!("line {n}:")), "{err}");
         }
-        assert!(!err.contains("Bekirov") && !err.contains("Edem"), "names leaked into: {err}");
+        assert!(
+            !err.contains("Bekirov") && !err.contains("Edem"),
+            "names leaked into: {err}"
+        );
     }
 
     #[test]
     fn explain_follows_the_score() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        score_lines("Mykola Semena\tНиколай Семена\n".as_bytes(), &mut out, &mut err, true).unwrap_or_else(|e| panic!("{e:#}"));
+        score_lines(
+            "Mykola Semena\tНиколай Семена\n".as_bytes(),
+            &mut out,
+            &mut err,
+            true,
+        )
+        .unwrap_or_else(|e| panic!("{e:#}"));
         let out = String::from_utf8_lossy(&out);
         assert!(out.contains("GivenNameEquivalence"), "{out}");
-        assert!(out.split('\t').next().is_some_and(|s| s.parse::<f64>().is_ok()));
+        assert!(out
+            .split('\t')
+            .next()
+            .is_some_and(|s| s.parse::<f64>().is_ok()));
     }
 }
