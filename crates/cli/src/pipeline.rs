@@ -2,7 +2,7 @@
 //! documents → articles → people → events, ready for the register, plus the search-index hook.
 
 use casebook_model::{AnalysedArticle, Original};
-use casebook_register::{PersonRecord, Store, Visibility, Written};
+use casebook_register::{PersonRecord, Store, Written};
 use casebook_search::{ArticleDoc, EventDoc, PersonDoc, SearchIndex};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -169,10 +169,6 @@ fn person_doc(p: &PersonRecord) -> PersonDoc {
         names,
         status: Some(p.status.as_str().to_string()),
         places: Vec::new(),
-        visibility: match p.visibility {
-            Visibility::Public => casebook_search::Visibility::Public,
-            Visibility::Initials => casebook_search::Visibility::Initials,
-            Visibility::Hidden => casebook_search::Visibility::Hidden,
-        },
+        visibility: p.visibility,
     }
 }

@@ -199,6 +199,46 @@ pub struct ArticleEvents {
     pub cases: Vec<CaseMention>,
 }
 
+/// Who may see a person or a field of their record outside review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// May be named publicly.
+    #[default]
+    Public,
+    /// Only initials may be published.
+    Initials,
+    /// Never published (witnesses, relatives, minors).
+    Hidden,
+}
+
+impl Visibility {
+    /// The word stored, indexed and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Initials => "initials",
+            Visibility::Hidden => "hidden",
+        }
+    }
+
+    /// Reads the word back (`initials-only` is accepted too).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(Self::Public),
+            "initials" | "initials-only" | "initials_only" => Some(Self::Initials),
+            "hidden" => Some(Self::Hidden),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Visibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A person's situation, derived from their latest evidenced event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// The version of the pipeline that made a claim, recorded with every claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,44 +73,7 @@ impl ClaimKind {
     }
 }
 
-/// Who may see a person or one of their fields in a public export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    /// May be named publicly.
-    Public,
-    /// Only initials may be published.
-    Initials,
-    /// Never published (witnesses, relatives, minors).
-    Hidden,
-}
-
-impl Visibility {
-    /// The word stored and printed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Initials => "initials",
-            Visibility::Hidden => "hidden",
-        }
-    }
-
-    /// Reads the word back (`initials-only` is accepted too).
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "public" => Some(Self::Public),
-            "initials" | "initials-only" | "initials_only" => Some(Self::Initials),
-            "hidden" => Some(Self::Hidden),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Visibility {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use casebook_model::Visibility;
 
 /// A machine-made fact with its provenance and review state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -41,30 +41,7 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Whether a person may be named publicly. Hidden people are left out of results unless the
-/// caller asks for them ([`crate::Query::include_hidden`]), e.g. a reviewer's screen.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    /// May be named in full.
-    #[default]
-    Public,
-    /// May be shown by initials only; still searchable by reviewers and the web edge decides display.
-    Initials,
-    /// Must not be shown at all outside review.
-    Hidden,
-}
-
-impl Visibility {
-    /// The lower-case name used in the index.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Initials => "initials",
-            Visibility::Hidden => "hidden",
-        }
-    }
-}
+pub use casebook_model::Visibility;
 
 /// A clean article as the register holds it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -5,21 +5,13 @@
 use crate::error::{WebError, WebResult};
 use crate::read;
 use crate::state::AppState;
-use casebook_register::{Store, Visibility};
+use casebook_register::Store;
 use casebook_search::{ArticleDoc, EventDoc, IndexDoc, PersonDoc};
 use std::collections::HashMap;
 
 /// The year of an ISO-8601 date or partial date (`2024-09-04`, `2024-09`, `2024`).
 pub fn year_of(date: &str) -> Option<i32> {
     date.get(..4).and_then(|y| y.parse().ok())
-}
-
-fn visibility(v: Visibility) -> casebook_search::Visibility {
-    match v {
-        Visibility::Public => casebook_search::Visibility::Public,
-        Visibility::Initials => casebook_search::Visibility::Initials,
-        Visibility::Hidden => casebook_search::Visibility::Hidden,
-    }
 }
 
 /// Every document the index should hold, from the register as it is now.
@@ -79,7 +71,7 @@ pub fn documents(state: &AppState) -> WebResult<Vec<IndexDoc>> {
             names: all,
             status: Some(p.status.as_str().to_string()),
             places: places.remove(p.id.as_str()).unwrap_or_default(),
-            visibility: visibility(p.visibility),
+            visibility: p.visibility,
         }));
     }
     read::visit_article_fields(&data_dir, &mut |a| {
