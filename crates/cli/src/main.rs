@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 mod commands;
 mod inputs;
-mod pipeline;
 
 #[derive(Parser)]
 #[command(

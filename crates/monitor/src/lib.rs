@@ -78,8 +78,8 @@ pub struct CapturedPage {
     pub bytes: Vec<u8>,
 }
 
-/// Where fetched pages go: the register (as originals) and the pipeline. The CLI implements it
-/// over the real store; tests implement it with a stand-in.
+/// Where fetched pages go: the register (as originals) and the pipeline. `casebook_pipeline::StoreSink`
+/// implements it over the real register; tests implement it with a stand-in.
 pub trait Sink {
     /// Archives the page as an original and stores what the pipeline reads from it. An error means
     /// the page was not stored; it is fetched again on a later run.

@@ -12,6 +12,7 @@
 //! Every write is one transaction: an article with everything found in it is stored whole or not
 //! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
 
+mod article_text;
 pub mod error;
 pub mod export;
 pub mod identity;
@@ -20,6 +21,7 @@ pub mod synthetic;
 
 pub mod types;
 
+pub use article_text::ArticleText;
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
@@ -103,6 +105,10 @@ pub trait Store {
 
     /// Visits every case, in id order.
     fn visit_cases(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()>;
+
+    /// Visits every article's clean text with what the search index needs of it, in the order
+    /// stored (the projection into the search index reads this).
+    fn visit_article_texts(&self, f: &mut dyn FnMut(ArticleText) -> Result<()>) -> Result<()>;
 }
 
 /// Opens (creating if need be) the register in a data directory with the default backend.

@@ -10,7 +10,7 @@
 use crate::error::{RegisterError, Result};
 use crate::identity::{name_key, surname_key, KnownName, NameLookup, PersonResolver, Resolution};
 use crate::types::*;
-use crate::{stable_id, AnalysedArticle, Original, Store};
+use crate::{stable_id, AnalysedArticle, ArticleText, Original, Store};
 use casebook_events::merge::dates_compatible;
 use casebook_model::{FuzzyDate, Status};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -2111,6 +2111,44 @@ impl Store for SqliteStore {
             let id: String = r.get(0).ctx(&self.path, err)?;
             let name: String = r.get(1).ctx(&self.path, err)?;
             f(self.case_record(&id, name, &edits)?)?;
+        }
+        Ok(())
+    }
+
+    fn visit_article_texts(&self, f: &mut dyn FnMut(ArticleText) -> Result<()>) -> Result<()> {
+        let err = || "listing article texts".to_string();
+        let mut names = self
+            .conn
+            .prepare("SELECT name FROM article_persons WHERE article_id = ?1 ORDER BY idx")
+            .ctx(&self.path, err)?;
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, title, paragraphs_json, site, published, url FROM articles ORDER BY rowid",
+            )
+            .ctx(&self.path, err)?;
+        let mut rows = stmt.query([]).ctx(&self.path, err)?;
+        while let Some(r) = rows.next().ctx(&self.path, err)? {
+            let id: String = r.get(0).ctx(&self.path, err)?;
+            let paragraphs: String = r.get(2).ctx(&self.path, err)?;
+            let paragraphs: Vec<String> =
+                serde_json::from_str(&paragraphs).map_err(|e| RegisterError::Corrupt {
+                    path: self.path.clone(),
+                    detail: format!("the paragraphs of article {id} are not a JSON list: {e}"),
+                })?;
+            let people = names
+                .query_map([&id], |r| r.get::<_, String>(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .ctx(&self.path, err)?;
+            f(ArticleText {
+                title: r.get(1).ctx(&self.path, err)?,
+                text: paragraphs.join(casebook_model::PARAGRAPH_SEPARATOR),
+                site: r.get(3).ctx(&self.path, err)?,
+                published: r.get(4).ctx(&self.path, err)?,
+                url: r.get(5).ctx(&self.path, err)?,
+                people,
+                id,
+            })?;
         }
         Ok(())
     }

@@ -1,11 +1,12 @@
-//! Ingest from the web: uploaded files run through the same stages as `casebook ingest` (read,
-//! extract the article, find people, find events, store), one background job per upload, with
-//! progress and an error per file that failed.
+//! Ingest from the web: uploaded files run through the very flow of `casebook ingest` and the
+//! monitor (casebook-pipeline: read, extract the article, find people, find events, store with
+//! provenance), one background job per upload, with progress and an error per file that failed.
 
 use crate::state::AppState;
-use casebook_register::{AnalysedArticle, KeyResolver, Provenance, Store, StoreOutcome};
+use casebook_pipeline::{Ingestor, Recorder};
+use casebook_register::{Provenance, Store, StoreOutcome};
 use serde::Serialize;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
 /// Jobs kept in memory for the ingest page; older ones are forgotten first.
 const JOBS_KEPT: usize = 50;
@@ -105,13 +106,8 @@ impl Jobs {
     }
 }
 
-static PEOPLE: LazyLock<casebook_people::Recognizer> =
-    LazyLock::new(casebook_people::Recognizer::new);
-static EVENTS: LazyLock<casebook_events::Extractor> =
-    LazyLock::new(casebook_events::Extractor::new);
-
-/// Runs one file through the pipeline into the register.
-fn ingest_file(store: &mut dyn Store, upload: Upload, provenance: &Provenance) -> FileResult {
+/// Runs one file through the shared ingest flow (casebook-pipeline) into the register.
+fn ingest_file(store: &mut dyn Store, upload: Upload, ingestor: &Ingestor) -> FileResult {
     let mut result = FileResult {
         name: upload.name.clone(),
         outcome: "stored".into(),
@@ -121,33 +117,18 @@ fn ingest_file(store: &mut dyn Store, upload: Upload, provenance: &Provenance) -
         errors: Vec::new(),
     };
     let original = casebook_ingest::original(upload.name, upload.bytes);
+    let recorded = match ingestor.ingest(store, &original) {
+        Ok(recorded) => recorded,
+        Err(e) => {
+            result.errors.push(e.to_string());
+            result.outcome = "failed".into();
+            return result;
+        }
+    };
+    result.errors = recorded.failures;
     let mut already = 0;
-    for (n, doc) in casebook_ingest::read_original(&original)
-        .into_iter()
-        .enumerate()
-    {
-        let doc = match doc {
-            Ok(d) => d,
-            Err(e) => {
-                result.errors.push(format!("record {}: {e}", n + 1));
-                continue;
-            }
-        };
-        let article = match casebook_article::extract(&doc) {
-            Ok(a) => a,
-            Err(e) => {
-                result.errors.push(format!("record {}: {e}", n + 1));
-                continue;
-            }
-        };
-        let people = PEOPLE.recognize(&article.text());
-        let events = EVENTS.extract(&article, &people);
-        let analysed = AnalysedArticle {
-            article,
-            people,
-            events,
-        };
-        match store.store_article(&original, &analysed, provenance, &KeyResolver) {
+    for (n, stored) in recorded.articles.iter().enumerate() {
+        match &stored.outcome {
             Ok(StoreOutcome::Stored(written)) | Ok(StoreOutcome::Reanalysed(written)) => {
                 result.articles += 1;
                 result.new_persons += written.new_persons;
@@ -157,19 +138,16 @@ fn ingest_file(store: &mut dyn Store, upload: Upload, provenance: &Provenance) -
                 result.articles += 1;
                 already += 1;
             }
-            Err(e) => result.errors.push(format!("record {}: {e}", n + 1)),
+            Err(e) => result.errors.push(format!("article {}: {e}", n + 1)),
         }
     }
-    if result.articles == 0 {
-        // Nothing readable in it: the original is still kept as evidence.
-        match store.add_original(&original, &provenance.actor) {
-            Ok(_) if result.errors.is_empty() => result.outcome = "kept_original".into(),
-            Ok(_) => result.outcome = "failed".into(),
-            Err(e) => {
-                result.errors.push(e.to_string());
-                result.outcome = "failed".into();
-            }
-        }
+    if recorded.original_only {
+        // Nothing readable in it (or nothing storable): the original is still kept as evidence.
+        result.outcome = if result.errors.is_empty() {
+            "kept_original".into()
+        } else {
+            "failed".into()
+        };
     } else if already == result.articles {
         result.outcome = "already_stored".into();
     }
@@ -182,14 +160,14 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
         .jobs()
         .create(actor, uploads.iter().map(|u| u.name.clone()).collect());
     let id = job.lock().unwrap_or_else(|p| p.into_inner()).id;
-    let provenance = Provenance {
+    let ingestor = Ingestor::with_recorder(Recorder::with_provenance(Provenance {
         extractor_version: state.config().extractor_version.clone(),
         actor: actor.to_string(),
-    };
+    }));
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         for (i, upload) in uploads.into_iter().enumerate() {
-            let outcome = state.store_blocking(|store| Ok(ingest_file(store, upload, &provenance)));
+            let outcome = state.store_blocking(|store| Ok(ingest_file(store, upload, &ingestor)));
             let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
             if let (Ok(r), Some(slot)) = (outcome, j.files.get_mut(i)) {
                 *slot = r;

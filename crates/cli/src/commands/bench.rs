@@ -4,8 +4,8 @@
 
 use super::ingest::{ingest_into, Tally};
 use super::stats::dir_size;
-use crate::pipeline::Indexer;
 use crate::Global;
+use casebook_pipeline::Indexer;
 use casebook_register::synthetic::Generator;
 use casebook_register::Store;
 use std::path::PathBuf;

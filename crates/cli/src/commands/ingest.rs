@@ -4,10 +4,10 @@
 //! any point leaves whole articles only; running the same ingest again skips what is stored (by the
 //! original's SHA-256, before any analysis) and finishes the job.
 
-use crate::pipeline::{Indexer, Pipeline, EXTRACTOR_VERSION};
 use crate::Global;
 use anyhow::Context;
-use casebook_register::{IndexResolver, Provenance, Store, StoreOutcome};
+use casebook_pipeline::{Indexer, Ingestor};
+use casebook_register::{Store, StoreOutcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -52,12 +52,9 @@ pub fn ingest_into(
     mut indexer: Option<&mut Indexer>,
     progress: u64,
 ) -> anyhow::Result<Tally> {
-    let pipeline = Pipeline::new();
-    let resolver = IndexResolver::new();
-    let provenance = Provenance {
-        extractor_version: EXTRACTOR_VERSION.to_string(),
-        actor: actor.to_string(),
-    };
+    // The shared flow (casebook-pipeline): the same analysis and storing as the web
+    // application's uploads and the monitor's pages.
+    let ingestor = Ingestor::new(actor);
     let mut tally = Tally::default();
     let mut batch = Vec::new();
     let started = Instant::now();
@@ -81,22 +78,25 @@ pub fn ingest_into(
         };
         let original = casebook_ingest::original(source, bytes);
         // A plain input's article id is its SHA-256: a re-run skips it before any analysis.
-        if store.article_version(&original.sha256)?.as_deref() == Some(EXTRACTOR_VERSION) {
+        if ingestor.recorder().is_current(store, &original)? {
             tally.already += 1;
             continue;
         }
-        let analysis = pipeline.analyse(&original);
-        if analysis.articles.is_empty() {
+        let analysis = ingestor.pipeline().analyse(&original);
+        let recorded = ingestor
+            .recorder()
+            .record(store, &original, analysis)
+            .with_context(|| format!("storing the original {}", original.source))?;
+        if recorded.original_only && recorded.articles.is_empty() {
             // Kept as evidence all the same, so nothing handed in is lost.
-            store.add_original(&original, actor)?;
-            let why = analysis.failures.join("; ");
+            let why = recorded.failures.join("; ");
             eprintln!("casebook ingest: no article in {}: {why}", original.source);
             tally.without_article += 1;
             continue;
         }
-        for analysed in analysis.articles {
-            let outcome = store
-                .store_article(&original, &analysed, &provenance, &resolver)
+        for stored in recorded.articles {
+            let outcome = stored
+                .outcome
                 .with_context(|| format!("storing the article read from {}", original.source))?;
             let written = match outcome {
                 StoreOutcome::Stored(w) => w,
@@ -112,7 +112,7 @@ pub fn ingest_into(
             tally.stored += 1;
             tally.new_persons += written.new_persons as u64;
             tally.new_events += written.new_events as u64;
-            batch.push((analysed, written));
+            batch.push((stored.analysed, written));
         }
         flush_if_full(&mut batch, &mut indexer, INDEX_BATCH)?;
     }
@@ -129,7 +129,7 @@ fn flush_if_full(
         return Ok(());
     }
     if let Some(indexer) = indexer.as_deref_mut() {
-        if let Err(err) = indexer.add(batch) {
+        if let Err(err) = indexer.add(batch.iter().map(|(a, w)| (a, w))) {
             // The index is derived: the store holds everything, the index can be rebuilt.
             eprintln!("casebook ingest: the search index was not updated: {err:#}");
         }

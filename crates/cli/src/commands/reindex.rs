@@ -3,7 +3,7 @@
 //! new one is committed, and a running server picks the new one up by itself.
 
 use crate::Global;
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use casebook_search::{IndexDoc, Kind, SearchError, SearchIndex};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -13,14 +13,10 @@ pub struct Args {}
 
 pub fn run(_args: Args, global: &Global) -> Result<ExitCode> {
     let started = Instant::now();
-    // The web edge owns the projection of register records into index documents (the server
-    // reindexes with it after writes); reusing it keeps the two rebuilds identical.
-    let state = casebook_web::AppState::open(casebook_web::Config::new(&global.data))
-        .map_err(|e| anyhow!("{e}"))
+    // The same projection the web server rebuilds with after writes (casebook-pipeline).
+    let store = casebook_register::open(&global.data)
         .with_context(|| format!("opening the register in {}", global.data.display()))?;
-    let docs = casebook_web::projection::documents(&state)
-        .map_err(|e| anyhow!("{e}"))
-        .context("reading the register")?;
+    let docs = casebook_pipeline::projection::documents(&store).context("reading the register")?;
     let counts = Kind::ALL.map(|k| docs.iter().filter(|d| d.kind() == k).count());
 
     let dir = global.data.join("index");

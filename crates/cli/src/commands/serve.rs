@@ -1,9 +1,19 @@
-//! `casebook serve`: the web application and JSON API over the register.
+//! `casebook serve`: the web application and JSON API over the register, with the monitor's poller
+//! beside it. The poller runs on a thread of its own (its own small runtime), checks the watched
+//! sources (`casebook watch add`) every `--poll-interval` seconds through the shared ingest flow
+//! (`casebook_pipeline::StoreSink`), and asks the server to rebuild its search index after pages
+//! brought articles in. A failing source is recorded and counted in the log line of the run; it
+//! never stops the server. On Ctrl-C or SIGTERM the server stops taking requests, the poller is
+//! told to stop, and a run in progress gets a short grace period to finish.
 
 use crate::Global;
-use anyhow::Context;
+use anyhow::{anyhow, Context};
+use casebook_monitor::{Monitor, MonitorConfig};
+use casebook_pipeline::StoreSink;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,7 +30,24 @@ pub struct Args {
     /// The largest upload accepted, in megabytes.
     #[arg(long, default_value_t = 32)]
     max_upload_mb: usize,
+    /// Seconds between two checks of the watched sources by the background poller.
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    poll_interval: u64,
+    /// No background poller (check the sources with `casebook watch run`, e.g. from cron).
+    #[arg(long)]
+    no_poll: bool,
+    /// Who the poller's ingests are recorded as in the audit log.
+    #[arg(long, env = "CASEBOOK_ACTOR", default_value = "casebook-watch")]
+    poll_by: String,
+    /// This application's base URL, for the links in alert webhooks.
+    #[arg(long, env = "CASEBOOK_BASE_URL", default_value = "")]
+    base_url: String,
 }
+
+/// How long a run in progress may go on after shutdown was asked for. Cutting a run short is safe
+/// (each page is stored in its own transactions, and a page not yet stored is fetched again next
+/// time), so shutdown never waits on a slow host's timeouts.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let mut config = casebook_web::Config::new(&global.data);
@@ -40,6 +67,162 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(casebook_web::serve(config, args.addr))?;
+    let mut poller = None;
+    let served = runtime.block_on(async {
+        let (state, router) = casebook_web::application(config).map_err(|e| anyhow!("{e}"))?;
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let local = listener
+            .local_addr()
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        eprintln!("casebook: serving on http://{local}/");
+        if args.no_poll {
+            eprintln!("casebook: the poller is off (--no-poll)");
+        } else {
+            let settings = PollSettings {
+                data: global.data.clone(),
+                interval: Duration::from_secs(args.poll_interval),
+                actor: args.poll_by.clone(),
+                base_url: args.base_url.clone(),
+            };
+            poller = Some(Poller::start(settings, state.clone())?);
+        }
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped")
+    });
+    if let Some(poller) = poller {
+        poller.stop();
+    }
+    served?;
+    eprintln!("casebook: stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on Ctrl-C (SIGINT) or, on Unix, SIGTERM (what service managers send).
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// What the poller needs to know.
+struct PollSettings {
+    data: PathBuf,
+    interval: Duration,
+    actor: String,
+    base_url: String,
+}
+
+/// The background poller: a thread running the monitor's `poll_forever` until told to stop.
+struct Poller {
+    stop: tokio::sync::watch::Sender<bool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Poller {
+    /// Starts the poller thread. Only failing to start a thread is an error; a monitor or register
+    /// that cannot be opened is reported and leaves the server running without a poller.
+    fn start(settings: PollSettings, state: casebook_web::AppState) -> anyhow::Result<Poller> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let thread = std::thread::Builder::new()
+            .name("casebook-poller".into())
+            .spawn(move || poll(settings, state, stopped))
+            .context("starting the poller thread")?;
+        Ok(Poller { stop, thread })
+    }
+
+    /// Tells the poller to stop and waits for it (a run in progress gets [`STOP_GRACE`]).
+    fn stop(self) {
+        let _ = self.stop.send(true);
+        if self.thread.join().is_err() {
+            eprintln!("casebook: the poller ended with a panic");
+        }
+    }
+}
+
+fn open_poller(
+    settings: &PollSettings,
+    state: casebook_web::AppState,
+) -> anyhow::Result<(Monitor, StoreSink)> {
+    let config = MonitorConfig {
+        link_base: settings.base_url.clone(),
+        ..MonitorConfig::default()
+    };
+    let monitor = Monitor::open(&settings.data, config)
+        .with_context(|| format!("opening the monitor in {}", settings.data.display()))?;
+    // The server owns the search index (one writer per index): rather than writing it from this
+    // thread, the sink asks the server to rebuild it after pages brought articles in.
+    let sink = StoreSink::open(&settings.data, &settings.actor)
+        .with_context(|| format!("opening the register in {}", settings.data.display()))?
+        .on_stored(move || state.request_reindex());
+    Ok((monitor, sink))
+}
+
+fn poll(
+    settings: PollSettings,
+    state: casebook_web::AppState,
+    stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let (monitor, sink) = match open_poller(&settings, state) {
+        Ok(opened) => opened,
+        Err(err) => {
+            eprintln!("casebook: the poller is off: {err:#}");
+            return;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("casebook: the poller is off: cannot start its runtime: {err}");
+            return;
+        }
+    };
+    eprintln!(
+        "casebook: checking the watched sources every {} s",
+        settings.interval.as_secs()
+    );
+    let mut asked = stopped.clone();
+    runtime.block_on(async move {
+        let polling = monitor.poll_forever(sink, settings.interval, stopped);
+        let cut_short = async {
+            while !*asked.borrow_and_update() {
+                if asked.changed().await.is_err() {
+                    break;
+                }
+            }
+            tokio::time::sleep(STOP_GRACE).await;
+        };
+        tokio::select! {
+            _ = polling => {}
+            _ = cut_short => {
+                eprintln!(
+                    "casebook: the poller was stopped in the middle of a run; pages not stored yet are fetched next time"
+                );
+            }
+        }
+    });
 }

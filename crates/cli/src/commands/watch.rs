@@ -1,18 +1,14 @@
 //! `casebook watch`: follow feeds, sitemaps and URL lists, and alert on watched people, event types
 //! and places. The sources, page versions, watchlist and alerts live in `DATA/monitor.sqlite`
 //! (casebook-monitor); each new or changed page is archived in the register as an untouched original
-//! and read through the whole pipeline by [`StoreSink`].
+//! and read through the whole pipeline by the shared `casebook_pipeline::StoreSink`.
 
-use crate::pipeline::{Indexer, Pipeline, EXTRACTOR_VERSION};
 use crate::Global;
 use anyhow::Context;
 use casebook_monitor::{
-    render_alerts, CapturedPage, IngestReport, Monitor, MonitorConfig, ReportedArticle,
-    ReportedEvent, ReportedPerson, Sink, SourceKind, SourceOutcome, WatchKind,
+    render_alerts, Monitor, MonitorConfig, SourceKind, SourceOutcome, WatchKind,
 };
-use casebook_register::{
-    ClaimFilter, ClaimKind, IndexResolver, Provenance, SqliteStore, Store, StoreOutcome,
-};
+use casebook_pipeline::{Indexer, StoreSink};
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
@@ -81,148 +77,21 @@ pub enum Command {
     },
 }
 
-/// The real sink: pages become originals in the register and go through the whole pipeline; the
-/// search index is kept in step when it can be opened.
-pub struct StoreSink {
-    store: SqliteStore,
-    pipeline: Pipeline,
-    resolver: IndexResolver,
-    provenance: Provenance,
-    indexer: Option<Indexer>,
+/// The shared sink (casebook-pipeline) over the register in the data directory, feeding the search
+/// index when it can be opened.
+pub fn store_sink(data: &std::path::Path, actor: &str) -> anyhow::Result<StoreSink> {
+    let sink = StoreSink::open(data, actor)
+        .with_context(|| format!("opening the register in {}", data.display()))?;
+    Ok(match Indexer::open(data) {
+        Ok(indexer) => sink.with_indexer(indexer),
+        Err(err) => {
+            eprintln!("casebook watch: pages are stored without updating the search index: {err}");
+            sink
+        }
+    })
 }
 
-impl StoreSink {
-    /// Opens the register (and the search index) in the data directory.
-    pub fn open(data: &std::path::Path, actor: &str) -> anyhow::Result<Self> {
-        let store = casebook_register::open(data)?;
-        let indexer = match Indexer::open(data) {
-            Ok(i) => Some(i),
-            Err(err) => {
-                eprintln!(
-                    "casebook watch: pages are stored without updating the search index: {err:#}"
-                );
-                None
-            }
-        };
-        Ok(StoreSink {
-            store,
-            pipeline: Pipeline::new(),
-            resolver: IndexResolver::new(),
-            provenance: Provenance {
-                extractor_version: EXTRACTOR_VERSION.to_string(),
-                actor: actor.to_string(),
-            },
-            indexer,
-        })
-    }
-
-    /// Re-indexes the persons the run touched; call once after a run.
-    pub fn finish(&mut self) {
-        if let Some(indexer) = self.indexer.take() {
-            if let Err(err) = indexer.finish(&self.store) {
-                eprintln!("casebook watch: the search index was not updated: {err:#}");
-            }
-        }
-    }
-
-    fn ingest_page(&mut self, page: CapturedPage) -> anyhow::Result<IngestReport> {
-        let url = page.url.clone();
-        let original = casebook_ingest::original(page.url, page.bytes);
-        let mut report = IngestReport {
-            original_sha256: original.sha256.clone(),
-            ..IngestReport::default()
-        };
-        let analysis = self.pipeline.analyse(&original);
-        report.failures = analysis.failures;
-        if analysis.articles.is_empty() {
-            // Kept as evidence all the same: what was published is archived even if unread.
-            self.store.add_original(&original, &self.provenance.actor)?;
-            return Ok(report);
-        }
-        let mut stored = Vec::new();
-        for mut analysed in analysis.articles {
-            analysed.article.url.get_or_insert_with(|| url.clone());
-            let outcome = self
-                .store
-                .store_article(&original, &analysed, &self.provenance, &self.resolver)
-                .context("storing the article")?;
-            let written = match outcome {
-                StoreOutcome::Stored(w) | StoreOutcome::Reanalysed(w) => w,
-                StoreOutcome::AlreadyStored => continue,
-            };
-            let person = |i: usize| -> anyhow::Result<Option<ReportedPerson>> {
-                let (Some(id), Some(p)) = (written.persons.get(i), analysed.people.persons.get(i))
-                else {
-                    return Ok(None);
-                };
-                let known = self.store.person(id)?;
-                Ok(Some(ReportedPerson {
-                    id: id.clone(),
-                    name: p.name.clone(),
-                    other_names: known.names.into_iter().filter(|n| *n != p.name).collect(),
-                }))
-            };
-            let mut persons = Vec::new();
-            for i in 0..analysed.people.persons.len() {
-                persons.extend(person(i)?);
-            }
-            let mut events = Vec::new();
-            for (event, id) in analysed.events.events.iter().zip(&written.events) {
-                let mut victims = Vec::new();
-                for &v in &event.victims {
-                    victims.extend(person(v)?);
-                }
-                // New to the register when every report of it comes from this article.
-                let claims = self.store.claims(&ClaimFilter {
-                    kind: Some(ClaimKind::Event),
-                    subject: Some(id.clone()),
-                    ..ClaimFilter::default()
-                })?;
-                let is_new = claims
-                    .iter()
-                    .all(|c| c.article.as_deref() == Some(analysed.article.id.as_str()));
-                events.push(ReportedEvent {
-                    id: id.clone(),
-                    event_type: event.event_type.clone(),
-                    date: event.date.map(|d| d.to_string()),
-                    place: event.place.clone(),
-                    victims,
-                    evidence: event.evidence.text.clone(),
-                    is_new,
-                });
-            }
-            report.articles.push(ReportedArticle {
-                id: analysed.article.id.clone(),
-                title: analysed.article.title.clone(),
-                url: analysed.article.url.clone(),
-                persons,
-                events,
-            });
-            stored.push((analysed, written));
-        }
-        if let Some(indexer) = self.indexer.as_mut() {
-            if let Err(err) = indexer.add(&stored) {
-                // The index is derived and can be rebuilt; the store holds everything.
-                eprintln!("casebook watch: the search index was not updated: {err:#}");
-            }
-        }
-        Ok(report)
-    }
-}
-
-// `casebook serve` moves the sink into the poller's thread or task: it must stay Send.
-const _: fn() = || {
-    fn assert_send<T: Send>() {}
-    assert_send::<StoreSink>();
-};
-
-impl Sink for StoreSink {
-    fn ingest(&mut self, page: CapturedPage) -> Result<IngestReport, String> {
-        self.ingest_page(page).map_err(|e| format!("{e:#}"))
-    }
-}
-
-fn open_monitor(global: &Global, base_url: &str) -> anyhow::Result<Monitor> {
+pub fn open_monitor(global: &Global, base_url: &str) -> anyhow::Result<Monitor> {
     let config = MonitorConfig {
         link_base: base_url.to_string(),
         ..MonitorConfig::default()
@@ -273,13 +142,15 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
         }
         Command::Run { by, base_url, json } => {
             let mut monitor = open_monitor(global, &base_url)?;
-            let mut sink = StoreSink::open(&global.data, &by)?;
+            let mut sink = store_sink(&global.data, &by)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .context("starting the async runtime")?;
             let report = runtime.block_on(monitor.run_once(&mut sink))?;
-            sink.finish();
+            if let Err(err) = sink.finish() {
+                eprintln!("casebook watch: the search index was not updated: {err}");
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {

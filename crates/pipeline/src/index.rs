@@ -1,0 +1,101 @@
+//! Keeping the derived search index (`DATA/index/`) in step with what is stored, article by article,
+//! without a rebuild.
+
+use crate::error::Result;
+use casebook_model::AnalysedArticle;
+use casebook_register::{Store, Written};
+use casebook_search::{ArticleDoc, EventDoc, SearchIndex};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Adds stored articles and their events to the index, and re-indexes the persons they touched.
+pub struct Indexer {
+    index: SearchIndex,
+    touched: BTreeSet<String>,
+}
+
+impl Indexer {
+    /// Opens (creating) the index in the data directory.
+    pub fn open(data: &Path) -> Result<Self> {
+        Ok(Self::new(SearchIndex::open_or_create(data.join("index"))?))
+    }
+
+    /// Feeds an index already open.
+    pub fn new(index: SearchIndex) -> Self {
+        Indexer {
+            index,
+            touched: BTreeSet::new(),
+        }
+    }
+
+    /// Indexes stored articles with their events, in one commit; remembers their persons for
+    /// [`Indexer::refresh_persons`], as merges across articles change a person's names and status.
+    pub fn add<'a>(
+        &mut self,
+        stored: impl IntoIterator<Item = (&'a AnalysedArticle, &'a Written)>,
+    ) -> Result<usize> {
+        let mut stored = stored.into_iter().peekable();
+        if stored.peek().is_none() {
+            return Ok(0);
+        }
+        let mut writer = self.index.writer()?;
+        let mut count = 0;
+        for (a, written) in stored {
+            writer.add_article(&ArticleDoc {
+                id: a.article.id.clone(),
+                title: a.article.title.clone(),
+                text: a.article.text(),
+                site: a.article.site.clone(),
+                year: a
+                    .article
+                    .published
+                    .as_ref()
+                    .and_then(|p| crate::projection::year_of(&p.value)),
+                url: a.article.url.clone(),
+                people: a.people.persons.iter().map(|p| p.name.clone()).collect(),
+            })?;
+            for (event, id) in a.events.events.iter().zip(&written.events) {
+                writer.add_event(&EventDoc {
+                    id: id.clone(),
+                    event_type: event.event_type.clone(),
+                    date: event.date.map(|d| d.to_string()),
+                    year: event.date.map(|d| d.year),
+                    place: event.place.clone(),
+                    victims: event
+                        .victims
+                        .iter()
+                        .filter_map(|&v| a.people.persons.get(v).map(|p| p.name.clone()))
+                        .collect(),
+                    evidence: event.evidence.text.clone(),
+                    article: a.article.id.clone(),
+                    outlet: a.article.site.clone(),
+                })?;
+            }
+            self.touched.extend(written.persons.iter().cloned());
+            count += 1;
+        }
+        writer.finish()?;
+        Ok(count)
+    }
+
+    /// Re-indexes every person touched since the last call, as the register now sees them;
+    /// returns how many.
+    pub fn refresh_persons(&mut self, store: &dyn Store) -> Result<usize> {
+        if self.touched.is_empty() {
+            return Ok(0);
+        }
+        let touched = std::mem::take(&mut self.touched);
+        let mut writer = self.index.writer()?;
+        for id in &touched {
+            let person = store.person(id)?;
+            writer.add_person(&crate::projection::person_doc(&person, Vec::new()))?;
+        }
+        writer.finish()?;
+        Ok(touched.len())
+    }
+
+    /// [`Indexer::refresh_persons`], once the ingest is over.
+    pub fn finish(mut self, store: &dyn Store) -> Result<usize> {
+        self.refresh_persons(store)
+    }
+}

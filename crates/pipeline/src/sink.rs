@@ -1,0 +1,182 @@
+//! The monitor's sink over the real register: each fetched page is archived as an untouched
+//! original and read through the whole pipeline; what it brought is reported back for alerts.
+
+use crate::analyse::Pipeline;
+use crate::error::Result;
+use crate::index::Indexer;
+use crate::record::Recorder;
+use casebook_monitor::{
+    CapturedPage, IngestReport, ReportedArticle, ReportedEvent, ReportedPerson, Sink,
+};
+use casebook_register::{ClaimFilter, ClaimKind, Store};
+use std::path::Path;
+
+/// Called after a page brought articles into the register (the web server asks for an index
+/// rebuild with it).
+type OnStored = Box<dyn FnMut() + Send>;
+
+/// Pages become originals in the register and go through the whole pipeline. The search index is
+/// kept in step either by an [`Indexer`] of the sink's own or, inside a server that owns the index,
+/// by the [`StoreSink::on_stored`] hook.
+pub struct StoreSink {
+    store: Box<dyn Store + Send>,
+    pipeline: &'static Pipeline,
+    recorder: Recorder,
+    indexer: Option<Indexer>,
+    on_stored: Option<OnStored>,
+}
+
+// `casebook serve` moves the sink into the poller's thread: it must stay Send.
+const _: fn() = || {
+    fn assert_send<T: Send>() {}
+    assert_send::<StoreSink>();
+};
+
+impl StoreSink {
+    /// A sink over any store, recording with `recorder`; no index is fed until one is given.
+    pub fn new(store: Box<dyn Store + Send>, recorder: Recorder) -> Self {
+        StoreSink {
+            store,
+            pipeline: Pipeline::shared(),
+            recorder,
+            indexer: None,
+            on_stored: None,
+        }
+    }
+
+    /// Opens the register in the data directory, recording as `actor`.
+    pub fn open(data: &Path, actor: &str) -> Result<Self> {
+        let store = casebook_register::open(data)?;
+        Ok(Self::new(Box::new(store), Recorder::new(actor)))
+    }
+
+    /// Feeds this index with every article stored.
+    pub fn with_indexer(mut self, indexer: Indexer) -> Self {
+        self.indexer = Some(indexer);
+        self
+    }
+
+    /// Calls `hook` after each page that brought articles into the register.
+    pub fn on_stored(mut self, hook: impl FnMut() + Send + 'static) -> Self {
+        self.on_stored = Some(Box::new(hook));
+        self
+    }
+
+    /// The register the sink writes.
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Re-indexes the persons the pages touched (after a run); returns how many.
+    pub fn finish(&mut self) -> Result<usize> {
+        match self.indexer.as_mut() {
+            Some(indexer) => indexer.refresh_persons(self.store.as_ref()),
+            None => Ok(0),
+        }
+    }
+
+    fn ingest_page(&mut self, page: CapturedPage) -> Result<IngestReport, String> {
+        let url = page.url.clone();
+        let original = casebook_ingest::original(page.url, page.bytes);
+        let mut analysis = self.pipeline.analyse(&original);
+        for analysed in &mut analysis.articles {
+            analysed.article.url.get_or_insert_with(|| url.clone());
+        }
+        let recorded = self
+            .recorder
+            .record(self.store.as_mut(), &original, analysis)
+            .map_err(|e| format!("archiving the page: {e}"))?;
+        if let Some(err) = recorded.first_error() {
+            // Not stored whole: the monitor keeps the page unconsumed and fetches it again.
+            return Err(format!("storing an article of the page: {err}"));
+        }
+        let mut report = IngestReport {
+            original_sha256: recorded.sha256.clone(),
+            articles: Vec::new(),
+            failures: recorded.failures.clone(),
+        };
+        for (analysed, written) in recorded.written() {
+            report
+                .articles
+                .push(self.report_article(analysed, written).map_err(|e| {
+                    format!("reading back what the page brought into the register: {e}")
+                })?);
+        }
+        if let Some(indexer) = self.indexer.as_mut() {
+            if let Err(err) = indexer.add(recorded.written()) {
+                // The index is derived and can be rebuilt; the store holds everything.
+                eprintln!("casebook: the search index was not updated: {err}");
+            }
+        }
+        if !report.articles.is_empty() {
+            if let Some(hook) = self.on_stored.as_mut() {
+                hook();
+            }
+        }
+        Ok(report)
+    }
+
+    /// What a newly stored article reports, as the register now holds it: its persons with every
+    /// spelling known, and its events, each marked new when this article brought it in.
+    fn report_article(
+        &self,
+        analysed: &casebook_model::AnalysedArticle,
+        written: &casebook_register::Written,
+    ) -> Result<ReportedArticle> {
+        let store = self.store.as_ref();
+        let person = |i: usize| -> Result<Option<ReportedPerson>> {
+            let (Some(id), Some(p)) = (written.persons.get(i), analysed.people.persons.get(i))
+            else {
+                return Ok(None);
+            };
+            let known = store.person(id)?;
+            Ok(Some(ReportedPerson {
+                id: id.clone(),
+                name: p.name.clone(),
+                other_names: known.names.into_iter().filter(|n| *n != p.name).collect(),
+            }))
+        };
+        let mut persons = Vec::new();
+        for i in 0..analysed.people.persons.len() {
+            persons.extend(person(i)?);
+        }
+        let mut events = Vec::new();
+        for (event, id) in analysed.events.events.iter().zip(&written.events) {
+            let mut victims = Vec::new();
+            for &v in &event.victims {
+                victims.extend(person(v)?);
+            }
+            // New to the register when every report of it comes from this article.
+            let claims = store.claims(&ClaimFilter {
+                kind: Some(ClaimKind::Event),
+                subject: Some(id.clone()),
+                ..ClaimFilter::default()
+            })?;
+            let is_new = claims
+                .iter()
+                .all(|c| c.article.as_deref() == Some(analysed.article.id.as_str()));
+            events.push(ReportedEvent {
+                id: id.clone(),
+                event_type: event.event_type.clone(),
+                date: event.date.map(|d| d.to_string()),
+                place: event.place.clone(),
+                victims,
+                evidence: event.evidence.text.clone(),
+                is_new,
+            });
+        }
+        Ok(ReportedArticle {
+            id: analysed.article.id.clone(),
+            title: analysed.article.title.clone(),
+            url: analysed.article.url.clone(),
+            persons,
+            events,
+        })
+    }
+}
+
+impl Sink for StoreSink {
+    fn ingest(&mut self, page: CapturedPage) -> std::result::Result<IngestReport, String> {
+        self.ingest_page(page)
+    }
+}

@@ -1,0 +1,211 @@
+//! The shared flow against a real register and search index in a scratch directory, with the
+//! project's own example articles (`examples/`) and pages written here about invented people.
+
+use casebook_monitor::{CapturedPage, Sink};
+use casebook_pipeline::{projection, Indexer, Ingestor, Pipeline, Recorder, StoreSink};
+use casebook_register::{SqliteStore, Store, StoreOutcome};
+use casebook_search::{IndexDoc, Kind, Query, SearchIndex};
+use std::path::PathBuf;
+
+fn example(name: &str) -> casebook_model::Original {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    casebook_ingest::original(name, bytes)
+}
+
+const DETAINED: &str = "01-seitkhalilov-detained-bilohirsk.txt";
+const REMANDED: &str = "02-seytkhalilov-remanded.txt";
+
+#[test]
+fn analysis_finds_the_article_its_people_and_events() {
+    let analysis = Pipeline::shared().analyse(&example(DETAINED));
+    assert!(analysis.failures.is_empty(), "{:?}", analysis.failures);
+    assert_eq!(analysis.articles.len(), 1);
+    let a = &analysis.articles[0];
+    assert!(
+        a.people
+            .persons
+            .iter()
+            .any(|p| p.name == "Nuri Seitkhalilov"),
+        "{:?}",
+        a.people.persons
+    );
+    assert!(!a.events.events.is_empty());
+}
+
+#[test]
+fn analysis_is_the_same_on_several_threads() {
+    let originals = [example(DETAINED), example(REMANDED)];
+    let alone: Vec<_> = originals
+        .iter()
+        .map(|o| Pipeline::shared().analyse(o).articles)
+        .collect();
+    let pipeline = Pipeline::new();
+    let threaded: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = originals
+            .iter()
+            .map(|o| s.spawn(|| pipeline.analyse(o).articles))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(alone, threaded);
+}
+
+#[test]
+fn recording_stores_once_and_keeps_an_unreadable_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let ingestor = Ingestor::new("tester");
+    let original = example(DETAINED);
+    assert!(!ingestor.recorder().is_current(&store, &original).unwrap());
+
+    let recorded = ingestor.ingest(&mut store, &original).unwrap();
+    assert!(!recorded.original_only);
+    assert_eq!(recorded.sha256, original.sha256);
+    let written: Vec<_> = recorded.written().collect();
+    assert_eq!(written.len(), 1);
+    assert!(written[0].1.new_persons >= 1);
+    assert!(ingestor.recorder().is_current(&store, &original).unwrap());
+
+    // A second recorder (another run) finds it stored and changes nothing.
+    let again = Ingestor::new("tester")
+        .ingest(&mut store, &original)
+        .unwrap();
+    assert!(matches!(
+        again.articles[0].outcome,
+        Ok(StoreOutcome::AlreadyStored)
+    ));
+    assert_eq!(again.written().count(), 0);
+
+    // Bytes with no article in them are still archived.
+    let empty = casebook_ingest::original("blank.txt", b"   \n".to_vec());
+    let recorded = Recorder::new("tester")
+        .record(&mut store, &empty, Pipeline::shared().analyse(&empty))
+        .unwrap();
+    assert!(recorded.original_only);
+    assert!(recorded.articles.is_empty());
+    assert!(!recorded.failures.is_empty());
+    assert!(store.has_original(&empty.sha256).unwrap());
+    assert_eq!(store.stats().unwrap().articles, 1);
+}
+
+#[test]
+fn the_projection_and_the_indexer_agree_with_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = SqliteStore::open(dir.path()).unwrap();
+    let mut indexer = Indexer::open(dir.path()).unwrap();
+    let ingestor = Ingestor::new("tester");
+    for name in [DETAINED, REMANDED] {
+        let recorded = ingestor.ingest(&mut store, &example(name)).unwrap();
+        assert_eq!(indexer.add(recorded.written()).unwrap(), 1);
+    }
+    assert!(indexer.finish(&store).unwrap() >= 1);
+
+    let stats = store.stats().unwrap();
+    let docs = projection::documents(&store).unwrap();
+    let count = |k: Kind| docs.iter().filter(|d| d.kind() == k).count() as u64;
+    assert_eq!(count(Kind::Article), stats.articles);
+    assert_eq!(count(Kind::Event), stats.events);
+    assert_eq!(count(Kind::Person), stats.persons);
+    let article = docs
+        .iter()
+        .find_map(|d| match d {
+            IndexDoc::Article(a) if a.title.as_deref().is_some_and(|t| t.contains("remands")) => {
+                Some(a)
+            }
+            _ => None,
+        })
+        .expect("the remand article is projected");
+    assert_eq!(article.year, Some(2025));
+    assert!(article.people.iter().any(|p| p.contains("Seytkhalilov")));
+    // The two spellings are one person in the register, so in the index too.
+    let person = docs
+        .iter()
+        .find_map(|d| match d {
+            IndexDoc::Person(p) if p.names.iter().any(|n| n.contains("Seitkhalilov")) => Some(p),
+            _ => None,
+        })
+        .expect("Nuri Seitkhalilov is projected");
+    assert!(
+        person.names.iter().any(|n| n.contains("Seytkhalilov")),
+        "{:?}",
+        person.names
+    );
+
+    // What the indexer wrote article by article finds the man by either spelling.
+    let index = SearchIndex::open_or_create(dir.path().join("index")).unwrap();
+    index.refresh().unwrap();
+    for spelling in ["Seitkhalilov", "Seytkhalilov"] {
+        let hits = index
+            .search(&Query::new(spelling).kinds(&[Kind::Person]))
+            .unwrap();
+        assert_eq!(hits.total, 1, "{spelling}: {hits:?}");
+    }
+}
+
+fn captured(url: &str, outlet: &str) -> CapturedPage {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Court in Simferopol remands Server Aliev | {outlet}</title>\
+         <meta property=\"og:site_name\" content=\"{outlet}\">\
+         <meta property=\"article:published_time\" content=\"2025-02-12T09:00:00+00:00\"></head>\
+         <body><article><h1>Court in Simferopol remands Server Aliev</h1>\
+         <p>On 11 February 2025 the Kyivskyi District Court of Simferopol remanded the Crimean Tatar activist Server Aliev in custody for two months.</p>\
+         <p>Aliev was detained after a search of his house in Bakhchysarai on 10 February, his lawyer Emil Osmanov said.</p>\
+         </article></body></html>"
+    );
+    let bytes = html.into_bytes();
+    CapturedPage {
+        url: url.to_string(),
+        final_url: url.to_string(),
+        captured_at: "2025-02-12T10:00:00Z".into(),
+        sha256: casebook_ingest::original(url, bytes.clone()).sha256,
+        content_type: Some("text/html".into()),
+        bytes,
+    }
+}
+
+#[test]
+fn the_sink_reports_what_a_page_brought_and_a_syndicated_copy_brings_no_new_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let stored_pages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = stored_pages.clone();
+    let mut sink = StoreSink::open(dir.path(), "casebook-watch")
+        .unwrap()
+        .with_indexer(Indexer::open(dir.path()).unwrap())
+        .on_stored(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
+
+    let first = sink
+        .ingest(captured("https://first.example/remand", "First Outlet"))
+        .unwrap();
+    assert_eq!(first.articles.len(), 1);
+    let article = &first.articles[0];
+    assert_eq!(article.url.as_deref(), Some("https://first.example/remand"));
+    assert!(article.persons.iter().any(|p| p.name == "Server Aliev"));
+    assert!(!article.events.is_empty());
+    assert!(article.events.iter().all(|e| e.is_new));
+
+    let copy = sink
+        .ingest(captured("https://second.example/news/1", "Second Outlet"))
+        .unwrap();
+    assert_eq!(copy.articles.len(), 1);
+    let copy_events = &copy.articles[0].events;
+    assert!(!copy_events.is_empty());
+    for event in copy_events {
+        assert!(!event.is_new, "{event:?}");
+        assert!(article.events.iter().any(|e| e.id == event.id));
+    }
+
+    // The same bytes again store nothing and report no article.
+    let again = sink
+        .ingest(captured("https://first.example/remand", "First Outlet"))
+        .unwrap();
+    assert!(again.articles.is_empty());
+    assert_eq!(stored_pages.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(sink.finish().unwrap() >= 1);
+    assert_eq!(sink.store().stats().unwrap().articles, 2);
+}
