@@ -12,9 +12,12 @@
 //! Every write is one transaction: an article with everything found in it is stored whole or not
 //! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
 
+mod case_join;
 pub mod error;
 pub mod export;
 pub mod identity;
+mod near_dupes;
+mod reconcile;
 pub mod sqlite;
 pub mod synthetic;
 
