@@ -360,6 +360,23 @@ pub fn case_name_key(name: &str) -> String {
         .join(" ")
 }
 
+/// Words that do not tell one case from another (`data/generic_case_words.txt`).
+static GENERIC_CASE_WORDS: std::sync::LazyLock<BTreeSet<String>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/generic_case_words.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+        .collect()
+});
+
+/// Whether a case name can identify one case by itself: it has an ordinal or number, or a word
+/// that is not generic ("Yalta", "Perevalne", "26 February"; not "the Hizb ut-Tahrir case").
+pub fn name_is_distinctive(name: &str) -> bool {
+    let (words, ordinals) = name_key(name);
+    !ordinals.is_empty() || words.iter().any(|w| !GENERIC_CASE_WORDS.contains(w))
+}
+
 /// Both names carry an ordinal word and the ordinals differ: "the first Bakhchysarai group" is
 /// never "the second Bakhchysarai group", however many defendants they share.
 fn ordinals_contradict(a: &str, b: &str) -> bool {
@@ -376,11 +393,17 @@ fn ordinals_contradict(a: &str, b: &str) -> bool {
 
 /// Whether two reports (a case name and its defendants' global person ids) are one case:
 /// - similar names and at least one shared defendant;
-/// - the same name (same [`case_name_key`]) when one report names no defendant, or they share one;
+/// - the same name (same [`case_name_key`]) when they share a defendant, or when one report names
+///   no defendant and the name is distinctive ([`name_is_distinctive`]);
 /// - or enough shared defendants whatever the names ("the second Bakhchysarai group" and "the
 ///   Bakhchysarai case of 2019"): at least two, and at least half of the shorter list, unless the
 ///   ordinals contradict.
-pub fn same_case(a_name: &str, a_defendants: &[String], b_name: &str, b_defendants: &[String]) -> bool {
+pub fn same_case(
+    a_name: &str,
+    a_defendants: &[String],
+    b_name: &str,
+    b_defendants: &[String],
+) -> bool {
     let shared = a_defendants
         .iter()
         .filter(|d| b_defendants.contains(d))
@@ -388,7 +411,10 @@ pub fn same_case(a_name: &str, a_defendants: &[String], b_name: &str, b_defendan
     let key_a = case_name_key(a_name);
     let named_alike = !key_a.is_empty() && key_a == case_name_key(b_name);
     (shared > 0 && names_similar(a_name, b_name))
-        || (named_alike && (a_defendants.is_empty() || b_defendants.is_empty() || shared > 0))
+        || (named_alike
+            && (shared > 0
+                || (name_is_distinctive(a_name)
+                    && (a_defendants.is_empty() || b_defendants.is_empty()))))
         || (shared >= 2
             && 2 * shared >= a_defendants.len().min(b_defendants.len())
             && !ordinals_contradict(a_name, b_name))
@@ -597,7 +623,21 @@ mod tests {
             "the second Bakhchysarai group",
             &ids(&["a", "b"])
         ));
-        assert!(same_case("The 26 February case", &[], "26 February case", &ids(&["x"])));
+        assert!(same_case(
+            "The 26 February case",
+            &[],
+            "26 February case",
+            &ids(&["x"])
+        ));
+        // A generic name alone joins nothing: many groups are "the Hizb ut-Tahrir case".
+        assert!(!same_case(
+            "the Hizb ut-Tahrir case",
+            &[],
+            "Hizb ut-Tahrir case",
+            &ids(&["x"])
+        ));
+        assert!(!name_is_distinctive("the Hizb ut-Tahrir case"));
+        assert!(name_is_distinctive("the Yalta Hizb ut-Tahrir case"));
         assert_eq!(case_name_key("the Bakhchysarai case"), "bakhchysarai");
     }
 

@@ -56,7 +56,10 @@ pub(crate) fn attach(
             .prepare_cached(
                 "SELECT DISTINCT case_id FROM case_reports WHERE name_key = ?1 LIMIT ?2",
             )
-            .and_then(|mut s| s.query_map(params![key, MAX_SAME_NAME], |r| r.get(0))?.collect())
+            .and_then(|mut s| {
+                s.query_map(params![key, MAX_SAME_NAME], |r| r.get(0))?
+                    .collect()
+            })
             .ctx(path, err)?;
         candidates.extend(rows);
     }
@@ -202,9 +205,11 @@ pub(crate) fn rekey(conn: &Connection, path: &Path) -> Result<()> {
         })
         .ctx(path, err)?;
     for (article, seq, name) in rows {
-        conn.prepare_cached("UPDATE case_reports SET name_key = ?3 WHERE article_id = ?1 AND seq = ?2")
-            .and_then(|mut s| s.execute(params![article, seq, case_name_key(&name)]))
-            .ctx(path, err)?;
+        conn.prepare_cached(
+            "UPDATE case_reports SET name_key = ?3 WHERE article_id = ?1 AND seq = ?2",
+        )
+        .and_then(|mut s| s.execute(params![article, seq, case_name_key(&name)]))
+        .ctx(path, err)?;
     }
     Ok(())
 }

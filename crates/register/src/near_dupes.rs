@@ -20,7 +20,12 @@ const MAX_CANDIDATES_PER_BAND: i64 = 64;
 
 /// Stores the signature of `article_id`'s body and links it to the stored articles it nearly
 /// duplicates; returns their ids, most similar first.
-pub(crate) fn link(conn: &Connection, path: &Path, article_id: &str, text: &str) -> Result<Vec<String>> {
+pub(crate) fn link(
+    conn: &Connection,
+    path: &Path,
+    article_id: &str,
+    text: &str,
+) -> Result<Vec<String>> {
     let Some(signature) = Signature::of_text(text) else {
         return Ok(Vec::new());
     };
@@ -36,7 +41,12 @@ pub(crate) fn link(conn: &Connection, path: &Path, article_id: &str, text: &str)
         for (band, key) in keys.iter().enumerate() {
             let rows = stmt
                 .query_map(
-                    params![band as i64, *key as i64, article_id, MAX_CANDIDATES_PER_BAND],
+                    params![
+                        band as i64,
+                        *key as i64,
+                        article_id,
+                        MAX_CANDIDATES_PER_BAND
+                    ],
                     |r| r.get::<_, String>(0),
                 )
                 .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
@@ -96,7 +106,9 @@ fn refresh_json(conn: &Connection, path: &Path, article_id: &str) -> Result<()> 
                 serde_json::to_string(&ids).unwrap_or_else(|_| "[]".into())
             ])
         })
-        .ctx(path, || format!("linking near-duplicates of article {article_id}"))?;
+        .ctx(path, || {
+            format!("linking near-duplicates of article {article_id}")
+        })?;
     Ok(())
 }
 

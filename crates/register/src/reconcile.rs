@@ -43,7 +43,13 @@ pub(crate) fn record_report(
 /// Recomputes an event's date, place, details, claim and conflicts from all its reports.
 pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Result<()> {
     let err = || format!("reconciling the reports of event {event_id}");
-    let rows: Vec<(String, Option<String>, Option<String>, String, Option<String>)> = conn
+    let rows: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+    )> = conn
         .prepare_cached(
             "SELECT article_id, date, place, details_json, claimed_by FROM event_reports
               WHERE event_id = ?1 ORDER BY article_id, seq",

@@ -646,7 +646,10 @@ impl SqliteStore {
                 Some((_, c)) => *c += 1,
                 None => counts.push((name.clone(), 1)),
             }
-            if reports.iter().any(|r| r.article == article && r.name == name) {
+            if reports
+                .iter()
+                .any(|r| r.article == article && r.name == name)
+            {
                 continue;
             }
             let named: Vec<String> = defendants
@@ -2153,10 +2156,8 @@ impl Store for SqliteStore {
                 url: r.get(3).ctx(&self.path, err)?,
                 title: r.get(4).ctx(&self.path, err)?,
                 published: r.get(5).ctx(&self.path, err)?,
-                near_duplicates: serde_json::from_str(
-                    &r.get::<_, String>(6).ctx(&self.path, err)?,
-                )
-                .unwrap_or_default(),
+                near_duplicates: serde_json::from_str(&r.get::<_, String>(6).ctx(&self.path, err)?)
+                    .unwrap_or_default(),
                 id,
                 mentions,
             })?;

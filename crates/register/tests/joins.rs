@@ -272,10 +272,16 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
     {
         // A version-1 store holding two copies of one story, as an older casebook left it.
         let mut s = SqliteStore::open(dir.path()).unwrap();
-        store(&mut s, &article("v1-a.txt", STORY, &["Ruslan Memetov"], vec![], &[]));
+        store(
+            &mut s,
+            &article("v1-a.txt", STORY, &["Ruslan Memetov"], vec![], &[]),
+        );
         let mut reprint: Vec<&str> = STORY.to_vec();
         reprint[0] = "Arrest of Ruslan Memetov extended";
-        store(&mut s, &article("v1-b.txt", &reprint, &["Ruslan Memetov"], vec![], &[]));
+        store(
+            &mut s,
+            &article("v1-b.txt", &reprint, &["Ruslan Memetov"], vec![], &[]),
+        );
     }
     let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
     conn.execute_batch(

@@ -82,7 +82,11 @@ fn print_case_file(file: &CaseFile) {
                 .iter()
                 .map(|v| format!("{} (article {})", v.value, v.articles.join(", ")))
                 .collect();
-            println!("      sources disagree on {}: {}", c.field, values.join(" / "));
+            println!(
+                "      sources disagree on {}: {}",
+                c.field,
+                values.join(" / ")
+            );
         }
         for s in &e.sources {
             println!("      \"{}\"", s.text);
