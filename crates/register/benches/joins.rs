@@ -106,13 +106,14 @@ fn article_of(gold: &AnnotatedArticle) -> Article {
     }
 }
 
+/// An article's people and events, and the gold id of each of its persons.
+type Analyse<'a> =
+    dyn Fn(&AnnotatedArticle, &Article) -> (ArticlePeople, ArticleEvents, Vec<Option<String>>) + 'a;
+
 /// Stores every article's analysis and returns the event and case reports with their gold.
 fn run(
     corpus: &[AnnotatedArticle],
-    analyse: &dyn Fn(
-        &AnnotatedArticle,
-        &Article,
-    ) -> (ArticlePeople, ArticleEvents, Vec<Option<String>>),
+    analyse: &Analyse<'_>,
 ) -> Result<(Vec<Report>, Vec<Report>), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let mut store = SqliteStore::open(dir.path())?;

@@ -12,6 +12,15 @@ use rusqlite::{params, Connection};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// One stored report: article, date, place, details (JSON) and claiming party.
+type ReportRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
 /// Records what one article says of the event it was joined to.
 pub(crate) fn record_report(
     conn: &Connection,
@@ -43,13 +52,7 @@ pub(crate) fn record_report(
 /// Recomputes an event's date, place, details, claim and conflicts from all its reports.
 pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Result<()> {
     let err = || format!("reconciling the reports of event {event_id}");
-    let rows: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-    )> = conn
+    let rows: Vec<ReportRow> = conn
         .prepare_cached(
             "SELECT article_id, date, place, details_json, claimed_by FROM event_reports
               WHERE event_id = ?1 ORDER BY article_id, seq",

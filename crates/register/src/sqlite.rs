@@ -664,7 +664,7 @@ impl SqliteStore {
             });
         }
         // Most frequent first; a stable sort keeps first-reported order among equals.
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         Ok((counts.into_iter().map(|(n, _)| n).collect(), reports))
     }
 
