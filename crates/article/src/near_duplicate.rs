@@ -20,7 +20,7 @@ const SHINGLE_WORDS: usize = 4;
 const SIGNATURE_LEN: usize = 128;
 /// LSH bands; `SIGNATURE_LEN / BANDS` values per band. With 16 bands of 8 rows a pair with
 /// Jaccard 0.8 becomes a candidate with probability ≈ 0.95, one with Jaccard 0.5 ≈ 0.06.
-const BANDS: usize = 16;
+pub const BANDS: usize = 16;
 const ROWS: usize = SIGNATURE_LEN / BANDS;
 
 /// The default similarity above which two bodies count as copies of one another.
@@ -66,6 +66,29 @@ impl Signature {
             .filter(|(a, b)| a == b)
             .count();
         equal as f64 / SIGNATURE_LEN as f64
+    }
+
+    /// The LSH key of every band, in band order: two bodies whose signatures share any band key
+    /// are candidates to compare. A store indexes these to find candidates without scanning.
+    pub fn band_keys(&self) -> [u64; BANDS] {
+        std::array::from_fn(|band| self.band_key(band))
+    }
+
+    /// The signature as bytes (little-endian values), for storing it.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.0.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    /// Reads a signature written by [`Self::to_bytes`]; `None` when the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Signature> {
+        if bytes.len() != SIGNATURE_LEN * 8 {
+            return None;
+        }
+        let mut values = [0u64; SIGNATURE_LEN];
+        for (slot, chunk) in values.iter_mut().zip(bytes.chunks_exact(8)) {
+            *slot = u64::from_le_bytes(chunk.try_into().ok()?);
+        }
+        Some(Signature(values))
     }
 
     fn band_key(&self, band: usize) -> u64 {
@@ -251,6 +274,24 @@ mod tests {
         let b = Signature::of_text(OTHER).unwrap();
         assert_eq!(a.similarity(&a), 1.0);
         assert!(a.similarity(&b) < 0.1);
+    }
+
+    #[test]
+    fn signature_bytes_round_trip_and_copies_share_band_keys() {
+        let a = Signature::of_text(REPORT).unwrap();
+        assert_eq!(Signature::from_bytes(&a.to_bytes()), Some(a.clone()));
+        assert_eq!(Signature::from_bytes(&[1, 2, 3]), None);
+        let copy = Signature::of_text(&format!("{REPORT} Source: Crimean Solidarity")).unwrap();
+        let other = Signature::of_text(OTHER).unwrap();
+        let shared = |x: &Signature, y: &Signature| {
+            x.band_keys()
+                .iter()
+                .zip(y.band_keys().iter())
+                .filter(|(p, q)| p == q)
+                .count()
+        };
+        assert!(shared(&a, &copy) > 0);
+        assert_eq!(shared(&a, &other), 0);
     }
 
     #[test]

@@ -169,6 +169,13 @@ fn vote(field: &str, values: Vec<String>, conflicts: &mut Vec<Conflict>) -> Opti
     counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
 }
 
+/// Reconciles reports already known to be one event (a store that joined them one at a time):
+/// the same date, place, detail votes and conflicts as [`merge_events`] gives its groups.
+pub fn reconcile_reports(reports: &[SourcedEvent]) -> MergedEvent {
+    let members: Vec<usize> = (0..reports.len()).collect();
+    reconcile(reports, &members)
+}
+
 fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
     let reports: Vec<&SourcedEvent> = members.iter().filter_map(|&m| events.get(m)).collect();
     let mut conflicts = Vec::new();
@@ -190,12 +197,24 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
     } else if dates.is_empty() {
         None
     } else {
-        let voted = vote(
-            "date",
-            dates.iter().map(|d| d.to_string()).collect(),
-            &mut conflicts,
-        );
-        voted.and_then(|v| FuzzyDate::parse(&v))
+        // A disagreement: every value stays visible, and the most precise value best supported
+        // (reports giving it, or a coarser date that contains it) wins; ties go to the earliest.
+        let distinct: BTreeSet<String> = dates.iter().map(|d| d.to_string()).collect();
+        if distinct.len() > 1 {
+            conflicts.push(Conflict {
+                field: "date".to_string(),
+                values: distinct.into_iter().collect(),
+            });
+        }
+        finest_values
+            .iter()
+            .max_by_key(|f| {
+                (
+                    dates.iter().filter(|d| d.contains(f)).count(),
+                    std::cmp::Reverse(**f),
+                )
+            })
+            .copied()
     };
     let place = vote(
         "place",
@@ -330,6 +349,77 @@ pub fn names_similar(a: &str, b: &str) -> bool {
         || (wa.is_empty() && wb.is_empty() && oa == ob && !oa.is_empty())
 }
 
+/// A case name reduced to what tells cases apart: its distinctive words and ordinals, sorted, so
+/// "the Bakhchysarai case" and "Bakhchysarai case" have one key. Empty for a name of filler only.
+pub fn case_name_key(name: &str) -> String {
+    let (words, ordinals) = name_key(name);
+    words
+        .into_iter()
+        .chain(ordinals)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Words that do not tell one case from another (`data/generic_case_words.txt`).
+static GENERIC_CASE_WORDS: std::sync::LazyLock<BTreeSet<String>> = std::sync::LazyLock::new(|| {
+    include_str!("../data/generic_case_words.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_lowercase)
+        .collect()
+});
+
+/// Whether a case name can identify one case by itself: it has an ordinal or number, or a word
+/// that is not generic ("Yalta", "Perevalne", "26 February"; not "the Hizb ut-Tahrir case").
+pub fn name_is_distinctive(name: &str) -> bool {
+    let (words, ordinals) = name_key(name);
+    !ordinals.is_empty() || words.iter().any(|w| !GENERIC_CASE_WORDS.contains(w))
+}
+
+/// Both names carry an ordinal word and the ordinals differ: "the first Bakhchysarai group" is
+/// never "the second Bakhchysarai group", however many defendants they share.
+fn ordinals_contradict(a: &str, b: &str) -> bool {
+    let ordinal_words = |name: &str| -> BTreeSet<String> {
+        name_key(name)
+            .1
+            .into_iter()
+            .filter(|w| ORDINALS.contains(&w.as_str()))
+            .collect()
+    };
+    let (oa, ob) = (ordinal_words(a), ordinal_words(b));
+    !oa.is_empty() && !ob.is_empty() && oa != ob
+}
+
+/// Whether two reports (a case name and its defendants' global person ids) are one case:
+/// - similar names and at least one shared defendant;
+/// - the same name (same [`case_name_key`]) when they share a defendant, or when one report names
+///   no defendant and the name is distinctive ([`name_is_distinctive`]);
+/// - or enough shared defendants whatever the names ("the second Bakhchysarai group" and "the
+///   Bakhchysarai case of 2019"): at least two, and at least half of the shorter list, unless the
+///   ordinals contradict.
+pub fn same_case(
+    a_name: &str,
+    a_defendants: &[String],
+    b_name: &str,
+    b_defendants: &[String],
+) -> bool {
+    let shared = a_defendants
+        .iter()
+        .filter(|d| b_defendants.contains(d))
+        .count();
+    let key_a = case_name_key(a_name);
+    let named_alike = !key_a.is_empty() && key_a == case_name_key(b_name);
+    (shared > 0 && names_similar(a_name, b_name))
+        || (named_alike
+            && (shared > 0
+                || (name_is_distinctive(a_name)
+                    && (a_defendants.is_empty() || b_defendants.is_empty()))))
+        || (shared >= 2
+            && 2 * shared >= a_defendants.len().min(b_defendants.len())
+            && !ordinals_contradict(a_name, b_name))
+}
+
 /// Groups `cases` into real cases: similar names and at least one shared defendant (or the same name
 /// when an outlet names no defendant).
 pub fn merge_cases(cases: &[SourcedCase]) -> Vec<MergedCase> {
@@ -337,7 +427,7 @@ pub fn merge_cases(cases: &[SourcedCase]) -> Vec<MergedCase> {
     let mut by_defendant: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, c) in cases.iter().enumerate() {
-        let exact = c.name.to_lowercase();
+        let exact = case_name_key(&c.name);
         let mut candidates: BTreeSet<usize> = BTreeSet::new();
         for d in &c.defendants {
             candidates.extend(by_defendant.get(d.as_str()).into_iter().flatten().copied());
@@ -346,11 +436,7 @@ pub fn merge_cases(cases: &[SourcedCase]) -> Vec<MergedCase> {
         let chosen = candidates.into_iter().find(|&g| {
             groups[g].iter().any(|&m| {
                 let other = &cases[m];
-                let shared = other.defendants.iter().any(|d| c.defendants.contains(d));
-                let named_alike = other.name.to_lowercase() == exact;
-                (shared && names_similar(&other.name, &c.name))
-                    || (named_alike
-                        && (c.defendants.is_empty() || other.defendants.is_empty() || shared))
+                same_case(&other.name, &other.defendants, &c.name, &c.defendants)
             })
         });
         let g = match chosen {
@@ -512,6 +598,63 @@ mod tests {
             "Hizb ut-Tahrir case",
             "the Hizb ut-Tahrir group"
         ));
+    }
+
+    #[test]
+    fn differently_named_case_with_the_same_defendants_is_one_case() {
+        let ids = |d: &[&str]| d.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(same_case(
+            "the second Bakhchysarai group",
+            &ids(&["a", "b", "c"]),
+            "the Bakhchysarai case of 2019",
+            &ids(&["b", "c"])
+        ));
+        // One shared defendant is not enough without similar names.
+        assert!(!same_case(
+            "the second Bakhchysarai group",
+            &ids(&["a", "b", "c"]),
+            "the Hizb ut-Tahrir case",
+            &ids(&["c", "d", "e"])
+        ));
+        // Contradicting ordinals never join.
+        assert!(!same_case(
+            "the first Bakhchysarai group",
+            &ids(&["a", "b"]),
+            "the second Bakhchysarai group",
+            &ids(&["a", "b"])
+        ));
+        assert!(same_case(
+            "The 26 February case",
+            &[],
+            "26 February case",
+            &ids(&["x"])
+        ));
+        // A generic name alone joins nothing: many groups are "the Hizb ut-Tahrir case".
+        assert!(!same_case(
+            "the Hizb ut-Tahrir case",
+            &[],
+            "Hizb ut-Tahrir case",
+            &ids(&["x"])
+        ));
+        assert!(!name_is_distinctive("the Hizb ut-Tahrir case"));
+        assert!(name_is_distinctive("the Yalta Hizb ut-Tahrir case"));
+        assert_eq!(case_name_key("the Bakhchysarai case"), "bakhchysarai");
+    }
+
+    #[test]
+    fn reports_joined_one_by_one_reconcile_like_a_batch() {
+        let mut a = event("sentence", &["x"], Some("2024-03-12"), "a");
+        a.details.insert("term".into(), "13 years".into());
+        let mut b = event("sentence", &["x"], Some("2024-03-13"), "b");
+        b.details.insert("term".into(), "12 years".into());
+        let mut c = event("sentence", &["x"], Some("2024-03"), "c");
+        c.details.insert("term".into(), "13 years".into());
+        let m = reconcile_reports(&[a, b, c]);
+        assert_eq!(m.date, Some(FuzzyDate::day(2024, 3, 12)));
+        assert_eq!(m.details.get("term").map(String::as_str), Some("13 years"));
+        let fields: Vec<&str> = m.conflicts.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, vec!["date", "term"]);
+        assert_eq!(m.sources.len(), 3);
     }
 
     #[test]

@@ -170,6 +170,15 @@ impl Policy {
         }
         e.victims.retain(|v| self.shown.contains_key(v));
         e.sources.retain(|s| s.review == ReviewState::Confirmed);
+        // A disagreement is published only among the confirmed reports.
+        let confirmed: HashSet<&str> = e.sources.iter().map(|s| s.article.as_str()).collect();
+        for c in &mut e.conflicts {
+            for v in &mut c.values {
+                v.articles.retain(|a| confirmed.contains(a.as_str()));
+            }
+            c.values.retain(|v| !v.articles.is_empty());
+        }
+        e.conflicts.retain(|c| c.values.len() > 1);
         for s in &mut e.sources {
             s.text = self.redact(&s.text);
         }
@@ -210,6 +219,19 @@ impl Policy {
             s.text = self.redact(&s.text);
         }
         c.name = self.redact(&c.name);
+        let confirmed: HashSet<String> = c.sources.iter().map(|s| s.article.clone()).collect();
+        c.reports.retain(|r| confirmed.contains(&r.article));
+        for r in &mut c.reports {
+            r.defendants.retain(|d| self.shown.contains_key(d));
+            r.name = self.redact(&r.name);
+        }
+        let mut names: Vec<String> = Vec::new();
+        for n in &c.names {
+            if c.reports.iter().any(|r| r.name == self.redact(n)) {
+                names.push(self.redact(n));
+            }
+        }
+        c.names = names;
         Some(c)
     }
 }
@@ -279,7 +301,17 @@ fn event_json(e: &EventRecord) -> Value {
         "claimed_by": e.claimed_by,
         "review": e.review.as_str(),
         "sources": sources_json(&e.sources),
+        "conflicts": conflicts_json(&e.conflicts),
     })
+}
+
+fn conflicts_json(conflicts: &[ConflictRecord]) -> Value {
+    Value::Array(
+        conflicts
+            .iter()
+            .map(|c| json!({"field": c.field, "values": c.values.iter().map(|v| json!({"value": v.value, "articles": v.articles})).collect::<Vec<_>>()}))
+            .collect(),
+    )
 }
 
 fn article_json(a: &ArticleRecord) -> Value {
@@ -291,6 +323,7 @@ fn article_json(a: &ArticleRecord) -> Value {
         "title": a.title,
         "published": a.published,
         "mentions": a.mentions.iter().map(|m| json!({"person": m.person, "text": m.text, "start": m.start, "end": m.end, "review": m.review.as_str()})).collect::<Vec<_>>(),
+        "near_duplicates": a.near_duplicates,
     })
 }
 
@@ -298,10 +331,12 @@ fn case_json(c: &CaseRecord) -> Value {
     json!({
         "id": c.id,
         "name": c.name,
+        "names": c.names,
         "defendants": c.defendants,
         "events": c.events,
         "review": c.review.as_str(),
         "sources": sources_json(&c.sources),
+        "reports": c.reports.iter().map(|r| json!({"article": r.article, "name": r.name, "defendants": r.defendants})).collect::<Vec<_>>(),
     })
 }
 
@@ -376,7 +411,7 @@ fn csv_flush(mut w: csv::Writer<std::fs::File>) -> Result<()> {
 pub const CSV_LIST_SEPARATOR: &str = "; ";
 
 /// Writes one CSV table per record type into `dir`: persons, person_names, articles, mentions,
-/// events, event_victims, event_sources, cases, case_defendants.
+/// events, event_victims, event_sources, event_conflicts, cases, case_defendants.
 pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| RegisterError::Io {
         context: format!("cannot create the export directory {}", dir.display()),
@@ -427,6 +462,7 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
             "url",
             "title",
             "published",
+            "near_duplicates",
         ],
     )?;
     let mut mentions = csv_writer(
@@ -445,6 +481,7 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
                 a.url.clone().unwrap_or_default(),
                 a.title.clone().unwrap_or_default(),
                 a.published.clone().unwrap_or_default(),
+                a.near_duplicates.join(CSV_LIST_SEPARATOR),
             ],
         )?;
         for m in &a.mentions {
@@ -485,6 +522,11 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         "event_sources.csv",
         &["event", "article", "text", "start", "end", "review"],
     )?;
+    let mut conflicts = csv_writer(
+        dir,
+        "event_conflicts.csv",
+        &["event", "field", "value", "articles"],
+    )?;
     ex.store.visit_events(&mut |e| {
         let Some(e) = policy.event(e) else {
             return Ok(());
@@ -522,13 +564,31 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
                 ],
             )?;
         }
+        for c in &e.conflicts {
+            for v in &c.values {
+                csv_row(
+                    &mut conflicts,
+                    &[
+                        e.id.clone(),
+                        c.field.clone(),
+                        v.value.clone(),
+                        v.articles.join(CSV_LIST_SEPARATOR),
+                    ],
+                )?;
+            }
+        }
         Ok(())
     })?;
     csv_flush(events)?;
     csv_flush(victims)?;
     csv_flush(sources)?;
+    csv_flush(conflicts)?;
 
-    let mut cases = csv_writer(dir, "cases.csv", &["id", "name", "events", "review"])?;
+    let mut cases = csv_writer(
+        dir,
+        "cases.csv",
+        &["id", "name", "names", "events", "review"],
+    )?;
     let mut defendants = csv_writer(dir, "case_defendants.csv", &["case", "person"])?;
     ex.store.visit_cases(&mut |c| {
         let Some(c) = policy.case(c) else {
@@ -539,6 +599,7 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
             &[
                 c.id.clone(),
                 c.name.clone(),
+                c.names.join(CSV_LIST_SEPARATOR),
                 c.events.join(CSV_LIST_SEPARATOR),
                 c.review.as_str().into(),
             ],
@@ -636,7 +697,8 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
     })?;
     ex.store.visit_cases(&mut |c| {
         let Some(c) = policy.case(c) else { return Ok(()) };
-        line(out, json!({"id": c.id, "schema": "CourtCase", "properties": {"name": [c.name]}}))?;
+        let names = if c.names.is_empty() { vec![c.name.clone()] } else { c.names.clone() };
+        line(out, json!({"id": c.id, "schema": "CourtCase", "properties": {"name": names}}))?;
         for d in &c.defendants {
             let id = crate::stable_id("party", &[&c.id, d]);
             line(

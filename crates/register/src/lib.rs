@@ -13,9 +13,12 @@
 //! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
 
 mod article_text;
+mod case_join;
 pub mod error;
 pub mod export;
 pub mod identity;
+mod near_dupes;
+mod reconcile;
 pub mod sqlite;
 pub mod synthetic;
 

@@ -19,10 +19,16 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Numbered migrations, applied in order from the store's `user_version` up.
-const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        include_str!("../migrations/0002_duplicates_reports_cases.sql"),
+    ),
+];
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The store's file name inside the data directory.
 pub const STORE_FILE: &str = "register.sqlite3";
@@ -41,7 +47,7 @@ pub struct SqliteStore {
 }
 
 /// Turns a SQLite error into a register error that says what was being done.
-trait Ctx<T> {
+pub(crate) trait Ctx<T> {
     fn ctx(self, path: &Path, context: impl FnOnce() -> String) -> Result<T>;
 }
 
@@ -299,6 +305,12 @@ impl SqliteStore {
             tx.execute_batch(sql)
                 .ctx(&path, || format!("applying schema migration {version}"))?;
         }
+        if current > 0 && current < 2 {
+            // What SQL alone cannot carry over: signatures of the bodies already stored, and the
+            // case-name keys of the events stage.
+            crate::near_dupes::backfill(&tx, &path)?;
+            crate::case_join::rekey(&tx, &path)?;
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)
             .ctx(&path, || "recording the schema version".into())?;
         tx.commit()
@@ -519,18 +531,19 @@ impl SqliteStore {
             Option<String>,
             String,
             Option<String>,
+            String,
         ) = self
             .conn
             .prepare_cached(
-                "SELECT type, date, place, details_json, claimed_by FROM events WHERE id = ?1",
+                "SELECT type, date, place, details_json, claimed_by, conflicts_json FROM events WHERE id = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
                 })
             })
             .ctx(&self.path, || "reading an event".into())?;
-        let (mut event_type, mut date, mut place, details, claimed_by) = row;
+        let (mut event_type, mut date, mut place, details, claimed_by, conflicts) = row;
         if let Some(e) = edits.get(id) {
             if let Some(v) = e.get("type") {
                 event_type = v.clone();
@@ -569,6 +582,7 @@ impl SqliteStore {
             details: serde_json::from_str(&details).unwrap_or_default(),
             claimed_by,
             sources,
+            conflicts: serde_json::from_str(&conflicts).unwrap_or_default(),
         })
     }
 
@@ -593,14 +607,65 @@ impl SqliteStore {
               WHERE s.case_id = ?1 ORDER BY s.article_id, s.seq",
             id,
         )?;
+        let (names, reports) = self.case_reports(id)?;
         Ok(CaseRecord {
             id: id.to_string(),
             name,
+            names,
             defendants,
             events,
             review: aggregate_review(&sources),
             sources,
+            reports,
         })
+    }
+
+    /// Every name a case was reported under (most frequent first) and what each article put in.
+    fn case_reports(&self, id: &str) -> Result<(Vec<String>, Vec<CaseReportRecord>)> {
+        let err = || "reading a case's reports".to_string();
+        let rows: Vec<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT article_id, name FROM case_reports WHERE case_id = ?1 ORDER BY article_id, seq",
+            )
+            .and_then(|mut s| s.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .ctx(&self.path, err)?;
+        let defendants: Vec<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT d.article_id, ap.person FROM case_defendants d
+                   JOIN article_persons ap ON ap.article_id = d.article_id AND ap.idx = d.person_idx
+                  WHERE d.case_id = ?1 ORDER BY 1, 2",
+            )
+            .and_then(|mut s| s.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .ctx(&self.path, err)?;
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        let mut reports: Vec<CaseReportRecord> = Vec::new();
+        for (article, name) in rows {
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name.clone(), 1)),
+            }
+            if reports
+                .iter()
+                .any(|r| r.article == article && r.name == name)
+            {
+                continue;
+            }
+            let named: Vec<String> = defendants
+                .iter()
+                .filter(|(a, _)| *a == article)
+                .map(|(_, p)| p.clone())
+                .collect();
+            reports.push(CaseReportRecord {
+                article,
+                name,
+                defendants: named,
+            });
+        }
+        // Most frequent first; a stable sort keeps first-reported order among equals.
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        Ok((counts.into_iter().map(|(n, _)| n).collect(), reports))
     }
 
     fn count(&self, sql: &str) -> Result<u64> {
@@ -741,6 +806,7 @@ fn write_article(
         ])
     })
     .ctx(path, err)?;
+    crate::near_dupes::link(conn, path, &article.id, &article.text())?;
 
     let people = &analysed.people;
     // The first mention of each article person is the evidence of the person claim.
@@ -960,11 +1026,10 @@ fn write_article(
             })
             .ctx(path, err)?;
         new_events += created;
-        if created == 0 && event.place.is_some() {
-            // A later report may know the place an earlier one left out.
-            conn.prepare_cached("UPDATE events SET place = ?2 WHERE id = ?1 AND place IS NULL")
-                .and_then(|mut s| s.execute(params![id, event.place]))
-                .ctx(path, err)?;
+        crate::reconcile::record_report(conn, path, &article.id, seq, &id, event)?;
+        if created == 0 {
+            // A later report joins the event: date and details reconcile, disagreements stay.
+            crate::reconcile::reconcile(conn, path, &id)?;
         }
         for &v in &event.victims {
             conn.prepare_cached(
@@ -1042,14 +1107,22 @@ fn write_article(
 
     for (seq, case) in analysed.events.cases.iter().enumerate() {
         let key = name_key(&case.name);
-        let id = stable_id("k", &[&key]);
-        conn.prepare_cached(
-            "INSERT OR IGNORE INTO cases (id, name, created_at) VALUES (?1, ?2, ?3)",
-        )
-        .and_then(|mut s| s.execute(params![id, case.name, at]))
-        .ctx(path, err)?;
+        let mut defendant_ids = Vec::with_capacity(case.defendants.len());
         for &d in &case.defendants {
             person_of(d)?;
+            defendant_ids.extend(effective.get(d).cloned());
+        }
+        // One case under every outlet's name: joins a stored case or starts one.
+        let id = crate::case_join::attach(
+            conn,
+            path,
+            &article.id,
+            seq,
+            &case.name,
+            &defendant_ids,
+            &at,
+        )?;
+        for &d in &case.defendants {
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO case_defendants (case_id, article_id, person_idx) VALUES (?1, ?2, ?3)",
             )
@@ -1145,13 +1218,16 @@ fn remove_machine_rows(conn: &Connection, path: &Path, article: &str) -> Result<
     };
     let events = ids("SELECT DISTINCT event_id FROM event_sources WHERE article_id = ?1")?;
     let cases = ids("SELECT DISTINCT case_id FROM case_sources WHERE article_id = ?1")?;
+    crate::near_dupes::forget(conn, path, article)?;
     for table in [
         "mentions",
         "entities",
         "event_victims",
         "event_sources",
+        "event_reports",
         "case_defendants",
         "case_sources",
+        "case_reports",
     ] {
         conn.execute(
             &format!("DELETE FROM {table} WHERE article_id = ?1"),
@@ -1174,8 +1250,11 @@ fn remove_machine_rows(conn: &Connection, path: &Path, article: &str) -> Result<
             ] {
                 conn.execute(sql, [&event]).ctx(path, err)?;
             }
+        } else {
+            crate::reconcile::reconcile(conn, path, &event)?;
         }
     }
+    crate::case_join::refresh_names(conn, path, &cases)?;
     for case in cases {
         if !exists(
             conn,
@@ -2044,7 +2123,7 @@ impl Store for SqliteStore {
         let err = || "listing articles".to_string();
         let mut stmt = self
             .conn
-            .prepare("SELECT id, source, original_sha256, url, title, published FROM articles ORDER BY rowid")
+            .prepare("SELECT id, source, original_sha256, url, title, published, near_dupes_json FROM articles ORDER BY rowid")
             .ctx(&self.path, err)?;
         let mut rows = stmt.query([]).ctx(&self.path, err)?;
         while let Some(r) = rows.next().ctx(&self.path, err)? {
@@ -2077,6 +2156,8 @@ impl Store for SqliteStore {
                 url: r.get(3).ctx(&self.path, err)?,
                 title: r.get(4).ctx(&self.path, err)?,
                 published: r.get(5).ctx(&self.path, err)?,
+                near_duplicates: serde_json::from_str(&r.get::<_, String>(6).ctx(&self.path, err)?)
+                    .unwrap_or_default(),
                 id,
                 mentions,
             })?;

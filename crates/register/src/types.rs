@@ -236,6 +236,24 @@ pub struct EventRecord {
     pub claimed_by: Option<String>,
     pub review: ReviewState,
     pub sources: Vec<SourceRecord>,
+    /// Fields the reporting articles disagree on; the event shows the reconciled value.
+    #[serde(default)]
+    pub conflicts: Vec<ConflictRecord>,
+}
+
+/// A field of an event on which its sources disagree, with every value given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictRecord {
+    /// `date`, `place`, or a detail key (`term`, `article`, …).
+    pub field: String,
+    pub values: Vec<ConflictValue>,
+}
+
+/// One value of a disputed field and the articles that give it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictValue {
+    pub value: String,
+    pub articles: Vec<String>,
 }
 
 /// A sentence of an article that reports a fact.
@@ -269,17 +287,39 @@ pub struct ArticleRecord {
     pub title: Option<String>,
     pub published: Option<String>,
     pub mentions: Vec<MentionRecord>,
+    /// Ids of stored articles that are near-duplicates of this one (syndicated copies), most
+    /// similar first.
+    #[serde(default)]
+    pub near_duplicates: Vec<String>,
 }
 
 /// A case as exported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseRecord {
     pub id: String,
+    /// The reviewer's name if edited, else the name most articles give.
     pub name: String,
+    /// Every name the case was reported under, most frequent first.
+    #[serde(default)]
+    pub names: Vec<String>,
     pub defendants: Vec<String>,
     pub events: Vec<String>,
     pub review: ReviewState,
     pub sources: Vec<SourceRecord>,
+    /// What each article put into the case (the name it used, the defendants it named): where to
+    /// look when a case was joined wrongly.
+    #[serde(default)]
+    pub reports: Vec<CaseReportRecord>,
+}
+
+/// One article's report of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseReportRecord {
+    pub article: String,
+    /// The name the article gives the case.
+    pub name: String,
+    /// Register person ids of the defendants the article names.
+    pub defendants: Vec<String>,
 }
 
 /// A person's case file: who, status and the evidenced timeline.

@@ -47,6 +47,16 @@ pub struct EventView {
     pub claimed_by: Option<String>,
     pub review: ReviewState,
     pub sources: Vec<SourceView>,
+    /// Fields the sources disagree on, each value with the articles giving it.
+    pub conflicts: Vec<ConflictView>,
+}
+
+/// A field of an event its sources disagree on.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictView {
+    pub field: String,
+    /// Each value, with the articles (id, title) that give it.
+    pub values: Vec<(String, Vec<(String, String)>)>,
 }
 
 /// The dashboard's figures.
@@ -79,6 +89,8 @@ pub struct CaseView {
     pub name: String,
     pub defendants: Vec<PersonRef>,
     pub review: ReviewState,
+    /// The other names outlets give the case.
+    pub other_names: Vec<String>,
 }
 
 /// A person's case file as shown.
@@ -144,7 +156,23 @@ pub fn event_view(
         None => event,
     };
     let redact = |t: &str| policy.map_or_else(|| t.to_string(), |p| p.redact(t));
+    let title = |a: &String| redact(titles.get(a).map_or("article", |t| t.as_str()));
     Some(EventView {
+        conflicts: event
+            .conflicts
+            .iter()
+            .map(|c| ConflictView {
+                field: c.field.clone(),
+                values: c
+                    .values
+                    .iter()
+                    .map(|v| {
+                        let articles = v.articles.iter().map(|a| (a.clone(), title(a))).collect();
+                        (redact(&v.value), articles)
+                    })
+                    .collect(),
+            })
+            .collect(),
         victims: event
             .victims
             .iter()
@@ -301,6 +329,12 @@ pub fn case_file(
                     })
                 })
                 .collect(),
+            other_names: c
+                .names
+                .iter()
+                .filter(|n| **n != c.name)
+                .map(|n| policy.map_or_else(|| n.clone(), |p| p.redact(n)))
+                .collect(),
             id: c.id,
             review: c.review,
         })
@@ -339,6 +373,9 @@ pub fn article(data_dir: &Path, policy: Option<&PublicPolicy>, id: &str) -> WebR
         // Redaction changes lengths, so the public view keeps no offsets into the text.
         view.paragraphs = view.paragraphs.iter().map(|t| p.redact(t)).collect();
         view.title = view.title.map(|t| p.redact(&t));
+        for d in &mut view.near_duplicates {
+            d.title = d.title.as_ref().map(|t| p.redact(t));
+        }
         view.mentions.clear();
         view.evidence.retain(|e| e.review == "confirmed");
         for e in &mut view.evidence {
@@ -507,6 +544,7 @@ mod tests {
                 event_type: "detention".into(),
                 review: "suggested".into(),
             }],
+            near_duplicates: vec![],
         };
         let html = article_html(&view, false);
         assert!(html.starts_with("<p>Intro &lt;b&gt;.</p>\n<p>"), "{html}");

@@ -130,6 +130,15 @@ impl PublicPolicy {
         }
         event.victims.retain(|v| self.allows_person(v));
         event.sources.retain(|s| s.review == ReviewState::Confirmed);
+        // Disagreements are shown only among the confirmed reports.
+        let confirmed: Vec<String> = event.sources.iter().map(|s| s.article.clone()).collect();
+        for c in &mut event.conflicts {
+            for v in &mut c.values {
+                v.articles.retain(|a| confirmed.contains(a));
+            }
+            c.values.retain(|v| !v.articles.is_empty());
+        }
+        event.conflicts.retain(|c| c.values.len() > 1);
         for s in &mut event.sources {
             s.text = self.redact(&s.text);
         }

@@ -23,6 +23,16 @@ pub struct ArticleView {
     pub mentions: Vec<MentionSpan>,
     /// Evidence sentences of events, by character range.
     pub evidence: Vec<EvidenceSpan>,
+    /// Other stored articles that are near-duplicates (syndicated copies), most similar first.
+    pub near_duplicates: Vec<ArticleRef>,
+}
+
+/// A link to another article: its id and what to show for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRef {
+    pub id: String,
+    pub title: Option<String>,
+    pub site: Option<String>,
 }
 
 /// A person named at a place of an article.
@@ -144,7 +154,24 @@ pub fn article(data_dir: &Path, id: &str) -> WebResult<ArticleView> {
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(db)?;
+    let mut stmt = conn
+        .prepare(
+            "SELECT n.other_id, a.title, a.site FROM near_duplicates n JOIN articles a ON a.id = n.other_id
+              WHERE n.article_id = ?1 ORDER BY n.similarity DESC, n.other_id",
+        )
+        .map_err(db)?;
+    let near_duplicates = stmt
+        .query_map([&id], |r| {
+            Ok(ArticleRef {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                site: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(db)?;
     Ok(ArticleView {
+        near_duplicates,
         id,
         source,
         original_sha256,

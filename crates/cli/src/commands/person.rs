@@ -76,6 +76,18 @@ fn print_case_file(file: &CaseFile) {
         for (k, v) in &e.details {
             println!("      {k}: {v}");
         }
+        for c in &e.conflicts {
+            let values: Vec<String> = c
+                .values
+                .iter()
+                .map(|v| format!("{} (article {})", v.value, v.articles.join(", ")))
+                .collect();
+            println!(
+                "      sources disagree on {}: {}",
+                c.field,
+                values.join(" / ")
+            );
+        }
         for s in &e.sources {
             println!("      \"{}\"", s.text);
             println!(
@@ -100,6 +112,21 @@ fn print_case_file(file: &CaseFile) {
                 c.events.len(),
                 c.review.as_str()
             );
+            if c.names.len() > 1 {
+                println!("      also named: {}", c.names[1..].join(" | "));
+            }
+            for r in &c.reports {
+                println!(
+                    "      article {} calls it \"{}\", defendants {}",
+                    r.article,
+                    r.name,
+                    if r.defendants.is_empty() {
+                        "-".to_string()
+                    } else {
+                        r.defendants.join(", ")
+                    }
+                );
+            }
         }
     }
     if !file.possible_duplicates.is_empty() {

@@ -1,0 +1,186 @@
+//! One event reported by several articles: each article's own values are kept (`event_reports`),
+//! and the event's date, place and details are reconciled from all of them by the events stage's
+//! rules ([`casebook_events::merge::reconcile_reports`]: the most precise, best-supported value).
+//! Where the reports disagree, every value stays visible with the articles that give it.
+
+use crate::error::Result;
+use crate::sqlite::Ctx;
+use crate::types::{ConflictRecord, ConflictValue};
+use casebook_events::merge::{reconcile_reports, SourcedEvent};
+use casebook_model::{Event, Evidence, FuzzyDate};
+use rusqlite::{params, Connection};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One stored report: article, date, place, details (JSON) and claiming party.
+type ReportRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
+/// Records what one article says of the event it was joined to.
+pub(crate) fn record_report(
+    conn: &Connection,
+    path: &Path,
+    article_id: &str,
+    seq: usize,
+    event_id: &str,
+    event: &Event,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO event_reports (article_id, seq, event_id, date, place, details_json, claimed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            article_id,
+            seq as i64,
+            event_id,
+            event.date.map(|d| d.to_string()),
+            event.place,
+            serde_json::to_string(&event.details).unwrap_or_else(|_| "{}".into()),
+            event.claimed_by,
+        ])
+    })
+    .ctx(path, || format!("storing a report of event {event_id}"))?;
+    Ok(())
+}
+
+/// Recomputes an event's date, place, details, claim and conflicts from all its reports.
+pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Result<()> {
+    let err = || format!("reconciling the reports of event {event_id}");
+    let rows: Vec<ReportRow> = conn
+        .prepare_cached(
+            "SELECT article_id, date, place, details_json, claimed_by FROM event_reports
+              WHERE event_id = ?1 ORDER BY article_id, seq",
+        )
+        .and_then(|mut s| {
+            s.query_map([event_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<std::result::Result<Vec<_>, _>>()
+        })
+        .ctx(path, err)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let reports: Vec<SourcedEvent> = rows
+        .iter()
+        .map(|(article, date, place, details, claimed_by)| SourcedEvent {
+            event_type: String::new(),
+            victims: Vec::new(),
+            victim_group: None,
+            perpetrators: Vec::new(),
+            date: date.as_deref().and_then(FuzzyDate::parse),
+            place: place.clone(),
+            details: serde_json::from_str(details).unwrap_or_default(),
+            claimed_by: claimed_by.clone(),
+            evidence: Evidence {
+                article: article.clone(),
+                text: String::new(),
+                start: 0,
+                end: 0,
+            },
+        })
+        .collect();
+    let merged = reconcile_reports(&reports);
+    let conflicts = conflict_records(&reports, &merged.conflicts);
+    conn.prepare_cached(
+        "UPDATE events SET date = ?2, place = ?3, details_json = ?4, claimed_by = ?5, conflicts_json = ?6
+          WHERE id = ?1",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            event_id,
+            merged.date.map(|d| d.to_string()),
+            merged.place,
+            serde_json::to_string(&merged.details).unwrap_or_else(|_| "{}".into()),
+            merged.claimed_by,
+            serde_json::to_string(&conflicts).unwrap_or_else(|_| "[]".into()),
+        ])
+    })
+    .ctx(path, err)?;
+    Ok(())
+}
+
+/// The value a report gives for a conflicting field.
+fn value_of(report: &SourcedEvent, field: &str) -> Option<String> {
+    match field {
+        "date" => report.date.map(|d| d.to_string()),
+        "place" => report.place.clone(),
+        key => report.details.get(key).cloned(),
+    }
+}
+
+/// Each conflicting field with each value and the articles that report it.
+fn conflict_records(
+    reports: &[SourcedEvent],
+    conflicts: &[casebook_events::merge::Conflict],
+) -> Vec<ConflictRecord> {
+    conflicts
+        .iter()
+        .map(|c| {
+            let mut by_value: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for r in reports {
+                if let Some(v) = value_of(r, &c.field) {
+                    let articles = by_value.entry(v).or_default();
+                    if !articles.contains(&r.evidence.article) {
+                        articles.push(r.evidence.article.clone());
+                    }
+                }
+            }
+            ConflictRecord {
+                field: c.field.clone(),
+                values: by_value
+                    .into_iter()
+                    .map(|(value, articles)| ConflictValue { value, articles })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(article: &str, date: &str, term: &str) -> SourcedEvent {
+        SourcedEvent {
+            event_type: "sentence".into(),
+            victims: vec![],
+            victim_group: None,
+            perpetrators: vec![],
+            date: FuzzyDate::parse(date),
+            place: None,
+            details: BTreeMap::from([("term".to_string(), term.to_string())]),
+            claimed_by: None,
+            evidence: Evidence {
+                article: article.into(),
+                text: String::new(),
+                start: 0,
+                end: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn every_conflicting_value_names_its_articles() {
+        let reports = [
+            report("a1", "2024-05-14", "13 years"),
+            report("a2", "2024-05-15", "13 years"),
+            report("a3", "2024-05-14", "12 years"),
+        ];
+        let merged = reconcile_reports(&reports);
+        let records = conflict_records(&reports, &merged.conflicts);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[0].field, "date");
+        assert_eq!(records[0].values[0].value, "2024-05-14");
+        assert_eq!(records[0].values[0].articles, vec!["a1", "a3"]);
+        assert_eq!(records[1].field, "term");
+        assert_eq!(records[1].values[1].value, "13 years");
+        assert_eq!(records[1].values[1].articles, vec!["a1", "a2"]);
+    }
+}

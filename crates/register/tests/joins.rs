@@ -1,0 +1,308 @@
+//! What the register joins across articles: syndicated copies linked to each other, one case
+//! under every outlet's name, one event whose reports disagree with the disagreement kept.
+
+mod common;
+
+use casebook_model::FuzzyDate;
+use casebook_register::export::{export_csv, export_json};
+use casebook_register::*;
+use common::*;
+use serde_json::Value;
+
+const STORY: &[&str] = &[
+    "Court in Simferopol extends arrest of Crimean Tatar builder Ruslan Memetov",
+    "The Kyivskyi District Court of Simferopol on Thursday extended the pre-trial detention of \
+     Ruslan Memetov, a 38-year-old builder from the village of Strohonivka, by another three \
+     months, the human rights group Crimean Solidarity reported.",
+    "Memetov was detained in March after armed officers of the Federal Security Service searched \
+     his home at dawn and seized religious books and two mobile phones. His lawyer said the \
+     defence had asked for house arrest, pointing to his three young children and his sick \
+     mother, but the judge refused without hearing the witnesses.",
+    "About forty people gathered outside the court building to support the prisoner and his \
+     family. Several of them were later stopped by police and asked for their documents.",
+];
+
+const OTHER_STORY: &[&str] = &[
+    "Activist fined for a post about the deportation anniversary",
+    "A magistrate in Bakhchysarai fined the activist Elvina Seitova 30,000 roubles for a post on \
+     social media that announced a memorial gathering for the anniversary of the deportation.",
+    "Seitova said she would appeal. Her lawyer noted that the post had been published two years \
+     before the law under which she was punished came into force, and that no gathering ever \
+     took place because the police had closed the square.",
+];
+
+fn open_tmp() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn json_export(store: &SqliteStore) -> Value {
+    let mut out = Vec::new();
+    export_json(store, false, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn near_duplicates_of(export: &Value, id: &str) -> Vec<String> {
+    export["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()["near_duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn syndicated_copies_are_linked_both_ways_across_restarts_and_another_story_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = article("site-a.txt", STORY, &["Ruslan Memetov"], vec![], &[]);
+    let other = article("site-c.txt", OTHER_STORY, &["Elvina Seitova"], vec![], &[]);
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        store(&mut s, &original);
+        store(&mut s, &other);
+    }
+    // A reprint on another site, stored by another process later: its own headline and a credit line.
+    let mut reprint: Vec<&str> = STORY.to_vec();
+    reprint[0] = "Crimea: arrest of Ruslan Memetov extended by three months";
+    reprint.push("Source: Crimean Solidarity. Republished with permission.");
+    let copy = article("site-b.txt", &reprint, &["Ruslan Memetov"], vec![], &[]);
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    store(&mut s, &copy);
+
+    let (a, b, c) = (
+        &original.1.article.id,
+        &copy.1.article.id,
+        &other.1.article.id,
+    );
+    let export = json_export(&s);
+    assert_eq!(near_duplicates_of(&export, a), vec![b.clone()]);
+    assert_eq!(near_duplicates_of(&export, b), vec![a.clone()]);
+    assert!(near_duplicates_of(&export, c).is_empty());
+
+    // Storing the copy again changes nothing; a newer pipeline's re-reading keeps the link.
+    store(&mut s, &copy);
+    s.store_article(&copy.0, &copy.1, &provenance("v2"), &KeyResolver)
+        .unwrap();
+    let export = json_export(&s);
+    assert_eq!(near_duplicates_of(&export, a), vec![b.clone()]);
+    assert_eq!(near_duplicates_of(&export, b), vec![a.clone()]);
+    assert!(s.integrity_check().unwrap().is_empty());
+}
+
+#[test]
+fn one_case_reported_under_two_names_is_one_case_with_both_names() {
+    let (_dir, mut s) = open_tmp();
+    let first = article(
+        "case-1.txt",
+        &[
+            "Enver Asanov, Server Kurtiev and Refat Dzhemilov are defendants in the second Bakhchysarai group.",
+            "All three deny the charges.",
+        ],
+        &["Enver Asanov", "Server Kurtiev", "Refat Dzhemilov"],
+        vec![],
+        &[("the second Bakhchysarai group", vec![0, 1, 2], 0)],
+    );
+    let second = article(
+        "case-2.txt",
+        &[
+            "In the Bakhchysarai case of 2019, Server Kurtiev and Refat Dzhemilov were moved to Rostov.",
+            "Their relatives learned of the transfer from the lawyers.",
+        ],
+        &["Server Kurtiev", "Refat Dzhemilov"],
+        vec![],
+        &[("the Bakhchysarai case of 2019", vec![0, 1], 0)],
+    );
+    // A different group with the same town in its name and none of the same people.
+    let third = article(
+        "case-3.txt",
+        &["Lenur Khalilov is the only defendant in the first Bakhchysarai group still held."],
+        &["Lenur Khalilov"],
+        vec![],
+        &[("the first Bakhchysarai group", vec![0], 0)],
+    );
+    for item in [&first, &second, &third] {
+        store(&mut s, item);
+    }
+    let export = json_export(&s);
+    let cases = export["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 2, "{cases:#?}");
+    let joined = cases
+        .iter()
+        .find(|c| c["defendants"].as_array().unwrap().len() == 3)
+        .unwrap();
+    let names: Vec<&str> = joined["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"the second Bakhchysarai group"));
+    assert!(names.contains(&"the Bakhchysarai case of 2019"));
+    assert_eq!(joined["sources"].as_array().unwrap().len(), 2);
+    // Which article put which name and defendants into the case stays visible.
+    let reports = joined["reports"].as_array().unwrap();
+    let by_second = reports
+        .iter()
+        .find(|r| r["article"] == second.1.article.id.as_str())
+        .unwrap();
+    assert_eq!(by_second["name"], "the Bakhchysarai case of 2019");
+    assert_eq!(by_second["defendants"].as_array().unwrap().len(), 2);
+
+    // The case file shows the case once, with both names.
+    let kurtiev = s.find_persons("Server Kurtiev", 5).unwrap()[0].id.clone();
+    let file = s.case_file(&kurtiev).unwrap();
+    assert_eq!(file.cases.len(), 1);
+    assert_eq!(file.cases[0].names.len(), 2);
+}
+
+#[test]
+fn reports_that_disagree_make_one_event_with_its_conflicts_visible() {
+    let (_dir, mut s) = open_tmp();
+    let mut first = article(
+        "sentence-1.txt",
+        &["The Southern District Military Court sentenced Emine Bekirova to 13 years on 14 May 2024."],
+        &["Emine Bekirova"],
+        vec![TestEvent {
+            event_type: "sentence",
+            victims: vec![0],
+            date: Some(FuzzyDate::day(2024, 5, 14)),
+            sentence: 0,
+        }],
+        &[],
+    );
+    first.1.events.events[0]
+        .details
+        .insert("term".into(), "13 years".into());
+    let mut second = article(
+        "sentence-2.txt",
+        &["On 15 May 2024 a court in Rostov gave Emine Bekirova 12 years in a general-regime colony."],
+        &["Emine Bekirova"],
+        vec![TestEvent {
+            event_type: "sentence",
+            victims: vec![0],
+            date: Some(FuzzyDate::day(2024, 5, 15)),
+            sentence: 0,
+        }],
+        &[],
+    );
+    second.1.events.events[0]
+        .details
+        .insert("term".into(), "12 years".into());
+    let mut third = article(
+        "sentence-3.txt",
+        &["Emine Bekirova, sentenced in May 2024 to 13 years, was moved to a colony in Russia."],
+        &["Emine Bekirova"],
+        vec![TestEvent {
+            event_type: "sentence",
+            victims: vec![0],
+            date: Some(FuzzyDate::month(2024, 5)),
+            sentence: 0,
+        }],
+        &[],
+    );
+    third.1.events.events[0]
+        .details
+        .insert("term".into(), "13 years".into());
+    for item in [&first, &second, &third] {
+        store(&mut s, item);
+    }
+    let export = json_export(&s);
+    let events = export["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let e = &events[0];
+    assert_eq!(e["sources"].as_array().unwrap().len(), 3);
+    // The most precise, best-supported value wins: 14 May (its own report and the May one) and 13 years.
+    assert_eq!(e["date"], "2024-05-14");
+    assert_eq!(e["details"]["term"], "13 years");
+    let conflicts = e["conflicts"].as_array().unwrap();
+    let field = |name: &str| conflicts.iter().find(|c| c["field"] == name).unwrap();
+    let date_values = field("date")["values"].as_array().unwrap();
+    assert_eq!(date_values.len(), 3);
+    let day15 = date_values
+        .iter()
+        .find(|v| v["value"] == "2024-05-15")
+        .unwrap();
+    assert_eq!(day15["articles"][0], second.1.article.id.as_str());
+    let term_values = field("term")["values"].as_array().unwrap();
+    assert_eq!(term_values.len(), 2);
+    let thirteen = term_values
+        .iter()
+        .find(|v| v["value"] == "13 years")
+        .unwrap();
+    assert_eq!(thirteen["articles"].as_array().unwrap().len(), 2);
+
+    // The person's timeline carries the same conflicts; the CSV export lists each value.
+    let person = s.find_persons("Emine Bekirova", 5).unwrap()[0].id.clone();
+    let file = s.case_file(&person).unwrap();
+    assert_eq!(file.timeline.len(), 1);
+    assert_eq!(file.timeline[0].conflicts.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    export_csv(&s, false, dir.path()).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("event_conflicts.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3 + 2, "{csv}");
+    assert!(csv.contains("term,12 years,"), "{csv}");
+
+    // A reviewer's edit still wins over the reconciled value.
+    let event = file.timeline[0].id.clone();
+    s.decide(
+        "reviewer",
+        &Decision::Edit {
+            target: event,
+            field: "date".into(),
+            value: "2024-05-15".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        s.case_file(&person).unwrap().timeline[0].date.as_deref(),
+        Some("2024-05-15")
+    );
+}
+
+#[test]
+fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // A version-1 store holding two copies of one story, as an older casebook left it.
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        store(
+            &mut s,
+            &article("v1-a.txt", STORY, &["Ruslan Memetov"], vec![], &[]),
+        );
+        let mut reprint: Vec<&str> = STORY.to_vec();
+        reprint[0] = "Arrest of Ruslan Memetov extended";
+        store(
+            &mut s,
+            &article("v1-b.txt", &reprint, &["Ruslan Memetov"], vec![], &[]),
+        );
+    }
+    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    conn.execute_batch(
+        "DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
+         UPDATE articles SET near_dupes_json = '[]';
+         DROP TABLE near_duplicates; DROP TABLE article_bands; DROP TABLE article_signatures;
+         DROP TABLE event_reports; DROP TABLE case_reports;
+         DROP INDEX case_defendants_article_person;
+         ALTER TABLE events DROP COLUMN conflicts_json;
+         PRAGMA user_version = 1;",
+    )
+    .unwrap();
+    drop(conn);
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
+    let export = json_export(&s);
+    let linked: usize = export["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["near_duplicates"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(linked, 2);
+}
