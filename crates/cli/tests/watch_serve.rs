@@ -509,3 +509,62 @@ fn serve_polls_the_watched_sources_by_itself_and_a_failing_source_does_not_stop_
         .unwrap_or_default();
     assert!(failing["last_error"].is_string(), "{sources:#}");
 }
+
+#[test]
+fn serve_with_no_poll_leaves_the_sources_to_cron() {
+    let scratch = Scratch::new("nopoll");
+    let data = scratch.0.join("data");
+    let (origin, site) = news_host();
+    let feed = format!("{origin}/crimea-monitor/feed.xml");
+    let first = "/crimea-monitor/2025/03/search-stary-krym.html";
+    put(
+        &site,
+        "/crimea-monitor/feed.xml",
+        rss(
+            &origin,
+            "Crimea Monitor",
+            &[(first, "Activist detained", "Tue, 04 Mar 2025 10:15:00 GMT")],
+        ),
+        "application/rss+xml",
+    );
+    put(&site, first, search_story(), "text/html");
+    ok(casebook(&data).args(["watch", "add", &feed]));
+
+    let log = scratch.0.join("serve.log");
+    let addr = format!("127.0.0.1:{}", free_port());
+    let child = casebook(&data)
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--no-poll",
+            "--poll-interval",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    wait_for("the server to listen", Duration::from_secs(60), || {
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    // Several poll intervals pass; the feed is never asked for.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        lock(&site)
+            .hits
+            .get("/crimea-monitor/feed.xml")
+            .copied()
+            .unwrap_or(0),
+        0
+    );
+    let status = stop(child);
+    assert!(status.success(), "casebook serve exited with {status}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("the poller is off"), "{log}");
+
+    // The cron path still works on the same data directory.
+    let report = watch_run(&data);
+    assert_eq!(report["ingested"], 1, "{report:#}");
+    assert_eq!(article_urls(&data), vec![format!("{origin}{first}")]);
+}

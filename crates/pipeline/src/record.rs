@@ -5,7 +5,9 @@ use crate::analyse::{Analysis, Pipeline};
 use crate::error::Result;
 use crate::EXTRACTOR_VERSION;
 use casebook_model::{AnalysedArticle, Original};
-use casebook_register::{IndexResolver, Provenance, RegisterError, Store, StoreOutcome, Written};
+use casebook_register::{
+    IndexResolver, PersonResolver, Provenance, RegisterError, Store, StoreOutcome, Written,
+};
 
 /// One analysed article and what storing it did.
 #[derive(Debug)]
@@ -58,7 +60,7 @@ impl Recorded {
 /// (so names are resolved across articles and scripts as the register resolves them); it is
 /// `Send`, so the storing can run on a thread of its own while other threads analyse.
 pub struct Recorder {
-    resolver: IndexResolver,
+    resolver: Box<dyn PersonResolver + Send>,
     provenance: Provenance,
 }
 
@@ -71,10 +73,15 @@ impl Recorder {
         })
     }
 
-    /// Records with the given provenance.
+    /// Records with the given provenance and the names stage's resolver (`IndexResolver`).
     pub fn with_provenance(provenance: Provenance) -> Self {
+        Self::with_resolver(provenance, Box::new(IndexResolver::new()))
+    }
+
+    /// Records with the given provenance and person resolver.
+    pub fn with_resolver(provenance: Provenance, resolver: Box<dyn PersonResolver + Send>) -> Self {
         Recorder {
-            resolver: IndexResolver::new(),
+            resolver,
             provenance,
         }
     }
@@ -103,8 +110,12 @@ impl Recorder {
     ) -> Result<Recorded> {
         let mut articles = Vec::with_capacity(analysis.articles.len());
         for analysed in analysis.articles {
-            let outcome =
-                store.store_article(original, &analysed, &self.provenance, &self.resolver);
+            let outcome = store.store_article(
+                original,
+                &analysed,
+                &self.provenance,
+                self.resolver.as_ref(),
+            );
             articles.push(ArticleOutcome { analysed, outcome });
         }
         let original_only = articles.iter().all(|a| a.outcome.is_err());

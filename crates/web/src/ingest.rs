@@ -4,7 +4,7 @@
 
 use crate::state::AppState;
 use casebook_pipeline::{Ingestor, Recorder};
-use casebook_register::{Provenance, Store, StoreOutcome};
+use casebook_register::{KeyResolver, Provenance, Store, StoreOutcome};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 
@@ -160,10 +160,15 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
         .jobs()
         .create(actor, uploads.iter().map(|u| u.name.clone()).collect());
     let id = job.lock().unwrap_or_else(|p| p.into_inner()).id;
-    let ingestor = Ingestor::with_recorder(Recorder::with_provenance(Provenance {
-        extractor_version: state.config().extractor_version.clone(),
-        actor: actor.to_string(),
-    }));
+    // Uploads keep the register's own key resolver (distinct spellings stay distinct people until
+    // a reviewer merges them); `casebook ingest` and the monitor use the names stage's index.
+    let ingestor = Ingestor::with_recorder(Recorder::with_resolver(
+        Provenance {
+            extractor_version: state.config().extractor_version.clone(),
+            actor: actor.to_string(),
+        },
+        Box::new(KeyResolver),
+    ));
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         for (i, upload) in uploads.into_iter().enumerate() {
