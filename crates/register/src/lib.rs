@@ -103,6 +103,17 @@ pub trait Store {
 
     /// Visits every case, in id order.
     fn visit_cases(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()>;
+
+    /// Records in the audit log a write made outside the register (an account created, a role or
+    /// password changed, a watchlist edited), under the user who made it. The payload says what
+    /// changed and must never hold a secret such as a password.
+    fn record_action(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        payload: &serde_json::Value,
+    ) -> Result<()>;
 }
 
 /// Opens (creating if need be) the register in a data directory with the default backend.

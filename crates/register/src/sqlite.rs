@@ -2114,6 +2114,23 @@ impl Store for SqliteStore {
         }
         Ok(())
     }
+
+    fn record_action(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        payload: &serde_json::Value,
+    ) -> Result<()> {
+        if actor.trim().is_empty() || action.trim().is_empty() {
+            return Err(RegisterError::Invalid(
+                "an audit entry needs an actor and an action".into(),
+            ));
+        }
+        self.write("recording an action in the audit log", |conn, path| {
+            append_audit(conn, path, actor, action, target, &payload.to_string())
+        })
+    }
 }
 
 #[cfg(test)]

@@ -204,3 +204,86 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
     });
     id
 }
+
+impl Jobs {
+    /// Opens a job whose rows the caller fills in as it goes (a fetch of watched sources, whose
+    /// pages are not known up front); the caller sets `finished` at the end.
+    pub fn open(&self, actor: &str, names: Vec<String>) -> Arc<Mutex<Job>> {
+        self.create(actor, names)
+    }
+}
+
+/// Runs one fetched page through the same stages as an upload, and hands back with the outcome
+/// each newly stored article and what the register wrote for it (the monitor's alerts match
+/// the people and events in them). `url` is recorded as the article's address when the page
+/// names none.
+pub fn ingest_page(
+    store: &mut dyn Store,
+    upload: Upload,
+    url: &str,
+    provenance: &Provenance,
+) -> (
+    FileResult,
+    Vec<(AnalysedArticle, casebook_register::Written)>,
+) {
+    let mut result = FileResult {
+        name: upload.name.clone(),
+        outcome: "stored".into(),
+        articles: 0,
+        new_persons: 0,
+        new_events: 0,
+        errors: Vec::new(),
+    };
+    let original = casebook_ingest::original(upload.name, upload.bytes);
+    let mut stored = Vec::new();
+    for (n, doc) in casebook_ingest::read_original(&original)
+        .into_iter()
+        .enumerate()
+    {
+        let article = doc
+            .map_err(|e| e.to_string())
+            .and_then(|d| casebook_article::extract(&d).map_err(|e| e.to_string()));
+        let mut article = match article {
+            Ok(a) => a,
+            Err(e) => {
+                result.errors.push(format!("record {}: {e}", n + 1));
+                continue;
+            }
+        };
+        article.url.get_or_insert_with(|| url.to_string());
+        let people = PEOPLE.recognize(&article.text());
+        let events = EVENTS.extract(&article, &people);
+        let analysed = AnalysedArticle {
+            article,
+            people,
+            events,
+        };
+        result.articles += 1;
+        match store.store_article(&original, &analysed, provenance, &KeyResolver) {
+            Ok(StoreOutcome::Stored(written)) | Ok(StoreOutcome::Reanalysed(written)) => {
+                result.new_persons += written.new_persons;
+                result.new_events += written.new_events;
+                stored.push((analysed, written));
+            }
+            Ok(StoreOutcome::AlreadyStored) => {}
+            Err(e) => {
+                result.articles -= 1;
+                result.errors.push(format!("record {}: {e}", n + 1));
+            }
+        }
+    }
+    if result.articles == 0 {
+        // Nothing readable in it: the page is still kept as evidence of what was published.
+        result.outcome = match store.add_original(&original, &provenance.actor) {
+            Ok(_) if result.errors.is_empty() => "kept_original".into(),
+            Ok(_) => "failed".into(),
+            Err(e) => {
+                result.errors.push(e.to_string());
+                "failed".into()
+            }
+        };
+    } else if stored.is_empty() {
+        result.outcome = "already_stored".into();
+    }
+    (result, stored)
+}
