@@ -335,7 +335,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     let public_file = c.source().await.unwrap();
     assert!(public_file.contains("public view"));
     assert!(public_file.contains("Seitkhalilov") || public_file.contains("Seytkhalilov"));
-    if protected.is_some() {
+    if let Some(protected_id) = &protected {
         if let Some(at) = public_file.find("Elmaz") {
             let from = public_file[..at]
                 .char_indices()
@@ -347,12 +347,9 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
                 &public_file[from..(at + 120).min(public_file.len())]
             );
         }
-        c.goto(&format!(
-            "{public_base}/persons/{}",
-            protected.as_ref().unwrap()
-        ))
-        .await
-        .unwrap();
+        c.goto(&format!("{public_base}/persons/{protected_id}"))
+            .await
+            .unwrap();
         assert!(c.source().await.unwrap().contains("404"));
     }
 
