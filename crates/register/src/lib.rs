@@ -12,6 +12,7 @@
 //! Every write is one transaction: an article with everything found in it is stored whole or not
 //! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
 
+pub mod article_text;
 pub mod error;
 pub mod export;
 pub mod identity;
@@ -20,6 +21,7 @@ pub mod synthetic;
 
 pub mod types;
 
+pub use article_text::{ArticleText, EvidenceSpan};
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
@@ -114,6 +116,13 @@ pub trait Store {
         target: &str,
         payload: &serde_json::Value,
     ) -> Result<()>;
+
+    /// One article with its clean text, the people named in it and the sentences reporting events;
+    /// `UnknownId` when no article has the id.
+    fn article_text(&self, id: &str) -> Result<ArticleText>;
+
+    /// The title (or, without one, the source) of each of these articles that the register holds.
+    fn article_titles(&self, ids: &[String]) -> Result<std::collections::BTreeMap<String, String>>;
 }
 
 /// Opens (creating if need be) the register in a data directory with the default backend.

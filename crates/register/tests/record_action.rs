@@ -38,3 +38,19 @@ fn recorded_actions_join_the_audit_chain_with_their_actor() {
         .is_err());
     assert_eq!(store.verify_audit().unwrap().entries, before + 2);
 }
+
+#[test]
+fn an_unknown_article_is_named_in_the_error_and_titles_skip_unknown_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).unwrap();
+    match store.article_text("no-such-article") {
+        Err(casebook_register::RegisterError::UnknownId { kind, id }) => {
+            assert_eq!((kind, id.as_str()), ("article", "no-such-article"));
+        }
+        other => panic!("expected UnknownId, got {other:?}"),
+    }
+    assert!(store
+        .article_titles(&["no-such-article".to_string()])
+        .unwrap()
+        .is_empty());
+}

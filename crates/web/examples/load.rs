@@ -286,8 +286,7 @@ async fn main() {
         "Джелял",
     ];
     let next = Arc::new(AtomicUsize::new(0));
-    let samples: Arc<Mutex<Samples>> =
-        Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
+    let samples: Arc<Mutex<Samples>> = Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
     let load_started = Instant::now();
     let mut tasks = Vec::new();

@@ -62,14 +62,14 @@ pub struct Inbox {
 /// Links an alert to its evidence: the article page at the reporting sentence (found among the
 /// article's evidence spans by the alert's event), the case file and the published page.
 fn alert_view(
-    dir: &std::path::Path,
+    store: &dyn Store,
     alert: Alert,
     spans: &mut HashMap<String, Vec<(String, usize)>>,
 ) -> AlertView {
     let base = casebook_monitor::alert_links(&alert, "");
     let starts = spans.entry(alert.article_id.clone()).or_insert_with(|| {
         // An article the register no longer has still gets its link; the page then says 404.
-        crate::read::article(dir, &alert.article_id)
+        crate::read::article(store, &alert.article_id)
             .map(|a| a.evidence.into_iter().map(|e| (e.event, e.start)).collect())
             .unwrap_or_default()
     });
@@ -94,13 +94,12 @@ pub async fn inbox(state: &AppState, unread_only: bool, limit: usize) -> WebResu
     let (unread, alerts) = state
         .monitor(move |m| Ok((m.unread_count()?, m.alerts(unread_only, limit)?)))
         .await?;
-    let dir = state.config().data_dir.clone();
     state
-        .blocking(move |_| {
+        .store(move |store| {
             let mut spans = HashMap::new();
             let alerts = alerts
                 .into_iter()
-                .map(|a| alert_view(&dir, a, &mut spans))
+                .map(|a| alert_view(store, a, &mut spans))
                 .collect();
             Ok(Inbox { unread, alerts })
         })

@@ -55,8 +55,8 @@ pub async fn dashboard(
     State(state): State<AppState>,
     caller: Caller,
 ) -> WebResult<Json<Dashboard>> {
-    view(&state, &caller, |store, policy, dir| {
-        data::dashboard(store, policy, dir)
+    view(&state, &caller, |store, policy, _| {
+        data::dashboard(store, policy)
     })
     .await
     .map(Json)
@@ -304,8 +304,8 @@ pub async fn person(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Json<CaseFileView>> {
-    view(&state, &caller, move |store, policy, dir| {
-        data::case_file(store, policy, dir, &id)
+    view(&state, &caller, move |store, policy, _| {
+        data::case_file(store, policy, &id)
     })
     .await
     .map(Json)
@@ -317,8 +317,8 @@ pub async fn article(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Json<ArticleView>> {
-    view(&state, &caller, move |_, policy, dir| {
-        data::article(dir, policy, &id)
+    view(&state, &caller, move |store, policy, _| {
+        data::article(store, policy, &id)
     })
     .await
     .map(Json)

@@ -242,8 +242,8 @@ pub async fn dashboard(
     caller: Caller,
     Query(n): Query<NoticeQuery>,
 ) -> WebResult<Response> {
-    let d = view(&state, &caller, |store, policy, dir| {
-        data::dashboard(store, policy, dir)
+    let d = view(&state, &caller, |store, policy, _| {
+        data::dashboard(store, policy)
     })
     .await?;
     let mut layout = Layout::new(&caller, "Dashboard", "dashboard", "/".into());
@@ -434,8 +434,8 @@ pub async fn person(
     Query(n): Query<NoticeQuery>,
 ) -> WebResult<Response> {
     let path = format!("/persons/{}", urlencode(&id));
-    let f = view(&state, &caller, move |store, policy, dir| {
-        data::case_file(store, policy, dir, &id)
+    let f = view(&state, &caller, move |store, policy, _| {
+        data::case_file(store, policy, &id)
     })
     .await?;
     if !caller.public && f.person.id != path.trim_start_matches("/persons/") {
@@ -462,8 +462,8 @@ pub async fn article(
     Path(id): Path<String>,
 ) -> WebResult<Response> {
     let path = format!("/articles/{}", urlencode(&id));
-    let a = view(&state, &caller, move |_, policy, dir| {
-        data::article(dir, policy, &id)
+    let a = view(&state, &caller, move |store, policy, _| {
+        data::article(store, policy, &id)
     })
     .await?;
     let body = data::article_html(&a, caller.public);

@@ -1,9 +1,10 @@
-//! Read-only queries the register's `Store` trait does not offer yet: an article's clean text with
-//! what was found in it, and the article fields the search index needs. They open the register file
-//! read-only, so they can never change the record.
+//! An article's clean text with what was found in it, and its title, as the pages show them (over
+//! `Store`); and the article fields the search index needs, which the `Store` trait does not offer
+//! yet: those open the register file read-only, so they can never change the record.
 
 use crate::error::{WebError, WebResult};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use casebook_register::Store;
+use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use std::path::Path;
 
@@ -74,88 +75,40 @@ fn db(e: rusqlite::Error) -> WebError {
 }
 
 /// The article with this id, or 404.
-pub fn article(data_dir: &Path, id: &str) -> WebResult<ArticleView> {
-    let conn = open(data_dir)?;
-    let row = conn
-        .query_row(
-            "SELECT id, source, original_sha256, url, title, published, site, language, paragraphs_json
-               FROM articles WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            },
-        )
-        .optional()
-        .map_err(db)?;
-    let Some((id, source, original_sha256, url, title, published, site, language, paragraphs)) =
-        row
-    else {
-        return Err(WebError::not_found(format!(
-            "no article with id {id:?} in the register"
-        )));
-    };
-    let paragraphs: Vec<String> = serde_json::from_str(&paragraphs)
-        .map_err(|e| WebError::internal("reading an article's paragraphs", e))?;
-    let mut stmt = conn
-        .prepare(
-            "SELECT m.start, m.\"end\", m.text, ap.person FROM mentions m
-               JOIN article_persons ap ON ap.article_id = m.article_id AND ap.idx = m.person_idx
-              WHERE m.article_id = ?1 ORDER BY m.start",
-        )
-        .map_err(db)?;
-    let mentions = stmt
-        .query_map([&id], |r| {
-            Ok(MentionSpan {
-                start: r.get::<_, i64>(0)?.max(0) as usize,
-                end: r.get::<_, i64>(1)?.max(0) as usize,
-                text: r.get(2)?,
-                person: r.get(3)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(db)?;
-    let mut stmt = conn
-        .prepare(
-            "SELECT es.start, es.\"end\", es.event_id, e.type, COALESCE(c.state, 'suggested')
-               FROM event_sources es JOIN events e ON e.id = es.event_id
-               LEFT JOIN claims c ON c.id = es.claim_id
-              WHERE es.article_id = ?1 ORDER BY es.start",
-        )
-        .map_err(db)?;
-    let evidence = stmt
-        .query_map([&id], |r| {
-            Ok(EvidenceSpan {
-                start: r.get::<_, i64>(0)?.max(0) as usize,
-                end: r.get::<_, i64>(1)?.max(0) as usize,
-                event: r.get(2)?,
-                event_type: r.get(3)?,
-                review: r.get(4)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(db)?;
+pub fn article(store: &dyn Store, id: &str) -> WebResult<ArticleView> {
+    let a = store.article_text(id)?;
     Ok(ArticleView {
-        id,
-        source,
-        original_sha256,
-        url,
-        title,
-        published,
-        site,
-        language,
-        paragraphs,
-        mentions,
-        evidence,
+        mentions: a
+            .record
+            .mentions
+            .into_iter()
+            .map(|m| MentionSpan {
+                start: m.start,
+                end: m.end,
+                text: m.text,
+                person: m.person,
+            })
+            .collect(),
+        evidence: a
+            .evidence
+            .into_iter()
+            .map(|e| EvidenceSpan {
+                start: e.start,
+                end: e.end,
+                event: e.event,
+                event_type: e.event_type,
+                review: e.review.as_str().to_string(),
+            })
+            .collect(),
+        id: a.record.id,
+        source: a.record.source,
+        original_sha256: a.record.original_sha256,
+        url: a.record.url,
+        title: a.record.title,
+        published: a.record.published,
+        site: a.site,
+        language: a.language,
+        paragraphs: a.paragraphs,
     })
 }
 
@@ -210,22 +163,8 @@ pub fn article_sites(data_dir: &Path) -> WebResult<std::collections::HashMap<Str
 
 /// Titles of articles by id, for lists of sources.
 pub fn article_titles(
-    data_dir: &Path,
+    store: &dyn Store,
     ids: &[String],
 ) -> WebResult<std::collections::HashMap<String, String>> {
-    let conn = open(data_dir)?;
-    let mut stmt = conn
-        .prepare("SELECT COALESCE(title, source) FROM articles WHERE id = ?1")
-        .map_err(db)?;
-    let mut out = std::collections::HashMap::new();
-    for id in ids {
-        if let Some(t) = stmt
-            .query_row([id], |r| r.get::<_, String>(0))
-            .optional()
-            .map_err(db)?
-        {
-            out.insert(id.clone(), t);
-        }
-    }
-    Ok(out)
+    Ok(store.article_titles(ids)?.into_iter().collect())
 }

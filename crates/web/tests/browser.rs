@@ -464,6 +464,66 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .unwrap();
     assert!(c.source().await.unwrap().contains("Kurtumerov"));
 
+    // The review queue from the keyboard: the first claim is selected on arrival, "c" confirms it
+    // (the page comes back without it, the next one selected), "u" undoes the decision.
+    c.goto(&format!("{base}/review")).await.unwrap();
+    let claim = c
+        .find(Locator::Css(".queue .item.selected"))
+        .await
+        .expect("a claim is selected on arrival")
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap();
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("c")
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .unwrap();
+    let confirmed = c.source().await.unwrap();
+    assert!(confirmed.contains("recorded: confirm"), "c did not confirm");
+    assert!(!confirmed.contains(&format!("id=\"{claim}\"")));
+    assert!(c.find(Locator::Css(".queue .item.selected")).await.is_ok());
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("u")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !c.source().await.unwrap().contains("undone by") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "u did not undo"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(c
+        .source()
+        .await
+        .unwrap()
+        .contains(&format!("id=\"{claim}\"")));
+    // "?" shows the shortcuts.
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("?")
+        .await
+        .unwrap();
+    assert!(c
+        .find(Locator::Css("dialog#keys-help[open]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .contains("confirm"));
+
     // Readable on a phone: at 390 pixels no page is wider than the screen.
     c.set_window_size(390, 844).await.unwrap();
     let shots = std::env::var_os("CASEBOOK_SCREENSHOTS").map(PathBuf::from);
