@@ -238,13 +238,39 @@ impl Monitor {
     /// alerts and delivers them to the webhook. A failing source is recorded and skipped; it never
     /// stops the others, and no host's slowness holds up another host's requests.
     pub async fn run_once<S: Sink + ?Sized>(&mut self, sink: &mut S) -> Result<RunReport> {
+        self.run(None, sink).await
+    }
+
+    /// Checks only the sources with these ids, now, back-off or not (someone asked for them, as
+    /// the web application's "add and fetch now" does); otherwise as [`Monitor::run_once`].
+    pub async fn run_sources<S: Sink + ?Sized>(
+        &mut self,
+        ids: &[i64],
+        sink: &mut S,
+    ) -> Result<RunReport> {
+        self.run(Some(ids), sink).await
+    }
+
+    async fn run<S: Sink + ?Sized>(
+        &mut self,
+        only: Option<&[i64]>,
+        sink: &mut S,
+    ) -> Result<RunReport> {
         let started = Instant::now();
         let mut report = RunReport::default();
 
         // 1. Listings, fetched concurrently (the fetcher gates each host).
         // Only the fetcher (Sync) is borrowed across awaits, never the state, so the run is Send
         // and `poll_forever` can be spawned on a multi-threaded runtime.
-        let due = self.due_sources(&mut report)?;
+        let due = match only {
+            None => self.due_sources(&mut report)?,
+            Some(ids) => self
+                .state
+                .sources()?
+                .into_iter()
+                .filter(|s| ids.contains(&s.id))
+                .collect(),
+        };
         let fetcher = &self.fetcher;
         let max_children = self.config.max_child_sitemaps;
         let listings = join_all(

@@ -25,7 +25,7 @@ pub use analyse::{Analysis, Pipeline};
 pub use error::{PipelineError, Result};
 pub use index::Indexer;
 pub use record::{ArticleOutcome, Ingestor, Recorded, Recorder};
-pub use sink::StoreSink;
+pub use sink::{record_page, StoreSink};
 
 /// The pipeline release recorded as the provenance of every claim.
 pub const EXTRACTOR_VERSION: &str = concat!("casebook ", env!("CARGO_PKG_VERSION"));

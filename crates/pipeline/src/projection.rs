@@ -30,7 +30,7 @@ pub fn person_doc(p: &PersonRecord, places: Vec<String>) -> PersonDoc {
 pub fn documents(store: &dyn Store) -> Result<Vec<IndexDoc>> {
     let mut docs = Vec::new();
     let mut sites: HashMap<String, String> = HashMap::new();
-    store.visit_article_texts(&mut |a| {
+    store.visit_article_search_fields(&mut |a| {
         if let Some(site) = &a.site {
             sites.insert(a.id.clone(), site.clone());
         }

@@ -4,7 +4,7 @@
 use crate::analyse::Pipeline;
 use crate::error::Result;
 use crate::index::Indexer;
-use crate::record::Recorder;
+use crate::record::{Recorded, Recorder};
 use casebook_monitor::{
     CapturedPage, IngestReport, ReportedArticle, ReportedEvent, ReportedPerson, Sink,
 };
@@ -76,32 +76,8 @@ impl StoreSink {
     }
 
     fn ingest_page(&mut self, page: CapturedPage) -> Result<IngestReport, String> {
-        let url = page.url.clone();
-        let original = casebook_ingest::original(page.url, page.bytes);
-        let mut analysis = self.pipeline.analyse(&original);
-        for analysed in &mut analysis.articles {
-            analysed.article.url.get_or_insert_with(|| url.clone());
-        }
-        let recorded = self
-            .recorder
-            .record(self.store.as_mut(), &original, analysis)
-            .map_err(|e| format!("archiving the page: {e}"))?;
-        if let Some(err) = recorded.first_error() {
-            // Not stored whole: the monitor keeps the page unconsumed and fetches it again.
-            return Err(format!("storing an article of the page: {err}"));
-        }
-        let mut report = IngestReport {
-            original_sha256: recorded.sha256.clone(),
-            articles: Vec::new(),
-            failures: recorded.failures.clone(),
-        };
-        for (analysed, written) in recorded.written() {
-            report
-                .articles
-                .push(self.report_article(analysed, written).map_err(|e| {
-                    format!("reading back what the page brought into the register: {e}")
-                })?);
-        }
+        let (recorded, report) =
+            record_page(self.store.as_mut(), self.pipeline, &self.recorder, page)?;
         if let Some(indexer) = self.indexer.as_mut() {
             if let Err(err) = indexer.add(recorded.written()) {
                 // The index is derived and can be rebuilt; the store holds everything.
@@ -115,64 +91,101 @@ impl StoreSink {
         }
         Ok(report)
     }
+}
 
-    /// What a newly stored article reports, as the register now holds it: its persons with every
-    /// spelling known, and its events, each marked new when this article brought it in.
-    fn report_article(
-        &self,
-        analysed: &casebook_model::AnalysedArticle,
-        written: &casebook_register::Written,
-    ) -> Result<ReportedArticle> {
-        let store = self.store.as_ref();
-        let person = |i: usize| -> Result<Option<ReportedPerson>> {
-            let (Some(id), Some(p)) = (written.persons.get(i), analysed.people.persons.get(i))
-            else {
-                return Ok(None);
-            };
-            let known = store.person(id)?;
-            Ok(Some(ReportedPerson {
-                id: id.clone(),
-                name: p.name.clone(),
-                other_names: known.names.into_iter().filter(|n| *n != p.name).collect(),
-            }))
-        };
-        let mut persons = Vec::new();
-        for i in 0..analysed.people.persons.len() {
-            persons.extend(person(i)?);
-        }
-        let mut events = Vec::new();
-        for (event, id) in analysed.events.events.iter().zip(&written.events) {
-            let mut victims = Vec::new();
-            for &v in &event.victims {
-                victims.extend(person(v)?);
-            }
-            // New to the register when every report of it comes from this article.
-            let claims = store.claims(&ClaimFilter {
-                kind: Some(ClaimKind::Event),
-                subject: Some(id.clone()),
-                ..ClaimFilter::default()
-            })?;
-            let is_new = claims
-                .iter()
-                .all(|c| c.article.as_deref() == Some(analysed.article.id.as_str()));
-            events.push(ReportedEvent {
-                id: id.clone(),
-                event_type: event.event_type.clone(),
-                date: event.date.map(|d| d.to_string()),
-                place: event.place.clone(),
-                victims,
-                evidence: event.evidence.text.clone(),
-                is_new,
-            });
-        }
-        Ok(ReportedArticle {
-            id: analysed.article.id.clone(),
-            title: analysed.article.title.clone(),
-            url: analysed.article.url.clone(),
-            persons,
-            events,
-        })
+/// Reads one fetched page through the whole pipeline into `store`: the page is archived as an
+/// untouched original, its articles (with the page's address where they name none) are analysed
+/// and stored, and what they brought is read back as the report the monitor matches its
+/// watchlists against. Every sink over the register (the CLI's and the poller's [`StoreSink`], the
+/// web application's fetch jobs) goes through here. An `Err` means the page was not stored whole;
+/// the monitor keeps it unconsumed and fetches it again.
+pub fn record_page(
+    store: &mut dyn Store,
+    pipeline: &Pipeline,
+    recorder: &Recorder,
+    page: CapturedPage,
+) -> Result<(Recorded, IngestReport), String> {
+    let url = page.url.clone();
+    let original = casebook_ingest::original(page.url, page.bytes);
+    let mut analysis = pipeline.analyse(&original);
+    for analysed in &mut analysis.articles {
+        analysed.article.url.get_or_insert_with(|| url.clone());
     }
+    let recorded = recorder
+        .record(store, &original, analysis)
+        .map_err(|e| format!("archiving the page: {e}"))?;
+    if let Some(err) = recorded.first_error() {
+        return Err(format!("storing an article of the page: {err}"));
+    }
+    let mut report = IngestReport {
+        original_sha256: recorded.sha256.clone(),
+        articles: Vec::new(),
+        failures: recorded.failures.clone(),
+    };
+    for (analysed, written) in recorded.written() {
+        report.articles.push(
+            report_article(store, analysed, written).map_err(|e| {
+                format!("reading back what the page brought into the register: {e}")
+            })?,
+        );
+    }
+    Ok((recorded, report))
+}
+
+/// What a newly stored article reports, as the register now holds it: its persons with every
+/// spelling known, and its events, each marked new when this article brought it in.
+fn report_article(
+    store: &dyn Store,
+    analysed: &casebook_model::AnalysedArticle,
+    written: &casebook_register::Written,
+) -> Result<ReportedArticle> {
+    let person = |i: usize| -> Result<Option<ReportedPerson>> {
+        let (Some(id), Some(p)) = (written.persons.get(i), analysed.people.persons.get(i)) else {
+            return Ok(None);
+        };
+        let known = store.person(id)?;
+        Ok(Some(ReportedPerson {
+            id: id.clone(),
+            name: p.name.clone(),
+            other_names: known.names.into_iter().filter(|n| *n != p.name).collect(),
+        }))
+    };
+    let mut persons = Vec::new();
+    for i in 0..analysed.people.persons.len() {
+        persons.extend(person(i)?);
+    }
+    let mut events = Vec::new();
+    for (event, id) in analysed.events.events.iter().zip(&written.events) {
+        let mut victims = Vec::new();
+        for &v in &event.victims {
+            victims.extend(person(v)?);
+        }
+        // New to the register when every report of it comes from this article.
+        let claims = store.claims(&ClaimFilter {
+            kind: Some(ClaimKind::Event),
+            subject: Some(id.clone()),
+            ..ClaimFilter::default()
+        })?;
+        let is_new = claims
+            .iter()
+            .all(|c| c.article.as_deref() == Some(analysed.article.id.as_str()));
+        events.push(ReportedEvent {
+            id: id.clone(),
+            event_type: event.event_type.clone(),
+            date: event.date.map(|d| d.to_string()),
+            place: event.place.clone(),
+            victims,
+            evidence: event.evidence.text.clone(),
+            is_new,
+        });
+    }
+    Ok(ReportedArticle {
+        id: analysed.article.id.clone(),
+        title: analysed.article.title.clone(),
+        url: analysed.article.url.clone(),
+        persons,
+        events,
+    })
 }
 
 impl Sink for StoreSink {

@@ -12,7 +12,7 @@
 //! Every write is one transaction: an article with everything found in it is stored whole or not
 //! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
 
-mod article_text;
+pub mod article_text;
 mod case_join;
 pub mod error;
 pub mod export;
@@ -24,7 +24,7 @@ pub mod synthetic;
 
 pub mod types;
 
-pub use article_text::ArticleText;
+pub use article_text::{ArticleSearchFields, ArticleText, EvidenceSpan};
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
@@ -111,7 +111,28 @@ pub trait Store {
 
     /// Visits every article's clean text with what the search index needs of it, in the order
     /// stored (the projection into the search index reads this).
-    fn visit_article_texts(&self, f: &mut dyn FnMut(ArticleText) -> Result<()>) -> Result<()>;
+    fn visit_article_search_fields(
+        &self,
+        f: &mut dyn FnMut(ArticleSearchFields) -> Result<()>,
+    ) -> Result<()>;
+
+    /// Records in the audit log a write made outside the register (an account created, a role or
+    /// password changed, a watchlist edited), under the user who made it. The payload says what
+    /// changed and must never hold a secret such as a password.
+    fn record_action(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        payload: &serde_json::Value,
+    ) -> Result<()>;
+
+    /// One article with its clean text, the people named in it and the sentences reporting events;
+    /// `UnknownId` when no article has the id.
+    fn article_text(&self, id: &str) -> Result<ArticleText>;
+
+    /// The title (or, without one, the source) of each of these articles that the register holds.
+    fn article_titles(&self, ids: &[String]) -> Result<std::collections::BTreeMap<String, String>>;
 }
 
 /// Opens (creating if need be) the register in a data directory with the default backend.

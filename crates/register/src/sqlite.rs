@@ -10,7 +10,7 @@
 use crate::error::{RegisterError, Result};
 use crate::identity::{name_key, surname_key, KnownName, NameLookup, PersonResolver, Resolution};
 use crate::types::*;
-use crate::{stable_id, AnalysedArticle, ArticleText, Original, Store};
+use crate::{stable_id, AnalysedArticle, ArticleSearchFields, Original, Store};
 use casebook_events::merge::dates_compatible;
 use casebook_model::{FuzzyDate, Status};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
@@ -2196,7 +2196,10 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn visit_article_texts(&self, f: &mut dyn FnMut(ArticleText) -> Result<()>) -> Result<()> {
+    fn visit_article_search_fields(
+        &self,
+        f: &mut dyn FnMut(ArticleSearchFields) -> Result<()>,
+    ) -> Result<()> {
         let err = || "listing article texts".to_string();
         let mut names = self
             .conn
@@ -2221,7 +2224,7 @@ impl Store for SqliteStore {
                 .query_map([&id], |r| r.get::<_, String>(0))
                 .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
                 .ctx(&self.path, err)?;
-            f(ArticleText {
+            f(ArticleSearchFields {
                 title: r.get(1).ctx(&self.path, err)?,
                 text: paragraphs.join(casebook_model::PARAGRAPH_SEPARATOR),
                 site: r.get(3).ctx(&self.path, err)?,
@@ -2232,6 +2235,166 @@ impl Store for SqliteStore {
             })?;
         }
         Ok(())
+    }
+
+    fn record_action(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        payload: &serde_json::Value,
+    ) -> Result<()> {
+        if actor.trim().is_empty() || action.trim().is_empty() {
+            return Err(RegisterError::Invalid(
+                "an audit entry needs an actor and an action".into(),
+            ));
+        }
+        self.write("recording an action in the audit log", |conn, path| {
+            append_audit(conn, path, actor, action, target, &payload.to_string())
+        })
+    }
+
+    fn article_text(&self, id: &str) -> Result<crate::ArticleText> {
+        let err = || "reading an article".to_string();
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+        );
+        let row: Option<Row> = self
+            .conn
+            .prepare_cached(
+                "SELECT source, original_sha256, url, title, published, site, language, paragraphs_json,
+                        near_dupes_json
+                   FROM articles WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                        r.get(8)?,
+                    ))
+                })
+                .optional()
+            })
+            .ctx(&self.path, err)?;
+        let Some((
+            source,
+            original_sha256,
+            url,
+            title,
+            published,
+            site,
+            language,
+            paragraphs,
+            near_dupes,
+        )) = row
+        else {
+            return Err(RegisterError::UnknownId {
+                kind: "article",
+                id: id.to_string(),
+            });
+        };
+        let paragraphs: Vec<String> =
+            serde_json::from_str(&paragraphs).map_err(|e| RegisterError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("the paragraphs of article {id:?} are not a JSON list: {e}"),
+            })?;
+        let review = |s: Option<String>| {
+            s.and_then(|s| ReviewState::parse(&s))
+                .unwrap_or(ReviewState::Suggested)
+        };
+        let mentions = self
+            .conn
+            .prepare_cached(
+                "SELECT ap.person, m.text, m.start, m.\"end\", c.state FROM mentions m
+                   JOIN article_persons ap ON ap.article_id = m.article_id AND ap.idx = m.person_idx
+                   LEFT JOIN claims c ON c.id = ap.claim_id
+                  WHERE m.article_id = ?1 ORDER BY m.start",
+            )
+            .and_then(|mut s| {
+                s.query_map([id], |r| {
+                    Ok(MentionRecord {
+                        person: r.get(0)?,
+                        text: r.get(1)?,
+                        start: r.get::<_, i64>(2)?.max(0) as usize,
+                        end: r.get::<_, i64>(3)?.max(0) as usize,
+                        review: review(r.get(4)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .ctx(&self.path, err)?;
+        let evidence = self
+            .conn
+            .prepare_cached(
+                "SELECT es.start, es.\"end\", es.event_id, e.type, c.state
+                   FROM event_sources es JOIN events e ON e.id = es.event_id
+                   LEFT JOIN claims c ON c.id = es.claim_id
+                  WHERE es.article_id = ?1 ORDER BY es.start",
+            )
+            .and_then(|mut s| {
+                s.query_map([id], |r| {
+                    Ok(crate::EvidenceSpan {
+                        start: r.get::<_, i64>(0)?.max(0) as usize,
+                        end: r.get::<_, i64>(1)?.max(0) as usize,
+                        event: r.get(2)?,
+                        event_type: r.get(3)?,
+                        review: review(r.get(4)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .ctx(&self.path, err)?;
+        Ok(crate::ArticleText {
+            record: ArticleRecord {
+                id: id.to_string(),
+                source,
+                original_sha256,
+                url,
+                title,
+                published,
+                // Written by the store itself as a JSON list; an unreadable one shows no links.
+                near_duplicates: serde_json::from_str(&near_dupes).unwrap_or_default(),
+                mentions,
+            },
+            site,
+            language,
+            paragraphs,
+            evidence,
+        })
+    }
+
+    fn article_titles(&self, ids: &[String]) -> Result<BTreeMap<String, String>> {
+        let err = || "reading article titles".to_string();
+        let mut out = BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT COALESCE(title, source) FROM articles WHERE id = ?1")
+            .ctx(&self.path, err)?;
+        for id in ids {
+            if let Some(title) = stmt
+                .query_row([id], |r| r.get::<_, String>(0))
+                .optional()
+                .ctx(&self.path, err)?
+            {
+                out.insert(id.clone(), title);
+            }
+        }
+        Ok(out)
     }
 }
 

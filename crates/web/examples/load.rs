@@ -33,6 +33,19 @@ fn options() -> Result<Options, String> {
         synthetic: 300,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!(
+            "load: search and case-file pages under load on loopback while an ingest runs\n\n\
+             usage: load [--requests N] [--seconds S] [--concurrency C] [--synthetic FILES]\n\n\
+             --requests N      requests sent at most (default {})\n\
+             --seconds S       time spent at most (default {})\n\
+             --concurrency C   connections at once (default {})\n\
+             --synthetic FILES files of the background ingest (default {})\n\n\
+             Prints requests/s and p50/p95/p99 latency per page kind; exits 1 on any failed request.",
+            o.requests, o.seconds, o.concurrency, o.synthetic
+        );
+        std::process::exit(0);
+    }
     let mut i = 0;
     while i < args.len() {
         let value = args
@@ -98,6 +111,9 @@ const SURNAMES: [&str; 8] = [
     "Bekirov",
 ];
 const GIVEN: [&str; 6] = ["Ruslan", "Eskender", "Lenur", "Ayder", "Server", "Enver"];
+
+/// Latencies of search pages, of case-file pages, and the count of failed requests.
+type Samples = (Vec<Duration>, Vec<Duration>, usize);
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
@@ -270,8 +286,7 @@ async fn main() {
         "Джелял",
     ];
     let next = Arc::new(AtomicUsize::new(0));
-    let samples: Arc<Mutex<(Vec<Duration>, Vec<Duration>, usize)>> =
-        Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
+    let samples: Arc<Mutex<Samples>> = Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
     let load_started = Instant::now();
     let mut tasks = Vec::new();

@@ -307,6 +307,68 @@ impl Accounts {
     }
 }
 
+impl Accounts {
+    /// Changes an account's role; `None` when no account has the name. The last admin cannot be
+    /// demoted, so the server always keeps someone who can manage accounts.
+    pub fn set_role(&self, name: &str, role: Role) -> Result<Option<(User, Role)>, AccountError> {
+        let Some(user) = self.user_by_name(name)? else {
+            return Ok(None);
+        };
+        if user.role == Role::Admin && role != Role::Admin {
+            let admins: i64 = self.with(|c| {
+                c.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| {
+                    r.get(0)
+                })
+            })?;
+            if admins <= 1 {
+                return Err(AccountError::Invalid(format!(
+                    "{name} is the only admin: make another account admin first"
+                )));
+            }
+        }
+        self.with(|c| {
+            c.execute(
+                "UPDATE users SET role = ?2 WHERE id = ?1",
+                params![user.id, role.as_str()],
+            )
+        })?;
+        let before = user.role;
+        Ok(Some((User { role, ..user }, before)))
+    }
+
+    /// Sets a new password for an account and ends its other sessions (a changed password locks
+    /// out whoever else was using the old one); `keep` is the session token that stays open.
+    pub fn set_password(
+        &self,
+        user: &User,
+        password: &str,
+        keep: Option<&str>,
+    ) -> Result<(), AccountError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(AccountError::Invalid(format!(
+                "a password needs at least {MIN_PASSWORD_CHARS} characters"
+            )));
+        }
+        let salt = SaltString::generate(&mut OsRng);
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| AccountError::Hash(e.to_string()))?
+            .to_string();
+        let kept = keep.map(token_digest).unwrap_or_default();
+        self.with(|c| {
+            c.execute(
+                "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+                params![user.id, hash],
+            )?;
+            c.execute(
+                "DELETE FROM sessions WHERE user_id = ?1 AND token_sha256 != ?2",
+                params![user.id, kept],
+            )
+        })?;
+        Ok(())
+    }
+}
+
 /// A valid Argon2id hash of a random password, checked against when the user name is unknown so
 /// that both paths do the same work.
 const DUMMY_HASH: &str =
@@ -367,5 +429,47 @@ mod tests {
         assert!(accounts.session("not a token").unwrap().is_none());
         accounts.close_session(&new.token).unwrap();
         assert!(accounts.session(&new.token).unwrap().is_none());
+    }
+
+    #[test]
+    fn roles_and_passwords_change_and_the_last_admin_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(dir.path()).unwrap();
+        accounts
+            .add_user("amina", "correct horse battery", Role::Admin)
+            .unwrap();
+        let bekir = accounts
+            .add_user("bekir", "another long password", Role::Viewer)
+            .unwrap();
+        assert!(matches!(
+            accounts.set_role("amina", Role::Viewer),
+            Err(AccountError::Invalid(_))
+        ));
+        assert!(accounts.set_role("nobody", Role::Admin).unwrap().is_none());
+        let (changed, before) = accounts.set_role("bekir", Role::Analyst).unwrap().unwrap();
+        assert_eq!((changed.role, before), (Role::Analyst, Role::Viewer));
+        let one = accounts.open_session(&bekir).unwrap();
+        let two = accounts.open_session(&bekir).unwrap();
+        assert!(matches!(
+            accounts.set_password(&bekir, "short", Some(&one.token)),
+            Err(AccountError::Invalid(_))
+        ));
+        accounts
+            .set_password(&bekir, "a brand new passphrase", Some(&one.token))
+            .unwrap();
+        assert!(accounts.session(&one.token).unwrap().is_some());
+        assert!(accounts.session(&two.token).unwrap().is_none());
+        assert!(accounts
+            .verify("bekir", "another long password")
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            accounts
+                .verify("bekir", "a brand new passphrase")
+                .unwrap()
+                .unwrap()
+                .role,
+            Role::Analyst
+        );
     }
 }

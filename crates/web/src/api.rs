@@ -55,8 +55,8 @@ pub async fn dashboard(
     State(state): State<AppState>,
     caller: Caller,
 ) -> WebResult<Json<Dashboard>> {
-    view(&state, &caller, |store, policy, dir| {
-        data::dashboard(store, policy, dir)
+    view(&state, &caller, |store, policy, _| {
+        data::dashboard(store, policy)
     })
     .await
     .map(Json)
@@ -304,8 +304,8 @@ pub async fn person(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Json<CaseFileView>> {
-    view(&state, &caller, move |store, policy, dir| {
-        data::case_file(store, policy, dir, &id)
+    view(&state, &caller, move |store, policy, _| {
+        data::case_file(store, policy, &id)
     })
     .await
     .map(Json)
@@ -317,8 +317,8 @@ pub async fn article(
     caller: Caller,
     Path(id): Path<String>,
 ) -> WebResult<Json<ArticleView>> {
-    view(&state, &caller, move |_, policy, dir| {
-        data::article(dir, policy, &id)
+    view(&state, &caller, move |store, policy, _| {
+        data::article(store, policy, &id)
     })
     .await
     .map(Json)
@@ -569,14 +569,52 @@ pub async fn job(
 /// Export parameters.
 #[derive(Debug, Deserialize)]
 pub struct ExportParams {
-    /// `json` (default) or `ftm`.
+    /// `json` (default), `csv` or `ftm`.
     pub format: Option<String>,
     /// `public` for the public policy in team mode.
     pub scope: Option<String>,
+    /// The CSV table (`persons` by default): one of [`CSV_TABLES`].
+    pub table: Option<String>,
 }
 
-/// `GET /export` and `GET /api/export`: the register as JSON or FollowTheMoney lines. The public
-/// server, and `scope=public`, export under the public policy.
+/// The tables of a CSV export, as `casebook export --format csv` writes them.
+pub const CSV_TABLES: [&str; 9] = [
+    "persons",
+    "person_names",
+    "articles",
+    "mentions",
+    "events",
+    "event_victims",
+    "event_sources",
+    "cases",
+    "case_defendants",
+];
+
+/// Writes the CSV export into a fresh directory beside the register and reads back one table;
+/// the directory is removed whatever happens.
+fn csv_table(
+    store: &SqliteStore,
+    public: bool,
+    data_dir: &std::path::Path,
+    table: &str,
+) -> WebResult<Vec<u8>> {
+    let token = crate::accounts::random_hex(8).map_err(|e| WebError::internal("an export", e))?;
+    let dir = data_dir.join(format!("export-{token}.partial"));
+    let result = casebook_register::export::export_csv(store, public, &dir)
+        .map_err(WebError::from)
+        .and_then(|()| {
+            std::fs::read(dir.join(format!("{table}.csv")))
+                .map_err(|e| WebError::internal("reading a CSV export", e))
+        });
+    if let Err(e) = std::fs::remove_dir_all(&dir) {
+        eprintln!("casebook-web: an export directory was not removed: {e}");
+    }
+    result
+}
+
+/// `GET /export?format=…` and `GET /api/export`: the register as JSON, a CSV table, or
+/// FollowTheMoney lines, under exactly the policy of `casebook export` (`--public` for the public
+/// server and for `scope=public`: confirmed facts only, protected people and fields left out).
 pub async fn export(
     State(state): State<AppState>,
     caller: Caller,
@@ -586,30 +624,34 @@ pub async fn export(
     if !public {
         caller.require(Role::Viewer)?;
     }
-    let (format, ext, mime) = match p.format.as_deref().unwrap_or("json") {
-        "json" => (
-            casebook_register::export::Format::Json,
-            "json",
-            "application/json",
-        ),
-        "ftm" => (
-            casebook_register::export::Format::Ftm,
-            "ftm.jsonl",
-            "application/x-ndjson",
-        ),
+    let format = p.format.as_deref().unwrap_or("json");
+    let table = p.table.clone().unwrap_or_else(|| "persons".into());
+    let (ext, mime) = match format {
+        "json" => ("json".to_string(), "application/json"),
+        "ftm" => ("ftm.jsonl".to_string(), "application/x-ndjson"),
+        "csv" if CSV_TABLES.contains(&table.as_str()) => {
+            (format!("{table}.csv"), "text/csv; charset=utf-8")
+        }
+        "csv" => {
+            return Err(WebError::bad_request(format!(
+                "unknown CSV table {table:?}: use one of {}",
+                CSV_TABLES.join(", ")
+            )))
+        }
         other => {
             return Err(WebError::bad_request(format!(
-                "unknown export format {other:?}: use json or ftm"
+                "unknown export format {other:?}: use json, csv or ftm"
             )))
         }
     };
+    let format = format.to_string();
+    let data_dir = state.config().data_dir.clone();
     let bytes = state
         .store(move |store| {
             let mut out = Vec::new();
-            match format {
-                casebook_register::export::Format::Ftm => {
-                    casebook_register::export::export_ftm(store, public, &mut out)?
-                }
+            match format.as_str() {
+                "ftm" => casebook_register::export::export_ftm(store, public, &mut out)?,
+                "csv" => out = csv_table(store, public, &data_dir, &table)?,
                 _ => casebook_register::export::export_json(store, public, &mut out)?,
             }
             Ok(out)
@@ -661,6 +703,7 @@ pub async fn check_login(
             ),
         ));
     }
+    let login_name = name.clone();
     let opened = state
         .blocking(move |s| {
             let Some(user) = s.accounts().verify(&name, &password)? else {
@@ -682,7 +725,7 @@ pub async fn check_login(
             ))
         }
         None => {
-            state.login_failed(&key);
+            login_failure(state, &key, &login_name, &addr).await;
             Err(WebError::new(
                 StatusCode::UNAUTHORIZED,
                 "the user name or the password is wrong",
@@ -761,12 +804,167 @@ pub async fn create_user(state: &AppState, caller: &Caller, new: NewUser) -> Web
     let user = state
         .blocking(move |s| Ok(s.accounts().add_user(&new.name, &new.password, role)?))
         .await?;
-    eprintln!(
-        "casebook-web: account {} ({}) created by {admin}",
-        user.name,
-        user.role.as_str()
-    );
+    record_action(
+        state,
+        admin,
+        "account_create",
+        user.name.clone(),
+        serde_json::json!({"role": user.role.as_str()}),
+    )
+    .await?;
     Ok(user)
+}
+
+/// Records a write made outside the register (accounts, watchlists, sources) in the register's
+/// hash-chained audit log under the user who made it. Never given a password.
+pub async fn record_action(
+    state: &AppState,
+    actor: String,
+    action: &'static str,
+    target: String,
+    payload: serde_json::Value,
+) -> WebResult<()> {
+    state
+        .store(move |store| Ok(store.record_action(&actor, action, &target, &payload)?))
+        .await
+}
+
+/// A password change: the current password and the new one.
+#[derive(Debug, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// Changes the caller's own password after checking the current one (counted against the login
+/// rate limit, so a stolen session cannot guess it); the caller's other sessions end.
+pub async fn set_own_password(
+    state: &AppState,
+    caller: &Caller,
+    addr: String,
+    token: Option<String>,
+    change: PasswordChange,
+) -> WebResult<()> {
+    let user = caller.require(Role::Viewer)?.user.clone();
+    let key = format!("{}|{addr}", user.name.to_lowercase());
+    if let Some(wait) = state.login_blocked(&key) {
+        return Err(WebError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many wrong passwords: wait {} seconds and try again",
+                wait.as_secs().max(1)
+            ),
+        ));
+    }
+    let name = user.name.clone();
+    let checked = state
+        .blocking(move |s| {
+            if s.accounts().verify(&name, &change.current)?.is_none() {
+                return Ok(false);
+            }
+            s.accounts()
+                .set_password(&user, &change.new, token.as_deref())?;
+            Ok(true)
+        })
+        .await?;
+    if !checked {
+        login_failure(state, &key, &caller_name(caller), &addr).await;
+        return Err(WebError::forbidden("the current password is wrong"));
+    }
+    let name = caller_name(caller);
+    record_action(
+        state,
+        name.clone(),
+        "password_change",
+        name,
+        serde_json::json!({}),
+    )
+    .await
+}
+
+fn caller_name(caller: &Caller) -> String {
+    caller
+        .session
+        .as_ref()
+        .map(|s| s.user.name.clone())
+        .unwrap_or_default()
+}
+
+/// Changes an account's role as an admin; 404 for an unknown account.
+pub async fn set_role(
+    state: &AppState,
+    caller: &Caller,
+    name: String,
+    role: String,
+) -> WebResult<User> {
+    let admin = caller.require(Role::Admin)?.user.name.clone();
+    let role = Role::parse(role.trim()).ok_or_else(|| {
+        WebError::bad_request(format!(
+            "unknown role {role:?}: use viewer, analyst or admin"
+        ))
+    })?;
+    let target = name.clone();
+    let (user, before) = state
+        .blocking(move |s| Ok(s.accounts().set_role(&target, role)?))
+        .await?
+        .ok_or_else(|| WebError::not_found(format!("no account is named {name:?}")))?;
+    record_action(
+        state,
+        admin,
+        "role_change",
+        user.name.clone(),
+        serde_json::json!({"from": before.as_str(), "to": user.role.as_str()}),
+    )
+    .await?;
+    Ok(user)
+}
+
+/// `POST /api/session/password`: `{"current": "…", "new": "…"}`; 204, or 403 when the current
+/// password is wrong.
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Extension(addr): Extension<ClientAddr>,
+    headers: HeaderMap,
+    Json(change): Json<PasswordChange>,
+) -> WebResult<StatusCode> {
+    set_own_password(&state, &caller, addr.0, session_token(&headers), change).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A role change.
+#[derive(Debug, Deserialize)]
+pub struct RoleChange {
+    pub role: String,
+}
+
+/// `POST /api/users/{name}/role` (admin): `{"role": "viewer"|"analyst"|"admin"}`.
+pub async fn change_role(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Json(change): Json<RoleChange>,
+) -> WebResult<Json<User>> {
+    set_role(&state, &caller, name, change.role).await.map(Json)
+}
+
+/// Counts a failed login or password check, and records in the audit log the moment a name and
+/// address reach the limit (once per window, so a flood of guesses writes one entry, not many).
+async fn login_failure(state: &AppState, key: &str, name: &str, addr: &str) {
+    state.login_failed(key);
+    if state.login_just_blocked(key) {
+        let recorded = record_action(
+            state,
+            "anonymous".to_string(),
+            "login_rate_limited",
+            name.to_string(),
+            serde_json::json!({"address": addr, "attempts": crate::state::LOGIN_ATTEMPTS}),
+        )
+        .await;
+        if let Err(e) = recorded {
+            eprintln!("casebook-web: a rate-limited login was not recorded: {e}");
+        }
+    }
 }
 
 /// `POST /api/users` (admin): `{"name","password","role"}`.

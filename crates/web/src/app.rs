@@ -4,13 +4,13 @@
 use crate::accounts::{Role, Session};
 use crate::error::{ErrorInfo, WebError, WebResult};
 use crate::state::AppState;
-use crate::{api, pages};
+use crate::{alerts, api, monitor_pages, pages};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 /// The session cookie's name.
@@ -21,6 +21,8 @@ pub const SESSION_COOKIE: &str = "casebook_session";
 pub struct Caller {
     pub session: Option<Session>,
     pub public: bool,
+    /// Unread alerts, counted for the navigation of a logged-in page (not for API calls).
+    pub unread_alerts: Option<u64>,
 }
 
 impl Caller {
@@ -74,7 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(pages::search))
         .route("/persons/{id}", get(pages::person))
         .route("/articles/{id}", get(pages::article))
-        .route("/export", get(api::export))
+        .route("/export", get(pages::export))
         .route("/static/app.css", get(pages::css))
         .route("/static/app.js", get(pages::js))
         .route("/api/openapi.json", get(api::openapi))
@@ -95,6 +97,39 @@ pub fn router(state: AppState) -> Router {
             .route("/ingest", get(pages::ingest).post(pages::ingest_upload))
             .route("/audit", get(pages::audit))
             .route("/users", get(pages::users).post(pages::add_user))
+            .route("/account", get(pages::account))
+            .route("/account/password", post(pages::change_password))
+            .route("/users/role", post(pages::change_role))
+            .route("/alerts", get(monitor_pages::inbox))
+            .route("/alerts.atom", get(alerts::atom))
+            .route("/alerts/read", post(monitor_pages::mark_read))
+            .route("/alerts/read-all", post(monitor_pages::mark_all_read))
+            .route("/watch", get(monitor_pages::watch))
+            .route("/watch/add", post(monitor_pages::add_watch))
+            .route("/watch/remove", post(monitor_pages::remove_watch))
+            .route("/sources/add", post(monitor_pages::add_sources))
+            .route("/sources/remove", post(monitor_pages::remove_source))
+            .route("/sources/fetch", post(monitor_pages::fetch_source))
+            .route("/api/alerts", get(alerts::api_alerts))
+            .route("/api/alerts.atom", get(alerts::atom))
+            .route("/api/alerts/read-all", post(alerts::api_mark_all_read))
+            .route(
+                "/api/alerts/{id}/read",
+                post(alerts::api_mark_read).delete(alerts::api_mark_unread),
+            )
+            .route(
+                "/api/watches",
+                get(alerts::api_watches).post(alerts::api_add_watch),
+            )
+            .route("/api/watches/{id}", delete(alerts::api_remove_watch))
+            .route(
+                "/api/sources",
+                get(alerts::api_sources).post(alerts::api_add_sources),
+            )
+            .route("/api/sources/{id}", delete(alerts::api_remove_source))
+            .route("/api/sources/{id}/fetch", post(alerts::api_fetch_source))
+            .route("/api/session/password", post(api::change_password))
+            .route("/api/users/{name}/role", post(api::change_role))
             .route(
                 "/api/session",
                 post(api::login).delete(api::logout).get(api::whoami),
@@ -174,18 +209,28 @@ async fn authenticate_inner(state: AppState, mut req: Request, next: Next) -> We
         req.extensions_mut().insert(Caller {
             session: None,
             public: true,
+            unread_alerts: None,
         });
         return Ok(next.run(req).await);
     }
-    let session = match cookie(req.headers(), SESSION_COOKIE) {
+    let path = req.uri().path().to_string();
+    // Pages show the unread alerts in their navigation; counted in the same trip as the session.
+    let page = !unsafe_method && !path.starts_with("/api/") && !path.starts_with("/static/");
+    let (session, unread_alerts) = match cookie(req.headers(), SESSION_COOKIE) {
         Some(token) => {
             state
-                .blocking(move |s| Ok(s.accounts().session(&token)?))
+                .blocking(move |s| {
+                    let session = s.accounts().session(&token)?;
+                    let unread = match (&session, page) {
+                        (Some(_), true) => s.monitor_blocking(|m| Ok(m.unread_count()?)).ok(),
+                        _ => None,
+                    };
+                    Ok((session, unread))
+                })
                 .await?
         }
-        None => None,
+        None => (None, None),
     };
-    let path = req.uri().path().to_string();
     if unsafe_method && !same_origin(req.headers()) {
         return Err(WebError::forbidden(
             "the request came from another site (Origin does not match); refused",
@@ -211,6 +256,7 @@ async fn authenticate_inner(state: AppState, mut req: Request, next: Next) -> We
     req.extensions_mut().insert(Caller {
         session,
         public: false,
+        unread_alerts,
     });
     Ok(next.run(req).await)
 }

@@ -11,7 +11,6 @@ use casebook_register::{
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 /// A link to a person: id and the name to show.
 #[derive(Debug, Clone, Serialize)]
@@ -206,25 +205,21 @@ pub fn event_view(
     })
 }
 
-fn titles_for(data_dir: &Path, events: &[EventRecord]) -> WebResult<HashMap<String, String>> {
+fn titles_for(store: &dyn Store, events: &[EventRecord]) -> WebResult<HashMap<String, String>> {
     let mut ids: Vec<String> = events
         .iter()
         .flat_map(|e| e.sources.iter().map(|s| s.article.clone()))
         .collect();
     ids.sort();
     ids.dedup();
-    read::article_titles(data_dir, &ids)
+    read::article_titles(store, &ids)
 }
 
 /// How many newest events the dashboard lists.
 const NEWEST: usize = 12;
 
 /// The dashboard.
-pub fn dashboard(
-    store: &dyn Store,
-    policy: Option<&PublicPolicy>,
-    data_dir: &Path,
-) -> WebResult<Dashboard> {
+pub fn dashboard(store: &dyn Store, policy: Option<&PublicPolicy>) -> WebResult<Dashboard> {
     let stats = store.stats()?;
     let mut events = Vec::new();
     store.visit_events(&mut |e| {
@@ -265,7 +260,7 @@ pub fn dashboard(
     newest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
     newest.truncate(NEWEST);
     let names = person_names(store, policy)?;
-    let titles = titles_for(data_dir, &newest)?;
+    let titles = titles_for(store, &newest)?;
     let newest = newest
         .into_iter()
         .filter_map(|e| event_view(e, &names, &titles, policy))
@@ -296,7 +291,6 @@ pub fn dashboard(
 pub fn case_file(
     store: &dyn Store,
     policy: Option<&PublicPolicy>,
-    data_dir: &Path,
     id: &str,
 ) -> WebResult<CaseFileView> {
     let file = store.case_file(id)?;
@@ -307,7 +301,7 @@ pub fn case_file(
         None => file.person,
     };
     let names = person_names(store, policy)?;
-    let titles = titles_for(data_dir, &file.timeline)?;
+    let titles = titles_for(store, &file.timeline)?;
     let timeline = file
         .timeline
         .into_iter()
@@ -367,8 +361,12 @@ pub fn case_file(
 }
 
 /// An article, redacted for the public view.
-pub fn article(data_dir: &Path, policy: Option<&PublicPolicy>, id: &str) -> WebResult<ArticleView> {
-    let mut view = read::article(data_dir, id)?;
+pub fn article(
+    store: &dyn Store,
+    policy: Option<&PublicPolicy>,
+    id: &str,
+) -> WebResult<ArticleView> {
+    let mut view = read::article(store, id)?;
     if let Some(p) = policy {
         // Redaction changes lengths, so the public view keeps no offsets into the text.
         view.paragraphs = view.paragraphs.iter().map(|t| p.redact(t)).collect();

@@ -105,6 +105,17 @@ impl From<crate::accounts::AccountError> for WebError {
     }
 }
 
+impl From<casebook_monitor::MonitorError> for WebError {
+    fn from(err: casebook_monitor::MonitorError) -> Self {
+        match err {
+            casebook_monitor::MonitorError::Invalid(m) => {
+                WebError::new(StatusCode::UNPROCESSABLE_ENTITY, m)
+            }
+            other => WebError::internal("the monitor's state", other),
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for WebError {
     fn from(err: tokio::task::JoinError) -> Self {
         WebError::internal("a background task", err)

@@ -3,7 +3,7 @@
 //! provenance), one background job per upload, with progress and an error per file that failed.
 
 use crate::state::AppState;
-use casebook_pipeline::{Ingestor, Recorder};
+use casebook_pipeline::{Ingestor, Recorded, Recorder};
 use casebook_register::{KeyResolver, Provenance, Store, StoreOutcome};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
@@ -108,24 +108,30 @@ impl Jobs {
 
 /// Runs one file through the shared ingest flow (casebook-pipeline) into the register.
 fn ingest_file(store: &mut dyn Store, upload: Upload, ingestor: &Ingestor) -> FileResult {
+    let original = casebook_ingest::original(upload.name.clone(), upload.bytes);
+    match ingestor.ingest(store, &original) {
+        Ok(recorded) => file_result(upload.name, recorded),
+        Err(e) => FileResult {
+            name: upload.name,
+            outcome: "failed".into(),
+            articles: 0,
+            new_persons: 0,
+            new_events: 0,
+            errors: vec![e.to_string()],
+        },
+    }
+}
+
+/// The job row of one input the shared flow recorded.
+pub fn file_result(name: String, recorded: Recorded) -> FileResult {
     let mut result = FileResult {
-        name: upload.name.clone(),
+        name,
         outcome: "stored".into(),
         articles: 0,
         new_persons: 0,
         new_events: 0,
-        errors: Vec::new(),
+        errors: recorded.failures,
     };
-    let original = casebook_ingest::original(upload.name, upload.bytes);
-    let recorded = match ingestor.ingest(store, &original) {
-        Ok(recorded) => recorded,
-        Err(e) => {
-            result.errors.push(e.to_string());
-            result.outcome = "failed".into();
-            return result;
-        }
-    };
-    result.errors = recorded.failures;
     let mut already = 0;
     for (n, stored) in recorded.articles.iter().enumerate() {
         match &stored.outcome {
@@ -154,21 +160,26 @@ fn ingest_file(store: &mut dyn Store, upload: Upload, ingestor: &Ingestor) -> Fi
     result
 }
 
+/// The shared flow as the web application runs it for `actor`. Uploads and fetch jobs keep the
+/// register's own key resolver (distinct spellings stay distinct people until a reviewer merges
+/// them); `casebook ingest` and the monitor's poller use the names stage's index.
+pub fn ingestor(state: &AppState, actor: &str) -> Ingestor {
+    Ingestor::with_recorder(Recorder::with_resolver(
+        Provenance {
+            extractor_version: state.config().extractor_version.clone(),
+            actor: actor.to_string(),
+        },
+        Box::new(KeyResolver),
+    ))
+}
+
 /// Starts a job ingesting `uploads` as `actor`; returns its id at once.
 pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
     let job = state
         .jobs()
         .create(actor, uploads.iter().map(|u| u.name.clone()).collect());
     let id = job.lock().unwrap_or_else(|p| p.into_inner()).id;
-    // Uploads keep the register's own key resolver (distinct spellings stay distinct people until
-    // a reviewer merges them); `casebook ingest` and the monitor use the names stage's index.
-    let ingestor = Ingestor::with_recorder(Recorder::with_resolver(
-        Provenance {
-            extractor_version: state.config().extractor_version.clone(),
-            actor: actor.to_string(),
-        },
-        Box::new(KeyResolver),
-    ));
+    let ingestor = ingestor(state, actor);
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         for (i, upload) in uploads.into_iter().enumerate() {
@@ -186,4 +197,12 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
         state.request_reindex();
     });
     id
+}
+
+impl Jobs {
+    /// Opens a job whose rows the caller fills in as it goes (a fetch of watched sources, whose
+    /// pages are not known up front); the caller sets `finished` at the end.
+    pub fn open(&self, actor: &str, names: Vec<String>) -> Arc<Mutex<Job>> {
+        self.create(actor, names)
+    }
 }

@@ -1,9 +1,11 @@
 //! casebook-web: the web application and JSON API over the register.
 //!
-//! In: a data directory (the register, its search index, and `accounts.sqlite` with the accounts)
-//! and a [`Config`]. Out: an axum [`Router`](axum::Router) serving the pages (dashboard, search,
-//! case files, articles, review queue, ingest, audit log, users) and a JSON API for everything the
-//! pages do, described by `GET /api/openapi.json`.
+//! In: a data directory (the register, its search index, `accounts.sqlite` with the accounts and
+//! `monitor.sqlite` with the watched sources, watchlist and alerts) and a [`Config`]. Out: an axum
+//! [`Router`](axum::Router) serving the pages (dashboard, search, case files, articles, review
+//! queue, alert inbox and its Atom feed, watchlist and sources, ingest of files and feeds, exports,
+//! audit log, users) and a JSON API for everything the pages do, described by
+//! `GET /api/openapi.json`.
 //!
 //! Team mode needs a login (roles: viewer reads, analyst reviews, edits and ingests, admin also
 //! manages accounts); every write goes to the register under the user's name, so the audit log
@@ -11,12 +13,14 @@
 //! never a person or field marked protected.
 
 pub mod accounts;
+pub mod alerts;
 pub mod api;
 pub mod app;
 pub mod chart;
 pub mod data;
 pub mod error;
 pub mod ingest;
+pub mod monitor_pages;
 pub mod pages;
 pub mod projection;
 pub mod public;

@@ -61,10 +61,17 @@ pub struct Layout {
     pub path: String,
     /// A one-line message at the top of the page.
     pub notice: String,
+    /// Unread alerts, shown beside the inbox link.
+    pub unread: u64,
 }
 
 impl Layout {
-    fn new(caller: &Caller, title: impl Into<String>, nav: &'static str, path: String) -> Layout {
+    pub(crate) fn new(
+        caller: &Caller,
+        title: impl Into<String>,
+        nav: &'static str,
+        path: String,
+    ) -> Layout {
         let session = caller.session.as_ref();
         Layout {
             title: title.into(),
@@ -79,11 +86,12 @@ impl Layout {
             nav,
             path,
             notice: String::new(),
+            unread: caller.unread_alerts.unwrap_or(0),
         }
     }
 }
 
-fn render(t: &impl Template) -> WebResult<Response> {
+pub(crate) fn render(t: &impl Template) -> WebResult<Response> {
     t.render()
         .map(|html| Html(html).into_response())
         .map_err(|e| WebError::internal("rendering a page", e))
@@ -111,6 +119,7 @@ pub fn error_page(status: StatusCode, message: &str, public: bool) -> Html<Strin
             nav: "",
             path: String::new(),
             notice: String::new(),
+            unread: 0,
         },
         status: status.to_string(),
         message: message.to_string(),
@@ -233,8 +242,8 @@ pub async fn dashboard(
     caller: Caller,
     Query(n): Query<NoticeQuery>,
 ) -> WebResult<Response> {
-    let d = view(&state, &caller, |store, policy, dir| {
-        data::dashboard(store, policy, dir)
+    let d = view(&state, &caller, |store, policy, _| {
+        data::dashboard(store, policy)
     })
     .await?;
     let mut layout = Layout::new(&caller, "Dashboard", "dashboard", "/".into());
@@ -425,8 +434,8 @@ pub async fn person(
     Query(n): Query<NoticeQuery>,
 ) -> WebResult<Response> {
     let path = format!("/persons/{}", urlencode(&id));
-    let f = view(&state, &caller, move |store, policy, dir| {
-        data::case_file(store, policy, dir, &id)
+    let f = view(&state, &caller, move |store, policy, _| {
+        data::case_file(store, policy, &id)
     })
     .await?;
     if !caller.public && f.person.id != path.trim_start_matches("/persons/") {
@@ -453,8 +462,8 @@ pub async fn article(
     Path(id): Path<String>,
 ) -> WebResult<Response> {
     let path = format!("/articles/{}", urlencode(&id));
-    let a = view(&state, &caller, move |_, policy, dir| {
-        data::article(dir, policy, &id)
+    let a = view(&state, &caller, move |store, policy, _| {
+        data::article(store, policy, &id)
     })
     .await?;
     let body = data::article_html(&a, caller.public);
@@ -568,12 +577,12 @@ impl DecideForm {
     }
 }
 
-fn parse_form<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> WebResult<T> {
+pub(crate) fn parse_form<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> WebResult<T> {
     serde_html_form::from_bytes(bytes)
         .map_err(|e| WebError::bad_request(format!("the form could not be read: {e}")))
 }
 
-fn back_to(back: Option<&str>, fallback: &str, notice: &str) -> Response {
+pub(crate) fn back_to(back: Option<&str>, fallback: &str, notice: &str) -> Response {
     let base = safe_next(back.or(Some(fallback)));
     let sep = if base.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{base}{sep}done={}", urlencode(notice))).into_response()
@@ -756,5 +765,100 @@ pub async fn add_user(
         None,
         "/users",
         &format!("User {} added as {}", user.name, user.role.as_str()),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "export.html")]
+struct ExportPage {
+    layout: Layout,
+    tables: &'static [&'static str],
+}
+
+/// `GET /export`: the downloads, or with `format=…` the download itself.
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Query<api::ExportParams>,
+) -> WebResult<Response> {
+    if query.format.is_some() {
+        return api::export(State(state), caller, query).await;
+    }
+    if !caller.public {
+        caller.require(Role::Viewer)?;
+    }
+    render(&ExportPage {
+        layout: Layout::new(&caller, "Export", "export", "/export".into()),
+        tables: &api::CSV_TABLES,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+}
+
+/// `GET /account`: the caller's account and the password form.
+pub async fn account(caller: Caller, Query(n): Query<NoticeQuery>) -> WebResult<Response> {
+    caller.require(Role::Viewer)?;
+    let mut layout = Layout::new(&caller, "Your account", "account", "/account".into());
+    layout.notice = n.done.unwrap_or_default();
+    render(&AccountPage { layout })
+}
+
+/// The password form.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    pub current: String,
+    pub new: String,
+    pub repeat: String,
+}
+
+/// `POST /account/password`.
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: Caller,
+    Extension(addr): Extension<ClientAddr>,
+    headers: HeaderMap,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    let form: PasswordForm = parse_form(&body)?;
+    if form.new != form.repeat {
+        return Err(WebError::bad_request(
+            "the new password and its repetition differ",
+        ));
+    }
+    let change = api::PasswordChange {
+        current: form.current,
+        new: form.new,
+    };
+    api::set_own_password(&state, &caller, addr.0, session_token(&headers), change).await?;
+    Ok(back_to(
+        None,
+        "/account",
+        "Password changed; your other sessions are closed",
+    ))
+}
+
+/// The role form.
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    pub name: String,
+    pub role: String,
+}
+
+/// `POST /users/role` (admin).
+pub async fn change_role(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    let form: RoleForm = parse_form(&body)?;
+    let user = api::set_role(&state, &caller, form.name, form.role).await?;
+    Ok(back_to(
+        None,
+        "/users",
+        &format!("{} is now {}", user.name, user.role.as_str()),
     ))
 }

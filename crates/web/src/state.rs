@@ -1,9 +1,11 @@
 //! What every request shares: the configuration, a small pool of register handles, the search
-//! index, the accounts store, the login limiter and the ingest jobs.
+//! index, the accounts store, the monitor's state (sources, watchlist, alerts), the login limiter
+//! and the ingest jobs.
 
 use crate::accounts::Accounts;
 use crate::error::{StartError, WebResult};
 use crate::ingest::Jobs;
+use casebook_monitor::MonitorState;
 use casebook_register::SqliteStore;
 use casebook_search::SearchIndex;
 use std::collections::HashMap;
@@ -62,6 +64,9 @@ struct Inner {
     failed_logins: Mutex<HashMap<String, Vec<Instant>>>,
     reindex: Notify,
     jobs: Jobs,
+    /// `DATA/monitor.sqlite`, in team mode only (the public sees no alerts). One connection:
+    /// the inbox and watchlist traffic is light, and the poller keeps its own.
+    monitor: Option<Mutex<MonitorState>>,
 }
 
 /// Handles kept idle at most; more are opened under load and closed afterwards.
@@ -74,6 +79,13 @@ impl AppState {
             .map_err(|e| StartError(format!("cannot open the register: {e}")))?;
         let accounts = Accounts::open(&config.data_dir)
             .map_err(|e| StartError(format!("cannot open the accounts: {e}")))?;
+        let monitor = if config.public {
+            None
+        } else {
+            let state = MonitorState::open(&config.data_dir)
+                .map_err(|e| StartError(format!("cannot open the monitor's state: {e}")))?;
+            Some(Mutex::new(state))
+        };
         let index = match SearchIndex::open_or_create(config.data_dir.join("index")) {
             Ok(index) => Some(index),
             Err(e) => {
@@ -90,6 +102,7 @@ impl AppState {
                 failed_logins: Mutex::new(HashMap::new()),
                 reindex: Notify::new(),
                 jobs: Jobs::default(),
+                monitor,
             }),
         })
     }
@@ -117,6 +130,31 @@ impl AppState {
     /// The ingest jobs.
     pub fn jobs(&self) -> &Jobs {
         &self.inner.jobs
+    }
+
+    /// Runs `f` with the monitor's state on the blocking pool; 404 in public mode, which has none.
+    pub async fn monitor<T, F>(&self, f: F) -> WebResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&MonitorState) -> WebResult<T> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.monitor_blocking(f)).await?
+    }
+
+    /// Runs `f` with the monitor's state on the current thread.
+    pub fn monitor_blocking<T>(
+        &self,
+        f: impl FnOnce(&MonitorState) -> WebResult<T>,
+    ) -> WebResult<T> {
+        let Some(monitor) = &self.inner.monitor else {
+            return Err(crate::error::WebError::not_found(
+                "alerts and watchlists are not part of the public view",
+            ));
+        };
+        // A poisoned lock only means a request panicked mid-call; SQLite kept its own state.
+        let guard = monitor.lock().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
     }
 
     /// Runs `f` with a register handle on the blocking pool (the register is synchronous).
@@ -193,6 +231,21 @@ impl AppState {
             map.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < LOGIN_WINDOW));
         }
         map.entry(key.to_string()).or_default().push(Instant::now());
+    }
+
+    /// True when the failures of `key` in the window have just reached the limit: the attempt
+    /// that locked it out (later refused attempts are not counted, so this is true once a window).
+    pub fn login_just_blocked(&self, key: &str) -> bool {
+        let mut map = self
+            .inner
+            .failed_logins
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        map.get_mut(key).is_some_and(|list| {
+            list.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
+            list.len() == LOGIN_ATTEMPTS
+        })
     }
 
     /// Clears the failed logins of `key` after a successful one.

@@ -1,6 +1,8 @@
 //! The application as a person uses it, in a real headless Chromium driven over WebDriver: log in,
 //! ingest the example articles, find a person by a Cyrillic spelling, open the case file, confirm
-//! an event, merge two people, protect a person and see the public view hide them, export.
+//! an event, merge two people, protect a person and see the public view hide them, export; watch
+//! a person, add a feed, see the alert arrive in the inbox and read it from the keyboard; and no
+//! page wider than a 390-pixel phone screen (`CASEBOOK_SCREENSHOTS=DIR` keeps screenshots of them).
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them when it runs as
 //! root); without them the test prints why it was skipped and passes.
@@ -333,7 +335,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     let public_file = c.source().await.unwrap();
     assert!(public_file.contains("public view"));
     assert!(public_file.contains("Seitkhalilov") || public_file.contains("Seytkhalilov"));
-    if protected.is_some() {
+    if let Some(protected_id) = &protected {
         if let Some(at) = public_file.find("Elmaz") {
             let from = public_file[..at]
                 .char_indices()
@@ -345,12 +347,9 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
                 &public_file[from..(at + 120).min(public_file.len())]
             );
         }
-        c.goto(&format!(
-            "{public_base}/persons/{}",
-            protected.as_ref().unwrap()
-        ))
-        .await
-        .unwrap();
+        c.goto(&format!("{public_base}/persons/{protected_id}"))
+            .await
+            .unwrap();
         assert!(c.source().await.unwrap().contains("404"));
     }
 
@@ -379,5 +378,215 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
             "the public export shows a protected relative"
         );
     }
+
+    // Alerts: watch a person, add a feed on the ingest page, see the alert arrive and read it.
+    let host = news_host().await;
+    c.goto(&format!("{base}/watch")).await.unwrap();
+    c.find(Locator::Css("#add-watch input[name=value]"))
+        .await
+        .unwrap()
+        .send_keys("Руслан Куртумеров")
+        .await
+        .unwrap();
+    submit_decision(&c, "#add-watch button").await;
+    assert!(c.source().await.unwrap().contains("Watching person"));
+    c.goto(&format!("{base}/ingest")).await.unwrap();
+    c.find(Locator::Css("#add-sources textarea"))
+        .await
+        .unwrap()
+        .send_keys(&format!("http://{host}/feed.xml"))
+        .await
+        .unwrap();
+    submit_decision(&c, "#add-sources button").await;
+    let jobs = wait_for_page(&c, &format!("{base}/ingest"), "the feed's fetch job", |s| {
+        s.contains("kurtumerov.html") && !s.contains("running…")
+    })
+    .await;
+    assert!(
+        jobs.contains("outcome-stored"),
+        "the feed's page was not stored"
+    );
+    c.goto(&format!("{base}/")).await.unwrap();
+    let badge = c
+        .find(Locator::Css("#nav-alerts .unread-badge"))
+        .await
+        .expect("the navigation shows unread alerts");
+    let unread: u64 = badge.text().await.unwrap().parse().unwrap();
+    assert!(unread >= 1);
+    c.find(Locator::Css("#nav-alerts"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("li.alert.unread"))
+        .await
+        .unwrap();
+    let inbox = c.source().await.unwrap();
+    assert!(inbox.contains("Kurtumerov") && inbox.contains(&format!("{unread} unread")));
+    // From the keyboard: the first alert is selected on arrival; "e" marks it read.
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("e")
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .unwrap();
+    let read = c.source().await.unwrap();
+    assert!(
+        read.contains(&format!("{} unread", unread - 1)),
+        "the unread count did not drop"
+    );
+    // Then the rest at once.
+    if unread > 1 {
+        submit_decision(&c, "#read-all").await;
+    }
+    assert!(c.source().await.unwrap().contains("0 unread"));
+    assert!(c
+        .find(Locator::Css("#nav-alerts .unread-badge"))
+        .await
+        .is_err());
+    assert!(c.find(Locator::Css("li.alert.unread")).await.is_err());
+    // The alert leads to the evidence: the article page at the sentence.
+    c.find(Locator::Css("a.alert-title"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("mark.evidence"))
+        .await
+        .unwrap();
+    assert!(c.source().await.unwrap().contains("Kurtumerov"));
+
+    // The review queue from the keyboard: the first claim is selected on arrival, "c" confirms it
+    // (the page comes back without it, the next one selected), "u" undoes the decision.
+    c.goto(&format!("{base}/review")).await.unwrap();
+    let claim = c
+        .find(Locator::Css(".queue .item.selected"))
+        .await
+        .expect("a claim is selected on arrival")
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap();
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("c")
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("p.notice"))
+        .await
+        .unwrap();
+    let confirmed = c.source().await.unwrap();
+    assert!(confirmed.contains("recorded: confirm"), "c did not confirm");
+    assert!(!confirmed.contains(&format!("id=\"{claim}\"")));
+    assert!(c.find(Locator::Css(".queue .item.selected")).await.is_ok());
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("u")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !c.source().await.unwrap().contains("undone by") {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "u did not undo"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(c
+        .source()
+        .await
+        .unwrap()
+        .contains(&format!("id=\"{claim}\"")));
+    // "?" shows the shortcuts.
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("?")
+        .await
+        .unwrap();
+    assert!(c
+        .find(Locator::Css("dialog#keys-help[open]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .contains("confirm"));
+
+    // Readable on a phone: at 390 pixels no page is wider than the screen.
+    c.set_window_size(390, 844).await.unwrap();
+    let shots = std::env::var_os("CASEBOOK_SCREENSHOTS").map(PathBuf::from);
+    let mut too_wide = Vec::new();
+    for (name, path) in [
+        ("dashboard", "/".to_string()),
+        ("person", person_url.trim_start_matches(&base).to_string()),
+        ("review", "/review".to_string()),
+        ("alerts", "/alerts".to_string()),
+        ("watch", "/watch".to_string()),
+        ("ingest", "/ingest".to_string()),
+        ("search", "/search?q=Seitkhalilov".to_string()),
+    ] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let overflow = c
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if overflow.as_i64().unwrap_or(0) > 0 {
+            too_wide.push(format!("{name} by {overflow} pixels"));
+        }
+        if let Some(dir) = &shots {
+            std::fs::create_dir_all(dir).unwrap();
+            let png = c.screenshot().await.unwrap();
+            std::fs::write(dir.join(format!("{name}-390.png")), png).unwrap();
+        }
+    }
+    assert!(
+        too_wide.is_empty(),
+        "wider than a 390-pixel phone screen: {too_wide:?}"
+    );
     c.close().await.unwrap();
+}
+
+/// A news host on loopback: a feed listing one article page (an example page of the project).
+async fn news_host() -> SocketAddr {
+    use axum::http::header;
+    use axum::routing::get;
+    let page = std::fs::read("../../examples/pages/utf8-en.html").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let feed = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Crimea Watch</title><link>http://{addr}/</link>
+<item><title>Court in Simferopol extends arrest of Crimean Tatar activist</title><link>http://{addr}/news/kurtumerov.html</link></item>
+</channel></rss>"#
+    );
+    let router = axum::Router::new()
+        .route(
+            "/feed.xml",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], feed) }),
+        )
+        .route(
+            "/news/kurtumerov.html",
+            get(
+                move || async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) },
+            ),
+        );
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+    addr
 }

@@ -2,6 +2,7 @@
 
 use crate::Global;
 use anyhow::{bail, Context};
+use casebook_register::Store;
 use std::io::BufRead;
 use std::process::ExitCode;
 
@@ -15,6 +16,9 @@ pub enum Command {
         /// viewer (reads), analyst (reviews, edits, ingests) or admin (also manages users).
         #[arg(long, default_value = "viewer")]
         role: String,
+        /// Who creates the account, for the register's audit log.
+        #[arg(long, env = "CASEBOOK_ACTOR", default_value = "casebook-user")]
+        by: String,
     },
     /// List the accounts.
     List,
@@ -24,7 +28,7 @@ pub fn run(cmd: Command, global: &Global) -> anyhow::Result<ExitCode> {
     let accounts = casebook_web::Accounts::open(&global.data)
         .with_context(|| format!("opening the accounts in {}", global.data.display()))?;
     match cmd {
-        Command::Add { name, role } => {
+        Command::Add { name, role, by } => {
             let Some(role) = casebook_web::Role::parse(&role) else {
                 bail!("unknown role {role:?}: use viewer, analyst or admin");
             };
@@ -41,6 +45,16 @@ pub fn run(cmd: Command, global: &Global) -> anyhow::Result<ExitCode> {
                 }
             };
             let user = accounts.add_user(&name, &password, role)?;
+            // Recorded like every other write, under who ran the command; never the password.
+            let mut store = casebook_register::open(&global.data)?;
+            store
+                .record_action(
+                    &by,
+                    "account_create",
+                    &user.name,
+                    &serde_json::json!({"role": user.role.as_str(), "via": "command line"}),
+                )
+                .context("recording the new account in the audit log")?;
             println!("added {} ({})", user.name, user.role.as_str());
         }
         Command::List => {
