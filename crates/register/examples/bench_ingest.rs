@@ -86,85 +86,87 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (to_store, from_analysis) = std::sync::mpsc::sync_channel::<Analysed>(2 * BATCH);
     let sequential = std::env::args().any(|a| a == "--sequential");
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
-    let (analysis_s, analysis_cpu) = std::thread::scope(|scope| -> Result<(f64, f64), Box<dyn std::error::Error>> {
-        let generator = &generator;
-        let worker = scope.spawn(move || {
-            let people = casebook_people::Recognizer::new();
-            let events = casebook_events::Extractor::new();
-            let mut busy = 0.0;
-            for n in 0..articles {
-                let (source, bytes) = generator.article(n);
-                let t = Instant::now();
-                let original = casebook_ingest::original(source, bytes);
-                let mut analysed = Vec::new();
-                for doc in casebook_ingest::read_original(&original)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Ok(article) = casebook_article::extract(&doc) {
-                        let p = people.recognize(&article.text());
-                        let e = events.extract(&article, &p);
-                        analysed.push(AnalysedArticle {
-                            article,
-                            people: p,
-                            events: e,
-                        });
+    let (analysis_s, analysis_cpu) =
+        std::thread::scope(|scope| -> Result<(f64, f64), Box<dyn std::error::Error>> {
+            let generator = &generator;
+            let worker = scope.spawn(move || {
+                let people = casebook_people::Recognizer::new();
+                let events = casebook_events::Extractor::new();
+                let mut busy = 0.0;
+                for n in 0..articles {
+                    let (source, bytes) = generator.article(n);
+                    let t = Instant::now();
+                    let original = casebook_ingest::original(source, bytes);
+                    let mut analysed = Vec::new();
+                    for doc in casebook_ingest::read_original(&original)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Ok(article) = casebook_article::extract(&doc) {
+                            let p = people.recognize(&article.text());
+                            let e = events.extract(&article, &p);
+                            analysed.push(AnalysedArticle {
+                                article,
+                                people: p,
+                                events: e,
+                            });
+                        }
+                    }
+                    busy += t.elapsed().as_secs_f64();
+                    let item = Analysed {
+                        original,
+                        articles: analysed,
+                    };
+                    if to_store.send(item).is_err() {
+                        break;
+                    }
+                    if sequential {
+                        // Wait until the store has taken the article: no overlap.
+                        let _ = done_rx.recv();
                     }
                 }
-                busy += t.elapsed().as_secs_f64();
-                let item = Analysed {
-                    original,
-                    articles: analysed,
+                (busy, thread_cpu_s())
+            });
+            let mut inputs = 0u64;
+            let mut batch: Vec<Analysed> = Vec::with_capacity(BATCH);
+            let mut store_batch =
+                |batch: &mut Vec<Analysed>| -> Result<(), Box<dyn std::error::Error>> {
+                    let t = Instant::now();
+                    let pairs: Vec<(&Original, &AnalysedArticle)> = batch
+                        .iter()
+                        .flat_map(|a| a.articles.iter().map(move |x| (&a.original, x)))
+                        .collect();
+                    for outcome in store.store_batch(&pairs, &provenance, &resolver)? {
+                        if let StoreOutcome::Stored(_) = outcome {
+                            stored += 1;
+                        }
+                    }
+                    store_s += t.elapsed().as_secs_f64();
+                    if sequential {
+                        let _ = done_tx.send(());
+                    }
+                    batch.clear();
+                    Ok(())
                 };
-                if to_store.send(item).is_err() {
-                    break;
+            let batch_size = if sequential { 1 } else { BATCH };
+            for item in from_analysis {
+                batch.push(item);
+                inputs += 1;
+                if batch.len() >= batch_size {
+                    store_batch(&mut batch)?;
                 }
-                if sequential {
-                    // Wait until the store has taken the article: no overlap.
-                    let _ = done_rx.recv();
-                }
-            }
-            (busy, thread_cpu_s())
-        });
-        let mut inputs = 0u64;
-        let mut batch: Vec<Analysed> = Vec::with_capacity(BATCH);
-        let mut store_batch = |batch: &mut Vec<Analysed>| -> Result<(), Box<dyn std::error::Error>> {
-            let t = Instant::now();
-            let pairs: Vec<(&Original, &AnalysedArticle)> = batch
-                .iter()
-                .flat_map(|a| a.articles.iter().map(move |x| (&a.original, x)))
-                .collect();
-            for outcome in store.store_batch(&pairs, &provenance, &resolver)? {
-                if let StoreOutcome::Stored(_) = outcome {
-                    stored += 1;
+                if inputs % 10_000 == 0 {
+                    eprintln!(
+                        "{inputs} articles, {:.0}/s",
+                        inputs as f64 / started.elapsed().as_secs_f64()
+                    );
                 }
             }
-            store_s += t.elapsed().as_secs_f64();
-            if sequential {
-                let _ = done_tx.send(());
-            }
-            batch.clear();
-            Ok(())
-        };
-        let batch_size = if sequential { 1 } else { BATCH };
-        for item in from_analysis {
-            batch.push(item);
-            inputs += 1;
-            if batch.len() >= batch_size {
-                store_batch(&mut batch)?;
-            }
-            if inputs % 10_000 == 0 {
-                eprintln!(
-                    "{inputs} articles, {:.0}/s",
-                    inputs as f64 / started.elapsed().as_secs_f64()
-                );
-            }
-        }
-        store_batch(&mut batch)?;
-        worker
-            .join()
-            .map_err(|_| "the analysis thread panicked".into())
-    })?;
+            store_batch(&mut batch)?;
+            worker
+                .join()
+                .map_err(|_| "the analysis thread panicked".into())
+        })?;
     let secs = started.elapsed().as_secs_f64();
     let store_cpu = thread_cpu_s();
     let stats = store.stats()?;

@@ -69,7 +69,9 @@ pub trait Store {
     ) -> Result<Vec<StoreOutcome>> {
         batch
             .iter()
-            .map(|(original, analysed)| self.store_article(original, analysed, provenance, resolver))
+            .map(|(original, analysed)| {
+                self.store_article(original, analysed, provenance, resolver)
+            })
             .collect()
     }
 

@@ -52,11 +52,11 @@ pub const AUDIT_GENESIS: &str = "00000000000000000000000000000000000000000000000
 /// ingest holds the lock only for one article at a time, so waiting always ends.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Per-connection settings. The page cache (64 MiB, the bound on the store's share of resident
+/// Per-connection settings. The page cache (128 MiB, the bound on the store's share of resident
 /// memory) holds the hot parts of the indexes a large store's ingest updates at random places;
 /// SQLite's default of 2 MiB made every insert read pages back through the kernel.
 const CONNECTION_SETUP: &str = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
-    PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+    PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
 
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 128;
@@ -282,7 +282,9 @@ impl SqliteStore {
             .ctx(&path, || "setting up the connection".into())?;
         // Storing an article runs some forty distinct statements: all of them stay prepared
         // (rusqlite keeps 16 by default, and re-parsing the others took a tenth of the store's time).
-        store.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        store
+            .conn
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         store.migrate()?;
         Ok(store)
     }
@@ -1021,7 +1023,17 @@ fn write_article(
             })
             .ctx(path, err)?;
         new_events += created;
-        victim_events.record(conn, path, &victims, &id, found, created > 0, &event.event_type, &date, &at)?;
+        victim_events.record(
+            conn,
+            path,
+            &victims,
+            &id,
+            found,
+            created > 0,
+            &event.event_type,
+            &date,
+            &at,
+        )?;
         if created == 0 && event.place.is_some() {
             // A later report may know the place an earlier one left out.
             conn.prepare_cached("UPDATE events SET place = ?2 WHERE id = ?1 AND place IS NULL")
@@ -1215,7 +1227,12 @@ struct VictimEvents {
 }
 
 impl VictimEvents {
-    fn load<'a>(&'a mut self, conn: &Connection, path: &Path, victim: &str) -> Result<&'a mut Vec<KnownEvent>> {
+    fn load<'a>(
+        &'a mut self,
+        conn: &Connection,
+        path: &Path,
+        victim: &str,
+    ) -> Result<&'a mut Vec<KnownEvent>> {
         if !self.by_victim.contains_key(victim) {
             let known: Vec<KnownEvent> = conn
                 .prepare_cached(
@@ -2345,6 +2362,55 @@ mod tests {
     use super::*;
     use crate::KeyResolver;
     use casebook_model::{Article, ArticlePeople, ArticlePerson, PersonMention};
+
+    #[test]
+    fn migrations_are_applied_by_number_with_gaps_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let (applied, unknown) = applied_migrations(&store.conn, &store.path).unwrap();
+        let all: BTreeSet<u32> = MIGRATIONS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(applied, all);
+        assert_eq!(unknown, None);
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        drop(store);
+
+        // A store from before the record (version 1 only): the later migrations are applied.
+        let old = tempfile::tempdir().unwrap();
+        let conn = Connection::open(old.path().join(STORE_FILE)).unwrap();
+        conn.execute_batch(MIGRATIONS[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        drop(conn);
+        let store = SqliteStore::open(old.path()).unwrap();
+        assert_eq!(applied_migrations(&store.conn, &store.path).unwrap().0, all);
+        let indexed: bool = store
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'audit_target')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(indexed);
+
+        // A migration this build does not know (a newer casebook's) is refused, untouched.
+        store
+            .conn
+            .execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 'x')",
+                [SCHEMA_VERSION - 1],
+            )
+            .unwrap();
+        drop(store);
+        let newer = !all.contains(&(SCHEMA_VERSION - 1));
+        match SqliteStore::open(old.path()) {
+            Err(RegisterError::NewerSchema { found, .. }) => {
+                assert!(newer);
+                assert_eq!(found, SCHEMA_VERSION - 1);
+            }
+            Ok(_) => assert!(!newer),
+            Err(e) => panic!("{e}"),
+        }
+    }
 
     fn big_article(n: usize) -> (Original, AnalysedArticle) {
         let body = format!(

@@ -154,8 +154,7 @@ impl Sink<'_, '_> {
     fn take(&mut self, original: Original, analysis: Analysis) -> anyhow::Result<()> {
         if analysis.articles.is_empty() {
             // Kept as evidence all the same, so nothing handed in is lost.
-            self.store
-                .add_original(&original, &self.provenance.actor)?;
+            self.store.add_original(&original, &self.provenance.actor)?;
             let why = analysis.failures.join("; ");
             eprintln!("casebook ingest: no article in {}: {why}", original.source);
             self.tally.without_article += 1;
@@ -186,8 +185,12 @@ impl Sink<'_, '_> {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
-        let pairs: Vec<(&Original, &AnalysedArticle)> = pending.iter().map(|(o, a)| (o, a)).collect();
-        let outcomes = match self.store.store_batch(&pairs, &self.provenance, &self.resolver) {
+        let pairs: Vec<(&Original, &AnalysedArticle)> =
+            pending.iter().map(|(o, a)| (o, a)).collect();
+        let outcomes = match self
+            .store
+            .store_batch(&pairs, &self.provenance, &self.resolver)
+        {
             Ok(outcomes) => outcomes,
             Err(_) => {
                 let mut outcomes = Vec::with_capacity(pending.len());
