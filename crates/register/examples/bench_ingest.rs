@@ -155,7 +155,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if batch.len() >= batch_size {
                     store_batch(&mut batch)?;
                 }
-                if inputs % 10_000 == 0 {
+                if inputs.is_multiple_of(10_000) {
                     eprintln!(
                         "{inputs} articles, {:.0}/s",
                         inputs as f64 / started.elapsed().as_secs_f64()

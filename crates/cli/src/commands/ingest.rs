@@ -94,7 +94,7 @@ pub fn ingest_into(
         let mut in_flight = 0usize;
         for input in inputs {
             sink.tally.inputs += 1;
-            if progress > 0 && sink.tally.inputs % progress == 0 {
+            if progress > 0 && sink.tally.inputs.is_multiple_of(progress) {
                 eprintln!(
                     "casebook ingest: {} inputs, {} articles stored, {:.0} inputs/s",
                     sink.tally.inputs,
