@@ -40,6 +40,10 @@ pub trait NameLookup {
 pub trait PersonResolver {
     /// Resolves `name` (the fullest form an article gives) against what `known` holds.
     fn resolve(&self, name: &str, known: &mut dyn NameLookup) -> crate::Result<Resolution>;
+
+    /// Called when a write transaction the resolver was consulted in rolled back: a resolver that
+    /// keeps what it read must drop it, as those names are no longer in the store.
+    fn forget(&self) {}
 }
 
 /// The register's own resolver: the same key is the same person; the same surname with a matching
@@ -127,6 +131,11 @@ fn person_id(number: u64) -> String {
 }
 
 impl PersonResolver for IndexResolver {
+    fn forget(&self) {
+        *self.index.borrow_mut() = PersonIndex::default();
+        self.seen.set(0);
+    }
+
     fn resolve(&self, name: &str, known: &mut dyn NameLookup) -> crate::Result<Resolution> {
         if let Some(first) = known.by_key(&name_key(name))?.into_iter().next() {
             return Ok(Resolution::Same(first.person));

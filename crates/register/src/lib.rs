@@ -63,6 +63,23 @@ pub trait Store {
         resolver: &dyn PersonResolver,
     ) -> Result<StoreOutcome>;
 
+    /// Stores several originals with an article analysed from each, in one transaction: all of them
+    /// or none, so a killed ingest still leaves whole articles only. Cheaper per article than
+    /// [`Store::store_article`] (one commit for the batch); outcomes are in the order given.
+    fn store_batch(
+        &mut self,
+        batch: &[(&Original, &AnalysedArticle)],
+        provenance: &Provenance,
+        resolver: &dyn PersonResolver,
+    ) -> Result<Vec<StoreOutcome>> {
+        batch
+            .iter()
+            .map(|(original, analysed)| {
+                self.store_article(original, analysed, provenance, resolver)
+            })
+            .collect()
+    }
+
     /// The untouched bytes of an original.
     fn original_bytes(&self, sha256: &str) -> Result<Vec<u8>>;
 

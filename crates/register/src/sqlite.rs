@@ -18,17 +18,33 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// Numbered migrations, applied in order from the store's `user_version` up.
+/// Numbered migrations. Each is applied once, in number order among those a store lacks; the store
+/// records which ones it has (`schema_migrations`), so a number may be missing from one build and
+/// added by the next (branches number their migrations independently). Migrations must therefore
+/// not depend on one another's order beyond the first.
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (
         2,
         include_str!("../migrations/0002_duplicates_reports_cases.sql"),
     ),
+    (3, include_str!("../migrations/0003_ingest_indexes.sql")),
 ];
 
-/// The schema version this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The schema version this build writes: the highest migration number it knows.
+pub const SCHEMA_VERSION: u32 = highest_migration();
+
+const fn highest_migration() -> u32 {
+    let mut highest = 0;
+    let mut i = 0;
+    while i < MIGRATIONS.len() {
+        if MIGRATIONS[i].0 > highest {
+            highest = MIGRATIONS[i].0;
+        }
+        i += 1;
+    }
+    highest
+}
 
 /// The store's file name inside the data directory.
 pub const STORE_FILE: &str = "register.sqlite3";
@@ -39,6 +55,15 @@ pub const AUDIT_GENESIS: &str = "00000000000000000000000000000000000000000000000
 /// How long a writer waits for another writer before giving up. Long on purpose: a concurrent
 /// ingest holds the lock only for one article at a time, so waiting always ends.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Per-connection settings. The page cache (128 MiB, the bound on the store's share of resident
+/// memory) holds the hot parts of the indexes a large store's ingest updates at random places;
+/// SQLite's default of 2 MiB made every insert read pages back through the kernel.
+const CONNECTION_SETUP: &str = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
+    PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
+
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
 
 /// The register over one SQLite file.
 pub struct SqliteStore {
@@ -257,8 +282,13 @@ impl SqliteStore {
         }
         store
             .conn
-            .execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+            .execute_batch(CONNECTION_SETUP)
             .ctx(&path, || "setting up the connection".into())?;
+        // Storing an article runs some forty distinct statements: all of them stay prepared
+        // (rusqlite keeps 16 by default, and re-parsing the others took a tenth of the store's time).
+        store
+            .conn
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         store.migrate()?;
         Ok(store)
     }
@@ -285,33 +315,52 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        if self.read_user_version()? == SCHEMA_VERSION {
+        let path = self.path.clone();
+        let (applied, unknown) = applied_migrations(&self.conn, &path)?;
+        if let Some(v) = unknown {
+            return Err(self.newer(v));
+        }
+        if MIGRATIONS.iter().all(|(v, _)| applied.contains(v)) {
             return Ok(());
         }
-        let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx(&path, || "starting the schema migration".into())?;
         // Read again under the write lock: another process may have migrated meanwhile.
-        let current: u32 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .ctx(&path, || "reading the schema version".into())?;
-        if current > SCHEMA_VERSION {
+        let (mut applied, unknown) = applied_migrations(&tx, &path)?;
+        if let Some(v) = unknown {
             drop(tx);
-            return Err(self.newer(current));
+            return Err(self.newer(v));
         }
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-            tx.execute_batch(sql)
-                .ctx(&path, || format!("applying schema migration {version}"))?;
+        // A store that had the first schema but not the joins of migration 2 needs a backfill.
+        let upgrades_joins = applied.contains(&1) && !applied.contains(&2);
+        for (version, sql) in MIGRATIONS {
+            if applied.insert(*version) {
+                tx.execute_batch(sql)
+                    .ctx(&path, || format!("applying schema migration {version}"))?;
+            }
         }
-        if current > 0 && current < 2 {
-            // What SQL alone cannot carry over: signatures of the bodies already stored, and the
-            // case-name keys of the events stage.
+        if upgrades_joins {
+            // What SQL alone cannot carry over to a store made before migration 2: signatures of
+            // the bodies already stored, and the case-name keys of the events stage.
             crate::near_dupes::backfill(&tx, &path)?;
             crate::case_join::rekey(&tx, &path)?;
         }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )
+        .ctx(&path, || "recording the schema migrations".into())?;
+        let at = now();
+        for version in &applied {
+            tx.execute(
+                "INSERT OR IGNORE INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
+                params![version, at],
+            )
+            .ctx(&path, || "recording the schema migrations".into())?;
+        }
+        let highest = applied.iter().max().copied().unwrap_or(SCHEMA_VERSION);
+        tx.pragma_update(None, "user_version", highest)
             .ctx(&path, || "recording the schema version".into())?;
         tx.commit()
             .ctx(&path, || "committing the schema migration".into())
@@ -720,6 +769,42 @@ fn aggregate_review(sources: &[SourceRecord]) -> ReviewState {
     }
 }
 
+/// The migrations a store has, and the first one this build does not know (a newer casebook's).
+/// A store from before `schema_migrations` has every migration up to its `user_version`.
+fn applied_migrations(conn: &Connection, path: &Path) -> Result<(BTreeSet<u32>, Option<u32>)> {
+    let err = || "reading the schema version".to_string();
+    let recorded: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
+            [],
+            |r| r.get(0),
+        )
+        .ctx(path, err)?;
+    let applied: BTreeSet<u32> = if recorded {
+        conn.prepare("SELECT version FROM schema_migrations")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .ctx(path, err)?
+    } else {
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ctx(path, err)?;
+        let mut known: BTreeSet<u32> = MIGRATIONS
+            .iter()
+            .map(|(v, _)| *v)
+            .filter(|v| *v <= version)
+            .collect();
+        if version > SCHEMA_VERSION {
+            known.insert(version);
+        }
+        known
+    };
+    let unknown = applied
+        .iter()
+        .copied()
+        .find(|v| !MIGRATIONS.iter().any(|(m, _)| m == v));
+    Ok((applied, unknown))
+}
+
 fn root_person(conn: &Connection, path: &Path, id: &str) -> Result<Option<String>> {
     conn.prepare_cached("SELECT COALESCE(merged_into, id) FROM persons WHERE id = ?1")
         .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
@@ -965,6 +1050,7 @@ fn write_article(
     let mut new_events = 0;
     let day_window = casebook_events::merge::MergeOptions::default().day_window;
     let mut event_ids: Vec<(String, BTreeSet<usize>)> = Vec::new();
+    let mut victim_events = VictimEvents::default();
     for (seq, event) in analysed.events.events.iter().enumerate() {
         let mut victims: Vec<&str> = Vec::new();
         for &v in &event.victims {
@@ -981,31 +1067,8 @@ fn write_article(
         let date = event.date.map(|d| d.to_string());
         // Another article's report of the same event: same type, a shared victim, compatible dates
         // (the events stage's rule). Events without named victims cannot be told apart; they stay alone.
-        let mut id = None;
-        for victim in &victims {
-            let known: Vec<(String, Option<String>)> = conn
-                .prepare_cached(
-                    "SELECT DISTINCT e.id, e.date FROM article_persons ap
-                       JOIN event_victims v ON v.article_id = ap.article_id AND v.person_idx = ap.idx
-                       JOIN events e ON e.id = v.event_id
-                      WHERE ap.person = ?1 AND e.type = ?2 ORDER BY e.created_at, e.id",
-                )
-                .and_then(|mut s| {
-                    s.query_map(params![victim, event.event_type], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect::<std::result::Result<Vec<_>, _>>()
-                })
-                .ctx(path, err)?;
-            id = known.into_iter().find_map(|(known_id, known_date)| {
-                let known_date = known_date.as_deref().and_then(FuzzyDate::parse);
-                // Two undated reports say too little to be one event.
-                let comparable = known_date.is_some() || event.date.is_some();
-                (comparable && dates_compatible(known_date, event.date, day_window))
-                    .then_some(known_id)
-            });
-            if id.is_some() {
-                break;
-            }
-        }
+        let found = victim_events.find(conn, path, &victims, event, day_window)?;
+        let id = found.as_ref().map(|k| k.id.clone());
         let id = id
             .unwrap_or_else(|| stable_id("e", &[&article.id, &seq.to_string(), &event.event_type]));
         let created = conn
@@ -1026,9 +1089,20 @@ fn write_article(
             })
             .ctx(path, err)?;
         new_events += created;
+        victim_events.record(
+            conn,
+            path,
+            &victims,
+            &id,
+            found,
+            created > 0,
+            &event.event_type,
+            &date,
+            &at,
+        )?;
         crate::reconcile::record_report(conn, path, &article.id, seq, &id, event)?;
         if created == 0 {
-            // A later report joins the event: date and details reconcile, disagreements stay.
+            // A later report joins the event: date, place and details reconcile, disagreements stay.
             crate::reconcile::reconcile(conn, path, &id)?;
         }
         for &v in &event.victims {
@@ -1206,6 +1280,136 @@ fn write_article(
     } else {
         StoreOutcome::Stored(written)
     })
+}
+
+/// An event as the same-event rule of [`write_article`] sees it.
+#[derive(Debug, Clone)]
+struct KnownEvent {
+    id: String,
+    event_type: String,
+    date: Option<String>,
+    created_at: String,
+}
+
+/// The events each victim of an article already has, read once per victim and article (not once
+/// per event report): an article reports several events of the same few persons, and a person
+/// in the news often has many.
+#[derive(Default)]
+struct VictimEvents {
+    by_victim: HashMap<String, Vec<KnownEvent>>,
+}
+
+impl VictimEvents {
+    fn load<'a>(
+        &'a mut self,
+        conn: &Connection,
+        path: &Path,
+        victim: &str,
+    ) -> Result<&'a mut Vec<KnownEvent>> {
+        if !self.by_victim.contains_key(victim) {
+            let known: Vec<KnownEvent> = conn
+                .prepare_cached(
+                    "SELECT DISTINCT e.id, e.type, e.date, e.created_at FROM article_persons ap
+                       JOIN event_victims v ON v.article_id = ap.article_id AND v.person_idx = ap.idx
+                       JOIN events e ON e.id = v.event_id
+                      WHERE ap.person = ?1 ORDER BY e.created_at, e.id",
+                )
+                .and_then(|mut s| {
+                    s.query_map([victim], |r| {
+                        Ok(KnownEvent {
+                            id: r.get(0)?,
+                            event_type: r.get(1)?,
+                            date: r.get(2)?,
+                            created_at: r.get(3)?,
+                        })
+                    })?
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                })
+                .ctx(path, || "reading a person's events".into())?;
+            self.by_victim.insert(victim.to_string(), known);
+        }
+        self.by_victim
+            .get_mut(victim)
+            .ok_or_else(|| RegisterError::Invalid("a person's events went missing".into()))
+    }
+
+    /// Another report of the same event: same type, a shared victim, compatible dates (the events
+    /// stage's rule), the oldest such event of the first victim that has one. Events without named
+    /// victims cannot be told apart; they stay alone.
+    fn find(
+        &mut self,
+        conn: &Connection,
+        path: &Path,
+        victims: &[&str],
+        event: &casebook_model::Event,
+        day_window: i64,
+    ) -> Result<Option<KnownEvent>> {
+        for victim in victims {
+            let known = self.load(conn, path, victim)?;
+            let found = known.iter().find(|k| {
+                if k.event_type != event.event_type {
+                    return false;
+                }
+                let known_date = k.date.as_deref().and_then(FuzzyDate::parse);
+                // Two undated reports say too little to be one event.
+                let comparable = known_date.is_some() || event.date.is_some();
+                comparable && dates_compatible(known_date, event.date, day_window)
+            });
+            if let Some(found) = found {
+                return Ok(Some(found.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Notes that the victims now have event `id` (found, created, or already stored under its id).
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        conn: &Connection,
+        path: &Path,
+        victims: &[&str],
+        id: &str,
+        found: Option<KnownEvent>,
+        created: bool,
+        event_type: &str,
+        date: &Option<String>,
+        at: &str,
+    ) -> Result<()> {
+        let event = match found {
+            Some(found) => found,
+            None if created => KnownEvent {
+                id: id.to_string(),
+                event_type: event_type.to_string(),
+                date: date.clone(),
+                created_at: at.to_string(),
+            },
+            // Stored before under the same id (a re-read article): as the store has it.
+            None => conn
+                .prepare_cached("SELECT type, date, created_at FROM events WHERE id = ?1")
+                .and_then(|mut s| {
+                    s.query_row([id], |r| {
+                        Ok(KnownEvent {
+                            id: id.to_string(),
+                            event_type: r.get(0)?,
+                            date: r.get(1)?,
+                            created_at: r.get(2)?,
+                        })
+                    })
+                })
+                .ctx(path, || "reading an event".into())?,
+        };
+        for victim in victims {
+            // A victim not read yet reads the event from the store when it is.
+            if let Some(known) = self.by_victim.get_mut(*victim) {
+                if !known.iter().any(|k| k.id == event.id) {
+                    known.push(event.clone());
+                    known.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Removes what an earlier pipeline run derived from one article (not its claims or original).
@@ -1765,9 +1969,46 @@ impl Store for SqliteStore {
             // Checked before taking the write lock, so a re-run over stored articles never queues.
             return Ok(StoreOutcome::AlreadyStored);
         }
-        self.write("storing an article", |conn, path| {
+        let stored = self.write("storing an article", |conn, path| {
             write_article(conn, path, original, analysed, provenance, resolver)
-        })
+        });
+        if stored.is_err() {
+            // The resolver may have read names of the rolled-back transaction.
+            resolver.forget();
+        }
+        stored
+    }
+
+    fn store_batch(
+        &mut self,
+        batch: &[(&Original, &AnalysedArticle)],
+        provenance: &Provenance,
+        resolver: &dyn PersonResolver,
+    ) -> Result<Vec<StoreOutcome>> {
+        let mut pending = Vec::with_capacity(batch.len());
+        for (_, analysed) in batch {
+            // Checked before taking the write lock, so a re-run over stored articles never queues.
+            let stored = self.article_version(&analysed.article.id)?;
+            pending.push(stored.as_deref() != Some(provenance.extractor_version.as_str()));
+        }
+        if !pending.contains(&true) {
+            return Ok(batch.iter().map(|_| StoreOutcome::AlreadyStored).collect());
+        }
+        let stored = self.write("storing a batch of articles", |conn, path| {
+            let mut outcomes = Vec::with_capacity(batch.len());
+            for ((original, analysed), pending) in batch.iter().zip(pending) {
+                outcomes.push(if pending {
+                    write_article(conn, path, original, analysed, provenance, resolver)?
+                } else {
+                    StoreOutcome::AlreadyStored
+                });
+            }
+            Ok(outcomes)
+        });
+        if stored.is_err() {
+            resolver.forget();
+        }
+        stored
     }
 
     fn original_bytes(&self, sha256: &str) -> Result<Vec<u8>> {
@@ -2403,6 +2644,55 @@ mod tests {
     use super::*;
     use crate::KeyResolver;
     use casebook_model::{Article, ArticlePeople, ArticlePerson, PersonMention};
+
+    #[test]
+    fn migrations_are_applied_by_number_with_gaps_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let (applied, unknown) = applied_migrations(&store.conn, &store.path).unwrap();
+        let all: BTreeSet<u32> = MIGRATIONS.iter().map(|(v, _)| *v).collect();
+        assert_eq!(applied, all);
+        assert_eq!(unknown, None);
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        drop(store);
+
+        // A store from before the record (version 1 only): the later migrations are applied.
+        let old = tempfile::tempdir().unwrap();
+        let conn = Connection::open(old.path().join(STORE_FILE)).unwrap();
+        conn.execute_batch(MIGRATIONS[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        drop(conn);
+        let store = SqliteStore::open(old.path()).unwrap();
+        assert_eq!(applied_migrations(&store.conn, &store.path).unwrap().0, all);
+        let indexed: bool = store
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'audit_target')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(indexed);
+
+        // A migration this build does not know (a newer casebook's) is refused, untouched.
+        store
+            .conn
+            .execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, 'x')",
+                [SCHEMA_VERSION - 1],
+            )
+            .unwrap();
+        drop(store);
+        let newer = !all.contains(&(SCHEMA_VERSION - 1));
+        match SqliteStore::open(old.path()) {
+            Err(RegisterError::NewerSchema { found, .. }) => {
+                assert!(newer);
+                assert_eq!(found, SCHEMA_VERSION - 1);
+            }
+            Ok(_) => assert!(!newer),
+            Err(e) => panic!("{e}"),
+        }
+    }
 
     fn big_article(n: usize) -> (Original, AnalysedArticle) {
         let body = format!(

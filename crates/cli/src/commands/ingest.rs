@@ -1,16 +1,18 @@
 //! `casebook ingest`: inputs → articles → people → events → register, in one pass.
 //!
-//! Each article is stored in one transaction with everything found in it, so an ingest killed at
-//! any point leaves whole articles only; running the same ingest again skips what is stored (by the
+//! Articles are stored in batches, each one transaction holding every article of the batch with
+//! everything found in it, so an ingest killed at any point leaves whole articles only; running the same ingest again skips what is stored (by the
 //! original's SHA-256, before any analysis) and finishes the job.
 
 use crate::Global;
 use anyhow::Context;
-use casebook_pipeline::{Indexer, Ingestor};
-use casebook_register::{Store, StoreOutcome};
+use casebook_model::{AnalysedArticle, Original};
+use casebook_pipeline::{Analysis, Indexer, Pipeline, EXTRACTOR_VERSION};
+use casebook_register::{IndexResolver, Provenance, Store, StoreOutcome, Written};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -44,84 +46,189 @@ pub struct Tally {
     pub new_events: u64,
 }
 
+/// Articles stored per transaction: one commit per batch instead of per article. A batch is
+/// stored whole or not at all, so a killed ingest still leaves whole articles only.
+const STORE_BATCH: usize = 64;
+/// A batch is stored after this long even if not full (slow inputs still reach the store).
+const STORE_BATCH_AGE: Duration = Duration::from_secs(2);
+/// Originals on their way through the analysis thread: bounds memory, keeps both threads busy.
+const IN_FLIGHT: usize = 16;
+
 /// Ingests every input into an open store; the caller prints the tally.
+///
+/// The text stages run on a worker thread while this thread reads inputs and stores what the worker
+/// made, in batches: analysis and store writes overlap on two cores.
 pub fn ingest_into(
     store: &mut dyn Store,
     inputs: impl Iterator<Item = Result<(String, Vec<u8>), (String, String)>>,
     actor: &str,
-    mut indexer: Option<&mut Indexer>,
+    indexer: Option<&mut Indexer>,
     progress: u64,
 ) -> anyhow::Result<Tally> {
-    // The shared flow (casebook-pipeline): the same analysis and storing as the web
-    // application's uploads and the monitor's pages.
-    let ingestor = Ingestor::new(actor);
-    let mut tally = Tally::default();
-    let mut batch = Vec::new();
+    let mut sink = Sink {
+        store,
+        resolver: IndexResolver::new(),
+        provenance: Provenance {
+            extractor_version: EXTRACTOR_VERSION.to_string(),
+            actor: actor.to_string(),
+        },
+        indexer,
+        tally: Tally::default(),
+        pending: Vec::new(),
+        pending_since: Instant::now(),
+        index_batch: Vec::new(),
+    };
     let started = Instant::now();
-    for input in inputs {
-        tally.inputs += 1;
-        if progress > 0 && tally.inputs % progress == 0 {
-            eprintln!(
-                "casebook ingest: {} inputs, {} articles stored, {:.0} inputs/s",
-                tally.inputs,
-                tally.stored,
-                tally.inputs as f64 / started.elapsed().as_secs_f64().max(1e-9)
-            );
-        }
-        let (source, bytes) = match input {
-            Ok(input) => input,
-            Err((source, why)) => {
-                eprintln!("casebook ingest: cannot read {source}: {why}");
-                tally.failed += 1;
-                continue;
-            }
-        };
-        let original = casebook_ingest::original(source, bytes);
-        // A plain input's article id is its SHA-256: a re-run skips it before any analysis.
-        if ingestor.recorder().is_current(store, &original)? {
-            tally.already += 1;
-            continue;
-        }
-        let analysis = ingestor.pipeline().analyse(&original);
-        let recorded = ingestor
-            .recorder()
-            .record(store, &original, analysis)
-            .with_context(|| format!("storing the original {}", original.source))?;
-        if recorded.original_only && recorded.articles.is_empty() {
-            // Kept as evidence all the same, so nothing handed in is lost.
-            let why = recorded.failures.join("; ");
-            eprintln!("casebook ingest: no article in {}: {why}", original.source);
-            tally.without_article += 1;
-            continue;
-        }
-        for stored in recorded.articles {
-            let outcome = stored
-                .outcome
-                .with_context(|| format!("storing the article read from {}", original.source))?;
-            let written = match outcome {
-                StoreOutcome::Stored(w) => w,
-                StoreOutcome::Reanalysed(w) => {
-                    tally.reanalysed += 1;
-                    w
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let (to_analysis, analysis_inbox) = mpsc::sync_channel::<Original>(IN_FLIGHT);
+        let (analysed_out, from_analysis) = mpsc::sync_channel::<(Original, Analysis)>(IN_FLIGHT);
+        scope.spawn(move || {
+            let pipeline = Pipeline::shared();
+            for original in analysis_inbox {
+                let analysis = pipeline.analyse(&original);
+                if analysed_out.send((original, analysis)).is_err() {
+                    break;
                 }
-                StoreOutcome::AlreadyStored => {
-                    tally.already += 1;
+            }
+        });
+        let mut in_flight = 0usize;
+        for input in inputs {
+            sink.tally.inputs += 1;
+            if progress > 0 && sink.tally.inputs.is_multiple_of(progress) {
+                eprintln!(
+                    "casebook ingest: {} inputs, {} articles stored, {:.0} inputs/s",
+                    sink.tally.inputs,
+                    sink.tally.stored,
+                    sink.tally.inputs as f64 / started.elapsed().as_secs_f64().max(1e-9)
+                );
+            }
+            let (source, bytes) = match input {
+                Ok(input) => input,
+                Err((source, why)) => {
+                    eprintln!("casebook ingest: cannot read {source}: {why}");
+                    sink.tally.failed += 1;
                     continue;
                 }
             };
-            tally.stored += 1;
-            tally.new_persons += written.new_persons as u64;
-            tally.new_events += written.new_events as u64;
-            batch.push((stored.analysed, written));
+            let original = casebook_ingest::original(source, bytes);
+            // A plain input's article id is its SHA-256: a re-run skips it before any analysis.
+            if sink.store.article_version(&original.sha256)?.as_deref() == Some(EXTRACTOR_VERSION) {
+                sink.tally.already += 1;
+                continue;
+            }
+            to_analysis
+                .send(original)
+                .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
+            in_flight += 1;
+            while in_flight >= IN_FLIGHT {
+                let (original, analysis) = from_analysis
+                    .recv()
+                    .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
+                in_flight -= 1;
+                sink.take(original, analysis)?;
+            }
         }
-        flush_if_full(&mut batch, &mut indexer, INDEX_BATCH)?;
+        drop(to_analysis);
+        for (original, analysis) in from_analysis {
+            sink.take(original, analysis)?;
+        }
+        sink.store_pending()
+    })?;
+    flush_if_full(&mut sink.index_batch, &mut sink.indexer, 0)?;
+    Ok(sink.tally)
+}
+
+/// The store side of [`ingest_into`]: takes analysed inputs, stores them in batches.
+struct Sink<'a, 'i> {
+    store: &'a mut dyn Store,
+    resolver: IndexResolver,
+    provenance: Provenance,
+    indexer: Option<&'i mut Indexer>,
+    tally: Tally,
+    pending: Vec<(Original, AnalysedArticle)>,
+    pending_since: Instant,
+    index_batch: Vec<(AnalysedArticle, Written)>,
+}
+
+impl Sink<'_, '_> {
+    fn take(&mut self, original: Original, analysis: Analysis) -> anyhow::Result<()> {
+        if analysis.articles.is_empty() {
+            // Kept as evidence all the same, so nothing handed in is lost.
+            self.store.add_original(&original, &self.provenance.actor)?;
+            let why = analysis.failures.join("; ");
+            eprintln!("casebook ingest: no article in {}: {why}", original.source);
+            self.tally.without_article += 1;
+            return Ok(());
+        }
+        if self.pending.is_empty() {
+            self.pending_since = Instant::now();
+        }
+        let mut articles = analysis.articles;
+        let last = articles.pop();
+        // An original is cloned only when it gave several articles.
+        for analysed in articles {
+            self.pending.push((original.clone(), analysed));
+        }
+        if let Some(analysed) = last {
+            self.pending.push((original, analysed));
+        }
+        if self.pending.len() >= STORE_BATCH || self.pending_since.elapsed() >= STORE_BATCH_AGE {
+            self.store_pending()?;
+        }
+        Ok(())
     }
-    flush_if_full(&mut batch, &mut indexer, 0)?;
-    Ok(tally)
+
+    /// Stores the pending articles in one transaction; if that fails, one by one, so the message
+    /// names the input that failed and the others are kept.
+    fn store_pending(&mut self) -> anyhow::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let pairs: Vec<(&Original, &AnalysedArticle)> =
+            pending.iter().map(|(o, a)| (o, a)).collect();
+        let outcomes = match self
+            .store
+            .store_batch(&pairs, &self.provenance, &self.resolver)
+        {
+            Ok(outcomes) => outcomes,
+            Err(_) => {
+                let mut outcomes = Vec::with_capacity(pending.len());
+                for (original, analysed) in &pending {
+                    outcomes.push(
+                        self.store
+                            .store_article(original, analysed, &self.provenance, &self.resolver)
+                            .with_context(|| {
+                                format!("storing the article read from {}", original.source)
+                            })?,
+                    );
+                }
+                outcomes
+            }
+        };
+        for ((_, analysed), outcome) in pending.into_iter().zip(outcomes) {
+            let written = match outcome {
+                StoreOutcome::Stored(w) => w,
+                StoreOutcome::Reanalysed(w) => {
+                    self.tally.reanalysed += 1;
+                    w
+                }
+                StoreOutcome::AlreadyStored => {
+                    self.tally.already += 1;
+                    continue;
+                }
+            };
+            self.tally.stored += 1;
+            self.tally.new_persons += written.new_persons as u64;
+            self.tally.new_events += written.new_events as u64;
+            self.index_batch.push((analysed, written));
+        }
+        flush_if_full(&mut self.index_batch, &mut self.indexer, INDEX_BATCH)
+    }
 }
 
 fn flush_if_full(
-    batch: &mut Vec<(casebook_model::AnalysedArticle, casebook_register::Written)>,
+    batch: &mut Vec<(AnalysedArticle, Written)>,
     indexer: &mut Option<&mut Indexer>,
     limit: usize,
 ) -> anyhow::Result<()> {
