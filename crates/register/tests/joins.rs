@@ -291,6 +291,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
          DROP TABLE event_reports; DROP TABLE case_reports;
          DROP INDEX case_defendants_article_person;
          ALTER TABLE events DROP COLUMN conflicts_json;
+         DROP TABLE schema_migrations;
          PRAGMA user_version = 1;",
     )
     .unwrap();
