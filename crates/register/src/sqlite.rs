@@ -891,7 +891,7 @@ fn write_article(
         ])
     })
     .ctx(path, err)?;
-    crate::near_dupes::link(conn, path, &article.id, &article.text())?;
+    let near = crate::near_dupes::link(conn, path, &article.id, &article.text())?;
 
     let people = &analysed.people;
     // The first mention of each article person is the evidence of the person claim.
@@ -1067,7 +1067,7 @@ fn write_article(
         let date = event.date.map(|d| d.to_string());
         // Another article's report of the same event: same type, a shared victim, compatible dates
         // (the events stage's rule). Events without named victims cannot be told apart; they stay alone.
-        let found = victim_events.find(conn, path, &victims, event, day_window)?;
+        let found = victim_events.find(conn, path, &victims, event, day_window, &near)?;
         let id = found.as_ref().map(|k| k.id.clone());
         let id = id
             .unwrap_or_else(|| stable_id("e", &[&article.id, &seq.to_string(), &event.event_type]));
@@ -1299,6 +1299,27 @@ struct VictimEvents {
     by_victim: HashMap<String, Vec<KnownEvent>>,
 }
 
+/// True when one of these articles reports the event.
+fn reported_by_any(
+    conn: &Connection,
+    path: &Path,
+    event: &str,
+    articles: &[String],
+) -> Result<bool> {
+    for article in articles {
+        let found = conn
+            .prepare_cached(
+                "SELECT 1 FROM event_sources WHERE article_id = ?1 AND event_id = ?2 LIMIT 1",
+            )
+            .and_then(|mut s| s.exists(params![article, event]))
+            .ctx(path, || "looking up an event's reports".into())?;
+        if found {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 impl VictimEvents {
     fn load<'a>(
         &'a mut self,
@@ -1334,7 +1355,9 @@ impl VictimEvents {
     }
 
     /// Another report of the same event: same type, a shared victim, compatible dates (the events
-    /// stage's rule), the oldest such event of the first victim that has one. Events without named
+    /// stage's rule), the oldest such event of the first victim that has one. Two undated reports
+    /// say too little to be one event, unless the other one comes from a syndicated copy of this
+    /// article (`near`: its near-duplicates), which reports the same events. Events without named
     /// victims cannot be told apart; they stay alone.
     fn find(
         &mut self,
@@ -1343,20 +1366,27 @@ impl VictimEvents {
         victims: &[&str],
         event: &casebook_model::Event,
         day_window: i64,
+        near: &[String],
     ) -> Result<Option<KnownEvent>> {
         for victim in victims {
-            let known = self.load(conn, path, victim)?;
-            let found = known.iter().find(|k| {
+            let mut undated = Vec::new();
+            for k in self.load(conn, path, victim)?.iter() {
                 if k.event_type != event.event_type {
-                    return false;
+                    continue;
                 }
                 let known_date = k.date.as_deref().and_then(FuzzyDate::parse);
-                // Two undated reports say too little to be one event.
-                let comparable = known_date.is_some() || event.date.is_some();
-                comparable && dates_compatible(known_date, event.date, day_window)
-            });
-            if let Some(found) = found {
-                return Ok(Some(found.clone()));
+                if known_date.is_none() && event.date.is_none() {
+                    if !near.is_empty() {
+                        undated.push(k.clone());
+                    }
+                } else if dates_compatible(known_date, event.date, day_window) {
+                    return Ok(Some(k.clone()));
+                }
+            }
+            for k in undated {
+                if reported_by_any(conn, path, &k.id, near)? {
+                    return Ok(Some(k));
+                }
             }
         }
         Ok(None)

@@ -307,3 +307,64 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
         .sum();
     assert_eq!(linked, 2);
 }
+
+#[test]
+fn undated_reports_join_only_across_syndicated_copies() {
+    let (_dir, mut s) = open_tmp();
+    let undated_detention = || TestEvent {
+        event_type: "detention",
+        victims: vec![0],
+        date: None,
+        sentence: 2,
+    };
+    let original = article(
+        "wire-a.txt",
+        STORY,
+        &["Ruslan Memetov"],
+        vec![undated_detention()],
+        &[],
+    );
+    let mut reprint: Vec<&str> = STORY.to_vec();
+    reprint[0] = "Crimea: arrest of Ruslan Memetov extended by three months";
+    let copy = article(
+        "wire-b.txt",
+        &reprint,
+        &["Ruslan Memetov"],
+        vec![undated_detention()],
+        &[],
+    );
+    // Another story about the same man with an undated detention of its own: nothing says it is
+    // the same detention.
+    let mut other_story: Vec<&str> = OTHER_STORY.to_vec();
+    other_story[1] = "Ruslan Memetov was detained again by officers who did not give their names, \
+                      his wife told reporters, and taken to an unknown place.";
+    let other = article(
+        "other.txt",
+        &other_story,
+        &["Ruslan Memetov"],
+        vec![TestEvent {
+            event_type: "detention",
+            victims: vec![0],
+            date: None,
+            sentence: 1,
+        }],
+        &[],
+    );
+    store(&mut s, &original);
+    store(&mut s, &copy);
+    store(&mut s, &other);
+    let export = json_export(&s);
+    let detentions: Vec<&Value> = export["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "detention")
+        .collect();
+    assert_eq!(detentions.len(), 2, "{detentions:#?}");
+    let mut sources: Vec<usize> = detentions
+        .iter()
+        .map(|e| e["sources"].as_array().unwrap().len())
+        .collect();
+    sources.sort_unstable();
+    assert_eq!(sources, vec![1, 2]);
+}
