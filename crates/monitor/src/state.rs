@@ -438,8 +438,19 @@ impl MonitorState {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Stores an alert unless one with its key exists; returns the new alert.
+    /// Stores an alert unless one with its key, or with the key of a syndicated copy's alert, exists;
+    /// returns the new alert.
     pub fn insert_alert(&self, draft: &AlertDraft, now: &str) -> Result<Option<Alert>> {
+        for key in &draft.same_story_keys {
+            let said: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM alert WHERE dedup_key = ?1)",
+                [key],
+                |r| r.get(0),
+            )?;
+            if said {
+                return Ok(None);
+            }
+        }
         let inserted = self.conn.execute(
             "INSERT OR IGNORE INTO alert (watch_id, dedup_key, created_at, title, summary, person_id, \
              event_id, event_type, article_id, url, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -582,6 +593,7 @@ mod tests {
             article_id: "a-1".into(),
             url: None,
             evidence: Some("He was detained.".into()),
+            same_story_keys: Vec::new(),
         }
     }
 
@@ -673,5 +685,22 @@ mod tests {
         assert_eq!(s.undelivered(3, 10).unwrap().len(), 2);
         s.webhook_attempt(second.id, Ok(()), "t5").unwrap();
         assert_eq!(s.undelivered(3, 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_syndicated_copy_raises_no_second_alert() {
+        let s = MonitorState::in_memory().unwrap();
+        assert!(s
+            .insert_alert(&draft("w1:person:p-1:a-1"), "t1")
+            .unwrap()
+            .is_some());
+        let mut copy = draft("w1:person:p-1:a-2");
+        copy.same_story_keys = vec!["w1:person:p-1:a-1".into()];
+        assert!(s.insert_alert(&copy, "t2").unwrap().is_none());
+        // Another story naming the same person is news.
+        let mut other = draft("w1:person:p-1:a-3");
+        other.same_story_keys = vec!["w1:person:p-1:a-4".into()];
+        assert!(s.insert_alert(&other, "t3").unwrap().is_some());
+        assert_eq!(s.unread_count().unwrap(), 2);
     }
 }

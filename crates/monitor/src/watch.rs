@@ -42,6 +42,9 @@ pub struct ReportedArticle {
     pub url: Option<String>,
     pub persons: Vec<ReportedPerson>,
     pub events: Vec<ReportedEvent>,
+    /// Register ids of the articles this one is a syndicated copy of (near-duplicates).
+    #[serde(default)]
+    pub near_duplicates: Vec<String>,
 }
 
 /// What the sink did with one fetched page.
@@ -119,6 +122,10 @@ pub struct AlertDraft {
     pub url: Option<String>,
     /// The sentence that reports the fact, when there is one.
     pub evidence: Option<String>,
+    /// The keys the same alert has for the article's syndicated copies: an alert stored under any
+    /// of them already says it, so a story copied by several outlets raises one alert.
+    #[serde(default)]
+    pub same_story_keys: Vec<String>,
 }
 
 /// Whether a watched name and a reported person are one person, by the register's name score.
@@ -195,6 +202,8 @@ pub fn match_article(watches: &[Watch], article: &ReportedArticle) -> Vec<AlertD
             article_id: article.id.clone(),
             url: article.url.clone(),
             evidence: Some(event.evidence.clone()),
+            // One register event is one key whichever copy reports it.
+            same_story_keys: Vec::new(),
         }
     };
     for watch in watches {
@@ -220,6 +229,11 @@ pub fn match_article(watches: &[Watch], article: &ReportedArticle) -> Vec<AlertD
                         drafts.push(AlertDraft {
                             watch_id: watch.id,
                             dedup_key: format!("w{}:person:{}:{}", watch.id, person.id, article.id),
+                            same_story_keys: article
+                                .near_duplicates
+                                .iter()
+                                .map(|copy| format!("w{}:person:{}:{copy}", watch.id, person.id))
+                                .collect(),
                             title: format!(
                                 "{} named in {}",
                                 watch.value,
@@ -288,6 +302,7 @@ mod tests {
             url: Some(format!("https://n.example/{id}")),
             persons,
             events,
+            near_duplicates: Vec::new(),
         }
     }
 
@@ -356,6 +371,14 @@ mod tests {
         assert_eq!(drafts.len(), 1);
         assert_eq!(drafts[0].dedup_key, "w3:person:p-7:a-9");
         assert_eq!(drafts[0].event_id, None);
+        assert!(drafts[0].same_story_keys.is_empty());
+
+        // A syndicated copy of that article carries the first copy's key beside its own.
+        let mut copy = article("a-10", vec![person("p-7", "Nariman Dzheljal")], vec![]);
+        copy.near_duplicates = vec!["a-9".into()];
+        let drafts = match_article(&w, &copy);
+        assert_eq!(drafts[0].dedup_key, "w3:person:p-7:a-10");
+        assert_eq!(drafts[0].same_story_keys, vec!["w3:person:p-7:a-9"]);
     }
 
     #[test]

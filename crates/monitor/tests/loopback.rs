@@ -260,6 +260,7 @@ impl Sink for MiniRegister {
                 url: Some(page.url),
                 persons,
                 events,
+                near_duplicates: Vec::new(),
             }],
             failures: Vec::new(),
         })

@@ -185,6 +185,10 @@ fn report_article(
         url: analysed.article.url.clone(),
         persons,
         events,
+        near_duplicates: store
+            .article_text(&analysed.article.id)?
+            .record
+            .near_duplicates,
     })
 }
 

@@ -193,6 +193,9 @@ fn the_sink_reports_what_a_page_brought_and_a_syndicated_copy_brings_no_new_even
         .ingest(captured("https://second.example/news/1", "Second Outlet"))
         .unwrap();
     assert_eq!(copy.articles.len(), 1);
+    // The copy names the first as its near-duplicate, for the watchlist's one alert per story.
+    assert!(article.near_duplicates.is_empty());
+    assert_eq!(copy.articles[0].near_duplicates, vec![article.id.clone()]);
     // A syndicated copy reports the first copy's events, dated or not: none of them is new.
     let copy_events: Vec<_> = copy.articles[0].events.iter().collect();
     assert!(copy_events.len() >= 2, "{copy_events:?}");

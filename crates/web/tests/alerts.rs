@@ -52,6 +52,7 @@ fn raise_alert(app: &TestApp) -> i64 {
         article_id: source.article.clone(),
         url: Some("https://news.example.org/one.txt".into()),
         evidence: Some(source.text.clone()),
+        same_story_keys: Vec::new(),
     };
     monitor
         .insert_alert(&draft, "2025-03-10T09:05:00Z")
