@@ -185,10 +185,7 @@ fn report_article(
         url: analysed.article.url.clone(),
         persons,
         events,
-        near_duplicates: store
-            .article_text(&analysed.article.id)?
-            .record
-            .near_duplicates,
+        near_duplicates: written.near_duplicates.clone(),
     })
 }
 

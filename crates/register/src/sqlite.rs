@@ -1274,6 +1274,7 @@ fn write_article(
         events: event_ids.into_iter().map(|(id, _)| id).collect(),
         new_persons,
         new_events,
+        near_duplicates: near,
     };
     Ok(if reanalysed {
         StoreOutcome::Reanalysed(written)

@@ -202,6 +202,9 @@ pub struct Written {
     pub new_persons: usize,
     /// How many register events this article added.
     pub new_events: usize,
+    /// The stored articles this one was linked to as a near-duplicate (a syndicated copy).
+    #[serde(default)]
+    pub near_duplicates: Vec<String>,
 }
 
 /// A person as listed and exported.
