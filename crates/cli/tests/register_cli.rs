@@ -58,7 +58,8 @@ fn an_ingest_killed_midway_leaves_whole_articles_and_finishes_when_run_again() {
     let mut child = casebook()
         .arg("--data")
         .arg(&data)
-        .args(["ingest", "--no-index"])
+        // Small batches, so that the kill comes between commits of one ingest.
+        .args(["ingest", "--no-index", "--batch", "8"])
         .arg(&inputs)
         .stderr(Stdio::null())
         .spawn()

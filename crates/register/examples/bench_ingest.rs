@@ -3,9 +3,10 @@
 //!
 //! A deterministic synthetic corpus (see `casebook_register::synthetic`) goes through the ingest,
 //! article, people and event stages (on a worker thread) into a fresh register (on the main thread,
-//! in batches of one transaction each); prints articles/s, peak resident memory (`VmHWM`), store
-//! size, and the time each side was busy. `--sequential` runs both on one thread, one article per
-//! transaction, as before. `casebook bench` measures the same path including the search index.
+//! in batches of one transaction each, `--batch N`, default 1024); prints articles/s, peak resident
+//! memory (`VmHWM`), bytes written, store size, and the time each side was busy. `--sequential`
+//! runs both on one thread, one article per transaction; `--data DIR` keeps the store.
+//! `casebook bench` measures the same path including the search index.
 
 use casebook_model::{AnalysedArticle, Original};
 use casebook_register::synthetic::Generator;
@@ -47,6 +48,16 @@ fn thread_cpu_s() -> f64 {
     ticks / 100.0
 }
 
+/// Bytes this process has written (Linux `/proc/self/io`, `wchar`): the write-ahead log and its
+/// copy back into the store, which is what a large ingest waits for.
+fn written_bytes() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("wchar:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
 fn dir_size(dir: &std::path::Path) -> u64 {
     std::fs::read_dir(dir)
         .map(|entries| {
@@ -59,7 +70,7 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 }
 
 /// Articles stored per transaction (see `Store::store_batch`).
-const BATCH: usize = 64;
+const BATCH: usize = 1024;
 
 /// One input after the text stages, with the thread CPU time they took.
 struct Analysed {
@@ -70,8 +81,21 @@ struct Analysed {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let articles = arg("--articles", 10_000);
     let population = arg("--population", 20_000) as usize;
-    let dir = tempfile::tempdir()?;
-    let mut store = SqliteStore::open(dir.path())?;
+    // `--data DIR` keeps the store for a look afterwards; by default it goes with a temporary
+    // directory.
+    let args: Vec<String> = std::env::args().collect();
+    let kept = args
+        .iter()
+        .position(|a| a == "--data")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
+    let temporary = tempfile::tempdir()?;
+    let dir = kept.as_deref().unwrap_or(temporary.path());
+    let mut store = SqliteStore::open(dir)?;
+    // `--no-bulk` measures the store as other writers (the web uploads, the monitor) use it.
+    if !std::env::args().any(|a| a == "--no-bulk") {
+        store.prepare_bulk_ingest()?;
+    }
     let resolver = IndexResolver::new();
     let provenance = Provenance {
         extractor_version: "bench".into(),
@@ -83,8 +107,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     // The text stages run on a worker thread, the store on this one: the two overlap, and the
     // bounded channel keeps memory flat whichever is slower.
-    let (to_store, from_analysis) = std::sync::mpsc::sync_channel::<Analysed>(2 * BATCH);
     let sequential = std::env::args().any(|a| a == "--sequential");
+    let batch_size = if sequential {
+        1
+    } else {
+        arg("--batch", BATCH as u64).max(1) as usize
+    };
+    let (to_store, from_analysis) = std::sync::mpsc::sync_channel::<Analysed>(2 * batch_size);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
     let (analysis_s, analysis_cpu) =
         std::thread::scope(|scope| -> Result<(f64, f64), Box<dyn std::error::Error>> {
@@ -148,7 +177,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     batch.clear();
                     Ok(())
                 };
-            let batch_size = if sequential { 1 } else { BATCH };
             for item in from_analysis {
                 batch.push(item);
                 inputs += 1;
@@ -184,7 +212,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(kib) = peak_rss_kib() {
         println!("peak memory (VmHWM) {:.0} MiB", kib as f64 / 1024.0);
     }
-    let size = dir_size(dir.path());
+    if let Some(written) = written_bytes() {
+        println!(
+            "written to disk     {:.0} MiB ({:.0} KiB per article)",
+            written as f64 / 1048576.0,
+            written as f64 / 1024.0 / stored.max(1) as f64
+        );
+    }
+    let size = dir_size(dir);
     println!(
         "store size          {:.0} MiB ({:.1} KiB per article)",
         size as f64 / 1048576.0,

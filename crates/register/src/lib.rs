@@ -14,6 +14,7 @@
 
 pub mod article_text;
 mod case_join;
+mod checkpoint;
 pub mod error;
 pub mod export;
 pub mod identity;
@@ -62,6 +63,13 @@ pub trait Store {
         provenance: &Provenance,
         resolver: &dyn PersonResolver,
     ) -> Result<StoreOutcome>;
+
+    /// Readies this handle for a long ingest (many batches, one after another): the backend may
+    /// trade memory for fewer writes, within a bound that does not grow with the store. Backends
+    /// with nothing to tune do nothing.
+    fn prepare_bulk_ingest(&mut self) -> Result<()> {
+        Ok(())
+    }
 
     /// Stores several originals with an article analysed from each, in one transaction: all of them
     /// or none, so a killed ingest still leaves whole articles only. Cheaper per article than

@@ -129,9 +129,22 @@ pub(crate) fn linked(conn: &Connection, path: &Path, article_id: &str) -> Result
 pub(crate) fn forget(conn: &Connection, path: &Path, article_id: &str) -> Result<()> {
     let others = linked(conn, path, article_id)?;
     let err = || format!("unlinking near-duplicates of article {article_id}");
+    // The band rows are found by their keys, computed again from the stored signature.
+    let signature: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT signature FROM article_signatures WHERE article_id = ?1")
+        .and_then(|mut s| s.query_row([article_id], |r| r.get(0)).optional())
+        .ctx(path, err)?;
+    if let Some(signature) = signature.as_deref().and_then(Signature::from_bytes) {
+        for (band, key) in signature.band_keys().iter().enumerate() {
+            conn.prepare_cached(
+                "DELETE FROM article_bands WHERE band = ?1 AND key = ?2 AND article_id = ?3",
+            )
+            .and_then(|mut s| s.execute(params![band as i64, *key as i64, article_id]))
+            .ctx(path, err)?;
+        }
+    }
     for sql in [
         "DELETE FROM near_duplicates WHERE article_id = ?1 OR other_id = ?1",
-        "DELETE FROM article_bands WHERE article_id = ?1",
         "DELETE FROM article_signatures WHERE article_id = ?1",
     ] {
         conn.prepare_cached(sql)

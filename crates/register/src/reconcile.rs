@@ -1,5 +1,5 @@
-//! One event reported by several articles: each article's own values are kept (`event_reports`),
-//! and the event's date, place and details are reconciled from all of them by the events stage's
+//! One event reported by several articles: each article's own values are kept (in its row of
+//! `event_sources`), and the event's date, place and details are reconciled from all of them by the events stage's
 //! rules ([`casebook_events::merge::reconcile_reports`]: the most precise, best-supported value).
 //! Where the reports disagree, every value stays visible with the articles that give it.
 
@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::sqlite::Ctx;
 use crate::types::{ConflictRecord, ConflictValue};
 use casebook_events::merge::{reconcile_reports, SourcedEvent};
-use casebook_model::{Event, Evidence, FuzzyDate};
+use casebook_model::{Evidence, FuzzyDate};
 use rusqlite::{params, Connection};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,40 +21,12 @@ type ReportRow = (
     Option<String>,
 );
 
-/// Records what one article says of the event it was joined to.
-pub(crate) fn record_report(
-    conn: &Connection,
-    path: &Path,
-    article_id: &str,
-    seq: usize,
-    event_id: &str,
-    event: &Event,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO event_reports (article_id, seq, event_id, date, place, details_json, claimed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            article_id,
-            seq as i64,
-            event_id,
-            event.date.map(|d| d.to_string()),
-            event.place,
-            serde_json::to_string(&event.details).unwrap_or_else(|_| "{}".into()),
-            event.claimed_by,
-        ])
-    })
-    .ctx(path, || format!("storing a report of event {event_id}"))?;
-    Ok(())
-}
-
 /// Recomputes an event's date, place, details, claim and conflicts from all its reports.
 pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Result<()> {
     let err = || format!("reconciling the reports of event {event_id}");
     let rows: Vec<ReportRow> = conn
         .prepare_cached(
-            "SELECT article_id, date, place, details_json, claimed_by FROM event_reports
+            "SELECT article_id, date, place, details_json, claimed_by FROM event_sources
               WHERE event_id = ?1 ORDER BY article_id, seq",
         )
         .and_then(|mut s| {

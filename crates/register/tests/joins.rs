@@ -288,7 +288,17 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
         "DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
          UPDATE articles SET near_dupes_json = '[]';
          DROP TABLE near_duplicates; DROP TABLE article_bands; DROP TABLE article_signatures;
-         DROP TABLE event_reports; DROP TABLE case_reports;
+         DROP TABLE case_reports;
+         DROP VIEW event_victims;
+         CREATE TABLE event_victims (event_id TEXT NOT NULL, article_id TEXT NOT NULL,
+           person_idx INTEGER NOT NULL, PRIMARY KEY (event_id, article_id, person_idx));
+         CREATE TABLE event_perpetrators (event_id TEXT NOT NULL, name TEXT NOT NULL,
+           PRIMARY KEY (event_id, name));
+         ALTER TABLE event_sources DROP COLUMN date; ALTER TABLE event_sources DROP COLUMN place;
+         ALTER TABLE event_sources DROP COLUMN details_json;
+         ALTER TABLE event_sources DROP COLUMN claimed_by;
+         ALTER TABLE event_sources DROP COLUMN victims_json;
+         ALTER TABLE event_sources DROP COLUMN perpetrators_json;
          DROP INDEX case_defendants_article_person;
          ALTER TABLE events DROP COLUMN conflicts_json;
          DROP TABLE schema_migrations;
@@ -367,4 +377,74 @@ fn undated_reports_join_only_across_syndicated_copies() {
         .collect();
     sources.sort_unstable();
     assert_eq!(sources, vec![1, 2]);
+}
+
+#[test]
+fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        for (i, date) in [FuzzyDate::day(2024, 5, 14), FuzzyDate::day(2024, 5, 15)]
+            .into_iter()
+            .enumerate()
+        {
+            let mut item = article(
+                &format!("v3-{i}.txt"),
+                &[&format!(
+                    "Officers detained Emine Bekirova and Lenur Seitov in Simferopol, report {i}."
+                )],
+                &["Emine Bekirova", "Lenur Seitov"],
+                vec![TestEvent {
+                    event_type: "detention",
+                    victims: vec![0, 1],
+                    date: Some(date),
+                    sentence: 0,
+                }],
+                &[],
+            );
+            item.1.events.events[0].perpetrators = vec![format!("FSB unit {i}")];
+            store(&mut s, &item);
+        }
+        json_export(&s)
+    };
+    let events = before["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "both reports are one event");
+    assert_eq!(events[0]["victims"].as_array().unwrap().len(), 2);
+    assert_eq!(events[0]["perpetrators"].as_array().unwrap().len(), 2);
+    assert!(!events[0]["conflicts"].as_array().unwrap().is_empty());
+
+    // Back to the shape of version 3: reports, victims and perpetrators in tables of their own.
+    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
+           event_id TEXT NOT NULL, date TEXT, place TEXT, details_json TEXT NOT NULL,
+           claimed_by TEXT, PRIMARY KEY (article_id, seq));
+         INSERT INTO event_reports SELECT article_id, seq, event_id, date, place, details_json,
+           claimed_by FROM event_sources;
+         DROP VIEW event_victims;
+         CREATE TABLE event_victims (event_id TEXT NOT NULL, article_id TEXT NOT NULL,
+           person_idx INTEGER NOT NULL, PRIMARY KEY (event_id, article_id, person_idx));
+         INSERT INTO event_victims SELECT s.event_id, s.article_id, j.value
+           FROM event_sources s, json_each(s.victims_json) j;
+         CREATE TABLE event_perpetrators (event_id TEXT NOT NULL, name TEXT NOT NULL,
+           PRIMARY KEY (event_id, name));
+         INSERT OR IGNORE INTO event_perpetrators SELECT s.event_id, j.value
+           FROM event_sources s, json_each(s.perpetrators_json) j;
+         ALTER TABLE event_sources DROP COLUMN date; ALTER TABLE event_sources DROP COLUMN place;
+         ALTER TABLE event_sources DROP COLUMN details_json;
+         ALTER TABLE event_sources DROP COLUMN claimed_by;
+         ALTER TABLE event_sources DROP COLUMN victims_json;
+         ALTER TABLE event_sources DROP COLUMN perpetrators_json;
+         CREATE INDEX article_bands_article ON article_bands(article_id);
+         CREATE INDEX claims_subject ON claims(subject);
+         DELETE FROM schema_migrations WHERE version = 4;
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
+    assert!(s.integrity_check().unwrap().is_empty());
+    assert_eq!(json_export(&s), before);
 }

@@ -62,6 +62,7 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
         "casebook-bench",
         indexer.as_mut(),
         10_000,
+        crate::commands::ingest::STORE_BATCH,
     )?;
     let ingest_secs = started.elapsed().as_secs_f64();
     if let Some(indexer) = indexer {

@@ -28,6 +28,10 @@ pub struct Args {
     /// Print a progress line every N inputs (0: only the summary).
     #[arg(long, default_value_t = 0)]
     pub progress: u64,
+    /// Articles stored per transaction. Larger batches write less per article to a large store;
+    /// a batch is also stored once it is two seconds old.
+    #[arg(long, default_value_t = STORE_BATCH, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch: u64,
 }
 
 /// Stored articles are sent to the search index in batches of this many.
@@ -46,13 +50,17 @@ pub struct Tally {
     pub new_events: u64,
 }
 
-/// Articles stored per transaction: one commit per batch instead of per article. A batch is
-/// stored whole or not at all, so a killed ingest still leaves whole articles only.
-const STORE_BATCH: usize = 64;
+/// Articles stored per transaction by default: one commit per batch instead of per article. A
+/// batch is stored whole or not at all, so a killed ingest still leaves whole articles only. Once
+/// the store outgrows its page cache, each commit writes every index page its articles touched;
+/// articles of one batch share many of those pages, so larger batches write less per article
+/// (at 100,000 articles, 1,024 per batch wrote 20% less than 512, which wrote 40% less than 64).
+pub const STORE_BATCH: u64 = 1024;
 /// A batch is stored after this long even if not full (slow inputs still reach the store).
 const STORE_BATCH_AGE: Duration = Duration::from_secs(2);
-/// Originals on their way through the analysis thread: bounds memory, keeps both threads busy.
-const IN_FLIGHT: usize = 16;
+/// Originals on their way through the analysis thread: bounds memory, and lets the analysis run
+/// ahead while a batch is being stored, so both threads stay busy.
+const IN_FLIGHT: usize = 512;
 
 /// Ingests every input into an open store; the caller prints the tally.
 ///
@@ -64,8 +72,11 @@ pub fn ingest_into(
     actor: &str,
     indexer: Option<&mut Indexer>,
     progress: u64,
+    batch: u64,
 ) -> anyhow::Result<Tally> {
+    store.prepare_bulk_ingest()?;
     let mut sink = Sink {
+        batch: usize::try_from(batch).unwrap_or(usize::MAX).max(1),
         store,
         resolver: IndexResolver::new(),
         provenance: Provenance {
@@ -141,6 +152,8 @@ pub fn ingest_into(
 /// The store side of [`ingest_into`]: takes analysed inputs, stores them in batches.
 struct Sink<'a, 'i> {
     store: &'a mut dyn Store,
+    /// Articles per transaction.
+    batch: usize,
     resolver: IndexResolver,
     provenance: Provenance,
     indexer: Option<&'i mut Indexer>,
@@ -172,7 +185,7 @@ impl Sink<'_, '_> {
         if let Some(analysed) = last {
             self.pending.push((original, analysed));
         }
-        if self.pending.len() >= STORE_BATCH || self.pending_since.elapsed() >= STORE_BATCH_AGE {
+        if self.pending.len() >= self.batch || self.pending_since.elapsed() >= STORE_BATCH_AGE {
             self.store_pending()?;
         }
         Ok(())
@@ -272,6 +285,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         &args.by,
         indexer.as_mut(),
         args.progress,
+        args.batch,
     )?;
     if let Some(indexer) = indexer {
         if let Err(err) = indexer.finish(&store) {
