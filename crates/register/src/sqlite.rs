@@ -63,10 +63,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(600);
 const CONNECTION_SETUP: &str = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
     PRAGMA cache_size=-131072; PRAGMA temp_store=MEMORY;";
 
-/// What [`Store::prepare_bulk_ingest`] changes: a 512 MiB page cache (with the batches in flight,
-/// a 100,000-article ingest peaks at about 680 MiB resident), and a commit never checkpoints
+/// What [`Store::prepare_bulk_ingest`] changes: a 384 MiB page cache (it bounds the store's share
+/// of resident memory; `casebook ingest` also holds batches in flight and the search index's
+/// writer, and must stay under 1 GiB at 100,000 articles), and a commit never checkpoints
 /// unless the log has reached the checkpoint thread's far limit (1 GiB: 262,144 pages of 4 KiB).
-const BULK_SETUP: &str = "PRAGMA cache_size=-524288; PRAGMA wal_autocheckpoint=262144;";
+const BULK_SETUP: &str = "PRAGMA cache_size=-393216; PRAGMA wal_autocheckpoint=262144;";
 
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 128;

@@ -142,10 +142,8 @@ impl SearchIndex {
         if index.schema() != schema {
             return Err(SearchError::SchemaMismatch { dir });
         }
-        let key_analyzer =
-            analysis::name_key_analyzer(false).map_err(SearchError::index("building analysers"))?;
-        let key_highlighter =
-            analysis::name_key_analyzer(true).map_err(SearchError::index("building analysers"))?;
+        let key_analyzer = analysis::name_key_analyzer(false);
+        let key_highlighter = analysis::name_key_analyzer(true);
         index
             .tokenizers()
             .register(TEXT_TOKENIZER, analysis::text_analyzer());
