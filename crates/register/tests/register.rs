@@ -579,3 +579,33 @@ fn full_csv_and_ftm_exports_cover_every_record_type() {
     }
     assert_eq!(schemas.iter().filter(|s| *s == "Person").count(), 4);
 }
+
+#[test]
+fn a_bulk_ingest_copies_its_log_back_on_its_own_thread_and_closes_clean() {
+    let (dir, mut s) = open_tmp();
+    let file = dir.path().join(sqlite::STORE_FILE);
+    s.prepare_bulk_ingest().unwrap();
+    let before = std::fs::metadata(&file).unwrap().len();
+    let items = corpus();
+    let batch: Vec<(&Original, &AnalysedArticle)> = items.iter().map(|(o, a)| (o, a)).collect();
+    s.store_batch(&batch, &provenance("v1"), &KeyResolver)
+        .unwrap();
+    // The commit only appended to the log (the writer no longer checkpoints); the checkpoint
+    // thread copies it into the store file within about a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&file).unwrap().len() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the store file never received the commit"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    drop(s);
+    assert!(!dir
+        .path()
+        .join(format!("{}-wal", sqlite::STORE_FILE))
+        .exists());
+    let s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+    assert_eq!(s.stats().unwrap().articles, items.len() as u64);
+}
