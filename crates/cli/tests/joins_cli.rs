@@ -2,33 +2,17 @@
 //! each other, and two outlets' differing reports of one sentence are one event with its
 //! disagreements in the export and the case file.
 
+mod common;
+
+use common::Scratch;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn casebook(data: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
     cmd.arg("--data").arg(data);
     cmd
-}
-
-/// A fresh scratch directory for one test (removed when dropped).
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("casebook-joins-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 const BODY: &str = "The Kyivskyi District Court of Simferopol on Thursday extended the pre-trial \

@@ -1,32 +1,17 @@
 //! The register through the built `casebook` binary: a killed ingest, two ingests at once with a
 //! reader, and clear errors for bad input.
 
+mod common;
+
 use casebook_register::synthetic::Generator;
 use casebook_register::{SqliteStore, Store};
-use std::path::{Path, PathBuf};
+use common::Scratch;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn casebook() -> Command {
     Command::new(env!("CARGO_BIN_EXE_casebook"))
-}
-
-/// A fresh scratch directory for one test (removed when dropped).
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("casebook-test-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn write_corpus(dir: &Path, n: u64) {

@@ -13,13 +13,15 @@ use casebook_register::synthetic::Generator;
 use casebook_register::{IndexResolver, Provenance, SqliteStore, Store, StoreOutcome};
 use std::time::Instant;
 
-fn arg(name: &str, default: u64) -> u64 {
+/// The value after flag `name` on the command line.
+fn value(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).cloned()
+}
+
+fn arg(name: &str, default: u64) -> u64 {
+    value(name).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn peak_rss_kib() -> Option<u64> {
@@ -83,12 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let population = arg("--population", 20_000) as usize;
     // `--data DIR` keeps the store for a look afterwards; by default it goes with a temporary
     // directory.
-    let args: Vec<String> = std::env::args().collect();
-    let kept = args
-        .iter()
-        .position(|a| a == "--data")
-        .and_then(|i| args.get(i + 1))
-        .map(std::path::PathBuf::from);
+    let kept = value("--data").map(std::path::PathBuf::from);
     let temporary = tempfile::tempdir()?;
     let dir = kept.as_deref().unwrap_or(temporary.path());
     let mut store = SqliteStore::open(dir)?;

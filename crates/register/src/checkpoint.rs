@@ -17,7 +17,7 @@ use crate::error::{RegisterError, Result};
 use crate::sqlite::Ctx;
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -74,9 +74,9 @@ impl Checkpointer {
     /// Tells the checkpointer that the log grew; never waits.
     pub(crate) fn committed(&self) {
         if let Some(commits) = &self.commits {
-            match commits.try_send(()) {
-                Ok(()) | Err(TrySendError::Full(())) | Err(TrySendError::Disconnected(())) => {}
-            }
+            // Full: a notice is already waiting; disconnected: the thread is gone. Either way
+            // there is nothing more to tell it.
+            let _ = commits.try_send(());
         }
     }
 }
