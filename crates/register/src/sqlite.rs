@@ -30,6 +30,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     ),
     (3, include_str!("../migrations/0003_ingest_indexes.sql")),
     (4, include_str!("../migrations/0004_compact.sql")),
+    (5, include_str!("../migrations/0005_report_type.sql")),
 ];
 
 /// The schema version this build writes: the highest migration number it knows.
@@ -542,12 +543,25 @@ impl SqliteStore {
 
     /// The person's non-rejected events, with reviewers' edits applied, for status derivation.
     fn person_events(&self, person: &str, edits: &Edits) -> Result<Vec<DatedEvent>> {
+        // An event counts unless every report of it is rejected. Checking that costs half the
+        // query, and most registers (every one in a bulk ingest) have no rejected report at all.
+        let any_rejected: bool = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM claims WHERE state = 'rejected' AND kind = 'event')",
+            )
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .ctx(&self.path, || "reading a person's events".into())?;
+        let not_all_rejected = if any_rejected {
+            "AND EXISTS (SELECT 1 FROM event_sources r JOIN claims c ON c.id = r.claim_id
+                          WHERE r.event_id = e.id AND c.state != 'rejected')"
+        } else {
+            ""
+        };
         let rows: Vec<(String, String, Option<String>, String)> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT DISTINCT e.id, e.type, e.date, e.details_json {VICTIM_EVENTS_FROM}
-                       AND EXISTS (SELECT 1 FROM event_sources r JOIN claims c ON c.id = r.claim_id
-                                    WHERE r.event_id = e.id AND c.state != 'rejected')"
+                "SELECT DISTINCT e.id, e.type, e.date, e.details_json {VICTIM_EVENTS_FROM} {not_all_rejected}"
             ))
             .and_then(|mut s| {
                 s.query_map([person], |r| {
@@ -1123,17 +1137,12 @@ fn write_article(
             })
             .ctx(path, err)?;
         new_events += created;
-        victim_events.record(
-            conn,
-            path,
-            &victims,
-            &id,
-            found,
-            created > 0,
-            &event.event_type,
-            &date,
-            &at,
-        )?;
+        let created_event = (created > 0).then(|| KnownEvent {
+            id: id.clone(),
+            date: date.clone(),
+            created_at: at.clone(),
+        });
+        victim_events.record(&victims, &id, &event.event_type, created_event);
         let ev = &event.evidence;
         let claim = stable_id(
             "c",
@@ -1149,8 +1158,8 @@ fn write_article(
         // details, claim, victims, perpetrators), which the event's own values come from.
         conn.prepare_cached(
             "INSERT INTO event_sources (article_id, seq, event_id, text, start, \"end\", claim_id,
-               date, place, details_json, claimed_by, victims_json, perpetrators_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+               date, place, details_json, claimed_by, victims_json, perpetrators_json, type)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -1167,12 +1176,14 @@ fn write_article(
                 event.claimed_by,
                 to_json(&event.victims),
                 to_json(&event.perpetrators),
+                event.event_type,
             ])
         })
         .ctx(path, err)?;
         if created == 0 {
             // A later report joins the event: date, place and details reconcile, disagreements stay.
             crate::reconcile::reconcile(conn, path, &id)?;
+            victim_events.reconciled(&id);
         }
         let victim_names: Vec<&str> = event
             .victims
@@ -1315,17 +1326,20 @@ fn write_article(
 #[derive(Debug, Clone)]
 struct KnownEvent {
     id: String,
-    event_type: String,
     date: Option<String>,
     created_at: String,
 }
 
 /// The events each victim of an article already has, read once per victim and article (not once
 /// per event report): an article reports several events of the same few persons, and a person
-/// in the news often has many.
+/// in the news often has many. Only the ids and types come with the victim (from the reports);
+/// an event's date and age are read when its type matches a new report's.
 #[derive(Default)]
 struct VictimEvents {
-    by_victim: HashMap<String, Vec<KnownEvent>>,
+    /// Per victim: (event id, type), oldest report first.
+    by_victim: HashMap<String, Vec<(String, String)>>,
+    /// Events read so far, by id.
+    events: HashMap<String, KnownEvent>,
 }
 
 /// True when one of these articles reports the event.
@@ -1350,35 +1364,61 @@ fn reported_by_any(
 }
 
 impl VictimEvents {
-    fn load<'a>(
-        &'a mut self,
+    /// The victim's events of one type, oldest first (by creation, then id).
+    fn of_type(
+        &mut self,
         conn: &Connection,
         path: &Path,
         victim: &str,
-    ) -> Result<&'a mut Vec<KnownEvent>> {
+        event_type: &str,
+    ) -> Result<Vec<KnownEvent>> {
         if !self.by_victim.contains_key(victim) {
-            let known: Vec<KnownEvent> = conn
-                .prepare_cached(&format!(
-                    "SELECT DISTINCT e.id, e.type, e.date, e.created_at {VICTIM_EVENTS_FROM}
-                          ORDER BY e.created_at, e.id"
-                ))
+            let mut known: Vec<(String, String)> = conn
+                .prepare_cached(&format!("SELECT s.event_id, s.type {VICTIM_EVENTS_FROM}"))
                 .and_then(|mut s| {
-                    s.query_map([victim], |r| {
-                        Ok(KnownEvent {
-                            id: r.get(0)?,
-                            event_type: r.get(1)?,
-                            date: r.get(2)?,
-                            created_at: r.get(3)?,
-                        })
-                    })?
-                    .collect::<std::result::Result<Vec<_>, _>>()
+                    s.query_map([victim], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<std::result::Result<Vec<_>, _>>()
                 })
                 .ctx(path, || "reading a person's events".into())?;
+            known.sort_unstable();
+            known.dedup();
             self.by_victim.insert(victim.to_string(), known);
         }
-        self.by_victim
-            .get_mut(victim)
-            .ok_or_else(|| RegisterError::Invalid("a person's events went missing".into()))
+        let ids: Vec<String> = self
+            .by_victim
+            .get(victim)
+            .into_iter()
+            .flatten()
+            .filter(|(_, t)| t == event_type)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let mut events = Vec::with_capacity(ids.len());
+        for id in ids {
+            events.push(self.event(conn, path, &id)?);
+        }
+        events.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        Ok(events)
+    }
+
+    /// An event's date and creation time, read once.
+    fn event(&mut self, conn: &Connection, path: &Path, id: &str) -> Result<KnownEvent> {
+        if let Some(known) = self.events.get(id) {
+            return Ok(known.clone());
+        }
+        let known = conn
+            .prepare_cached("SELECT date, created_at FROM events WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok(KnownEvent {
+                        id: id.to_string(),
+                        date: r.get(0)?,
+                        created_at: r.get(1)?,
+                    })
+                })
+            })
+            .ctx(path, || "reading an event".into())?;
+        self.events.insert(id.to_string(), known.clone());
+        Ok(known)
     }
 
     /// Another report of the same event: same type, a shared victim, compatible dates (the events
@@ -1397,17 +1437,14 @@ impl VictimEvents {
     ) -> Result<Option<KnownEvent>> {
         for victim in victims {
             let mut undated = Vec::new();
-            for k in self.load(conn, path, victim)?.iter() {
-                if k.event_type != event.event_type {
-                    continue;
-                }
+            for k in self.of_type(conn, path, victim, &event.event_type)? {
                 let known_date = k.date.as_deref().and_then(FuzzyDate::parse);
                 if known_date.is_none() && event.date.is_none() {
                     if !near.is_empty() {
-                        undated.push(k.clone());
+                        undated.push(k);
                     }
                 } else if dates_compatible(known_date, event.date, day_window) {
-                    return Ok(Some(k.clone()));
+                    return Ok(Some(k));
                 }
             }
             for k in undated {
@@ -1419,53 +1456,31 @@ impl VictimEvents {
         Ok(None)
     }
 
-    /// Notes that the victims now have event `id` (found, created, or already stored under its id).
-    #[allow(clippy::too_many_arguments)]
+    /// Notes that the victims now have event `id` of this type (found, created, or already
+    /// stored under its id); `created` gives a new event's date and creation time.
     fn record(
         &mut self,
-        conn: &Connection,
-        path: &Path,
         victims: &[&str],
         id: &str,
-        found: Option<KnownEvent>,
-        created: bool,
         event_type: &str,
-        date: &Option<String>,
-        at: &str,
-    ) -> Result<()> {
-        let event = match found {
-            Some(found) => found,
-            None if created => KnownEvent {
-                id: id.to_string(),
-                event_type: event_type.to_string(),
-                date: date.clone(),
-                created_at: at.to_string(),
-            },
-            // Stored before under the same id (a re-read article): as the store has it.
-            None => conn
-                .prepare_cached("SELECT type, date, created_at FROM events WHERE id = ?1")
-                .and_then(|mut s| {
-                    s.query_row([id], |r| {
-                        Ok(KnownEvent {
-                            id: id.to_string(),
-                            event_type: r.get(0)?,
-                            date: r.get(1)?,
-                            created_at: r.get(2)?,
-                        })
-                    })
-                })
-                .ctx(path, || "reading an event".into())?,
-        };
+        created: Option<KnownEvent>,
+    ) {
+        if let Some(known) = created {
+            self.events.insert(id.to_string(), known);
+        }
         for victim in victims {
             // A victim not read yet reads the event from the store when it is.
             if let Some(known) = self.by_victim.get_mut(*victim) {
-                if !known.iter().any(|k| k.id == event.id) {
-                    known.push(event.clone());
-                    known.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+                if !known.iter().any(|(k, _)| k == id) {
+                    known.push((id.to_string(), event_type.to_string()));
                 }
             }
         }
-        Ok(())
+    }
+
+    /// A report joined event `id` and its date may have changed: read it again when needed.
+    fn reconciled(&mut self, id: &str) {
+        self.events.remove(id);
     }
 }
 

@@ -299,6 +299,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
          ALTER TABLE event_sources DROP COLUMN claimed_by;
          ALTER TABLE event_sources DROP COLUMN victims_json;
          ALTER TABLE event_sources DROP COLUMN perpetrators_json;
+         ALTER TABLE event_sources DROP COLUMN type;
          DROP INDEX case_defendants_article_person;
          ALTER TABLE events DROP COLUMN conflicts_json;
          DROP TABLE schema_migrations;
@@ -435,9 +436,10 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
          ALTER TABLE event_sources DROP COLUMN claimed_by;
          ALTER TABLE event_sources DROP COLUMN victims_json;
          ALTER TABLE event_sources DROP COLUMN perpetrators_json;
+         ALTER TABLE event_sources DROP COLUMN type;
          CREATE INDEX article_bands_article ON article_bands(article_id);
          CREATE INDEX claims_subject ON claims(subject);
-         DELETE FROM schema_migrations WHERE version = 4;
+         DELETE FROM schema_migrations WHERE version >= 4;
          PRAGMA user_version = 3;",
     )
     .unwrap();
@@ -447,4 +449,101 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
     assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
     assert!(s.integrity_check().unwrap().is_empty());
     assert_eq!(json_export(&s), before);
+}
+
+#[test]
+fn a_store_of_schema_version_four_matches_new_reports_to_its_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |n: usize| {
+        article(
+            &format!("v4-{n}.txt"),
+            &[&format!(
+                "Officers detained Emine Bekirova in Simferopol on 14 May, report {n} says."
+            )],
+            &["Emine Bekirova"],
+            vec![TestEvent {
+                event_type: "detention",
+                victims: vec![0],
+                date: Some(FuzzyDate::day(2024, 5, 14)),
+                sentence: 0,
+            }],
+            &[],
+        )
+    };
+    {
+        let mut s = SqliteStore::open(dir.path()).unwrap();
+        store(&mut s, &report(0));
+    }
+    // Back to the shape of version 4: reports without their event's type.
+    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE event_sources DROP COLUMN type;
+         DELETE FROM schema_migrations WHERE version >= 5;
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
+    assert!(s.integrity_check().unwrap().is_empty());
+    // The stored report got its type back, so a new report of the same detention joins it.
+    store(&mut s, &report(1));
+    let export = json_export(&s);
+    let events = export["events"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(events[0]["sources"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_later_report_in_the_same_article_sees_the_date_an_earlier_one_gave_the_event() {
+    let (_dir, mut s) = open_tmp();
+    let detention = |day: Option<u32>, sentence: usize| TestEvent {
+        event_type: "detention",
+        victims: vec![0],
+        date: Some(day.map_or(FuzzyDate::month(2024, 5), |d| FuzzyDate::day(2024, 5, d))),
+        sentence,
+    };
+    store(
+        &mut s,
+        &article(
+            "may.txt",
+            &["Lenur Seitov was detained in May, his family said."],
+            &["Lenur Seitov"],
+            vec![detention(None, 0)],
+            &[],
+        ),
+    );
+    // The first report dates the May detention to the 14th; the second, a fortnight later, is
+    // another detention, although both fall in May.
+    store(
+        &mut s,
+        &article(
+            "two-detentions.txt",
+            &[
+                "Lenur Seitov was detained on 14 May in Simferopol.",
+                "He was detained again on 28 May, after his release.",
+            ],
+            &["Lenur Seitov"],
+            vec![detention(Some(14), 0), detention(Some(28), 1)],
+            &[],
+        ),
+    );
+    let export = json_export(&s);
+    let mut detentions: Vec<(String, usize)> = export["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["date"].as_str().unwrap_or_default().to_string(),
+                e["sources"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    detentions.sort();
+    assert_eq!(
+        detentions,
+        vec![("2024-05-14".to_string(), 2), ("2024-05-28".to_string(), 1)]
+    );
 }
