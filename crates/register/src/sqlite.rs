@@ -1336,7 +1336,7 @@ struct KnownEvent {
 /// an event's date and age are read when its type matches a new report's.
 #[derive(Default)]
 struct VictimEvents {
-    /// Per victim: (event id, type), oldest report first.
+    /// Per victim: (event id, type) of each event they are a victim of, in no set order.
     by_victim: HashMap<String, Vec<(String, String)>>,
     /// Events read so far, by id.
     events: HashMap<String, KnownEvent>,
