@@ -1,7 +1,10 @@
 //! Extractor tests on sentences written for them, about invented people.
 
 use super::*;
-use casebook_model::{ArticlePerson, EntityMention, PersonMention, Precision, Published};
+use casebook_model::{
+    ArticlePerson, EntityKind, EntityMention, Event, FuzzyDate, PersonMention, Precision, Published,
+    VictimGroup,
+};
 
 /// A person of a test article: full name, descriptors; every occurrence of the full name and of the
 /// surname is marked as a mention.

@@ -1,0 +1,356 @@
+//! Event assembly: walks the article sentence by sentence, keeping the story's date and its last
+//! counted group, and turns each sentence's triggers into events with victims, date, place, details,
+//! perpetrators and evidence; then merges the reports of one event within the article.
+
+use crate::attributes::{capitalised_after_to, places};
+use crate::data::{CUES, TAXONOMY};
+use crate::dates::{self, Anchor, DateMention};
+use crate::doc::Doc;
+use crate::text::Sentence;
+use crate::triggers::TriggerHit;
+use crate::victims::{remember_group, RecentGroup, SentenceVictims};
+use crate::{push_unique, Extractor};
+use casebook_model::{Event, Evidence, FuzzyDate};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One sentence with triggers, as the steps that make its events read it.
+struct SentenceFacts<'a> {
+    pub(crate) s: &'a Sentence,
+    pub(crate) text: &'a str,
+    pub(crate) hits: &'a [TriggerHit],
+    pub(crate) date_mentions: &'a [DateMention],
+    /// The story's date, for events that take it.
+    pub(crate) inherited: Option<FuzzyDate>,
+}
+
+impl Extractor {
+    /// The events of the article, each with whether its date stands in its own sentence.
+    pub(crate) fn build_events(&self, doc: &Doc, hits: &[TriggerHit]) -> Vec<(Event, bool)> {
+        let published = doc
+            .article
+            .published
+            .as_ref()
+            .and_then(|p| dates::parse_published(&p.value));
+        let mut last_mentioned: Option<FuzzyDate> = None;
+        // The date the narrative is at, and the paragraph that gave it: a sentence without a date of
+        // its own ("Before that, officers searched his house") continues the story of the sentences
+        // before it, within the same or the next paragraph.
+        let mut narrative: Option<(FuzzyDate, usize)> = None;
+        let mut events: Vec<(Event, bool)> = Vec::new();
+        let mut recent_group: Option<RecentGroup> = None;
+        let mut h = 0;
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let sentence_text = doc.sentence_text(s);
+            let anchor = Anchor {
+                published,
+                last_mentioned,
+            };
+            let date_mentions = self.sentence_dates(doc, s, &sentence_text, &anchor);
+            let inherited = narrative
+                .filter(|&(_, p)| p + 1 >= s.paragraph)
+                .map(|(d, _)| d);
+            if let Some(d) = date_mentions
+                .iter()
+                .filter(|d| !d.bound)
+                .max_by_key(|d| d.start)
+            {
+                last_mentioned = Some(d.date);
+                narrative = Some((d.date, s.paragraph));
+            }
+            let start_h = h;
+            while h < hits.len() && hits[h].sentence == si {
+                h += 1;
+            }
+            let sentence_hits = &hits[start_h..h];
+            if sentence_hits.is_empty() {
+                continue;
+            }
+            let mut victims =
+                self.sentence_victims(doc, si, s, sentence_hits, &mut recent_group, &mut events);
+            let referenced = if victims.group.is_none() {
+                self.referenced_events(doc, s, sentence_hits, &mut victims.per_trigger, &events)
+            } else {
+                vec![None; sentence_hits.len()]
+            };
+            if victims.named == 0
+                && victims.group.is_none()
+                && victims.per_trigger.iter().all(Vec::is_empty)
+            {
+                continue;
+            }
+            let first_event = events.len();
+            let facts = SentenceFacts {
+                s,
+                text: &sentence_text,
+                hits: sentence_hits,
+                date_mentions: &date_mentions,
+                inherited,
+            };
+            self.sentence_events(doc, &facts, &victims, &referenced, &mut events);
+            remember_group(
+                &mut recent_group,
+                &victims,
+                &events,
+                first_event,
+                s.paragraph,
+            );
+        }
+        events
+    }
+
+    /// "The transfer took place last Friday": a definite trigger with no one named refers to the event
+    /// of that type the article already told, and dates it. "During the search, officers seized his
+    /// camera": the same holds when the victims are those of the event told before. Per trigger: the
+    /// date of the event referred to, if any; `per_trigger` gains its victims when it had none.
+    fn referenced_events(
+        &self,
+        doc: &Doc,
+        s: &Sentence,
+        sentence_hits: &[TriggerHit],
+        per_trigger: &mut [Vec<usize>],
+        events: &[(Event, bool)],
+    ) -> Vec<Option<Option<FuzzyDate>>> {
+        let mut referenced: Vec<Option<Option<FuzzyDate>>> = vec![None; sentence_hits.len()];
+        for (k, hit) in sentence_hits.iter().enumerate() {
+            // The determiner stands before the trigger or opens it ("the search").
+            let definite = [hit.first_token.checked_sub(1), Some(hit.first_token)]
+                .into_iter()
+                .flatten()
+                .filter(|&i| i >= s.first_token)
+                .filter_map(|i| doc.tokens.get(i))
+                .any(|t| self.definite_determiners.contains(&t.lower));
+            let Some(v) = per_trigger.get_mut(k) else {
+                continue;
+            };
+            let same_type = |e: &Event| {
+                !e.victims.is_empty()
+                    && TAXONOMY
+                        .types
+                        .get(hit.type_index)
+                        .is_some_and(|t| t.id == e.event_type)
+            };
+            // The event of that type told before about the same people; else, for its date
+            // only, the last one told ("the date of the verdict").
+            let earlier = events
+                .iter()
+                .rev()
+                .find(|(e, _)| {
+                    same_type(e) && (v.is_empty() || v.iter().any(|p| e.victims.contains(p)))
+                })
+                .or_else(|| {
+                    events
+                        .iter()
+                        .rev()
+                        .find(|(e, _)| same_type(e) && !v.is_empty())
+                });
+            if let (true, Some((e, _))) = (definite, earlier) {
+                if v.is_empty() {
+                    *v = e.victims.clone();
+                }
+                if let Some(r) = referenced.get_mut(k) {
+                    *r = Some(e.date);
+                }
+            }
+        }
+        referenced
+    }
+
+    /// The events of one sentence: for each trigger, its named victims and, when the text counts
+    /// more, the unnamed rest as a group of its own.
+    fn sentence_events(
+        &self,
+        doc: &Doc,
+        facts: &SentenceFacts,
+        victims: &SentenceVictims,
+        referenced: &[Option<Option<FuzzyDate>>],
+        events: &mut Vec<(Event, bool)>,
+    ) {
+        let SentenceFacts {
+            s,
+            text: sentence_text,
+            hits: sentence_hits,
+            date_mentions,
+            inherited,
+        } = *facts;
+        let SentenceVictims {
+            per_trigger,
+            group,
+            group_token,
+            group_trigger,
+            continued_group,
+            ..
+        } = victims;
+        let lower_sentence = sentence_text.to_lowercase();
+        let claimed_by = self
+            .attribution
+            .find_iter(&lower_sentence)
+            .next()
+            .and_then(|m| CUES.attribution.get(m.pattern().as_usize()))
+            .map(|a| a.party.clone());
+        let perpetrators = self.perpetrators(doc, s, sentence_text);
+        let event_dates: Vec<&DateMention> = date_mentions.iter().filter(|d| !d.bound).collect();
+        let jobs = sentence_hits.iter().enumerate().flat_map(|(k, hit)| {
+            let named = per_trigger.get(k).cloned().unwrap_or_default();
+            let mut v = Vec::new();
+            if !named.is_empty() {
+                v.push((k, hit, named, None));
+            }
+            let with_group = *continued_group
+                || group_trigger.is_none_or(|g| {
+                    g == k || group_token.is_some_and(|t| self.same_phrase(doc, s, t, hit))
+                });
+            if group.is_some() && with_group {
+                v.push((k, hit, Vec::new(), group.clone()));
+            }
+            v
+        });
+        let own_dates = self.own_dates(doc, s, sentence_hits, &event_dates, date_mentions);
+        for (k, hit, victims, group) in jobs.collect::<Vec<_>>() {
+            let victims = &victims;
+            let Some(def) = TAXONOMY.types.get(hit.type_index) else {
+                continue;
+            };
+            let own_date = own_dates.get(k).copied().flatten();
+            // A sentence that gives dates of its own is set at its own time: an event in it
+            // without one of them does not take the story's earlier date.
+            let date = own_date
+                .or(referenced.get(k).copied().flatten().flatten())
+                .or(inherited.filter(|_| {
+                    def.inherits_date
+                        && event_dates.is_empty()
+                        && referenced.get(k).is_none_or(|r| r.is_none())
+                }));
+            let mut details = BTreeMap::new();
+            let tail: String = doc.chars[hit.start..s.end].iter().collect();
+            self.fill_details(
+                def.id.as_str(),
+                sentence_text,
+                &tail,
+                date_mentions,
+                &mut details,
+            );
+            let (place, destination) = places(doc, s, hit);
+            if def.id == "transfer" {
+                if let Some(d) = destination.or_else(|| capitalised_after_to(doc, hit, s)) {
+                    details.insert("destination".into(), d);
+                }
+            }
+            let own = own_date.is_some();
+            events.push((
+                Event {
+                    event_type: def.id.clone(),
+                    victims: victims.clone(),
+                    victim_group: group.clone(),
+                    perpetrators: perpetrators.clone(),
+                    date,
+                    place,
+                    details,
+                    claimed_by: claimed_by.clone(),
+                    evidence: Evidence {
+                        article: doc.article.id.clone(),
+                        text: sentence_text.to_string(),
+                        start: s.start,
+                        end: s.end,
+                    },
+                },
+                own,
+            ));
+        }
+    }
+}
+
+pub(crate) fn dates_compatible(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.contains(&y) || y.contains(&x),
+        _ => true,
+    }
+}
+
+pub(crate) fn more_precise(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.precision() > y.precision(),
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// One article often reports one event several times (lead, body, background): same type, shared
+/// victims and compatible dates make one event. A date its own sentence gives beats one taken from the
+/// story around it; among those of one kind, the most precise wins, with its sentence as evidence.
+pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
+    let mut out: Vec<(Event, bool)> = Vec::with_capacity(events.len());
+    for (e, own) in events {
+        let same = out.iter_mut().find(|(o, o_own)| {
+            o.event_type == e.event_type
+                && (dates_compatible(o.date, e.date) || !own || !*o_own)
+                && (o.victims.iter().any(|v| e.victims.contains(v))
+                    || (o.victims.is_empty()
+                        && e.victims.is_empty()
+                        && o.victim_group.is_some()
+                        && e.victim_group.is_some()))
+        });
+        match same {
+            Some((o, o_own)) => {
+                let victims: BTreeSet<usize> =
+                    o.victims.iter().chain(&e.victims).copied().collect();
+                o.victims = victims.into_iter().collect();
+                let better = match (own, *o_own) {
+                    (true, false) => e.date.is_some(),
+                    (false, true) => false,
+                    _ => more_precise(e.date, o.date),
+                };
+                if better {
+                    o.date = e.date;
+                    o.evidence = e.evidence.clone();
+                    *o_own = own;
+                }
+                for (k, v) in e.details {
+                    o.details.entry(k).or_insert(v);
+                }
+                for p in e.perpetrators {
+                    push_unique(&mut o.perpetrators, p);
+                }
+                if o.place.is_none() {
+                    o.place = e.place;
+                }
+                if e.claimed_by.is_none() {
+                    o.claimed_by = None;
+                }
+            }
+            None => out.push((e, own)),
+        }
+    }
+    let mut out: Vec<Event> = out.into_iter().map(|(e, _)| e).collect();
+    // "released … as part of an exchange": the release is the exchange.
+    // "released yesterday … as part of an exchange": the exchange took place when the release did.
+    let released: Vec<(Vec<usize>, Option<FuzzyDate>)> = out
+        .iter()
+        .filter(|e| e.event_type == "release" && e.date.is_some())
+        .map(|e| (e.victims.clone(), e.date))
+        .collect();
+    for e in out
+        .iter_mut()
+        .filter(|e| e.event_type == "exchange" && e.date.is_none())
+    {
+        if let Some((_, d)) = released
+            .iter()
+            .find(|(v, _)| !e.victims.is_empty() && e.victims.iter().all(|x| v.contains(x)))
+        {
+            e.date = *d;
+        }
+    }
+    let exchanged: Vec<(Vec<usize>, Option<FuzzyDate>)> = out
+        .iter()
+        .filter(|e| e.event_type == "exchange")
+        .map(|e| (e.victims.clone(), e.date))
+        .collect();
+    out.retain(|e| {
+        e.event_type != "release"
+            || !exchanged.iter().any(|(v, d)| {
+                !e.victims.is_empty()
+                    && e.victims.iter().all(|x| v.contains(x))
+                    && dates_compatible(*d, e.date)
+            })
+    });
+    out
+}
