@@ -2,8 +2,8 @@
 
 use super::*;
 use casebook_model::{
-    ArticlePerson, EntityKind, EntityMention, Event, FuzzyDate, PersonMention, Precision, Published,
-    VictimGroup,
+    ArticlePerson, EntityKind, EntityMention, Event, FuzzyDate, PersonMention, Precision,
+    Published, VictimGroup,
 };
 
 /// A person of a test article: full name, descriptors; every occurrence of the full name and of the
