@@ -3,13 +3,14 @@
 //! perpetrators and evidence; then merges the reports of one event within the article.
 
 use crate::attributes::{capitalised_after_to, places};
-use crate::data::{CUES, TAXONOMY};
+use crate::data::TAXONOMY;
 use crate::dates::{self, Anchor, DateMention};
 use crate::doc::Doc;
+use crate::language::Language;
+use crate::push_unique;
 use crate::text::Sentence;
 use crate::triggers::TriggerHit;
 use crate::victims::{remember_group, RecentGroup, SentenceVictims};
-use crate::{push_unique, Extractor};
 use casebook_model::{Event, Evidence, FuzzyDate};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +24,7 @@ struct SentenceFacts<'a> {
     pub(crate) inherited: Option<FuzzyDate>,
 }
 
-impl Extractor {
+impl Language {
     /// The events of the article, each with whether its date stands in its own sentence.
     pub(crate) fn build_events(&self, doc: &Doc, hits: &[TriggerHit]) -> Vec<(Event, bool)> {
         let published = doc
@@ -185,8 +186,8 @@ impl Extractor {
             .attribution
             .find_iter(&lower_sentence)
             .next()
-            .and_then(|m| CUES.attribution.get(m.pattern().as_usize()))
-            .map(|a| a.party.clone());
+            .and_then(|m| self.attribution_parties.get(m.pattern().as_usize()))
+            .cloned();
         let perpetrators = self.perpetrators(doc, s, sentence_text);
         let event_dates: Vec<&DateMention> = date_mentions.iter().filter(|d| !d.bound).collect();
         let jobs = sentence_hits.iter().enumerate().flat_map(|(k, hit)| {
@@ -231,7 +232,7 @@ impl Extractor {
             );
             let (place, destination) = places(doc, s, hit);
             if def.id == "transfer" {
-                if let Some(d) = destination.or_else(|| capitalised_after_to(doc, hit, s)) {
+                if let Some(d) = destination.or_else(|| capitalised_after_to(self, doc, hit, s)) {
                     details.insert("destination".into(), d);
                 }
             }

@@ -1,25 +1,23 @@
 //! Event attributes read from the sentence around a trigger: perpetrators and agencies, the place and a
 //! transfer's destination, and the details of its type (article, term, regime, amount, measure).
 
-use crate::data::{LEXICON, TAXONOMY};
+use crate::data::TAXONOMY;
 use crate::dates::DateMention;
 use crate::doc::Doc;
+use crate::language::Language;
 use crate::text::Sentence;
 use crate::triggers::TriggerHit;
-use crate::{details, push_unique, text_words, Extractor};
+use crate::{push_unique, text_words};
 use casebook_model::{CharIndex, EntityKind};
 use std::collections::BTreeMap;
 
-impl Extractor {
+impl Language {
     pub(crate) fn perpetrators(&self, doc: &Doc, s: &Sentence, sentence_text: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut covered: Vec<(usize, usize)> = Vec::new();
         let is_agency = |lower: &str| {
-            !LEXICON
-                .not_agencies
-                .iter()
-                .any(|n| lower.contains(n.as_str()))
-                && LEXICON.agencies.iter().any(|a| lower.contains(a.as_str()))
+            !self.not_agencies.iter().any(|n| lower.contains(n.as_str()))
+                && self.agency_words.iter().any(|a| lower.contains(a.as_str()))
         };
         for e in &doc.people.entities {
             if e.kind == EntityKind::Organization
@@ -68,7 +66,7 @@ impl Extractor {
                 .take(b - start + 20)
                 .collect();
             if is_agency(&context.chars().take(b - start).collect::<String>())
-                && !LEXICON
+                && !self
                     .not_agencies
                     .iter()
                     .any(|n| context.contains(n.as_str()))
@@ -109,7 +107,7 @@ impl Extractor {
     ) {
         match event_type {
             "charge" | "trial" | "sentence" | "appeal" | "arrest_custody" => {
-                if let Some((article, part)) = details::article(sentence) {
+                if let Some((article, part)) = self.details.article(sentence) {
                     details.insert("article".into(), article);
                     if let Some(part) = part {
                         details.insert("part".into(), part);
@@ -120,28 +118,32 @@ impl Extractor {
         }
         match event_type {
             "sentence" => {
-                if let Some(term) = details::term(tail).or_else(|| details::term(sentence)) {
+                if let Some(term) = self
+                    .details
+                    .term(tail)
+                    .or_else(|| self.details.term(sentence))
+                {
                     details.insert("term".into(), term);
                 }
-                if let Some(regime) = details::regime(sentence) {
+                if let Some(regime) = self.details.regime(sentence) {
                     details.insert("regime".into(), regime.into());
-                } else if let Some((amount, currency)) = details::money(sentence) {
+                } else if let Some((amount, currency)) = self.details.money(sentence) {
                     details.insert("regime".into(), "fine".into());
                     details.insert("amount".into(), amount);
                     details.insert("currency".into(), currency);
                 }
             }
             "administrative_penalty" => {
-                if let Some((amount, currency)) = details::money(sentence) {
+                if let Some((amount, currency)) = self.details.money(sentence) {
                     details.insert("amount".into(), amount);
                     details.insert("currency".into(), currency);
                 }
-                if let Some(days) = details::days(sentence) {
+                if let Some(days) = self.details.days(sentence) {
                     details.insert("days".into(), days);
                 }
             }
             "arrest_custody" => {
-                if let Some(m) = details::measure(sentence) {
+                if let Some(m) = self.details.measure(sentence) {
                     details.insert("measure".into(), m.into());
                 }
                 if let Some(until) = date_mentions.iter().find(|d| d.bound) {
@@ -206,7 +208,12 @@ pub(crate) fn places(
 }
 
 /// "transferred to Rostov-on-Don": the capitalised words after "to" when no place was recognised.
-pub(crate) fn capitalised_after_to(doc: &Doc, hit: &TriggerHit, s: &Sentence) -> Option<String> {
+pub(crate) fn capitalised_after_to(
+    language: &Language,
+    doc: &Doc,
+    hit: &TriggerHit,
+    s: &Sentence,
+) -> Option<String> {
     let start = doc.token_at_or_after(hit.end);
     let mut i = start;
     // Skip "to", "to a pre-trial detention centre in", … up to the first capitalised word.
@@ -216,7 +223,10 @@ pub(crate) fn capitalised_after_to(doc: &Doc, hit: &TriggerHit, s: &Sentence) ->
         }
         i += 1;
     }
-    if !doc.tokens[start..i].iter().any(|t| t.lower == "to") {
+    if !doc.tokens[start..i]
+        .iter()
+        .any(|t| language.destination_prepositions.contains(&t.lower))
+    {
         return None;
     }
     let first = i;

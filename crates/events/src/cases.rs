@@ -1,11 +1,12 @@
 //! Cases: the named prosecutions a sentence mentions ("the Hizb ut-Tahrir case") and their defendants.
 
 use crate::doc::Doc;
-use crate::{text_words, Extractor};
+use crate::language::Language;
+use crate::text_words;
 use casebook_model::{CaseMention, Event, Evidence};
 use std::collections::BTreeSet;
 
-impl Extractor {
+impl Language {
     pub(crate) fn find_cases(&self, doc: &Doc, events: &[Event]) -> Vec<CaseMention> {
         let mut cases: Vec<CaseMention> = Vec::new();
         let prosecuted = [
@@ -18,7 +19,7 @@ impl Extractor {
         ];
         for (si, s) in doc.sentences.iter().enumerate() {
             let text = doc.sentence_text(s);
-            if !text.contains("case") && !text.contains("group") {
+            if !self.case_words.iter().any(|w| text.contains(w.as_str())) {
                 continue;
             }
             for re in &self.case_patterns {
@@ -31,9 +32,8 @@ impl Extractor {
                     let words = text_words(&name);
                     let content = words.iter().filter(|w| {
                         !self.case_stop_words.contains(*w)
-                            && !matches!(w.as_str(), "case" | "group" | "of" | "so-called")
+                            && !self.case_name_words.contains(*w)
                             && !w.ends_with("th")
-                            && !matches!(w.as_str(), "first" | "second" | "third")
                     });
                     if content.count() == 0 {
                         continue;

@@ -133,6 +133,30 @@ pub struct Lexicon {
     pub later_units: BTreeMap<String, i64>,
     pub case_patterns: Vec<String>,
     pub case_stop_words: Vec<String>,
+    /// Words a sentence must contain to name a case, and that make a date before them a case's name.
+    pub case_words: Vec<String>,
+    /// Words of a case name that name no particular case ("case", "group", "of", "first").
+    pub case_name_words: Vec<String>,
+    /// Pronouns that open a relative clause about the person before them ("who").
+    pub relative_pronouns: Vec<String>,
+    /// Words that join coordinated names or triggers ("and").
+    pub conjunctions: Vec<String>,
+    /// Possessive pronouns: before a relation word they point to someone else ("her husband").
+    pub possessives: Vec<String>,
+    /// Phrases after a count that make it part of a group told before ("two of them").
+    pub partitive: Vec<String>,
+    /// Number words that are no counts of people ("a", "an").
+    pub not_counts: Vec<String>,
+    /// Words before a transfer's destination ("transferred to Rostov").
+    pub destination_prepositions: Vec<String>,
+    /// Tokens after a name that make it a possessor, not a speaker ("Dzhelyal's").
+    pub possessive_markers: Vec<String>,
+    /// Words that end the head of a descriptor or an apposition ("son of a lawyer").
+    pub descriptor_stops: Vec<String>,
+    /// Words between a role word and a name that make the person the role's client ("lawyer of X").
+    pub client_markers: Vec<String>,
+    /// Words (prefixes of the lower-case text) that mark an administrative case.
+    pub administrative_words: Vec<String>,
 }
 
 /// Patterns for event details.
@@ -151,6 +175,39 @@ pub struct DetailPatterns {
 pub struct Money {
     pub pattern: String,
     pub currencies: BTreeMap<String, String>,
+}
+
+/// A language's date grammar: a regular expression with the group names [`crate::dates`] resolves, in
+/// which `{months}`, `{weekdays}`, `{relative}`, `{numbers}` and `{units}` stand for the alternations of the
+/// lexicon's lists.
+#[derive(Debug, Deserialize)]
+pub struct DateGrammar {
+    pub expression: String,
+    /// What a lead word of a relative expression means: `last`, `this` or `that`.
+    #[serde(default)]
+    pub leads: BTreeMap<String, String>,
+}
+
+/// One language's knowledge file (`data/lexicon.LANG.toml`): the same kinds of knowledge as the English
+/// files, for an inflected language whose triggers are matched on stems.
+#[derive(Debug, Deserialize)]
+pub struct LanguageFile {
+    /// ISO 639-1 code, as the article stage gives it.
+    pub language: String,
+    /// `snowball-russian`, or `suffixes` (cut the longest of `suffixes` leaving `min_stem` letters).
+    pub stemmer: String,
+    #[serde(default)]
+    pub min_stem: usize,
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Phrases that contain a trigger but report no event.
+    pub blockers: Vec<String>,
+    /// Trigger phrases by event type id.
+    pub triggers: BTreeMap<String, Vec<String>>,
+    pub cues: Cues,
+    pub lexicon: Lexicon,
+    pub details: DetailPatterns,
+    pub dates: DateGrammar,
 }
 
 fn yes() -> bool {
@@ -177,6 +234,14 @@ pub static LEXICON: LazyLock<Lexicon> =
 /// Detail patterns (`data/details.toml`).
 pub static DETAILS: LazyLock<DetailPatterns> =
     LazyLock::new(|| parse("details.toml", include_str!("../data/details.toml")));
+
+/// The knowledge of the languages read besides English (`data/lexicon.ru.toml`, `data/lexicon.uk.toml`).
+pub static LANGUAGES: LazyLock<Vec<LanguageFile>> = LazyLock::new(|| {
+    vec![
+        parse("lexicon.ru.toml", include_str!("../data/lexicon.ru.toml")),
+        parse("lexicon.uk.toml", include_str!("../data/lexicon.uk.toml")),
+    ]
+});
 
 #[cfg(test)]
 mod tests {
@@ -213,6 +278,42 @@ mod tests {
         assert!(CUES.negation.iter().any(|c| c == "not"));
         assert!(LEXICON.months.get("september") == Some(&9));
         assert!(!DETAILS.article.is_empty());
+    }
+
+    #[test]
+    fn every_language_reports_every_type_of_the_taxonomy() {
+        for lang in LANGUAGES.iter() {
+            for id in lang.triggers.keys() {
+                assert!(
+                    TAXONOMY.get(id).is_some(),
+                    "{}: unknown type {id}",
+                    lang.language
+                );
+            }
+            for t in &TAXONOMY.types {
+                assert!(
+                    lang.triggers.get(&t.id).is_some_and(|v| !v.is_empty()),
+                    "{} has no triggers for {}",
+                    lang.language,
+                    t.id
+                );
+            }
+            for phrase in lang.triggers.values().flatten().chain(&lang.blockers) {
+                assert_eq!(
+                    phrase,
+                    &phrase.to_lowercase(),
+                    "{}: {phrase}",
+                    lang.language
+                );
+            }
+            assert!(matches!(
+                lang.stemmer.as_str(),
+                "snowball-russian" | "suffixes"
+            ));
+            assert!(!lang.lexicon.months.is_empty() && !lang.lexicon.number_words.is_empty());
+        }
+        let codes: Vec<&str> = LANGUAGES.iter().map(|l| l.language.as_str()).collect();
+        assert_eq!(codes, ["ru", "uk"]);
     }
 
     #[test]

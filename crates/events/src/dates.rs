@@ -2,10 +2,11 @@
 //! relative ("on Wednesday", "yesterday", "last December", "two days later"), resolved against the
 //! article's own date.
 
-use crate::data::LEXICON;
+use crate::data::{LanguageFile, Lexicon, LEXICON};
 use casebook_model::FuzzyDate;
 use chrono::{Datelike, Days, NaiveDate};
-use regex::Regex;
+use regex::{Captures, Regex};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// A date expression found in the text.
@@ -43,11 +44,21 @@ fn alternation(words: impl Iterator<Item = String>) -> String {
     v.join("|")
 }
 
-struct Patterns {
+/// A language's date grammar and the tables its expressions are resolved with.
+#[derive(Clone)]
+pub struct Grammar {
     expression: Regex,
+    months: BTreeMap<String, u32>,
+    weekdays: BTreeMap<String, u32>,
+    relative_days: BTreeMap<String, i64>,
+    later_units: BTreeMap<String, i64>,
+    number_words: BTreeMap<String, u32>,
+    /// What lead words mean (`last`, `this`, `that`); a lead word not listed means itself.
+    leads: BTreeMap<String, String>,
 }
 
-static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
+/// The English grammar, over the lexicon's month, weekday, number and unit words.
+static ENGLISH: LazyLock<Grammar> = LazyLock::new(|| {
     let months = alternation(LEXICON.months.keys().map(|m| title(m)));
     let weekdays = alternation(LEXICON.weekdays.keys().map(|m| title(m)));
     let numbers = alternation(LEXICON.number_words.keys().cloned());
@@ -73,11 +84,79 @@ static PATTERNS: LazyLock<Patterns> = LazyLock::new(|| {
         | \b(?i:(?P<py>last|this|earlier\ this|that)\s+year)\b
         )"
     );
-    match Regex::new(&expression) {
-        Ok(expression) => Patterns { expression },
-        Err(e) => panic!("casebook-events date grammar is invalid: {e}"),
-    }
+    Grammar::new("en", &expression, &LEXICON, BTreeMap::new())
 });
+
+impl Grammar {
+    fn new(
+        language: &str,
+        expression: &str,
+        lexicon: &Lexicon,
+        leads: BTreeMap<String, String>,
+    ) -> Grammar {
+        let expression = match Regex::new(expression) {
+            Ok(expression) => expression,
+            Err(e) => panic!("casebook-events date grammar of {language} is invalid: {e}"),
+        };
+        Grammar {
+            expression,
+            months: lexicon.months.clone(),
+            weekdays: lexicon.weekdays.clone(),
+            relative_days: lexicon.relative_days.clone(),
+            later_units: lexicon.later_units.clone(),
+            number_words: lexicon.number_words.clone(),
+            leads,
+        }
+    }
+
+    /// The English grammar.
+    pub fn english() -> &'static Grammar {
+        &ENGLISH
+    }
+
+    /// A language's grammar from its knowledge file: the template with its word lists filled in
+    /// (lower-case; the template says whether it ignores case).
+    pub fn from_file(file: &LanguageFile) -> Grammar {
+        let lexicon = &file.lexicon;
+        let expression = file
+            .dates
+            .expression
+            .replace("{months}", &alternation(lexicon.months.keys().cloned()))
+            .replace("{weekdays}", &alternation(lexicon.weekdays.keys().cloned()))
+            .replace(
+                "{relative}",
+                &alternation(lexicon.relative_days.keys().cloned()),
+            )
+            .replace(
+                "{numbers}",
+                &alternation(lexicon.number_words.keys().cloned()),
+            )
+            .replace("{units}", &alternation(lexicon.later_units.keys().cloned()));
+        Grammar::new(
+            &file.language,
+            &expression,
+            lexicon,
+            file.dates.leads.clone(),
+        )
+    }
+
+    fn month_number(&self, s: &str) -> Option<u32> {
+        self.months.get(&s.to_lowercase()).copied()
+    }
+
+    fn number(&self, s: &str) -> Option<i64> {
+        s.parse()
+            .ok()
+            .or_else(|| self.number_words.get(&s.to_lowercase()).map(|&n| n as i64))
+    }
+
+    /// What a lead word means: its entry in `leads`, else the word itself, lower-case.
+    fn lead(&self, word: &str) -> String {
+        let lower = word.to_lowercase();
+        let spaced = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.leads.get(&spaced).cloned().unwrap_or(lower)
+    }
+}
 
 fn to_naive(d: &FuzzyDate) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(d.year, d.month?, d.day?)
@@ -85,10 +164,6 @@ fn to_naive(d: &FuzzyDate) -> Option<NaiveDate> {
 
 fn from_naive(d: NaiveDate) -> FuzzyDate {
     FuzzyDate::day(d.year(), d.month(), d.day())
-}
-
-fn month_number(s: &str) -> Option<u32> {
-    LEXICON.months.get(&s.to_lowercase()).copied()
 }
 
 /// The year a yearless month (and day) most recently had, as seen from the anchor's date.
@@ -113,33 +188,47 @@ fn infer_year(month: u32, day: Option<u32>, anchor: &Anchor) -> Option<i32> {
     }
 }
 
-fn number(s: &str) -> Option<i64> {
-    s.parse().ok().or_else(|| {
-        LEXICON
-            .number_words
-            .get(&s.to_lowercase())
-            .map(|&n| n as i64)
-    })
-}
-
 fn shift_months(d: FuzzyDate, by: i32) -> FuzzyDate {
     let m = d.month.unwrap_or(1) as i32 - 1 + by;
     FuzzyDate::month(d.year + m.div_euclid(12), (m.rem_euclid(12) + 1) as u32)
 }
 
-/// Finds the date expressions in `text` (a sentence that starts at character offset `base`) and resolves
-/// them against `anchor`. Expressions that cannot be resolved are left out.
-pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
-    let mut out = Vec::new();
-    // Each date becomes the anchor of the next ("in April 2023 … in December of the same year").
-    let mut local = *anchor;
-    let anchor = &mut local;
-    for caps in PATTERNS.expression.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
-        let g = |name: &str| caps.name(name).map(|m| m.as_str());
-        let date = if let (Some(d), Some(m)) = (g("d1").or(g("d2")), g("m1").or(g("m2"))) {
-            let (Ok(day), Some(month)) = (d.parse::<u32>(), month_number(m)) else {
+impl Grammar {
+    /// Finds the date expressions in `text` (a sentence that starts at character offset `base`) and
+    /// resolves them against `anchor`. Expressions that cannot be resolved are left out.
+    pub fn find(&self, text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
+        let mut out = Vec::new();
+        // Each date becomes the anchor of the next ("in April 2023 … in December of the same year").
+        let mut local = *anchor;
+        let anchor = &mut local;
+        for caps in self.expression.captures_iter(text) {
+            let Some(whole) = caps.get(0) else { continue };
+            let Some(date) = self.resolve(&caps, anchor) else {
                 continue;
+            };
+            // Character offsets: the regex works on bytes of the sentence.
+            let start = base + text[..whole.start()].chars().count();
+            let end = start + whole.as_str().chars().count();
+            let bound = caps.name("bound").is_some();
+            if !bound {
+                anchor.last_mentioned = Some(date);
+            }
+            out.push(DateMention {
+                start,
+                end,
+                date,
+                bound,
+            });
+        }
+        out
+    }
+
+    /// The date one matched expression stands for, by the groups it matched.
+    fn resolve(&self, caps: &Captures, anchor: &Anchor) -> Option<FuzzyDate> {
+        let g = |name: &str| caps.name(name).map(|m| m.as_str());
+        if let (Some(d), Some(m)) = (g("d1").or(g("d2")), g("m1").or(g("m2"))) {
+            let (Ok(day), Some(month)) = (d.parse::<u32>(), self.month_number(m)) else {
+                return None;
             };
             let year = match g("y1").or(g("y2")) {
                 Some(y) => y.parse().ok(),
@@ -148,23 +237,29 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
             year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
                 .map(from_naive)
         } else if let (Some(m), Some(y)) = (g("m3"), g("y3")) {
-            month_number(m)
+            self.month_number(m)
                 .zip(y.parse().ok())
                 .map(|(m, y)| FuzzyDate::month(y, m))
+        } else if let (Some(d), Some(m), Some(y)) = (g("dot_d"), g("dot_m"), g("dot_y")) {
+            // "12.11.2019", as Russian and Ukrainian reports write dates.
+            let (Ok(d), Ok(m), Ok(y)) = (d.parse(), m.parse(), y.parse()) else {
+                return None;
+            };
+            NaiveDate::from_ymd_opt(y, m, d).map(from_naive)
         } else if let (Some(y), Some(m), Some(d)) = (g("d4"), g("m4"), g("dd4")) {
             FuzzyDate::parse(&format!("{y}-{m}-{d}"))
         } else if let Some(y) = g("y5") {
             y.parse().ok().map(FuzzyDate::year)
         } else if let Some(m) = g("m11") {
-            month_number(m)
+            self.month_number(m)
                 .zip(anchor.last_mentioned)
                 .map(|(month, last)| FuzzyDate::month(last.year, month))
         } else if let (Some(lead), Some(m)) = (g("mlead"), g("m6")) {
-            month_number(m).and_then(|month| {
+            self.month_number(m).and_then(|month| {
                 let year = infer_year(month, None, anchor)?;
                 let reference = anchor.published?;
                 // "last December" seen from December is a year back; "this March" is this year's.
-                let year = match lead.to_lowercase().as_str() {
+                let year = match self.lead(lead).as_str() {
                     "last" if reference.month == Some(month) => year - 1,
                     "this" => reference.year,
                     _ => year,
@@ -173,18 +268,18 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
             })
         } else if let (Some(lead), Some(w)) = (g("wlead"), g("w7")) {
             let reference = anchor.published.as_ref().and_then(to_naive);
-            let target = LEXICON.weekdays.get(&w.to_lowercase()).copied();
+            let target = self.weekdays.get(&w.to_lowercase()).copied();
             reference.zip(target).and_then(|(r, target)| {
                 let today = r.weekday().num_days_from_monday();
                 let mut back = (today + 7 - target) % 7;
                 // "last Wednesday" said on a Wednesday is a week ago; "on Wednesday" is today.
-                if back == 0 && lead.eq_ignore_ascii_case("last") {
+                if back == 0 && self.lead(lead) == "last" {
                     back = 7;
                 }
                 r.checked_sub_days(Days::new(back as u64)).map(from_naive)
             })
         } else if let Some(rel) = g("rel") {
-            let offset = LEXICON.relative_days.get(&rel.to_lowercase()).copied();
+            let offset = self.relative_days.get(&rel.to_lowercase()).copied();
             anchor
                 .published
                 .as_ref()
@@ -199,8 +294,9 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
                     .map(from_naive)
                 })
         } else if let (Some(n), Some(u)) = (g("n9"), g("u9")) {
-            let days = number(n)
-                .zip(LEXICON.later_units.get(&u.to_lowercase()))
+            let days = self
+                .number(n)
+                .zip(self.later_units.get(&u.to_lowercase()))
                 .map(|(n, u)| n * u);
             anchor
                 .last_mentioned
@@ -219,7 +315,7 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
                 .and_then(|r| r.succ_opt())
                 .map(from_naive)
         } else if let Some(p) = g("pm") {
-            let p = p.to_lowercase();
+            let p = self.lead(p);
             if p == "that" || p == "later that" {
                 anchor
                     .last_mentioned
@@ -230,7 +326,7 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
                 reference.map(|r| shift_months(r, if p == "last" { -1 } else { 0 }))
             }
         } else if let Some(p) = g("py") {
-            let p = p.to_lowercase();
+            let p = self.lead(p);
             if p == "that" {
                 anchor.last_mentioned.map(|d| FuzzyDate::year(d.year))
             } else {
@@ -240,23 +336,14 @@ pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
             }
         } else {
             None
-        };
-        let Some(date) = date else { continue };
-        // Character offsets: the regex works on bytes of the sentence.
-        let start = base + text[..whole.start()].chars().count();
-        let end = start + whole.as_str().chars().count();
-        let bound = caps.name("bound").is_some();
-        if !bound {
-            anchor.last_mentioned = Some(date);
         }
-        out.push(DateMention {
-            start,
-            end,
-            date,
-            bound,
-        });
     }
-    out
+}
+
+/// Finds the English date expressions in `text` (a sentence that starts at character offset `base`) and
+/// resolves them against `anchor`.
+pub fn find(text: &str, base: usize, anchor: &Anchor) -> Vec<DateMention> {
+    ENGLISH.find(text, base, anchor)
 }
 
 /// Reads an article's publication value (`2025-06-23T08:42:00+03:00`, `2025-06`, `2025`).

@@ -2,14 +2,14 @@
 //! trigger takes (its own nearest date, one shared with a coordinated or simultaneous trigger, or none).
 
 use crate::data::TAXONOMY;
-use crate::dates::{self, Anchor, DateMention};
+use crate::dates::{Anchor, DateMention};
 use crate::doc::Doc;
+use crate::language::Language;
 use crate::text::Sentence;
 use crate::triggers::TriggerHit;
-use crate::Extractor;
 use casebook_model::FuzzyDate;
 
-impl Extractor {
+impl Language {
     /// The date mentions of sentence `s`, without those after the report's own date (a report cannot
     /// date an event after its publication; "until 2027" is a bound) and those naming a case ("the 26
     /// February case").
@@ -21,7 +21,7 @@ impl Extractor {
         anchor: &Anchor,
     ) -> Vec<DateMention> {
         let published = anchor.published;
-        let mut date_mentions: Vec<DateMention> = dates::find(sentence_text, s.start, anchor);
+        let mut date_mentions: Vec<DateMention> = self.dates.find(sentence_text, s.start, anchor);
         date_mentions.retain(|d| {
             d.bound
                 || published.is_none_or(|p| {
@@ -36,7 +36,10 @@ impl Extractor {
                 .iter()
                 .take(7)
                 .collect();
-            !(rest.starts_with(" case") || rest.starts_with(" group"))
+            !self.case_words.iter().any(|w| {
+                rest.strip_prefix(' ')
+                    .is_some_and(|r| r.starts_with(w.as_str()))
+            })
         });
         date_mentions
     }

@@ -1,12 +1,13 @@
 //! The per-article working state: the text as characters, its tokens and sentences, and the people
 //! stage's mentions placed in them, each with whether it names an official or the one who reports.
 
+use crate::language::Language;
 use crate::text::{self, Sentence, Token};
-use crate::{contains_seq, text_words, Extractor};
+use crate::{contains_seq, text_words};
 use casebook_model::{Article, ArticlePeople};
 use std::collections::BTreeSet;
 
-/// Per-article working state shared by the steps of [`Extractor::extract`].
+/// Per-article working state shared by the steps of [`crate::Extractor::extract`].
 pub(crate) struct Doc<'a> {
     pub(crate) article: &'a Article,
     pub(crate) people: &'a ArticlePeople,
@@ -55,7 +56,7 @@ impl Doc<'_> {
     }
 }
 
-impl Extractor {
+impl Language {
     pub(crate) fn prepare<'a>(&self, article: &'a Article, people: &'a ArticlePeople) -> Doc<'a> {
         let text = article.text();
         let chars: Vec<char> = text.chars().collect();
@@ -78,7 +79,10 @@ impl Extractor {
                     let words = text_words(d);
                     // The role is the head of the descriptor ("defence lawyer"), not a word of a
                     // complement ("son of a lawyer").
-                    let head: Vec<&String> = words.iter().take_while(|w| *w != "of").collect();
+                    let head: Vec<&String> = words
+                        .iter()
+                        .take_while(|w| !self.descriptor_stops.contains(*w))
+                        .collect();
                     let lower = d.to_lowercase();
                     head.iter()
                         .any(|w| self.non_victim_roles.contains(w.as_str()))
@@ -138,7 +142,7 @@ impl Extractor {
         let before = &doc.tokens[s.first_token.min(m.first_token)..m.first_token];
         if let Some(prev) = before.last() {
             // "the lawyer of X" makes X the client, not the lawyer.
-            if !matches!(prev.lower.as_str(), "of" | "for" | "to") {
+            if !self.client_markers.contains(&prev.lower) {
                 for t in before.iter().rev().take(3) {
                     let other_name = doc
                         .people
@@ -165,7 +169,7 @@ impl Extractor {
                 if !t.is_word {
                     break;
                 }
-                if t.lower == "of" {
+                if self.descriptor_stops.contains(&t.lower) {
                     break;
                 }
                 if self.non_victim_roles.contains(&t.lower) && !self.role_exception_ends_at(doc, t)
@@ -207,7 +211,7 @@ impl Extractor {
             return false;
         };
         let next = doc.tokens.get(m.last_token + 1);
-        if next.is_some_and(|t| t.lower == "’s" || t.lower == "'s") {
+        if next.is_some_and(|t| self.possessive_markers.contains(&t.lower)) {
             return false;
         }
         // "… said Dzhemilev", "commented Refat Chubarov".

@@ -22,7 +22,14 @@
 //! `doc` prepares the article (tokens, sentences, mentions with their roles); `triggers` finds
 //! asserted triggers; `victims` attaches named victims and counted groups; `dating` picks each
 //! trigger's date; `attributes` reads places, perpetrators and details; `assembly` builds and merges
-//! the events; `cases` names the cases.
+//! the events; `cases` names the cases; `language` holds what each language reads, `stems` the word
+//! stems its triggers are matched on.
+//!
+//! # Languages
+//! The article's language (`Article::language`, from the article stage) chooses the words read: English
+//! from `taxonomy.toml`, `cues.toml`, `lexicon.toml` and `details.toml`; Russian and Ukrainian from
+//! `lexicon.ru.toml` and `lexicon.uk.toml`, whose triggers are matched on word stems so that every
+//! inflected form of a verb or noun reports its event. Any other language is read as English.
 
 mod assembly;
 mod attributes;
@@ -32,20 +39,17 @@ pub mod dates;
 mod dating;
 pub mod details;
 mod doc;
+mod language;
 pub mod merge;
 pub mod status;
+mod stems;
 mod text;
 mod triggers;
 mod victims;
 
-use aho_corasick::{AhoCorasick, MatchKind};
-use assembly::merge_within_article;
 use casebook_model::{Article, ArticleEvents, ArticlePeople};
-use data::{CUES, LEXICON, TAXONOMY};
-use regex::Regex;
-use std::collections::HashSet;
-use triggers::PatternKind;
-use victims::{resolve_counted_groups, victim_like};
+use data::LANGUAGES;
+use language::Language;
 
 /// How many tokens may stand between a trigger and a trigger it governs ("upheld the verdict").
 const OBJECT_WINDOW: usize = 3;
@@ -66,39 +70,11 @@ fn text_words(p: &str) -> Vec<String> {
 }
 
 /// Finds events and cases in articles. Build once with [`Extractor::new`] and reuse: the automata and
-/// patterns are built from the data files at construction.
+/// patterns of every language are built from the data files at construction.
 pub struct Extractor {
-    triggers: AhoCorasick,
-    pattern_kinds: Vec<PatternKind>,
-    agencies: AhoCorasick,
-    attribution: AhoCorasick,
-    negation: Phrases,
-    modality: Phrases,
-    simultaneous: Phrases,
-    earlier_tense: HashSet<String>,
-    coordination_words: HashSet<String>,
-    time_references: Phrases,
-    definite_determiners: HashSet<String>,
-    object_openers: HashSet<String>,
-    infinitive: HashSet<String>,
-    clause_breaks: HashSet<String>,
-    segment_breaks: HashSet<String>,
-    non_victim_roles: HashSet<String>,
-    role_exceptions: Phrases,
-    relations: HashSet<String>,
-    perpetrator_roles: HashSet<String>,
-    speech_verbs: HashSet<String>,
-    speaker_prefixes: Phrases,
-    singular_anaphors: Phrases,
-    plural_anaphors: Phrases,
-    group_nouns: Phrases,
-    group_quantifiers: Phrases,
-    uncounted_quantifiers: Phrases,
-    bare_count_leads: HashSet<String>,
-    bare_count_follow: HashSet<String>,
-    distinct_group_words: HashSet<String>,
-    case_patterns: Vec<Regex>,
-    case_stop_words: HashSet<String>,
+    english: Language,
+    /// The other languages read, by ISO 639-1 code.
+    others: Vec<(String, Language)>,
 }
 
 impl Default for Extractor {
@@ -107,91 +83,35 @@ impl Default for Extractor {
     }
 }
 
-fn automaton(patterns: &[String], kind: MatchKind) -> AhoCorasick {
-    match AhoCorasick::builder().match_kind(kind).build(patterns) {
-        Ok(a) => a,
-        Err(e) => {
-            panic!("casebook-events: cannot build the phrase automaton from the data files: {e}")
-        }
-    }
-}
-
 impl Extractor {
     /// Builds the extractor from the crate's data files.
     pub fn new() -> Self {
-        let mut patterns = Vec::new();
-        let mut pattern_kinds = Vec::new();
-        for (i, t) in TAXONOMY.types.iter().enumerate() {
-            for trig in &t.triggers {
-                patterns.push(trig.clone());
-                pattern_kinds.push(PatternKind::Trigger(i));
-            }
-        }
-        for b in &TAXONOMY.blockers.phrases {
-            patterns.push(b.clone());
-            pattern_kinds.push(PatternKind::Blocker);
-        }
-        let set = |v: &[String]| v.iter().cloned().collect::<HashSet<String>>();
-        let case_patterns = LEXICON
-            .case_patterns
-            .iter()
-            .map(|p| match Regex::new(p) {
-                Ok(r) => r,
-                Err(e) => panic!("casebook-events case pattern {p:?} is invalid: {e}"),
-            })
-            .collect();
         Extractor {
-            triggers: automaton(&patterns, MatchKind::Standard),
-            pattern_kinds,
-            agencies: automaton(&LEXICON.agencies, MatchKind::LeftmostLongest),
-            attribution: automaton(
-                &CUES
-                    .attribution
-                    .iter()
-                    .map(|a| a.cue.clone())
-                    .collect::<Vec<_>>(),
-                MatchKind::LeftmostLongest,
-            ),
-            negation: phrases(&CUES.negation),
-            modality: phrases(&CUES.modality),
-            simultaneous: phrases(&CUES.simultaneous),
-            earlier_tense: set(&CUES.earlier_tense),
-            coordination_words: set(&CUES.coordination_words),
-            time_references: phrases(&CUES.time_references),
-            definite_determiners: set(&CUES.definite_determiners),
-            object_openers: set(&CUES.object_openers),
-            infinitive: set(&CUES.infinitive),
-            clause_breaks: set(&CUES.clause_breaks),
-            segment_breaks: set(&CUES.segment_breaks),
-            non_victim_roles: set(&LEXICON.non_victim_roles),
-            role_exceptions: phrases(&LEXICON.role_exceptions),
-            relations: set(&LEXICON.relations),
-            perpetrator_roles: set(&LEXICON.perpetrator_roles),
-            speech_verbs: set(&LEXICON.speech_verbs),
-            speaker_prefixes: phrases(&LEXICON.speaker_prefixes),
-            singular_anaphors: phrases(&LEXICON.singular_anaphors),
-            plural_anaphors: phrases(&LEXICON.plural_anaphors),
-            group_nouns: phrases(&LEXICON.group_nouns),
-            group_quantifiers: phrases(&LEXICON.group_quantifiers),
-            uncounted_quantifiers: phrases(&LEXICON.uncounted_quantifiers),
-            bare_count_leads: set(&LEXICON.bare_count_leads),
-            bare_count_follow: set(&LEXICON.bare_count_follow),
-            distinct_group_words: set(&LEXICON.distinct_group_words),
-            case_patterns,
-            case_stop_words: set(&LEXICON.case_stop_words),
+            english: Language::english(),
+            others: LANGUAGES
+                .iter()
+                .map(|file| (file.language.clone(), Language::from_file(file)))
+                .collect(),
         }
     }
 
-    /// Finds the events and cases `article` reports, given the people the people stage found in it.
+    /// The languages read (ISO 639-1 codes); an article in any other language, or in none the article
+    /// stage could tell, is read as English.
+    pub fn languages(&self) -> Vec<&str> {
+        std::iter::once("en")
+            .chain(self.others.iter().map(|(code, _)| code.as_str()))
+            .collect()
+    }
+
+    /// Finds the events and cases `article` reports, given the people the people stage found in it. The
+    /// article's language (`Article::language`) chooses the words read.
     pub fn extract(&self, article: &Article, people: &ArticlePeople) -> ArticleEvents {
-        let mut doc = self.prepare(article, people);
-        let hits = self.find_triggers(&doc);
-        doc.victim_like = victim_like(&doc, &hits);
-        let mut events = self.build_events(&doc, &hits);
-        resolve_counted_groups(&mut events);
-        let events = merge_within_article(events);
-        let cases = self.find_cases(&doc, &events);
-        ArticleEvents { events, cases }
+        let language = article
+            .language
+            .as_deref()
+            .and_then(|code| self.others.iter().find(|(c, _)| c == code))
+            .map_or(&self.english, |(_, l)| l);
+        language.extract(article, people)
     }
 }
 
@@ -217,3 +137,5 @@ fn starts_with_seq(words: &[&str], phrase: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_languages;

@@ -4,7 +4,7 @@
 //! paragraph breaks, and know this field's abbreviations and initials ("Jan.", "a.m.", "art.",
 //! "N. Dzhelyal"); general-purpose segmenters (UAX #29) split after initials.
 
-use crate::data::LEXICON;
+use crate::data::{LANGUAGES, LEXICON};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -86,8 +86,16 @@ pub fn tokenize(chars: &[char]) -> Vec<Token> {
     tokens
 }
 
-static ABBREVIATIONS: LazyLock<HashSet<String>> =
-    LazyLock::new(|| LEXICON.abbreviations.iter().cloned().collect());
+/// The abbreviations of every language: they are written in scripts of their own or agree, so one set
+/// serves any text.
+static ABBREVIATIONS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    LEXICON
+        .abbreviations
+        .iter()
+        .chain(LANGUAGES.iter().flat_map(|l| &l.lexicon.abbreviations))
+        .cloned()
+        .collect()
+});
 
 fn opens_sentence(t: &Token) -> bool {
     t.capitalised

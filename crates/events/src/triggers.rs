@@ -2,13 +2,16 @@
 //! only possible or intended) and when they report an event of their own; and the clause relations
 //! between triggers of one sentence (coordination, "during", a date inside a charge's object).
 
-use crate::data::{CUES, LEXICON, TAXONOMY};
+use crate::data::TAXONOMY;
 use crate::dates::DateMention;
 use crate::doc::Doc;
-use crate::text::{Sentence, Token};
-use crate::{contains_seq, details, Extractor, OBJECT_WINDOW};
+use crate::language::Language;
+use crate::stems::Stemmer;
+use crate::text::{self, Sentence, Token};
+use crate::{contains_seq, OBJECT_WINDOW};
+use aho_corasick::AhoCorasick;
 use casebook_model::CharIndex;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What a trigger pattern stands for.
 #[derive(Debug, Clone, Copy)]
@@ -27,31 +30,89 @@ pub(crate) struct TriggerHit {
     pub(crate) sentence: usize,
 }
 
-pub(crate) fn is_word_char(c: char) -> bool {
+fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '-'
 }
 
-impl Extractor {
-    pub(crate) fn find_triggers(&self, doc: &Doc) -> Vec<TriggerHit> {
-        // Lower-case character by character so character offsets stay aligned with the original.
-        let lower: String = doc
-            .chars
-            .iter()
-            .map(|c| c.to_lowercase().next().unwrap_or(*c))
-            .collect();
-        let index = CharIndex::new(&lower);
-        let mut found: Vec<(usize, usize, PatternKind)> = Vec::new();
-        for m in self.triggers.find_overlapping_iter(&lower) {
-            let (start, end) = (index.char(m.start()), index.char(m.end()));
-            let before_ok =
-                start == 0 || !doc.chars.get(start - 1).is_some_and(|&c| is_word_char(c));
-            let after_ok = !doc.chars.get(end).is_some_and(|&c| is_word_char(c));
-            if before_ok && after_ok {
-                if let Some(kind) = self.pattern_kinds.get(m.pattern().as_usize()) {
-                    found.push((start, end, *kind));
+/// How a language's trigger and blocker phrases are found.
+pub(crate) enum TriggerMatcher {
+    /// English: the lower-case phrases on word boundaries of the lower-cased text.
+    Phrases {
+        automaton: AhoCorasick,
+        /// What each pattern of the automaton stands for.
+        kinds: Vec<PatternKind>,
+    },
+    /// Inflected languages: phrases as sequences of word stems, indexed by their first stem.
+    Stems {
+        stemmer: Stemmer,
+        by_first: HashMap<String, Vec<(Vec<String>, PatternKind)>>,
+    },
+}
+
+impl TriggerMatcher {
+    /// A stem matcher for `phrases` (lower-case), each split into words and stemmed.
+    pub(crate) fn stems(stemmer: Stemmer, phrases: &[(String, PatternKind)]) -> TriggerMatcher {
+        let mut by_first: HashMap<String, Vec<(Vec<String>, PatternKind)>> = HashMap::new();
+        for (phrase, kind) in phrases {
+            let chars: Vec<char> = phrase.chars().collect();
+            let stems: Vec<String> = text::tokenize(&chars)
+                .iter()
+                .map(|t| stemmer.stem(&t.lower))
+                .collect();
+            if let Some(first) = stems.first() {
+                by_first
+                    .entry(first.clone())
+                    .or_default()
+                    .push((stems, *kind));
+            }
+        }
+        TriggerMatcher::Stems { stemmer, by_first }
+    }
+
+    /// Every match as (start, end, kind), in character offsets, overlapping ones included.
+    fn find_all(&self, doc: &Doc) -> Vec<(usize, usize, PatternKind)> {
+        let mut found = Vec::new();
+        match self {
+            TriggerMatcher::Phrases { automaton, kinds } => {
+                // Lower-case character by character so character offsets stay aligned with the original.
+                let lower: String = doc
+                    .chars
+                    .iter()
+                    .map(|c| c.to_lowercase().next().unwrap_or(*c))
+                    .collect();
+                let index = CharIndex::new(&lower);
+                for m in automaton.find_overlapping_iter(&lower) {
+                    let (start, end) = (index.char(m.start()), index.char(m.end()));
+                    let before_ok =
+                        start == 0 || !doc.chars.get(start - 1).is_some_and(|&c| is_word_char(c));
+                    let after_ok = !doc.chars.get(end).is_some_and(|&c| is_word_char(c));
+                    if before_ok && after_ok {
+                        if let Some(kind) = kinds.get(m.pattern().as_usize()) {
+                            found.push((start, end, *kind));
+                        }
+                    }
+                }
+            }
+            TriggerMatcher::Stems { stemmer, by_first } => {
+                let stems: Vec<String> =
+                    doc.tokens.iter().map(|t| stemmer.stem(&t.lower)).collect();
+                for (i, stem) in stems.iter().enumerate() {
+                    for (phrase, kind) in by_first.get(stem).into_iter().flatten() {
+                        let end = i + phrase.len();
+                        if end <= stems.len() && stems[i..end] == phrase[..] {
+                            found.push((doc.tokens[i].start, doc.tokens[end - 1].end, *kind));
+                        }
+                    }
                 }
             }
         }
+        found
+    }
+}
+
+impl Language {
+    pub(crate) fn find_triggers(&self, doc: &Doc) -> Vec<TriggerHit> {
+        let mut found = self.triggers.find_all(doc);
         // Leftmost-longest, non-overlapping: a blocker or a longer phrase swallows what it contains.
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         let mut hits = Vec::new();
@@ -126,9 +187,13 @@ impl Extractor {
                     .any(|h| h.sentence == si && type_id(h) == "administrative_penalty")
                     && doc.sentences.get(si).is_some_and(|s| {
                         let text = doc.sentence_text(s);
-                        details::term(&text).is_none()
-                            && (details::days(&text).is_some()
-                                || text.to_lowercase().contains("administrative"))
+                        self.details.term(&text).is_none()
+                            && (self.details.days(&text).is_some() || {
+                                let lower = text.to_lowercase();
+                                self.administrative_words
+                                    .iter()
+                                    .any(|w| lower.contains(w.as_str()))
+                            })
                     })
             })
             .collect();
@@ -152,7 +217,7 @@ impl Extractor {
         };
         let mut window: Vec<&str> = Vec::new();
         let mut i = hit.first_token;
-        let reach = CUES.negation_window.max(CUES.modality_window);
+        let reach = self.negation_window.max(self.modality_window);
         while i > s.first_token && window.len() < reach {
             i -= 1;
             let t = &doc.tokens[i];
@@ -160,7 +225,7 @@ impl Extractor {
                 break;
             }
             // "in May 2023 sentenced": the month, not the modal verb.
-            let month = LEXICON.months.contains_key(&t.lower)
+            let month = self.months.contains_key(&t.lower)
                 && ((t.capitalised && i > s.first_token)
                     || doc
                         .tokens
@@ -192,11 +257,11 @@ impl Extractor {
         let negated = self
             .negation
             .iter()
-            .any(|p| contains_seq(tail(CUES.negation_window), p));
+            .any(|p| contains_seq(tail(self.negation_window), p));
         let modal = self
             .modality
             .iter()
-            .any(|p| contains_seq(tail(CUES.modality_window), p));
+            .any(|p| contains_seq(tail(self.modality_window), p));
         !(negated || modal)
     }
 
@@ -247,7 +312,7 @@ impl Extractor {
             .iter()
             .filter(|t| !dates.iter().any(|d| d.start <= t.start && t.end <= d.end))
             .collect();
-        words.iter().any(|t| t.lower == "and")
+        words.iter().any(|t| self.conjunctions.contains(&t.lower))
             && words.len() <= 3
             && words
                 .iter()

@@ -1,11 +1,11 @@
 //! Victim attachment: the named people each trigger is about (by clause, relative clause and anaphor),
 //! counted groups of unnamed victims ("six Crimean Tatars"), and the people such a group stands for.
 
-use crate::data::LEXICON;
 use crate::doc::{Doc, MentionInfo};
+use crate::language::Language;
 use crate::text::Sentence;
 use crate::triggers::TriggerHit;
-use crate::{starts_with_seq, text_words, Extractor};
+use crate::{starts_with_seq, text_words};
 use casebook_model::{Event, VictimGroup};
 use std::collections::BTreeSet;
 
@@ -18,7 +18,7 @@ pub(crate) struct RecentGroup {
     pub(crate) named: Vec<usize>,
 }
 
-impl Extractor {
+impl Language {
     /// True when a clause of the sentence with a trigger refers to several people with a plural
     /// pronoun ("they", "all of them").
     pub(crate) fn has_plural_reference(
@@ -54,11 +54,18 @@ impl Extractor {
             .iter()
             .map(|t| t.lower.as_str())
             .collect();
-        words.windows(3).find_map(|w| match w {
-            [n, "of", "them" | "those" | "these"] => {
-                number_value(n).filter(|&c| c > 1 || *n == "one")
-            }
-            _ => None,
+        // A count of one stands only as a word ("one of them"), never as an article.
+        (0..words.len()).find_map(|i| {
+            let n = words[i];
+            let partitive = self
+                .partitive
+                .iter()
+                .any(|p| starts_with_seq(&words[i + 1..], p));
+            let word_of_one =
+                !n.chars().all(|c| c.is_ascii_digit()) && !self.not_counts.contains(n);
+            partitive
+                .then(|| self.number_value(n).filter(|&c| c > 1 || word_of_one))
+                .flatten()
         })
     }
 
@@ -99,7 +106,7 @@ impl Extractor {
                 let g = seg_of(h.first_token);
                 let relative = (s.first_token..s.end_token)
                     .find(|&i| seg_of(i) == g)
-                    .is_some_and(|i| matches!(doc.tokens[i].lower.as_str(), "who" | "whom"));
+                    .is_some_and(|i| self.relative_pronouns.contains(&doc.tokens[i].lower));
                 // A "who" clause is about the person it follows ("… the prisoner A, who was
                 // sentenced"), not about everyone named before it.
                 let before: Vec<&MentionInfo> = doc
@@ -122,7 +129,7 @@ impl Extractor {
                             .is_some_and(|between| {
                                 between
                                     .iter()
-                                    .all(|t| matches!(t.lower.as_str(), "," | "and"))
+                                    .all(|t| t.lower == "," || self.conjunctions.contains(&t.lower))
                             })
                     });
                     if !joined {
@@ -184,7 +191,7 @@ impl Extractor {
                 .map(|t| t.lower.as_str())
                 .collect();
             // "her husband", "his son": someone else than the one the possessive names.
-            if matches!(rest.first(), Some(&("his" | "her" | "their")))
+            if rest.first().is_some_and(|w| self.possessives.contains(*w))
                 && rest.get(1).is_some_and(|w| self.relations.contains(*w))
             {
                 continue;
@@ -252,12 +259,12 @@ impl Extractor {
             // "until April 13 four men": a day of a date is no count.
             let in_date = |j: Option<usize>| {
                 j.and_then(|j| lowers.get(j))
-                    .is_some_and(|w| LEXICON.months.contains_key(*w))
+                    .is_some_and(|w| self.months.contains_key(*w))
             };
             let count = match lowers[i] {
-                "a" | "an" => None,
+                w if self.not_counts.contains(w) => None,
                 _ if in_date(i.checked_sub(1)) || in_date(Some(i + 1)) => None,
-                w => number_value(w),
+                w => self.number_value(w),
             };
             let uncounted = self
                 .uncounted_quantifiers
@@ -296,7 +303,7 @@ impl Extractor {
                 // Only adjectives may stand between the number and the noun.
                 if lowers
                     .get(at)
-                    .is_none_or(|w| !tokens[at].is_word || number_value(w).is_some())
+                    .is_none_or(|w| !tokens[at].is_word || self.number_value(w).is_some())
                 {
                     break;
                 }
@@ -397,14 +404,6 @@ pub(crate) fn victim_like(doc: &Doc, hits: &[TriggerHit]) -> BTreeSet<usize> {
         .collect()
 }
 
-/// A count written in digits or words ("4", "four"); years are no counts.
-pub(crate) fn number_value(word: &str) -> Option<u32> {
-    word.parse::<u32>()
-        .ok()
-        .filter(|n| *n < 1900)
-        .or_else(|| LEXICON.number_words.get(word).copied())
-}
-
 /// The victims of a sentence's triggers once its counted group is resolved.
 pub(crate) struct SentenceVictims {
     /// The named victims of each trigger.
@@ -421,7 +420,7 @@ pub(crate) struct SentenceVictims {
     pub(crate) continued_group: bool,
 }
 
-impl Extractor {
+impl Language {
     /// The victims of the triggers of sentence `si`: its named people, and its counted group resolved
     /// against the people named before and the story's last counted group. A partitive ("two of
     /// them, A and B") splits the named ones off the earlier events of that group.

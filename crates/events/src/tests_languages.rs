@@ -1,0 +1,472 @@
+//! Extractor tests in Russian and Ukrainian, on sentences written for them in the manner of Crimean
+//! Solidarity and Krym.Realii reports, about invented people.
+
+use super::*;
+use casebook_model::{ArticlePerson, Event, FuzzyDate, PersonMention, Precision, Published};
+
+/// An invented person: the name, and the forms the text writes it in (inflected as written).
+struct P(&'static str, &'static [&'static str]);
+
+fn analyse(
+    language: &str,
+    body: &str,
+    published: Option<&str>,
+    persons: &[P],
+) -> (ArticlePeople, ArticleEvents) {
+    let article = Article {
+        id: "test".into(),
+        language: Some(language.into()),
+        paragraphs: body.split("\n\n").map(str::to_string).collect(),
+        published: published.map(|v| Published {
+            value: v.into(),
+            precision: Precision::Day,
+            from: "test".into(),
+        }),
+        ..Article::default()
+    };
+    let text = article.text();
+    let char_at = |b: usize| text[..b].chars().count();
+    let mut people = ArticlePeople::default();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for (i, p) in persons.iter().enumerate() {
+        people.persons.push(ArticlePerson {
+            name: p.0.into(),
+            descriptors: vec![],
+            relations: vec![],
+        });
+        let mut forms: Vec<&str> = p.1.to_vec();
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        for form in forms {
+            for (b, _) in text.match_indices(form) {
+                let (s, e) = (char_at(b), char_at(b + form.len()));
+                if taken.iter().any(|&(x, y)| s < y && x < e) {
+                    continue;
+                }
+                taken.push((s, e));
+                people.mentions.push(PersonMention {
+                    text: form.into(),
+                    start: s,
+                    end: e,
+                    person: i,
+                });
+            }
+        }
+    }
+    people.mentions.sort_by_key(|m| m.start);
+    let events = Extractor::new().extract(&article, &people);
+    (people, events)
+}
+
+fn types_of(people: &ArticlePeople, events: &ArticleEvents, victim: &str) -> Vec<String> {
+    events
+        .events
+        .iter()
+        .filter(|e| e.victims.iter().any(|&v| people.persons[v].name == victim))
+        .map(|e| e.event_type.clone())
+        .collect()
+}
+
+fn event<'a>(events: &'a ArticleEvents, t: &str) -> &'a Event {
+    match events.events.iter().find(|e| e.event_type == t) {
+        Some(e) => e,
+        None => panic!("no {t} event in {:?}", events.events),
+    }
+}
+
+const RESHAT: P = P(
+    "Решат Абдурахманов",
+    &[
+        "Решат Абдурахманов",
+        "Решата Абдурахманова",
+        "Решату Абдурахманову",
+        "Абдурахманова",
+        "Абдурахманов",
+    ],
+);
+const ISMAIL: P = P(
+    "Ісмаїл Рамазанов",
+    &[
+        "Ісмаїл Рамазанов",
+        "Ісмаїла Рамазанова",
+        "Ісмаїлу Рамазанову",
+        "Рамазанова",
+        "Рамазанов",
+    ],
+);
+
+#[test]
+fn every_type_is_found_in_russian() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "search",
+            "Сотрудники ФСБ провели обыск в доме Решата Абдурахманова.",
+        ),
+        (
+            "detention",
+            "Решата Абдурахманова задержали утром у мечети.",
+        ),
+        (
+            "arrest_custody",
+            "Киевский районный суд арестовал Решата Абдурахманова на два месяца.",
+        ),
+        (
+            "charge",
+            "Решату Абдурахманову предъявили обвинение по ч. 2 ст. 205.5 УК РФ.",
+        ),
+        (
+            "trial",
+            "В военном суде начались судебные заседания, на скамье подсудимых Решат Абдурахманов.",
+        ),
+        (
+            "sentence",
+            "Суд приговорил Решата Абдурахманова к 17 годам колонии строгого режима.",
+        ),
+        (
+            "appeal",
+            "Апелляционный суд оставил приговор Решату Абдурахманову без изменения.",
+        ),
+        ("torture", "Решата Абдурахманова избили во время допроса."),
+        (
+            "coercion_recruitment",
+            "Решата Абдурахманова склоняли к сотрудничеству с ФСБ.",
+        ),
+        (
+            "abduction_disappearance",
+            "Решата Абдурахманова похитили неизвестные в камуфляже.",
+        ),
+        (
+            "transfer",
+            "Решата Абдурахманова этапировали в Ростов-на-Дону.",
+        ),
+        (
+            "release",
+            "Решат Абдурахманов вышел на свободу, полностью отбыв срок.",
+        ),
+        (
+            "exchange",
+            "Решат Абдурахманов вернулся в Украину в результате обмена пленными.",
+        ),
+        (
+            "citizenship_deprivation",
+            "Решата Абдурахманова лишили гражданства Украины.",
+        ),
+        (
+            "administrative_penalty",
+            "Решата Абдурахманова оштрафовали на 10 тысяч рублей.",
+        ),
+        ("death", "Решат Абдурахманов умер в колонии."),
+    ];
+    for (t, sentence) in cases {
+        let (people, events) = analyse("ru", sentence, None, &[RESHAT]);
+        let found = types_of(&people, &events, RESHAT.0);
+        assert!(
+            found.iter().any(|f| f == t),
+            "{t} not found in {sentence:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn every_type_is_found_in_ukrainian() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "search",
+            "Співробітники ФСБ провели обшук у будинку Ісмаїла Рамазанова.",
+        ),
+        (
+            "detention",
+            "Ісмаїла Рамазанова затримали вранці біля мечеті.",
+        ),
+        (
+            "arrest_custody",
+            "Київський районний суд заарештував Ісмаїла Рамазанова на два місяці.",
+        ),
+        (
+            "charge",
+            "Ісмаїлу Рамазанову висунули обвинувачення за ч. 2 ст. 205.5 КК РФ.",
+        ),
+        (
+            "trial",
+            "Почався розгляд справи Ісмаїла Рамазанова у військовому суді.",
+        ),
+        (
+            "sentence",
+            "Суд засудив Ісмаїла Рамазанова до 17 років колонії суворого режиму.",
+        ),
+        (
+            "appeal",
+            "Апеляційний суд залишив вирок Ісмаїлу Рамазанову без змін.",
+        ),
+        ("torture", "Ісмаїла Рамазанова побили під час допиту."),
+        (
+            "coercion_recruitment",
+            "Ісмаїла Рамазанова схиляли до співпраці з ФСБ.",
+        ),
+        (
+            "abduction_disappearance",
+            "Ісмаїла Рамазанова викрали невідомі в камуфляжі.",
+        ),
+        (
+            "transfer",
+            "Ісмаїла Рамазанова етапували до Ростова-на-Дону.",
+        ),
+        (
+            "release",
+            "Ісмаїл Рамазанов вийшов на волю, відбувши термін повністю.",
+        ),
+        (
+            "exchange",
+            "Ісмаїл Рамазанов повернувся в Україну в результаті обміну полоненими.",
+        ),
+        (
+            "citizenship_deprivation",
+            "Ісмаїла Рамазанова позбавили громадянства України.",
+        ),
+        (
+            "administrative_penalty",
+            "Ісмаїла Рамазанова оштрафували на 10 тисяч рублів.",
+        ),
+        ("death", "Ісмаїл Рамазанов помер у колонії."),
+    ];
+    for (t, sentence) in cases {
+        let (people, events) = analyse("uk", sentence, None, &[ISMAIL]);
+        let found = types_of(&people, &events, ISMAIL.0);
+        assert!(
+            found.iter().any(|f| f == t),
+            "{t} not found in {sentence:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn inflected_forms_of_a_trigger_all_report_it() {
+    for sentence in [
+        "Решат Абдурахманов был задержан в Симферополе.",
+        "Решата Абдурахманова задержали в Симферополе.",
+        "Задержание Решата Абдурахманова произошло в Симферополе.",
+    ] {
+        let (people, events) = analyse("ru", sentence, None, &[RESHAT]);
+        assert_eq!(
+            types_of(&people, &events, RESHAT.0),
+            ["detention"],
+            "{sentence}"
+        );
+    }
+    for sentence in [
+        "Ісмаїла Рамазанова затримали в Сімферополі.",
+        "Ісмаїл Рамазанов був затриманий в Сімферополі.",
+        "Затримання Ісмаїла Рамазанова відбулося в Сімферополі.",
+    ] {
+        let (people, events) = analyse("uk", sentence, None, &[ISMAIL]);
+        assert_eq!(
+            types_of(&people, &events, ISMAIL.0),
+            ["detention"],
+            "{sentence}"
+        );
+    }
+}
+
+#[test]
+fn traps_report_no_event() {
+    for sentence in [
+        "Решата Абдурахманова не задерживали.",
+        "Решату Абдурахманову грозит до 20 лет лишения свободы.",
+        "Решата Абдурахманова могут задержать в любой момент.",
+        "Родные опасаются, что Решата Абдурахманова могут похитить.",
+    ] {
+        let (people, events) = analyse("ru", sentence, None, &[RESHAT]);
+        let found = types_of(&people, &events, RESHAT.0);
+        assert!(found.is_empty(), "{sentence:?} gave {found:?}");
+    }
+    for sentence in [
+        "Ісмаїла Рамазанова не затримували.",
+        "Ісмаїлу Рамазанову загрожує до 20 років позбавлення волі.",
+        "Ісмаїла Рамазанова можуть затримати будь-якої миті.",
+    ] {
+        let (people, events) = analyse("uk", sentence, None, &[ISMAIL]);
+        let found = types_of(&people, &events, ISMAIL.0);
+        assert!(found.is_empty(), "{sentence:?} gave {found:?}");
+    }
+}
+
+#[test]
+fn a_claim_of_the_fsb_is_the_fsbs() {
+    let (_, events) = analyse(
+        "ru",
+        "По версии ФСБ, Решат Абдурахманов был задержан с запрещенной литературой.",
+        None,
+        &[RESHAT],
+    );
+    assert_eq!(
+        event(&events, "detention").claimed_by.as_deref(),
+        Some("FSB")
+    );
+}
+
+#[test]
+fn dates_resolve_against_the_article_date() {
+    // Thursday, 14 November 2019.
+    let published = Some("2019-11-14");
+    let cases: &[(&str, &str, FuzzyDate)] = &[
+        (
+            "ru",
+            "Решата Абдурахманова задержали 12 ноября 2019 года.",
+            FuzzyDate::day(2019, 11, 12),
+        ),
+        (
+            "ru",
+            "Вчера Решата Абдурахманова задержали.",
+            FuzzyDate::day(2019, 11, 13),
+        ),
+        (
+            "ru",
+            "Решата Абдурахманова задержали в среду.",
+            FuzzyDate::day(2019, 11, 13),
+        ),
+        (
+            "ru",
+            "Решата Абдурахманова задержали 2 ноября.",
+            FuzzyDate::day(2019, 11, 2),
+        ),
+        (
+            "ru",
+            "Решата Абдурахманова задержали в марте 2018 года.",
+            FuzzyDate::month(2018, 3),
+        ),
+        (
+            "ru",
+            "Решата Абдурахманова задержали в 2017 году.",
+            FuzzyDate::year(2017),
+        ),
+        (
+            "ru",
+            "Решата Абдурахманова задержали 03.10.2019 в Джанкое.",
+            FuzzyDate::day(2019, 10, 3),
+        ),
+        (
+            "uk",
+            "Ісмаїла Рамазанова затримали 15 листопада 2018 року.",
+            FuzzyDate::day(2018, 11, 15),
+        ),
+        (
+            "uk",
+            "Вчора Ісмаїла Рамазанова затримали.",
+            FuzzyDate::day(2019, 11, 13),
+        ),
+        (
+            "uk",
+            "Ісмаїла Рамазанова затримали у середу.",
+            FuzzyDate::day(2019, 11, 13),
+        ),
+        (
+            "uk",
+            "Ісмаїла Рамазанова затримали у березні 2018 року.",
+            FuzzyDate::month(2018, 3),
+        ),
+        (
+            "uk",
+            "Ісмаїла Рамазанова затримали у 2017 році.",
+            FuzzyDate::year(2017),
+        ),
+    ];
+    for (language, sentence, date) in cases {
+        let person = if *language == "ru" { RESHAT } else { ISMAIL };
+        let (_, events) = analyse(language, sentence, published, &[person]);
+        assert_eq!(event(&events, "detention").date, Some(*date), "{sentence}");
+    }
+}
+
+#[test]
+fn details_of_sentences_charges_fines_and_custody() {
+    let (_, events) = analyse(
+        "ru",
+        "Суд приговорил Решата Абдурахманова к 12 годам и 6 месяцам колонии строгого режима.",
+        None,
+        &[RESHAT],
+    );
+    let sentence = event(&events, "sentence");
+    assert_eq!(
+        sentence.details.get("term").map(String::as_str),
+        Some("12 years 6 months")
+    );
+    assert_eq!(
+        sentence.details.get("regime").map(String::as_str),
+        Some("strict")
+    );
+    let (_, events) = analyse(
+        "ru",
+        "Решата Абдурахманова приговорили к восьми с половиной годам по ч. 1 ст. 278 УК РФ.",
+        None,
+        &[RESHAT],
+    );
+    let sentence = event(&events, "sentence");
+    assert_eq!(
+        sentence.details.get("term").map(String::as_str),
+        Some("8.5 years")
+    );
+    assert_eq!(
+        sentence.details.get("article").map(String::as_str),
+        Some("278")
+    );
+    assert_eq!(sentence.details.get("part").map(String::as_str), Some("1"));
+    let (_, events) = analyse(
+        "uk",
+        "Суд засудив Ісмаїла Рамазанова на 12 років колонії загального режиму за статтею 205.5.",
+        None,
+        &[ISMAIL],
+    );
+    let sentence = event(&events, "sentence");
+    assert_eq!(
+        sentence.details.get("term").map(String::as_str),
+        Some("12 years")
+    );
+    assert_eq!(
+        sentence.details.get("regime").map(String::as_str),
+        Some("general")
+    );
+    assert_eq!(
+        sentence.details.get("article").map(String::as_str),
+        Some("205.5")
+    );
+    let (_, events) = analyse(
+        "uk",
+        "Ісмаїла Рамазанова оштрафували на 40 тисяч рублів.",
+        None,
+        &[ISMAIL],
+    );
+    let fine = event(&events, "administrative_penalty");
+    assert_eq!(
+        fine.details.get("amount").map(String::as_str),
+        Some("40000")
+    );
+    assert_eq!(
+        fine.details.get("currency").map(String::as_str),
+        Some("RUB")
+    );
+    let (_, events) = analyse(
+        "ru",
+        "Суд отправил Решата Абдурахманова под домашний арест.",
+        None,
+        &[RESHAT],
+    );
+    let custody = event(&events, "arrest_custody");
+    assert_eq!(
+        custody.details.get("measure").map(String::as_str),
+        Some("house_arrest")
+    );
+}
+
+#[test]
+fn a_pronoun_takes_the_person_named_before_and_english_is_unchanged() {
+    let (people, events) = analyse(
+        "ru",
+        "Решат Абдурахманов вернулся домой из мечети.\n\nВечером его задержали сотрудники полиции.",
+        None,
+        &[RESHAT],
+    );
+    assert_eq!(types_of(&people, &events, RESHAT.0), ["detention"]);
+    // The same words in an article of no known language are read as English: no event.
+    let (people, events) = analyse("crh", "Решата Абдурахманова задержали.", None, &[RESHAT]);
+    assert!(types_of(&people, &events, RESHAT.0).is_empty());
+    assert_eq!(Extractor::new().languages(), ["en", "ru", "uk"]);
+}
