@@ -558,6 +558,13 @@ pub fn base_forms(word: &str) -> Vec<String> {
     out
 }
 
+/// Whether `word` is a given name the tables know (`given_names.txt` or `given_name_genders.tsv`), in any
+/// script and spelling: "Азіз", "Aziz" and "Азиз" are.
+pub fn is_given_name(word: &str) -> bool {
+    let t = crate::tables::tables();
+    t.inflection.given_gender(t, word).is_some()
+}
+
 /// The plural reading of a Slavic surname ("Ахтемовы", "Ахтемови", "Ахтемовых"), or `None` when the word
 /// has no plural surname ending.
 pub fn plural_surname(word: &str) -> Option<PluralSurname> {
@@ -672,6 +679,7 @@ mod tests {
         assert!(forms.iter().any(|f| f == "Ахтемов"), "{forms:?}");
         assert_eq!(base_forms("Celâlniñ"), ["Celâlniñ", "Celâl"]);
         assert_eq!(base_forms("Dzhelyal"), ["Dzhelyal"]);
+        assert!(is_given_name("Азіз") && is_given_name("Aziz") && !is_given_name("Ахтемов"));
         assert!(base_forms("Ялти").iter().any(|f| f == "Ялта"));
     }
 

@@ -13,7 +13,9 @@ mod resolve;
 mod score;
 mod tables;
 
-pub use inflect::{base_forms, nominative, plural_names, plural_surname, PluralSurname};
+pub use inflect::{
+    base_forms, is_given_name, nominative, plural_names, plural_surname, PluralSurname,
+};
 pub use key::key;
 pub use resolve::{PersonId, PersonIndex, Resolution, Thresholds};
 pub use score::{score, score_prepared, Explanation, Note, PreparedName, Rule, Score, TokenMatch};
