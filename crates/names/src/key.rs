@@ -8,14 +8,16 @@
 use crate::tables::{tables, Tables};
 use std::cell::RefCell;
 
-/// The matching key of a name: lower-case ASCII tokens separated by single spaces.
+/// The matching key of a name: lower-case ASCII tokens separated by single spaces. An inflected name
+/// is keyed in its base form (see [`crate::nominative`]), so "Наримана Джеляла" keys as "Нариман Джелял".
 ///
 /// ```
 /// assert_eq!(casebook_names::key("Nariman Celâl"), "nariman jelal");
 /// assert_eq!(casebook_names::key("Нариман Джелял"), "nariman jelal");
 /// ```
 pub fn key(name: &str) -> String {
-    key_with(tables(), name)
+    let t = tables();
+    key_with(t, &crate::inflect::nominative_with(t, name))
 }
 
 /// One token of a keyed name, with what the scorer needs to know about the word it came from.

@@ -170,7 +170,9 @@ impl PreparedName {
 
 fn prepare_with(t: &Tables, name: &str) -> PreparedName {
     let morph = &t.morphology;
-    let raw: Vec<KeyToken> = key_tokens(t, name)
+    // An inflected name is compared in its base form: "Асана Ахтемова" is Асан Ахтемов, not a woman.
+    let name = crate::inflect::nominative_with(t, name);
+    let raw: Vec<KeyToken> = key_tokens(t, &name)
         .into_iter()
         .filter(|k| !morph.ignore.contains(&k.key))
         .collect();

@@ -340,6 +340,8 @@ pub(crate) struct Tables {
     pub morphology: Morphology,
     /// Key of a given-name form → the number of its line (its equivalence class).
     pub given_names: FxHashMap<String, u32>,
+    /// Case endings and given-name genders for reading inflected names (see [`crate::inflect`]).
+    pub inflection: crate::inflect::Inflection,
     /// ASCII bytes neither transliteration table can change inside an all-ASCII word (see
     /// [`Substitutions::ascii_inert`]): most names in Latin script consist of these alone.
     pub ascii_inert: [bool; 128],
@@ -365,6 +367,7 @@ pub(crate) fn load() -> Result<Tables, TableError> {
         rewrites,
         morphology: Morphology::default(),
         given_names: FxHashMap::default(),
+        inflection: crate::inflect::Inflection::default(),
         ascii_inert: [false; 128],
     };
     for (b, inert) in (0u8..).zip(tables.ascii_inert.iter_mut()) {
@@ -372,6 +375,7 @@ pub(crate) fn load() -> Result<Tables, TableError> {
     }
     tables.morphology = parse_morphology(&tables)?;
     tables.given_names = parse_given_names(&tables)?;
+    tables.inflection = crate::inflect::parse(&tables)?;
     Ok(tables)
 }
 
@@ -432,7 +436,7 @@ fn parse_given_names(tables: &Tables) -> Result<FxHashMap<String, u32>, TableErr
 }
 
 /// Non-empty, non-comment lines with their 1-based numbers.
-fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub(crate) fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))

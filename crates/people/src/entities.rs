@@ -33,8 +33,14 @@ const DETERMINERS: [&str; 8] = ["the", "a", "an", "this", "that", "these", "thos
 /// Words that join the head noun of an organisation to its complement.
 const JOINERS: [&str; 5] = ["of", "for", "on", "in", "to"];
 
-/// Finds the entities and groups in `tokens`, marking the tokens they cover.
-pub fn find(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark]) -> Vec<FoundEntity> {
+/// Finds the entities and groups in `tokens`, marking the tokens they cover. `bases` holds each token's
+/// other base forms (see `token::base_forms`): an inflected one-word place ("з Ялти") is found by them.
+pub fn find(
+    lex: &Lexicon,
+    tokens: &[Token],
+    bases: &[Vec<String>],
+    marks: &mut [Mark],
+) -> Vec<FoundEntity> {
     let mut found: Vec<FoundEntity> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -43,14 +49,25 @@ pub fn find(lex: &Lexicon, tokens: &[Token], marks: &mut [Mark]) -> Vec<FoundEnt
             i += 1;
             continue;
         }
-        let matched = lex.phrases.get(&t.lower).and_then(|list| {
-            list.iter().find(|p| {
-                p.words
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| tokens.get(i + k).is_some_and(|u| u.lower == *w))
+        let matched = lex
+            .phrases
+            .get(&t.lower)
+            .and_then(|list| {
+                list.iter().find(|p| {
+                    p.words
+                        .iter()
+                        .enumerate()
+                        .all(|(k, w)| tokens.get(i + k).is_some_and(|u| u.lower == *w))
+                })
             })
-        });
+            .or_else(|| {
+                bases.get(i)?.iter().find_map(|b| {
+                    lex.phrases
+                        .get(b)?
+                        .iter()
+                        .find(|p| p.words.len() == 1 && p.kind != PhraseKind::Group)
+                })
+            });
         match matched {
             Some(p) => {
                 let end = i + p.words.len();

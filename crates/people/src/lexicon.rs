@@ -45,6 +45,8 @@ pub struct DataFiles<'a> {
     pub cyrillic_case_endings: &'a str,
     /// `headline_verbs.txt`: headline verbs cut off the end of names.
     pub headline_verbs: &'a str,
+    /// `inflected_names.tsv`: conjunctions, plural relation words and place prepositions around names.
+    pub inflected_names: &'a str,
 }
 
 impl DataFiles<'static> {
@@ -68,6 +70,7 @@ impl DataFiles<'static> {
         not_person_after: include_str!("../data/not_person_after.txt"),
         cyrillic_case_endings: include_str!("../data/cyrillic_case_endings.txt"),
         headline_verbs: include_str!("../data/headline_verbs.txt"),
+        inflected_names: include_str!("../data/inflected_names.tsv"),
     };
 }
 
@@ -161,6 +164,12 @@ pub struct Lexicon {
     /// Headline verbs: whole words and endings ("ed", "ing").
     pub headline_verbs: HashSet<String>,
     pub headline_verb_endings: Vec<String>,
+    /// Conjunctions between given names that share one surname.
+    pub name_joiners: HashSet<String>,
+    /// Plural relation words before a plural surname ("братья").
+    pub plural_relations: HashSet<String>,
+    /// Prepositions before a place name ("з", "из").
+    pub place_prepositions: HashSet<String>,
 }
 
 /// Lines of a data file without comments and blank lines, with their 1-based numbers.
@@ -284,6 +293,24 @@ impl Lexicon {
             org_heads.insert(kind.0.to_lowercase(), kind.1);
         }
 
+        let (mut name_joiners, mut plural_relations, mut place_prepositions) =
+            (HashSet::new(), HashSet::new(), HashSet::new());
+        for (line, l) in lines(files.inflected_names) {
+            let set = match l.split_once('\t').map(|(k, w)| (k.trim(), w.trim())) {
+                Some(("and", w)) if !w.is_empty() => (&mut name_joiners, w),
+                Some(("plural", w)) if !w.is_empty() => (&mut plural_relations, w),
+                Some(("place", w)) if !w.is_empty() => (&mut place_prepositions, w),
+                _ => {
+                    return Err(LexiconError::BadLine {
+                        file: "inflected_names.tsv",
+                        line,
+                        reason: "expected and|plural|place<tab>WORD",
+                    })
+                }
+            };
+            set.0.insert(set.1.to_lowercase());
+        }
+
         let (endings, words): (Vec<String>, Vec<String>) = word_set(files.headline_verbs)
             .into_iter()
             .partition(|w| w.starts_with('-'));
@@ -310,6 +337,9 @@ impl Lexicon {
                 .into_iter()
                 .map(|e| e.trim_start_matches('-').to_string())
                 .collect(),
+            name_joiners,
+            plural_relations,
+            place_prepositions,
             cyrillic_case_endings: {
                 let mut endings: Vec<String> =
                     word_set(files.cyrillic_case_endings).into_iter().collect();

@@ -1,7 +1,8 @@
 //! casebook-people: finds every person, organisation and place named in one article.
 //!
-//! In: an article's text (`Article::text()`, English news of the Crimea persecution field, with names in
-//! Latin or Cyrillic script). Out: [`ArticlePeople`]: one [`ArticlePerson`](casebook_model::ArticlePerson)
+//! In: an article's text (`Article::text()`, news of the Crimea persecution field in English, Russian or
+//! Ukrainian, with names in Latin or Cyrillic script). Inflected Russian and Ukrainian names are read back
+//! to their base form with `casebook_names::nominative`: each person is named in the nominative. Out: [`ArticlePeople`]: one [`ArticlePerson`](casebook_model::ArticlePerson)
 //! per real person of the article (bare surnames and possessives linked to the full name, with
 //! descriptors and relations), every person mention with character offsets, and the organisations and
 //! places named, with canonical names.
@@ -61,9 +62,10 @@ impl Recognizer {
     /// Finds everyone and everything named in `text`. Offsets are character offsets into `text`.
     pub fn recognize(&self, text: &str) -> ArticlePeople {
         let tokens = token::tokenize(text);
+        let bases = token::base_forms(&tokens, text);
         let mut marks = vec![entities::Mark::Free; tokens.len()];
-        let found_entities = entities::find(&self.lex, &tokens, &mut marks);
-        let people = persons::find(&self.lex, text, &tokens, &marks);
+        let found_entities = entities::find(&self.lex, &tokens, &bases, &mut marks);
+        let people = persons::find(&self.lex, text, &tokens, &bases, &marks);
         let mut persons = people.persons;
         describe::describe(
             &self.lex,

@@ -106,7 +106,7 @@ fn is_name_token(lex: &Lexicon, t: &Token, mark: Mark) -> bool {
         }
 }
 
-fn classify(lex: &Lexicon, t: &Token) -> Class {
+fn classify(lex: &Lexicon, t: &Token, bases: &[String]) -> Class {
     if t.kind == Kind::Initial {
         return Class::Initial;
     }
@@ -117,6 +117,15 @@ fn classify(lex: &Lexicon, t: &Token) -> Class {
         Class::Given
     } else if lex.known_people.contains(&t.lower) {
         Class::Known
+    } else if t.cyrillic
+        && (casebook_names::is_given_name(&t.lower)
+            || bases
+                .iter()
+                .any(|b| lex.is_given_name(b) || casebook_names::is_given_name(b)))
+    {
+        // An inflected given name ("Наримана", "Сервером"), or one the names stage knows in another
+        // spelling ("Азіз").
+        Class::Given
     } else if let Some(alone) = lex.surname_shape(&t.lower) {
         Class::Surname(alone)
     } else if lex.is_patronymic(&t.lower) {
@@ -166,10 +175,19 @@ fn key(word: &str) -> String {
     casebook_names::key(word)
 }
 
+/// The nominative name of a run of tokens and the word of it at each token, when the two line up.
+fn nominative_words(surface: &str, tokens: usize) -> (String, Option<Vec<String>>) {
+    let name = casebook_names::nominative(surface).into_owned();
+    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    let aligned = (words.len() == tokens).then_some(words);
+    (name, aligned)
+}
+
 struct Linker<'a> {
     lex: &'a Lexicon,
     text: &'a str,
     tokens: &'a [Token],
+    bases: &'a [Vec<String>],
     persons: Vec<Person>,
     found: Vec<Found>,
 }
@@ -185,9 +203,38 @@ impl<'a> Linker<'a> {
         self.text.get(a.start_byte..b.end_byte).unwrap_or("")
     }
 
+    /// The people a plural surname names with the given names before it ("Азиз Ахтемовы" after "Асан
+    /// и", "братья Ахтемовы"), in the nominative and singular; `None` when the run is not such a name.
+    fn plural_name(&self, first: usize, last: usize) -> Option<String> {
+        let surname = self.tokens.get(last.checked_sub(1)?)?;
+        let before = first.checked_sub(1).and_then(|p| self.tokens.get(p));
+        let joined = before.is_some_and(|t| self.lex.name_joiners.contains(&t.lower));
+        let family = before.is_some_and(|t| self.lex.plural_relations.contains(&t.lower));
+        if !surname.cyrillic || !(joined || family) || last - first < 2 {
+            return None;
+        }
+        let plural = casebook_names::plural_surname(surname.text(self.text))?;
+        if plural.also_singular && !joined {
+            return None;
+        }
+        let given = self.surface(first, last - 1);
+        casebook_names::plural_names(&[given], surname.text(self.text))?
+            .into_iter()
+            .next()
+    }
+
     /// Links a full name (two or more words) to a person, creating one if needed.
     fn add_full(&mut self, first: usize, last: usize, classes: &[Class]) {
         let toks = &self.tokens[first..last];
+        let (name, words) = match self.plural_name(first, last) {
+            Some(name) => nominative_words(&name, toks.len()),
+            None => nominative_words(self.surface(first, last), toks.len()),
+        };
+        // Keys of the name's words in their base form, so "Наримана Джеляла" links to "Нариман Джелял".
+        let word_key = |k: usize| match words.as_ref().and_then(|w| w.get(k)) {
+            Some(w) => key(w),
+            None => key(&toks[k].lower),
+        };
         let surname_at = (0..toks.len())
             .rev()
             .find(|&k| {
@@ -197,13 +244,13 @@ impl<'a> Linker<'a> {
                 )
             })
             .unwrap_or(toks.len() - 1);
-        let surname = key(&toks[surname_at].lower);
+        let surname = word_key(surname_at);
         let given_at =
             (0..toks.len()).find(|&k| k != surname_at && classes[k] != Class::Patronymic);
         let (given, given_initial) = match given_at {
             Some(k) if classes[k] == Class::Initial => (None, key(&toks[k].lower).chars().next()),
             Some(k) => {
-                let g = key(&toks[k].lower);
+                let g = word_key(k);
                 let initial = g.chars().next();
                 (Some(g), initial)
             }
@@ -227,7 +274,6 @@ impl<'a> Linker<'a> {
             .filter(|(_, p)| compatible(p))
             .max_by_key(|(_, p)| p.last_before(first))
             .map(|(i, _)| i);
-        let name = self.surface(first, last).to_string();
         let words = toks.len();
         let initials = classes.iter().filter(|&&c| c == Class::Initial).count();
         let person = match existing {
@@ -302,6 +348,25 @@ impl<'a> Linker<'a> {
         }
         let k = key(&t.lower);
         let mut linked = self.link_single(at, &k);
+        if linked.is_none() {
+            // An inflected word names the person of its base form: "Джеляла", "Умеровим".
+            linked = self.bases[at]
+                .iter()
+                .find_map(|b| self.link_single(at, &key(b)));
+        }
+        let plural = (t.cyrillic && !self.lex.is_given_name(&t.lower))
+            .then(|| casebook_names::plural_surname(t.text(self.text)))
+            .flatten()
+            .filter(|p| !p.also_singular);
+        if linked.is_none() {
+            if let Some(p) = &plural {
+                // "брати Ахтемових": a family; it names a brother the article names in full, or nobody.
+                linked = self.link_single(at, &key(&p.singular));
+                if linked.is_none() {
+                    return;
+                }
+            }
+        }
         if linked.is_none() && t.cyrillic {
             // Russian and Ukrainian decline names: "Джелялу" names Джелял.
             linked = self
@@ -323,7 +388,7 @@ impl<'a> Linker<'a> {
                 }
                 let given = self.lex.is_given_name(&t.lower);
                 self.persons.push(Person {
-                    name: t.text(self.text).to_string(),
+                    name: casebook_names::nominative(t.text(self.text)).into_owned(),
                     name_words: 1,
                     name_initials: 0,
                     surname: if given { String::new() } else { k.clone() },
@@ -406,8 +471,17 @@ impl<'a> Linker<'a> {
         });
         let Some(surname_at) = surname_at else { return };
         let surname_tok = &self.tokens[surname_at];
-        let given = key(&self.tokens[at].lower);
-        let surname = key(&surname_tok.lower);
+        let given_text = self.tokens[at].text(self.text);
+        let surname_text = surname_tok.text(self.text);
+        // "Асана и Азиза Ахтемовых": each brother bears the singular surname.
+        let name = casebook_names::plural_names(&[given_text], surname_text)
+            .and_then(|names| names.into_iter().next())
+            .unwrap_or_else(|| {
+                casebook_names::nominative(&format!("{given_text} {surname_text}")).into_owned()
+            });
+        let (first_word, last_word) = name.rsplit_once(' ').unwrap_or((&name, &name));
+        let given = key(first_word);
+        let surname = key(last_word);
         let existing = self
             .persons
             .iter()
@@ -416,11 +490,7 @@ impl<'a> Linker<'a> {
             Some(i) => i,
             None => {
                 self.persons.push(Person {
-                    name: format!(
-                        "{} {}",
-                        self.tokens[at].text(self.text),
-                        surname_tok.text(self.text)
-                    ),
+                    name,
                     name_words: 2,
                     name_initials: 0,
                     surname,
@@ -441,7 +511,13 @@ impl<'a> Linker<'a> {
 }
 
 /// Finds and links the person mentions among `tokens`.
-pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> People {
+pub fn find(
+    lex: &Lexicon,
+    text: &str,
+    tokens: &[Token],
+    bases: &[Vec<String>],
+    marks: &[Mark],
+) -> People {
     // Runs of name-like tokens, cut at line breaks.
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
@@ -461,11 +537,26 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
         runs.push((start, i));
     }
 
-    let classes: Vec<Class> = tokens.iter().map(|t| classify(lex, t)).collect();
+    let classes: Vec<Class> = tokens
+        .iter()
+        .zip(bases)
+        .map(|(t, b)| classify(lex, t, b))
+        .collect();
     let mut full: Vec<(usize, usize)> = Vec::new();
     let mut singles: Vec<usize> = Vec::new();
     for (first, last) in runs {
         let mut last = last;
+        let mut first = first;
+        // "з Ялти Вадим Сірук": a place after a preposition is not the name's first word.
+        if last - first >= 3
+            && classes[first] != Class::Given
+            && classes[first + 1] == Class::Given
+            && first
+                .checked_sub(1)
+                .is_some_and(|p| lex.place_prepositions.contains(&tokens[p].lower))
+        {
+            first += 1;
+        }
         // "Nariman Dzhelyal Sentenced To 17 Years": a headline verb is not the name's last word.
         while last - first >= 2
             && classes[last - 1] == Class::Other
@@ -513,6 +604,7 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
         lex,
         text,
         tokens,
+        bases,
         persons: Vec::new(),
         found: Vec::new(),
     };
@@ -521,7 +613,9 @@ pub fn find(lex: &Lexicon, text: &str, tokens: &[Token], marks: &[Mark]) -> Peop
     }
     for &at in &singles {
         let coordinated = (classes[at] == Class::Given
-            && tokens.get(at + 1).is_some_and(|t| t.lower == "and"))
+            && tokens
+                .get(at + 1)
+                .is_some_and(|t| lex.name_joiners.contains(&t.lower)))
         .then(|| {
             full.iter()
                 .find(|&&(a, _)| a == at + 2)

@@ -472,3 +472,105 @@ fn headline_verbs_are_cut_off_names() {
         vec!["Nariman Dzhelyal", "CHUBAROV", "Refat Chubarov"]
     );
 }
+
+#[test]
+fn russian_inflected_names_are_one_person_named_in_the_nominative() {
+    let text = "В Симферополе задержали Тимура Бекирова и Ремзи Арифова. Адвокат Тимура Бекирова \
+        сообщил, что Тимур Бекиров отказался от дачи показаний. Суд отказал Бекирову в освобождении.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec![
+            "Тимура Бекирова",
+            "Ремзи Арифова",
+            "Тимура Бекирова",
+            "Тимур Бекиров",
+            "Бекирову"
+        ]
+    );
+    let timur = person_of(&p, "Тимура Бекирова", 0);
+    assert_eq!(person_of(&p, "Тимур Бекиров", 0), timur);
+    assert_eq!(person_of(&p, "Бекирову", 0), timur);
+    assert_eq!(p.persons[timur].name, "Тимур Бекиров");
+    person_named(&p, "Ремзи Арифов");
+    assert_eq!(p.persons.len(), 2);
+}
+
+#[test]
+fn a_masculine_genitive_is_not_a_woman_and_a_woman_stays_one() {
+    let p = run(
+        "Следователь допросил Эльвиру Сеитову, сестру Шабана Умерова. \
+        Эльвира Сеитова рассказала, что Шабан Умеров болен.",
+    );
+    person_named(&p, "Эльвира Сеитова");
+    person_named(&p, "Шабан Умеров");
+    assert_eq!(p.persons.len(), 2, "{:?}", p.persons);
+}
+
+#[test]
+fn ukrainian_inflected_names_and_glued_places() {
+    let text = "Фігурантів справи з Ялти Вадим Сірук і Остап Коваленко етапували. \
+        Раніше суд продовжив арешт Остапа Коваленка та Вадима Сірука. Адвокат Ельміри Халілової \
+        заявив, що Ельміра Халілова подала скаргу.";
+    let p = run(text);
+    let names: Vec<&str> = p.persons.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["Вадим Сірук", "Остап Коваленко", "Ельміра Халілова"]
+    );
+    assert!(mentions(&p).contains(&"Вадим Сірук"));
+    assert!(!mentions(&p).iter().any(|m| m.contains("Ялти")));
+    assert_eq!(
+        person_of(&p, "Остапа Коваленка", 0),
+        person_of(&p, "Остап Коваленко", 0)
+    );
+}
+
+#[test]
+fn a_place_after_a_preposition_is_not_part_of_the_name() {
+    let p = run("Затриманого з Новоолексіївки Дмитра Гаврилюка доправили до суду.");
+    assert_eq!(mentions(&p), vec!["Дмитра Гаврилюка"]);
+    person_named(&p, "Дмитро Гаврилюк");
+}
+
+#[test]
+fn plural_surnames_give_each_brother() {
+    let p = run(
+        "Братья Ахтемовы задержаны. Асан и Азиз Ахтемовы находятся в СИЗО. \
+        Адвокат Асана Ахтемова подал жалобу.",
+    );
+    let mut names: Vec<&str> = p.persons.iter().map(|x| x.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        vec!["Азиз Ахтемов", "Асан Ахтемов"],
+        "{:?}",
+        p.mentions
+    );
+    // The family mention names one of the brothers the article names in full, never a third person.
+    assert!(person_of(&p, "Ахтемовы", 0) < p.persons.len());
+    assert_eq!(person_of(&p, "Асан", 0), person_of(&p, "Асана Ахтемова", 0));
+
+    let p = run("Брати Ахтемови під вартою. Суд залишив Асана та Азіза Ахтемових під вартою.");
+    let mut names: Vec<&str> = p.persons.iter().map(|x| x.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        vec!["Азіз Ахтемов", "Асан Ахтемов"],
+        "{:?}",
+        p.mentions
+    );
+    // Without a brother named in full, "брати Ахтемови" is a family, not a person.
+    let p = run("Брати Ахтемови під вартою вже третій рік.");
+    assert!(p.persons.is_empty(), "{:?}", p.persons);
+}
+
+#[test]
+fn crimean_tatar_suffixes_come_off_the_record_name() {
+    let p = run(
+        "Mahkeme Nariman Celâlni 17 yılğa hapiske ökm etti. Nariman Celâl bu ökümni qabul etmedi.",
+    );
+    let nariman = person_named(&p, "Nariman Celâl");
+    assert!(p.persons.iter().filter(|x| x.name == nariman.name).count() == 1);
+    assert_eq!(p.persons.len(), 1, "{:?}", p.persons);
+}

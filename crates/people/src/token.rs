@@ -111,6 +111,26 @@ fn is_opening(c: char) -> bool {
     )
 }
 
+/// The other base (nominative) forms of each capitalised Cyrillic word, lower-cased ("Ялти" → "ялта",
+/// "Наримана" → "нариман"; see `casebook_names::base_forms`); empty for every other token, so that
+/// English text pays nothing.
+pub fn base_forms(tokens: &[Token], text: &str) -> Vec<Vec<String>> {
+    tokens
+        .iter()
+        .map(|t| {
+            if t.kind != Kind::Word || !t.cyrillic || t.case == Case::Lower {
+                return Vec::new();
+            }
+            casebook_names::base_forms(t.text(text))
+                .into_iter()
+                .skip(1)
+                .map(|b| b.to_lowercase())
+                .filter(|b| *b != t.lower)
+                .collect()
+        })
+        .collect()
+}
+
 /// Cuts `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
