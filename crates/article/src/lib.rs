@@ -33,6 +33,15 @@ pub enum ArticleError {
     /// headlines, sharing and comment widgets): a listing or an empty page, not an article.
     #[error("only site chrome, no article body (a listing or an empty page?)")]
     OnlyChrome,
+    /// The page has more elements than the extractor reads (a generated or hostile page, not an
+    /// article); refused before parsing.
+    #[error("the page has {count} elements, over the limit of {limit}")]
+    TooManyElements {
+        /// Start tags counted in the markup.
+        count: usize,
+        /// The limit in force.
+        limit: usize,
+    },
 }
 
 /// Extracts the article a document holds.

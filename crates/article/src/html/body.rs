@@ -157,7 +157,7 @@ pub(super) fn extract(
     if cleaned_chars >= STRICT_PASS_MIN_CHARS || full_would_repeat {
         return strict.paragraphs;
     }
-    score_and_collect(Document::from(html), url, title, None)
+    score_and_collect(super::limits::parse(html), url, title, None)
         .paragraphs
         .filter(|p| !p.is_empty())
         .or(strict.paragraphs)

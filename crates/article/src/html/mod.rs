@@ -5,7 +5,9 @@ use crate::ArticleError;
 use casebook_model::Article;
 
 mod body;
+mod limits;
 mod metadata;
+mod nesting;
 mod prefilter;
 
 /// A body with fewer words than this is a stray label or a menu, not an article (the shortest
@@ -25,11 +27,17 @@ fn word_count(paragraphs: &[String]) -> usize {
 ///
 /// `id` and `source` are both set to `source`; [`crate::extract`] overwrites them with the
 /// original's hash. Fails with [`ArticleError::NoArticle`] when no block of the page reads as
-/// article text.
+/// article text, and with [`ArticleError::TooManyElements`] for a page too large to score (see
+/// [`limits`], which also flattens nesting too deep to score).
 pub fn extract_html(source: &str, html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
     // Scripts, styles and the like are cut before parsing; both readers work on what is left.
     let html = prefilter::strip_inert(html);
-    let doc = dom_query::Document::from(html.as_ref());
+    limits::check_element_count(&html)?;
+    let html = match nesting::cap_nesting(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(capped) => std::borrow::Cow::Owned(capped),
+    };
+    let doc = limits::parse(&html);
     let meta = metadata::read(&doc, url);
     let paragraphs = body::extract(&html, doc, url, meta.title.as_deref())
         .filter(|p| word_count(p) >= MIN_BODY_WORDS)
@@ -251,6 +259,73 @@ mod tests {
                 "{page:?}"
             );
         }
+    }
+
+    /// Runs `f` on a thread with a small stack: recursion on the page's depth would overflow it.
+    fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_page_nested_thirty_thousand_deep_is_extracted_quickly() {
+        let paragraph = "Officers of the Federal Security Service detained Ismail Bekirov in \
+                         Bilohirsk on Tuesday morning, his relatives said. ";
+        for (open, close) in [
+            ("<div>", "</div>"),
+            ("<span>", "</span>"),
+            ("<table><tr><td>", ""),
+        ] {
+            let page = format!(
+                "<html><body>{}<p>{}</p>{}</body></html>",
+                open.repeat(30_000 / open.matches('<').count()),
+                paragraph.repeat(3),
+                close.repeat(30_000)
+            );
+            let started = std::time::Instant::now();
+            let article = on_small_stack(move || extract_html("deep", &page, None));
+            // Debug build on a shared machine: generous. Before the limits a release build took
+            // over a minute at a third of this depth.
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "{open}: {:?}",
+                started.elapsed()
+            );
+            let article = article.unwrap_or_else(|e| panic!("{open}: {e}"));
+            assert_eq!(article.paragraphs.len(), 1, "{open}");
+            assert!(article.paragraphs[0].contains("Ismail Bekirov"));
+        }
+    }
+
+    #[test]
+    fn a_page_with_too_many_elements_is_refused_by_name() {
+        let page = format!(
+            "<html><body><p>{}</p>{}</body></html>",
+            "Officers detained a man in Simferopol on Monday morning. ".repeat(3),
+            "<span>x</span>".repeat(limits::MAX_ELEMENTS)
+        );
+        let started = std::time::Instant::now();
+        let err = extract_html("wide", &page, None).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5);
+        assert_eq!(
+            err,
+            ArticleError::TooManyElements {
+                count: limits::MAX_ELEMENTS + 3,
+                limit: limits::MAX_ELEMENTS
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the page has {} elements, over the limit of {}",
+                limits::MAX_ELEMENTS + 3,
+                limits::MAX_ELEMENTS
+            )
+        );
     }
 
     #[test]

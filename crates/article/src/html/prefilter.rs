@@ -33,7 +33,7 @@ const DROPPED_NESTED: [&[u8]; 2] = [b"svg", b"template"];
 
 /// HTML start tags that make the parser leave `<svg>` content (the "breakout" list of the HTML
 /// standard's foreign-content rules): an `<svg>` holding one is left for the parser.
-const SVG_BREAKOUT: [&[u8]; 43] = [
+pub(super) const SVG_BREAKOUT: [&[u8]; 43] = [
     b"b",
     b"big",
     b"blockquote",
@@ -233,7 +233,7 @@ fn drop_range(html: &str, out: &mut String, copied: &mut usize, start: usize, en
 }
 
 /// What starts at a `<`, with the index just past it.
-enum Markup<'a> {
+pub(super) enum Markup<'a> {
     /// `<!-- … -->`; `None` when it never ends.
     Comment(Option<usize>),
     StartTag {
@@ -248,7 +248,7 @@ enum Markup<'a> {
 
 /// Reads the markup starting at `bytes[lt] == b'<'` the way the tokeniser's data state does.
 /// An unterminated comment or tag ends at the end of the input.
-fn markup_at(bytes: &[u8], lt: usize) -> Markup<'_> {
+pub(super) fn markup_at(bytes: &[u8], lt: usize) -> Markup<'_> {
     let len = bytes.len();
     let after = lt + 1;
     match bytes.get(after) {
@@ -294,7 +294,7 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
-fn tag_name_end(bytes: &[u8], from: usize) -> usize {
+pub(super) fn tag_name_end(bytes: &[u8], from: usize) -> usize {
     let mut i = from;
     while i < bytes.len() && !is_space(bytes[i]) && bytes[i] != b'/' && bytes[i] != b'>' {
         i += 1;
