@@ -13,6 +13,7 @@ use crate::key::key_with;
 use crate::tables::{data_lines, TableError, Tables};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 const CASE_ENDINGS: &str = include_str!("../data/case_endings.tsv");
 const GIVEN_NAME_GENDERS: &str = include_str!("../data/given_name_genders.tsv");
@@ -34,6 +35,8 @@ const ENDING_PER_LETTER: f64 = 0.2;
 /// alone stays, "Джелялом" goes).
 const NOMINATIVE_BONUS: f64 = 0.9;
 const NOMINATIVE_BONUS_ALONE: f64 = 1.1;
+/// Words whose given-name lookup a thread remembers before it starts afresh.
+const GENDER_CACHE: usize = 8192;
 /// Cost of a reading whose words are in different cases (a name split across a sentence's grammar).
 const MIXED_PENALTY: f64 = 1.5;
 
@@ -226,8 +229,29 @@ fn rebuild(word: &str, keep: usize, base: &str) -> String {
 }
 
 impl Inflection {
-    /// The gender of a known given name, if the key of `word` is one.
+    /// The gender of a known given name, if the key of `word` is one. Remembered per thread: every
+    /// candidate base form of every word is looked up, and keying them cost more than the reading.
     fn given_gender(&self, t: &Tables, word: &str) -> Option<Gender> {
+        thread_local! {
+            static SEEN: RefCell<FxHashMap<String, Option<Gender>>> = RefCell::default();
+        }
+        SEEN.with(|cell| {
+            let Ok(mut seen) = cell.try_borrow_mut() else {
+                return self.given_gender_uncached(t, word);
+            };
+            if let Some(&gender) = seen.get(word) {
+                return gender;
+            }
+            let gender = self.given_gender_uncached(t, word);
+            if seen.len() >= GENDER_CACHE {
+                seen.clear();
+            }
+            seen.insert(word.to_string(), gender);
+            gender
+        })
+    }
+
+    fn given_gender_uncached(&self, t: &Tables, word: &str) -> Option<Gender> {
         let key = key_with(t, word);
         if key.is_empty() {
             return None;
