@@ -600,3 +600,21 @@ fn place_adjectives_and_religious_groups_are_not_people() {
     );
     assert_eq!(mentions(&p), vec!["Остапу Лиману", "Ренату Ганиеву"]);
 }
+
+#[test]
+fn verbs_and_captions_are_not_people() {
+    let p = run(
+        "Обшук тривав три години. Вийшов двоюрідний брат Рустема Аблаєва і сказав, що \
+        Рустема забрали.",
+    );
+    assert_eq!(p.persons.len(), 1, "{:?}", p.persons);
+    assert_eq!(p.persons[0].name, "Рустем Аблаєв");
+    let p = run(
+        "Семья задержанного Эскендера Правообладатель иллюстрации AP\n\nЭскендер Умеров задержан.",
+    );
+    assert!(
+        !p.persons.iter().any(|x| x.name.contains("Правообладатель")),
+        "{:?}",
+        p.persons
+    );
+}
