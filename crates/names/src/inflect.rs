@@ -694,6 +694,11 @@ mod tests {
         assert_eq!(nominative("Emir-Usein Kukunıñ"), "Emir-Usein Kuku");
         assert_eq!(nominative("Asan Ahtemovğa"), "Asan Ahtemov");
         assert_eq!(nominative("Nariman Celâl"), "Nariman Celâl");
+        assert_eq!(nominative("Nariman Celâlden"), "Nariman Celâl");
+        // Turkish names that end like a case suffix keep their ending.
+        assert_eq!(nominative("Ayşe Kızıltan"), "Ayşe Kızıltan");
+        assert_eq!(nominative("Fatma Gülten"), "Fatma Gülten");
+        assert_eq!(nominative("Recep Erdoğan"), "Recep Erdoğan");
     }
 
     #[test]
