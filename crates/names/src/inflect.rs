@@ -35,6 +35,8 @@ const ENDING_PER_LETTER: f64 = 0.2;
 /// alone stays, "Джелялом" goes).
 const NOMINATIVE_BONUS: f64 = 0.9;
 const NOMINATIVE_BONUS_ALONE: f64 = 1.1;
+/// Cost of a nominative reading whose words disagree in gender.
+const GENDER_CONFLICT: f64 = 1.0;
 /// Words whose given-name lookup a thread remembers before it starts afresh.
 const GENDER_CACHE: usize = 8192;
 /// Cost of a reading whose words are in different cases (a name split across a sentence's grammar).
@@ -425,6 +427,17 @@ impl Inflection {
                 }
             }
         }
+        if gender.is_none() {
+            // The name as written even when its words disagree in gender ("Олександра Кебаров"), at a
+            // cost: better than reading it in a case none of its words shows.
+            let as_written: f64 = all.iter().filter_map(|a| a.first()).map(|a| a.score).sum();
+            let bonus = if full_words > 1 {
+                NOMINATIVE_BONUS
+            } else {
+                NOMINATIVE_BONUS_ALONE
+            };
+            consider(as_written + bonus - GENDER_CONFLICT, vec![0; texts.len()]);
+        }
         if texts.len() > 1 {
             // Words in different oblique cases: each word's best oblique reading, at a cost. A word that
             // reads only as a nominative rules this out ("Николай Семена" is no genitive of Семен).
@@ -677,6 +690,8 @@ mod tests {
             "Nariman Dzhelyal",
             "Asan Akhtemova",
             "Giovanni Bernini",
+            // Genders that disagree are no reason to read a case the words do not show.
+            "Олександра Кебаров",
         ] {
             assert_eq!(nominative(name), name, "{name}");
         }
