@@ -30,6 +30,12 @@ struct Person {
     surname: String,
     given: Option<String>,
     given_initial: Option<char>,
+    /// Keys of the other base forms the given name was read from ("Олександра" may be the genitive of
+    /// Олександр): a mention of the article with one of them is the same person.
+    given_alternatives: Vec<String>,
+    /// The name was written in the nominative and reads no other way: it is kept over a name read back
+    /// from an oblique case, or one that might be.
+    name_as_written: bool,
     /// Token start of each mention, for finding the nearest one.
     mention_starts: Vec<usize>,
 }
@@ -256,11 +262,24 @@ impl<'a> Linker<'a> {
             }
             None => (None, None),
         };
+        let given_alternatives: Vec<String> = given_at
+            .filter(|&k| classes[k] != Class::Initial)
+            .map(|k| {
+                let mut alts: Vec<String> = self.bases[first + k].iter().map(|b| key(b)).collect();
+                alts.push(key(&toks[k].lower));
+                alts.retain(|a| Some(a) != given.as_ref());
+                alts
+            })
+            .unwrap_or_default();
+        // A name written in the nominative whose given name reads no other way is sure.
+        let as_written = name == self.surface(first, last) && given_alternatives.is_empty();
         let compatible = |p: &Person| {
             !surname.is_empty()
                 && p.surname == surname
                 && match (&p.given, &given) {
-                    (Some(a), Some(b)) => a == b,
+                    (Some(a), Some(b)) => {
+                        a == b || given_alternatives.contains(a) || p.given_alternatives.contains(b)
+                    }
                     _ => match (p.given_initial, given_initial) {
                         (Some(a), Some(b)) => a == b,
                         _ => true,
@@ -279,12 +298,22 @@ impl<'a> Linker<'a> {
         let person = match existing {
             Some(i) => {
                 let p = &mut self.persons[i];
-                if (words, std::cmp::Reverse(initials))
-                    > (p.name_words, std::cmp::Reverse(p.name_initials))
+                if (words, std::cmp::Reverse(initials), as_written)
+                    > (
+                        p.name_words,
+                        std::cmp::Reverse(p.name_initials),
+                        p.name_as_written,
+                    )
                 {
+                    if as_written && !p.name_as_written {
+                        // The nominative as written settles which reading the oblique form was.
+                        p.given = given.clone();
+                        p.given_initial = given_initial;
+                    }
                     p.name = name;
                     p.name_words = words;
                     p.name_initials = initials;
+                    p.name_as_written = as_written;
                 }
                 if p.given.is_none() && given.is_some() {
                     p.given = given;
@@ -301,6 +330,8 @@ impl<'a> Linker<'a> {
                     surname,
                     given,
                     given_initial,
+                    given_alternatives,
+                    name_as_written: as_written,
                     mention_starts: vec![first],
                 });
                 self.persons.len() - 1
@@ -387,8 +418,11 @@ impl<'a> Linker<'a> {
                     return;
                 }
                 let given = self.lex.is_given_name(&t.lower);
+                let name = casebook_names::nominative(t.text(self.text)).into_owned();
                 self.persons.push(Person {
-                    name: casebook_names::nominative(t.text(self.text)).into_owned(),
+                    name_as_written: name == t.text(self.text),
+                    given_alternatives: Vec::new(),
+                    name,
                     name_words: 1,
                     name_initials: 0,
                     surname: if given { String::new() } else { k.clone() },
@@ -496,6 +530,8 @@ impl<'a> Linker<'a> {
                     surname,
                     given_initial: given.chars().next(),
                     given: Some(given),
+                    given_alternatives: Vec::new(),
+                    name_as_written: false,
                     mention_starts: Vec::new(),
                 });
                 self.persons.len() - 1
@@ -556,6 +592,14 @@ pub fn find(
                 .is_some_and(|p| lex.place_prepositions.contains(&tokens[p].lower))
         {
             first += 1;
+        }
+        // "Новотроицка Оренбургской области": Cyrillic words before an administrative word are a place.
+        if tokens[first].cyrillic
+            && tokens
+                .get(last)
+                .is_some_and(|t| lex.not_person_after.contains(&t.lower))
+        {
+            continue;
         }
         // "Nariman Dzhelyal Sentenced To 17 Years": a headline verb is not the name's last word.
         while last - first >= 2

@@ -574,3 +574,47 @@ fn crimean_tatar_suffixes_come_off_the_record_name() {
     assert!(p.persons.iter().filter(|x| x.name == nariman.name).count() == 1);
     assert_eq!(p.persons.len(), 1, "{:?}", p.persons);
 }
+
+#[test]
+fn an_ambiguous_oblique_form_joins_the_nominative_the_article_gives() {
+    // "Олександра" is the woman's name and the man's genitive: the article's nominative decides.
+    let p = run("Суд заарештував Олександра Кравченко. Олександр Кравченко не визнав провину.");
+    assert_eq!(p.persons.len(), 1, "{:?}", p.persons);
+    assert_eq!(p.persons[0].name, "Олександр Кравченко");
+    assert_eq!(
+        person_of(&p, "Олександра Кравченко", 0),
+        person_of(&p, "Олександр Кравченко", 0)
+    );
+}
+
+#[test]
+fn place_adjectives_and_religious_groups_are_not_people() {
+    let p = run("Киевский районный суд Симферополя продлил арест. Свидетелям Иеговы Остапу Лиману \
+        и Ренату Ганиеву вменяют экстремизм. Их этапировали в СИЗО Новотроицка Оренбургской области.");
+    let names: Vec<&str> = p.persons.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(
+        names,
+        vec!["Остап Лиман", "Ренат Ганиев"],
+        "{:?}",
+        p.mentions
+    );
+    assert_eq!(mentions(&p), vec!["Остапу Лиману", "Ренату Ганиеву"]);
+}
+
+#[test]
+fn verbs_and_captions_are_not_people() {
+    let p = run(
+        "Обшук тривав три години. Вийшов двоюрідний брат Рустема Аблаєва і сказав, що \
+        Рустема забрали.",
+    );
+    assert_eq!(p.persons.len(), 1, "{:?}", p.persons);
+    assert_eq!(p.persons[0].name, "Рустем Аблаєв");
+    let p = run(
+        "Семья задержанного Эскендера Правообладатель иллюстрации AP\n\nЭскендер Умеров задержан.",
+    );
+    assert!(
+        !p.persons.iter().any(|x| x.name.contains("Правообладатель")),
+        "{:?}",
+        p.persons
+    );
+}
