@@ -18,6 +18,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod paged;
+mod summary;
+
+pub use paged::{CaseFilePage, ReviewPage};
+pub use summary::{month_of, RegisterSummary};
+
 /// Numbered migrations. Each is applied once, in number order among those a store lacks; the store
 /// records which ones it has (`schema_migrations`), so a number may be missing from one build and
 /// added by the next (branches number their migrations independently). Migrations must therefore
@@ -31,6 +37,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../migrations/0003_ingest_indexes.sql")),
     (4, include_str!("../migrations/0004_compact.sql")),
     (5, include_str!("../migrations/0005_report_type.sql")),
+    (19, include_str!("../migrations/0019_summary.sql")),
 ];
 
 /// The schema version this build writes: the highest migration number it knows.
@@ -484,12 +491,7 @@ impl SqliteStore {
                     .collect::<std::result::Result<Vec<_>, _>>()
             })
             .ctx(path, err)?;
-        // Fullest, then most frequent, names first.
-        names.sort_by(|a, b| {
-            let wa = a.0.split_whitespace().count().min(3);
-            let wb = b.0.split_whitespace().count().min(3);
-            wb.cmp(&wa).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))
-        });
+        paged::sort_by_preference(&mut names);
         let articles: i64 = self
             .conn
             .prepare_cached(
@@ -502,13 +504,7 @@ impl SqliteStore {
             .and_then(|e| e.get("name").cloned())
             .or_else(|| names.first().map(|n| n.0.clone()))
             .unwrap_or(stored_name);
-        let status = match own_edits
-            .and_then(|e| e.get("status"))
-            .and_then(|s| Status::parse(s))
-        {
-            Some(status) => status,
-            None => casebook_events::status::status(&self.person_events(id, edits)?),
-        };
+        let status = self.person_status(id, edits)?;
         let person_vis = vis.get(id);
         let visibility = person_vis
             .and_then(|v| v.get("").copied())
@@ -539,6 +535,20 @@ impl SqliteStore {
             articles: articles as u64,
             confirmed,
         })
+    }
+
+    /// A person's status: a reviewer's edit, else derived from their events.
+    fn person_status(&self, id: &str, edits: &Edits) -> Result<Status> {
+        match edits
+            .get(id)
+            .and_then(|e| e.get("status"))
+            .and_then(|s| Status::parse(s))
+        {
+            Some(status) => Ok(status),
+            None => Ok(casebook_events::status::status(
+                &self.person_events(id, edits)?,
+            )),
+        }
     }
 
     /// The person's non-rejected events, with reviewers' edits applied, for status derivation.
@@ -2115,17 +2125,7 @@ impl Store for SqliteStore {
         let edits = self.load_edits()?;
         let vis = self.load_visibility()?;
         let record = self.person_record(&root, &edits, &vis)?;
-        let mut descriptors: Vec<String> = Vec::new();
-        for d in self.strings(
-            "SELECT descriptors_json FROM article_persons WHERE person = ?1",
-            &root,
-        )? {
-            for word in serde_json::from_str::<Vec<String>>(&d).unwrap_or_default() {
-                if !descriptors.contains(&word) {
-                    descriptors.push(word);
-                }
-            }
-        }
+        let descriptors = self.descriptors(&root)?;
         let event_ids = self.strings(
             "SELECT DISTINCT v.event_id FROM article_persons ap
                JOIN event_victims v ON v.article_id = ap.article_id AND v.person_idx = ap.idx
@@ -2142,41 +2142,8 @@ impl Store for SqliteStore {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => a.id.cmp(&b.id),
         });
-        let case_rows: Vec<(String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT DISTINCT c.id, c.name FROM article_persons ap
-                   JOIN case_defendants d ON d.article_id = ap.article_id AND d.person_idx = ap.idx
-                   JOIN cases c ON c.id = d.case_id WHERE ap.person = ?1 ORDER BY c.id",
-            )
-            .and_then(|mut s| {
-                s.query_map([&root], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
-            .ctx(&self.path, || "reading cases".into())?;
-        let mut cases = Vec::new();
-        for (id, name) in case_rows {
-            cases.push(self.case_record(&id, name, &edits)?);
-        }
-        let machine_ids = self.strings(
-            "SELECT DISTINCT machine_person FROM article_persons WHERE person = ?1",
-            &root,
-        )?;
-        let mut possible_duplicates = Vec::new();
-        for m in machine_ids {
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT {CLAIM_COLUMNS} FROM claims WHERE kind = 'same_person' AND state = 'suggested'
-                      AND (subject LIKE ?1 || '|%' OR subject LIKE '%|' || ?1)"
-                ))
-                .ctx(&self.path, || "reading claims".into())?;
-            let rows: Vec<Claim> = stmt
-                .query_map([&m], claim_row)
-                .and_then(|r| r.collect())
-                .ctx(&self.path, || "reading claims".into())?;
-            possible_duplicates.extend(rows);
-        }
+        let cases = self.person_cases(&root, &edits)?;
+        let possible_duplicates = self.possible_duplicates(&root)?;
         Ok(CaseFile {
             person: record,
             descriptors,

@@ -18,7 +18,6 @@ use casebook_register::{
 };
 use casebook_search::{FacetCounts, Filters, Kind, Mode, Snippet};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 /// The OpenAPI document of this API.
 pub const OPENAPI: &str = include_str!("../data/openapi.json");
@@ -55,11 +54,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     caller: Caller,
 ) -> WebResult<Json<Dashboard>> {
-    view(&state, &caller, |store, policy, _| {
-        data::dashboard(store, policy)
-    })
-    .await
-    .map(Json)
+    crate::summary::dashboard(&state, &caller).await.map(Json)
 }
 
 /// Query parameters of a search.
@@ -162,7 +157,6 @@ pub async fn run_search(
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
     };
-    let public = caller.public;
     let results = state
         .blocking(move |s| {
             let index = s.index().ok_or_else(|| {
@@ -190,19 +184,21 @@ pub async fn run_search(
             snippet: h.snippet,
         })
         .collect();
-    if public {
-        hits = view(state, caller, move |store, policy, _| {
-            let Some(policy) = policy else {
-                return Ok(hits);
-            };
-            let mut confirmed = HashSet::new();
-            store.visit_events(&mut |e| {
-                if e.review == ReviewState::Confirmed {
-                    confirmed.insert(e.id);
-                }
-                Ok(())
-            })?;
-            Ok(hits
+    let event_ids: Vec<String> = hits
+        .iter()
+        .filter(|h| h.kind == Kind::Event)
+        .map(|h| h.id.clone())
+        .collect();
+    // One query per page of hits for what the hits show, never a pass over the register.
+    hits = view(state, caller, move |store, policy, _| {
+        let links = store.event_first_articles(&event_ids)?;
+        let confirmed = match policy {
+            Some(_) => store.confirmed_among(&event_ids)?,
+            None => Default::default(),
+        };
+        let mut hits: Vec<HitView> = match policy {
+            None => hits,
+            Some(policy) => hits
                 .into_iter()
                 .filter_map(|mut h| {
                     match h.kind {
@@ -220,38 +216,17 @@ pub async fn run_search(
                     }
                     Some(h)
                 })
-                .collect())
-        })
-        .await?;
-    }
-    let event_links = hits
-        .iter()
-        .filter(|h| h.kind == Kind::Event)
-        .map(|h| h.id.clone())
-        .collect::<Vec<_>>();
-    if !event_links.is_empty() {
+                .collect(),
+        };
         // An event has no page of its own: link to the article its first source is in.
-        let links = state
-            .store(move |store| {
-                let wanted: HashSet<String> = event_links.into_iter().collect();
-                let mut out = std::collections::HashMap::new();
-                store.visit_events(&mut |e| {
-                    if wanted.contains(&e.id) {
-                        if let Some(s) = e.sources.first() {
-                            out.insert(e.id.clone(), format!("/articles/{}", s.article));
-                        }
-                    }
-                    Ok(())
-                })?;
-                Ok(out)
-            })
-            .await?;
         for h in &mut hits {
-            if let Some(u) = links.get(&h.id) {
-                h.url = u.clone();
+            if let Some(article) = links.get(&h.id).filter(|_| h.kind == Kind::Event) {
+                h.url = format!("/articles/{article}");
             }
         }
-    }
+        Ok(hits)
+    })
+    .await?;
     Ok(SearchResponse {
         total: results.total,
         page,
@@ -298,14 +273,22 @@ pub async fn find_persons(
     .map(Json)
 }
 
-/// `GET /api/persons/{id}`: a case file.
+/// Query of a case file: the page of its timeline (from 1).
+#[derive(Debug, Default, Deserialize)]
+pub struct PageParams {
+    pub page: Option<usize>,
+}
+
+/// `GET /api/persons/{id}?page=N`: a case file with one page of its events, newest first.
 pub async fn person(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    Query(p): Query<PageParams>,
 ) -> WebResult<Json<CaseFileView>> {
+    let page = p.page.unwrap_or(1);
     view(&state, &caller, move |store, policy, _| {
-        data::case_file(store, policy, &id)
+        data::case_file(store, policy, &id, page)
     })
     .await
     .map(Json)
@@ -391,11 +374,22 @@ pub async fn claims(
         .map(Json)
 }
 
-/// `GET /api/review`: the review queue.
-pub async fn review(State(state): State<AppState>, caller: Caller) -> WebResult<Json<ReviewQueue>> {
+/// Query of a review queue page: the claim id the page starts after.
+#[derive(Debug, Default, Deserialize)]
+pub struct AfterParams {
+    pub after: Option<String>,
+}
+
+/// `GET /api/review?after=CLAIM`: a page of the review queue.
+pub async fn review(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(p): Query<AfterParams>,
+) -> WebResult<Json<ReviewQueue>> {
     caller.require(Role::Viewer)?;
+    let after = p.after.filter(|a| !a.is_empty());
     state
-        .store(|store| data::review_queue(store))
+        .store(move |store| data::review_queue(store, after.as_deref()))
         .await
         .map(Json)
 }

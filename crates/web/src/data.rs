@@ -7,7 +7,7 @@ use crate::public::PublicPolicy;
 use crate::read::{self, ArticleView};
 use casebook_register::identity::script_of;
 use casebook_register::{
-    Claim, ClaimFilter, ClaimKind, DecisionRecord, EventRecord, PersonRecord, ReviewState, Store,
+    Claim, DecisionRecord, EventRecord, PersonRecord, ReviewState, SqliteStore, Store,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -72,6 +72,9 @@ pub struct Dashboard {
     pub events_per_month: BTreeMap<String, BTreeMap<String, u64>>,
     /// The newest events by date, with their sources.
     pub newest: Vec<EventView>,
+    /// True while the persons by status are being counted in the background (the chart is empty
+    /// until then, or shows the count before the latest changes).
+    pub persons_by_status_pending: bool,
 }
 
 /// A name of a person with the script it is written in.
@@ -99,9 +102,17 @@ pub struct CaseFileView {
     pub names: Vec<NameView>,
     pub descriptors: Vec<String>,
     pub cases: Vec<CaseView>,
+    /// One page of the events, newest first.
     pub timeline: Vec<EventView>,
+    /// Events of the person in all, and this page's number (from 1) of [`TIMELINE_PAGE`] each.
+    pub total_events: usize,
+    pub page: usize,
+    pub pages: usize,
     pub possible_duplicates: Vec<Claim>,
 }
+
+/// Events per page of a case file's timeline.
+pub const TIMELINE_PAGE: usize = 50;
 
 /// The review queue: open claims and merge candidates, and the latest decisions with who made them.
 #[derive(Debug, Clone, Serialize)]
@@ -109,6 +120,8 @@ pub struct ReviewQueue {
     pub claims: Vec<Claim>,
     pub merge_candidates: Vec<MergeCandidate>,
     pub decisions: Vec<DecisionRecord>,
+    /// The claim id after which the next page starts, empty on the last page.
+    pub next: String,
 }
 
 /// Two persons that may be one.
@@ -136,6 +149,32 @@ pub fn person_names(
         Ok(())
     })?;
     Ok(names)
+}
+
+/// The display names of these persons (team view: one query for all of them) or their public
+/// names (public view).
+pub fn names_of(
+    store: &SqliteStore,
+    policy: Option<&PublicPolicy>,
+    ids: &[String],
+) -> WebResult<HashMap<String, String>> {
+    if let Some(policy) = policy {
+        return Ok(ids
+            .iter()
+            .filter_map(|id| policy.person(id).map(|p| (id.clone(), p.name.clone())))
+            .collect());
+    }
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    Ok(store.person_names_of(&ids)?)
+}
+
+fn victims_of(events: &[EventRecord]) -> Vec<String> {
+    events
+        .iter()
+        .flat_map(|e| e.victims.iter().cloned())
+        .collect()
 }
 
 /// The SHA-256 of the original an article id comes from (`SHA` or `SHA#N`).
@@ -218,48 +257,55 @@ fn titles_for(store: &dyn Store, events: &[EventRecord]) -> WebResult<HashMap<St
 /// How many newest events the dashboard lists.
 const NEWEST: usize = 12;
 
-/// The dashboard.
-pub fn dashboard(store: &dyn Store, policy: Option<&PublicPolicy>) -> WebResult<Dashboard> {
-    let stats = store.stats()?;
-    let mut events = Vec::new();
-    store.visit_events(&mut |e| {
-        if policy.is_none() || e.review == ReviewState::Confirmed {
-            events.push(e);
-        }
-        Ok(())
-    })?;
-    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
-    let mut per_month: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for e in &events {
-        *by_type.entry(e.event_type.clone()).or_default() += 1;
-        if let Some(month) = e.date.as_deref().and_then(|d| d.get(..7)) {
-            if month.len() == 7 && month.as_bytes().get(4) == Some(&b'-') {
-                *per_month
-                    .entry(month.to_string())
-                    .or_default()
-                    .entry(e.event_type.clone())
-                    .or_default() += 1;
-            }
-        }
-    }
-    let (persons, persons_by_status) = match policy {
+/// The dashboard. The team's counts come from the register's summary (kept by the store as data
+/// arrives); `statuses` are the persons by status as last counted in the background (`None`
+/// while the first count runs). The public's counts are over confirmed events only.
+pub fn dashboard(
+    store: &SqliteStore,
+    policy: Option<&PublicPolicy>,
+    statuses: Option<BTreeMap<String, u64>>,
+) -> WebResult<Dashboard> {
+    let summary = store.summary()?;
+    let pending = policy.is_none() && statuses.is_none();
+    let (events, by_type, per_month, persons, persons_by_status, newest) = match policy {
         Some(p) => {
+            let mut events = Vec::new();
+            store.visit_confirmed_events(&mut |e| {
+                events.push(e);
+                Ok(())
+            })?;
+            let (by_type, per_month) = event_counts(&events);
             let mut by: BTreeMap<String, u64> = BTreeMap::new();
             for person in p.shown() {
                 *by.entry(person.status.as_str().to_string()).or_default() += 1;
             }
-            (p.shown_count() as u64, by)
+            let mut newest: Vec<EventRecord> = events
+                .iter()
+                .filter(|e| e.date.is_some())
+                .cloned()
+                .collect();
+            newest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
+            newest.truncate(NEWEST);
+            let count = events.len() as u64;
+            (
+                count,
+                by_type,
+                per_month,
+                p.shown_count() as u64,
+                by,
+                newest,
+            )
         }
-        None => (stats.persons, stats.persons_by_status.clone()),
+        None => (
+            summary.events,
+            summary.events_by_type.clone(),
+            summary.events_per_month.clone(),
+            summary.persons,
+            statuses.unwrap_or_default(),
+            store.newest_events(NEWEST)?,
+        ),
     };
-    let mut newest: Vec<EventRecord> = events
-        .iter()
-        .filter(|e| e.date.is_some())
-        .cloned()
-        .collect();
-    newest.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
-    newest.truncate(NEWEST);
-    let names = person_names(store, policy)?;
+    let names = names_of(store, policy, &victims_of(&newest))?;
     let titles = titles_for(store, &newest)?;
     let newest = newest
         .into_iter()
@@ -271,36 +317,71 @@ pub fn dashboard(store: &dyn Store, policy: Option<&PublicPolicy>) -> WebResult<
         v
     };
     Ok(Dashboard {
-        articles: stats.articles,
+        articles: summary.articles,
         persons,
-        events: events.len() as u64,
-        cases: stats.cases,
+        events,
+        cases: summary.cases,
         open_claims: if policy.is_some() {
             0
         } else {
-            stats.claims_by_state.get("suggested").copied().unwrap_or(0)
+            summary
+                .claims_by_state
+                .get("suggested")
+                .copied()
+                .unwrap_or(0)
         },
         persons_by_status: sorted(persons_by_status),
         events_by_type: sorted(by_type),
         events_per_month: per_month,
         newest,
+        persons_by_status_pending: pending,
     })
 }
 
-/// A person's case file.
+/// Events by type, and per month (`2024-09`) by type, of these events.
+type EventCounts = (
+    BTreeMap<String, u64>,
+    BTreeMap<String, BTreeMap<String, u64>>,
+);
+
+fn event_counts(events: &[EventRecord]) -> EventCounts {
+    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+    let mut per_month: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for e in events {
+        *by_type.entry(e.event_type.clone()).or_default() += 1;
+        let month = casebook_register::sqlite::month_of(e.date.as_deref());
+        if !month.is_empty() {
+            *per_month
+                .entry(month.to_string())
+                .or_default()
+                .entry(e.event_type.clone())
+                .or_default() += 1;
+        }
+    }
+    (by_type, per_month)
+}
+
+/// A person's case file with one page (from 1) of their events, newest first.
 pub fn case_file(
-    store: &dyn Store,
+    store: &SqliteStore,
     policy: Option<&PublicPolicy>,
     id: &str,
+    page: usize,
 ) -> WebResult<CaseFileView> {
-    let file = store.case_file(id)?;
+    let page = page.max(1);
+    let offset = (page - 1).saturating_mul(TIMELINE_PAGE);
+    let paged = store.case_file_page(id, offset, TIMELINE_PAGE)?;
+    let total_events = paged.total_events;
+    let file = paged.file;
     let person = match policy {
         Some(p) => p.person(&file.person.id).cloned().ok_or_else(|| {
             WebError::not_found(format!("no person with id {id:?} in the register"))
         })?,
         None => file.person,
     };
-    let names = person_names(store, policy)?;
+    let mut shown: Vec<String> = victims_of(&file.timeline);
+    shown.extend(file.cases.iter().flat_map(|c| c.defendants.iter().cloned()));
+    let names = names_of(store, policy, &shown)?;
     let titles = titles_for(store, &file.timeline)?;
     let timeline = file
         .timeline
@@ -351,6 +432,9 @@ pub fn case_file(
         },
         cases,
         timeline,
+        total_events,
+        page,
+        pages: total_events.div_ceil(TIMELINE_PAGE).max(1),
         possible_duplicates: if policy.is_some() {
             Vec::new()
         } else {
@@ -385,41 +469,44 @@ pub fn article(
     Ok(view)
 }
 
-/// Claims kinds listed in the review queue, and how many of each at most.
+/// Open claims per page of the review queue.
 const QUEUE_LIMIT: usize = 200;
 
-/// The review queue.
-pub fn review_queue(store: &dyn Store) -> WebResult<ReviewQueue> {
-    let mut claims = store.claims(&ClaimFilter {
-        state: Some(ReviewState::Suggested),
-        kind: None,
-        subject: None,
-        limit: QUEUE_LIMIT * 2,
-    })?;
-    let names = person_names(store, None)?;
-    let mut merge_candidates = Vec::new();
-    claims.retain(|c| {
-        if c.kind != ClaimKind::SamePerson {
-            return true;
-        }
-        if let Some((a, b)) = c.subject.split_once('|') {
-            let r = |id: &str| PersonRef {
-                id: id.to_string(),
-                name: names.get(id).cloned().unwrap_or_else(|| id.to_string()),
-            };
-            merge_candidates.push(MergeCandidate {
-                claim: c.clone(),
-                a: r(a),
-                b: r(b),
-            });
-        }
-        false
-    });
-    claims.truncate(QUEUE_LIMIT);
+/// One page of the review queue: the open claims made after claim `after` (from the first when
+/// `None`), merge candidates among them with both persons named, and the latest decisions.
+pub fn review_queue(store: &SqliteStore, after: Option<&str>) -> WebResult<ReviewQueue> {
+    let page = store.review_page(after, QUEUE_LIMIT)?;
+    let pairs: Vec<(Claim, String, String)> = page
+        .merge_candidates
+        .into_iter()
+        .filter_map(|c| {
+            let (a, b) = c.subject.split_once('|')?;
+            let (a, b) = (a.to_string(), b.to_string());
+            Some((c, a, b))
+        })
+        .collect();
+    let ids: Vec<String> = pairs
+        .iter()
+        .flat_map(|(_, a, b)| [a.clone(), b.clone()])
+        .collect();
+    let names = names_of(store, None, &ids)?;
+    let r = |id: String| PersonRef {
+        name: names.get(&id).cloned().unwrap_or_else(|| id.clone()),
+        id,
+    };
+    let merge_candidates = pairs
+        .into_iter()
+        .map(|(claim, a, b)| MergeCandidate {
+            claim,
+            a: r(a),
+            b: r(b),
+        })
+        .collect();
     Ok(ReviewQueue {
-        claims,
+        claims: page.claims,
         merge_candidates,
         decisions: store.decisions(50)?,
+        next: page.next.unwrap_or_default(),
     })
 }
 

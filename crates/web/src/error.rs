@@ -16,6 +16,8 @@ pub struct WebError {
     pub status: StatusCode,
     /// What went wrong, in words for the person who sent the request.
     pub message: String,
+    /// Seconds after which the request may succeed (`Retry-After`), when the server was busy.
+    pub retry_after: Option<u64>,
 }
 
 /// The status and message of an error response, read by the error-rendering middleware.
@@ -33,6 +35,15 @@ impl WebError {
         WebError {
             status,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 503 with `Retry-After`: the server is at its limit of heavy requests; try again later.
+    pub fn busy(message: impl Into<String>, retry_after_secs: u64) -> Self {
+        WebError {
+            retry_after: Some(retry_after_secs),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
         }
     }
 
@@ -125,6 +136,11 @@ impl From<tokio::task::JoinError> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let mut response = (self.status, self.message.clone()).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         response.extensions_mut().insert(ErrorInfo {
             status: self.status,
             message: self.message,
@@ -140,3 +156,23 @@ pub type WebResult<T> = Result<T, WebError>;
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
 pub struct StartError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_answer_says_when_to_come_back() {
+        let response = WebError::busy("the server is busy", 10).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            response.headers().get(axum::http::header::RETRY_AFTER),
+            Some(&axum::http::HeaderValue::from(10u64))
+        );
+        let plain = WebError::not_found("nothing").into_response();
+        assert!(plain
+            .headers()
+            .get(axum::http::header::RETRY_AFTER)
+            .is_none());
+    }
+}

@@ -26,6 +26,7 @@ pub mod projection;
 pub mod public;
 pub mod read;
 pub mod state;
+pub mod summary;
 
 pub use accounts::{Accounts, Role, User};
 pub use app::router;
@@ -43,8 +44,12 @@ const REINDEX_PAUSE: Duration = Duration::from_secs(2);
 pub fn application(config: Config) -> Result<(AppState, axum::Router), StartError> {
     let state = AppState::open(config)?;
     tokio::spawn(state.clone().reindex_loop(REINDEX_PAUSE));
-    // Bring the index up to date with whatever was ingested while the server was down.
-    state.request_reindex();
+    // An empty index is built from the register; one that holds records is kept as it is, since
+    // a rebuild reads the whole register (`casebook ingest` and the pipeline keep it in step).
+    if state.index().is_some_and(|index| index.num_docs() == 0) {
+        state.request_reindex();
+    }
+    summary::warm(&state);
     let router = app::router(state.clone());
     Ok((state, router))
 }

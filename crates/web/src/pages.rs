@@ -242,10 +242,7 @@ pub async fn dashboard(
     caller: Caller,
     Query(n): Query<NoticeQuery>,
 ) -> WebResult<Response> {
-    let d = view(&state, &caller, |store, policy, _| {
-        data::dashboard(store, policy)
-    })
-    .await?;
+    let d = crate::summary::dashboard(&state, &caller).await?;
     let mut layout = Layout::new(&caller, "Dashboard", "dashboard", "/".into());
     layout.notice = n.done.unwrap_or_default();
     render(&DashboardPage {
@@ -432,10 +429,12 @@ pub async fn person(
     caller: Caller,
     Path(id): Path<String>,
     Query(n): Query<NoticeQuery>,
+    Query(p): Query<api::PageParams>,
 ) -> WebResult<Response> {
     let path = format!("/persons/{}", urlencode(&id));
+    let page = p.page.unwrap_or(1);
     let f = view(&state, &caller, move |store, policy, _| {
-        data::case_file(store, policy, &id)
+        data::case_file(store, policy, &id, page)
     })
     .await?;
     if !caller.public && f.person.id != path.trim_start_matches("/persons/") {
@@ -497,9 +496,13 @@ pub async fn review(
     State(state): State<AppState>,
     caller: Caller,
     Query(n): Query<NoticeQuery>,
+    Query(p): Query<api::AfterParams>,
 ) -> WebResult<Response> {
     caller.require(Role::Viewer)?;
-    let q = state.store(|store| data::review_queue(store)).await?;
+    let after = p.after.filter(|a| !a.is_empty());
+    let q = state
+        .store(move |store| data::review_queue(store, after.as_deref()))
+        .await?;
     let mut layout = Layout::new(&caller, "Review", "review", "/review".into());
     layout.notice = n.done.unwrap_or_default();
     render(&ReviewPage { layout, q })

@@ -3,7 +3,7 @@
 //! and the ingest jobs.
 
 use crate::accounts::Accounts;
-use crate::error::{StartError, WebResult};
+use crate::error::{StartError, WebError, WebResult};
 use crate::ingest::Jobs;
 use casebook_monitor::MonitorState;
 use casebook_register::SqliteStore;
@@ -67,15 +67,32 @@ struct Inner {
     /// `DATA/monitor.sqlite`, in team mode only (the public sees no alerts). One connection:
     /// the inbox and watchlist traffic is light, and the poller keeps its own.
     monitor: Option<Mutex<MonitorState>>,
+    /// Turns of the requests that use the register ([`REGISTER_REQUESTS`] at once).
+    register_turns: Arc<tokio::sync::Semaphore>,
+    /// Persons by status, counted in the background for the dashboard.
+    status_counts: crate::summary::StatusCounts,
 }
 
 /// Handles kept idle at most; more are opened under load and closed afterwards.
 const POOL_MAX_IDLE: usize = 8;
 
+/// Requests reading or writing the register at once. More would not finish sooner on a small
+/// machine, and each holds a handle with its page cache ([`HANDLE_CACHE_MIB`]) and what it reads:
+/// this bounds the server's memory whatever the number of clients.
+pub const REGISTER_REQUESTS: usize = 4;
+/// How long a request waits for its turn before it is answered 503 with `Retry-After`.
+pub const REGISTER_WAIT: Duration = Duration::from_secs(10);
+/// Page cache of each register handle of the server, in MiB (the store's default is sized for an
+/// ingest, which is one writer; the server keeps up to [`POOL_MAX_IDLE`] handles).
+const HANDLE_CACHE_MIB: u32 = 32;
+
 impl AppState {
     /// Opens the register, the search index and the accounts in the data directory.
     pub fn open(config: Config) -> Result<AppState, StartError> {
         let store = SqliteStore::open(&config.data_dir)
+            .map_err(|e| StartError(format!("cannot open the register: {e}")))?;
+        store
+            .set_cache_mib(HANDLE_CACHE_MIB)
             .map_err(|e| StartError(format!("cannot open the register: {e}")))?;
         let accounts = Accounts::open(&config.data_dir)
             .map_err(|e| StartError(format!("cannot open the accounts: {e}")))?;
@@ -103,6 +120,8 @@ impl AppState {
                 reindex: Notify::new(),
                 jobs: Jobs::default(),
                 monitor,
+                status_counts: Default::default(),
+                register_turns: Arc::new(tokio::sync::Semaphore::new(REGISTER_REQUESTS)),
             }),
         })
     }
@@ -125,6 +144,11 @@ impl AppState {
     /// The search index, when it could be opened.
     pub fn index(&self) -> Option<&SearchIndex> {
         self.inner.index.as_ref()
+    }
+
+    /// Persons by status as last counted for the dashboard.
+    pub fn status_counts(&self) -> &crate::summary::StatusCounts {
+        &self.inner.status_counts
     }
 
     /// The ingest jobs.
@@ -157,14 +181,36 @@ impl AppState {
         f(&guard)
     }
 
-    /// Runs `f` with a register handle on the blocking pool (the register is synchronous).
+    /// Runs `f` with a register handle on the blocking pool (the register is synchronous), in
+    /// its turn: at most [`REGISTER_REQUESTS`] at once; after [`REGISTER_WAIT`] without a turn,
+    /// 503 with `Retry-After`.
     pub async fn store<T, F>(&self, f: F) -> WebResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
     {
+        let turn = tokio::time::timeout(
+            REGISTER_WAIT,
+            self.inner.register_turns.clone().acquire_owned(),
+        )
+        .await;
+        let permit = match turn {
+            Ok(Ok(permit)) => permit,
+            // The semaphore is never closed; a closed one would mean the server is stopping.
+            Ok(Err(_)) | Err(_) => {
+                return Err(WebError::busy(
+                    "the server is busy with other requests: try again in a few seconds",
+                    REGISTER_WAIT.as_secs(),
+                ))
+            }
+        };
         let state = self.clone();
-        tokio::task::spawn_blocking(move || state.store_blocking(f)).await?
+        tokio::task::spawn_blocking(move || {
+            let out = state.store_blocking(f);
+            drop(permit);
+            out
+        })
+        .await?
     }
 
     /// Runs `f` with a register handle on the current thread (for code already off the runtime).
@@ -175,7 +221,11 @@ impl AppState {
         let taken = self.lock_pool().pop();
         let mut store = match taken {
             Some(s) => s,
-            None => SqliteStore::open(&self.inner.config.data_dir)?,
+            None => {
+                let store = SqliteStore::open(&self.inner.config.data_dir)?;
+                store.set_cache_mib(HANDLE_CACHE_MIB)?;
+                store
+            }
         };
         let out = f(&mut store);
         let mut pool = self.lock_pool();

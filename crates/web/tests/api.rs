@@ -210,8 +210,10 @@ async fn case_file_review_merge_and_undo() {
     assert_eq!(file["person"]["name"], "Emil Ziyadinov");
     let timeline = file["timeline"].as_array().unwrap();
     assert_eq!(timeline.len(), 2);
-    assert_eq!(timeline[0]["date"], "2025-03-10");
-    let source = &timeline[0]["sources"][0];
+    // Newest first: the remand of 12 March, then the detention of 10 March.
+    assert_eq!(timeline[0]["date"], "2025-03-12");
+    assert_eq!(timeline[1]["date"], "2025-03-10");
+    let source = &timeline[1]["sources"][0];
     assert!(source["text"]
         .as_str()
         .unwrap()
@@ -291,7 +293,8 @@ async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person
         .post_json(
             "/api/decisions",
             Some(&s),
-            &format!(r#"{{"action":"confirm","target":"{}"}}"#, events[0]),
+            // The detention (the older event, last in the newest-first timeline).
+            &format!(r#"{{"action":"confirm","target":"{}"}}"#, events[1]),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
