@@ -71,6 +71,9 @@ pub(crate) struct Ending {
 pub(crate) struct Inflection {
     /// Cyrillic endings, longest first.
     endings: Vec<Ending>,
+    /// Last letter of an ending → indexes into `endings`, longest first: a word is tried only against
+    /// the endings it can have, as every Cyrillic word of every name is read.
+    endings_by_last: FxHashMap<char, Vec<usize>>,
     /// Plural surname endings, longest first, with the singular masculine nominative ending and the
     /// singular masculine ending of the same case.
     plural: Vec<(Vec<char>, String, String)>,
@@ -133,6 +136,11 @@ pub(crate) fn parse(tables: &Tables) -> Result<Inflection, TableError> {
     }
     inf.endings
         .sort_by_key(|e| std::cmp::Reverse(e.ending.len()));
+    for (i, e) in inf.endings.iter().enumerate() {
+        if let Some(&last) = e.ending.last() {
+            inf.endings_by_last.entry(last).or_default().push(i);
+        }
+    }
     inf.plural.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
     inf.crh.sort_by_key(|s| std::cmp::Reverse(s.len()));
 
@@ -333,7 +341,11 @@ impl Inflection {
                 score: if known.is_some() { KNOWN_GIVEN } else { 0.0 },
             });
         }
-        for e in &self.endings {
+        let candidates = self
+            .endings_by_last
+            .get(&last)
+            .map_or(&[][..], Vec::as_slice);
+        for e in candidates.iter().filter_map(|&i| self.endings.get(i)) {
             if !lower.ends_with(&e.ending) {
                 continue;
             }

@@ -546,6 +546,42 @@ impl<'a> Linker<'a> {
     }
 }
 
+/// The part of a run of capitalised words that may be a name, or `None` when none is.
+fn name_bounds(
+    lex: &Lexicon,
+    tokens: &[Token],
+    classes: &[Class],
+    mut first: usize,
+    mut last: usize,
+) -> Option<(usize, usize)> {
+    // "з Ялти Вадим Сірук": a place after a preposition is not the name's first word.
+    if last - first >= 3
+        && classes[first] != Class::Given
+        && classes[first + 1] == Class::Given
+        && first
+            .checked_sub(1)
+            .is_some_and(|p| lex.place_prepositions.contains(&tokens[p].lower))
+    {
+        first += 1;
+    }
+    // "Новотроицка Оренбургской области": Cyrillic words before an administrative word are a place.
+    if tokens[first].cyrillic
+        && tokens
+            .get(last)
+            .is_some_and(|t| lex.not_person_after.contains(&t.lower))
+    {
+        return None;
+    }
+    // "Nariman Dzhelyal Sentenced To 17 Years": a headline verb is not the name's last word.
+    while last - first >= 2
+        && classes[last - 1] == Class::Other
+        && lex.is_headline_verb(&tokens[last - 1].lower)
+    {
+        last -= 1;
+    }
+    Some((first, last))
+}
+
 /// Finds and links the person mentions among `tokens`.
 pub fn find(
     lex: &Lexicon,
@@ -581,33 +617,9 @@ pub fn find(
     let mut full: Vec<(usize, usize)> = Vec::new();
     let mut singles: Vec<usize> = Vec::new();
     for (first, last) in runs {
-        let mut last = last;
-        let mut first = first;
-        // "з Ялти Вадим Сірук": a place after a preposition is not the name's first word.
-        if last - first >= 3
-            && classes[first] != Class::Given
-            && classes[first + 1] == Class::Given
-            && first
-                .checked_sub(1)
-                .is_some_and(|p| lex.place_prepositions.contains(&tokens[p].lower))
-        {
-            first += 1;
-        }
-        // "Новотроицка Оренбургской области": Cyrillic words before an administrative word are a place.
-        if tokens[first].cyrillic
-            && tokens
-                .get(last)
-                .is_some_and(|t| lex.not_person_after.contains(&t.lower))
-        {
+        let Some((first, last)) = name_bounds(lex, tokens, &classes, first, last) else {
             continue;
-        }
-        // "Nariman Dzhelyal Sentenced To 17 Years": a headline verb is not the name's last word.
-        while last - first >= 2
-            && classes[last - 1] == Class::Other
-            && lex.is_headline_verb(&tokens[last - 1].lower)
-        {
-            last -= 1;
-        }
+        };
         let mut parts = vec![(first, last)];
         let len = last - first;
         // "Commenting Nariman Dzhelyal": an unknown sentence opener before a given name is not a name.
