@@ -53,7 +53,7 @@ fn analyse(
         }
     }
     people.mentions.sort_by_key(|m| m.start);
-    let events = Extractor::new().extract(&article, &people);
+    let events = crate::tests::EXTRACTOR.extract(&article, &people);
     (people, events)
 }
 
