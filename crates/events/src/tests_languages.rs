@@ -290,6 +290,32 @@ fn traps_report_no_event() {
 }
 
 #[test]
+fn an_arrest_counted_in_days_is_an_administrative_penalty() {
+    let (people, events) = analyse(
+        "ru",
+        "Суд арестовал Решата Абдурахманова на 10 суток за пост в соцсети.",
+        None,
+        &[RESHAT],
+    );
+    assert_eq!(
+        types_of(&people, &events, RESHAT.0),
+        ["administrative_penalty"]
+    );
+    let penalty = event(&events, "administrative_penalty");
+    assert_eq!(penalty.details.get("days").map(String::as_str), Some("10"));
+    let (people, events) = analyse(
+        "uk",
+        "Суд заарештував Ісмаїла Рамазанова на 12 діб.",
+        None,
+        &[ISMAIL],
+    );
+    assert_eq!(
+        types_of(&people, &events, ISMAIL.0),
+        ["administrative_penalty"]
+    );
+}
+
+#[test]
 fn a_claim_of_the_fsb_is_the_fsbs() {
     let (_, events) = analyse(
         "ru",
