@@ -273,6 +273,8 @@ fn traps_report_no_event() {
         "Решату Абдурахманову грозит до 20 лет лишения свободы.",
         "Решата Абдурахманова могут задержать в любой момент.",
         "Родные опасаются, что Решата Абдурахманова могут похитить.",
+        // A restriction that starts after a release yet to come.
+        "Решату Абдурахманову назначили год ограничения свободы после освобождения.",
     ] {
         let (people, events) = analyse("ru", sentence, None, &[RESHAT]);
         let found = types_of(&people, &events, RESHAT.0);
