@@ -30,6 +30,10 @@ fn article_of(gold: &AnnotatedArticle) -> Article {
         }
     };
     article.id = gold.name.clone();
+    // As `casebook_article::extract` does: the language chooses the words the event stage reads.
+    if article.language.is_none() {
+        article.language = casebook_article::detect_language(&article.text());
+    }
     article
 }
 

@@ -35,9 +35,10 @@ impl Stemmer {
         }
     }
 
-    /// The stem of `word` (lower-case). "ё" is read as "е", as most reports write it.
+    /// The stem of `word` (lower-case). "ё" is read as "е", as most reports write it, and the
+    /// typographic apostrophes of Ukrainian ("ув’язнення") as the plain one.
     pub(crate) fn stem(&self, word: &str) -> String {
-        let word = word.replace('ё', "е");
+        let word = word.replace('ё', "е").replace(['’', 'ʼ'], "'");
         match self {
             Stemmer::Snowball(s) => s.stem(&word).into_owned(),
             Stemmer::Suffixes { suffixes, min_stem } => {
@@ -89,6 +90,7 @@ mod tests {
             assert_eq!(uk.stem(form), stem, "{form}");
         }
         assert_eq!(uk.stem("обшуки"), uk.stem("обшуків"));
+        assert_eq!(uk.stem("ув’язнення"), uk.stem("ув'язнення"));
         // Short words keep their letters.
         assert_eq!(uk.stem("суд"), "суд");
     }

@@ -6,6 +6,10 @@ use casebook_model::{
     Published, VictimGroup,
 };
 
+/// One extractor for every test: building the automata and grammars of all languages is the costly part.
+pub(crate) static EXTRACTOR: std::sync::LazyLock<Extractor> =
+    std::sync::LazyLock::new(Extractor::new);
+
 /// A person of a test article: full name, descriptors; every occurrence of the full name and of the
 /// surname is marked as a mention.
 struct P(&'static str, &'static [&'static str]);
@@ -71,7 +75,7 @@ fn analyse(
         }
     }
     people.mentions.sort_by_key(|m| m.start);
-    let events = Extractor::new().extract(&article, &people);
+    let events = EXTRACTOR.extract(&article, &people);
     (people, events)
 }
 
@@ -514,7 +518,7 @@ fn bad_input_does_not_crash() {
         }],
         entities: vec![],
     };
-    let out = Extractor::new().extract(&article, &people);
+    let out = EXTRACTOR.extract(&article, &people);
     assert!(out.events.is_empty());
 }
 

@@ -53,7 +53,7 @@ fn analyse(
         }
     }
     people.mentions.sort_by_key(|m| m.start);
-    let events = Extractor::new().extract(&article, &people);
+    let events = crate::tests::EXTRACTOR.extract(&article, &people);
     (people, events)
 }
 
@@ -273,6 +273,8 @@ fn traps_report_no_event() {
         "Решату Абдурахманову грозит до 20 лет лишения свободы.",
         "Решата Абдурахманова могут задержать в любой момент.",
         "Родные опасаются, что Решата Абдурахманова могут похитить.",
+        // A restriction that starts after a release yet to come.
+        "Решату Абдурахманову назначили год ограничения свободы после освобождения.",
     ] {
         let (people, events) = analyse("ru", sentence, None, &[RESHAT]);
         let found = types_of(&people, &events, RESHAT.0);
@@ -287,6 +289,32 @@ fn traps_report_no_event() {
         let found = types_of(&people, &events, ISMAIL.0);
         assert!(found.is_empty(), "{sentence:?} gave {found:?}");
     }
+}
+
+#[test]
+fn an_arrest_counted_in_days_is_an_administrative_penalty() {
+    let (people, events) = analyse(
+        "ru",
+        "Суд арестовал Решата Абдурахманова на 10 суток за пост в соцсети.",
+        None,
+        &[RESHAT],
+    );
+    assert_eq!(
+        types_of(&people, &events, RESHAT.0),
+        ["administrative_penalty"]
+    );
+    let penalty = event(&events, "administrative_penalty");
+    assert_eq!(penalty.details.get("days").map(String::as_str), Some("10"));
+    let (people, events) = analyse(
+        "uk",
+        "Суд заарештував Ісмаїла Рамазанова на 12 діб.",
+        None,
+        &[ISMAIL],
+    );
+    assert_eq!(
+        types_of(&people, &events, ISMAIL.0),
+        ["administrative_penalty"]
+    );
 }
 
 #[test]

@@ -197,11 +197,24 @@ impl Language {
                     })
             })
             .collect();
+        // "суд арестовал его на 10 суток": an arrest counted in days of administrative arrest is the
+        // administrative penalty, not a measure of restraint.
+        let arrest_in_days: BTreeSet<usize> = hits
+            .iter()
+            .filter(|h| type_id(h) == "administrative_penalty")
+            .map(|h| h.sentence)
+            .filter(|&si| {
+                doc.sentences
+                    .get(si)
+                    .is_some_and(|s| self.details.days(&doc.sentence_text(s)).is_some())
+            })
+            .collect();
         hits.retain(|h| match type_id(h) {
             "administrative_penalty" => {
                 !sentencing.contains(&h.sentence) || administrative.contains(&h.sentence)
             }
             "sentence" => !administrative.contains(&h.sentence),
+            "arrest_custody" => !arrest_in_days.contains(&h.sentence),
             _ => true,
         });
         hits
