@@ -59,6 +59,7 @@ impl HumanDate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
     Month(u32),
+    MonthSuffix,
     Weekday,
     Label,
     Am,
@@ -85,6 +86,7 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
         }
         let meaning = match meaning.trim() {
             "weekday" => Word::Weekday,
+            "month-suffix" => Word::MonthSuffix,
             "label" => Word::Label,
             "am" => Word::Am,
             "pm" => Word::Pm,
@@ -93,7 +95,7 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
                 _ => continue,
             },
         };
-        words.insert(word.trim().to_lowercase(), meaning);
+        words.insert(word_key(word.trim()), meaning);
     }
     let alternation = |keep: &dyn Fn(Word) -> bool| {
         let mut list: Vec<&String> = words
@@ -103,17 +105,19 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
             .collect();
         // Longest first, so "june" is tried before "jun".
         list.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        // Turkic capital İ has no simple case folding to i, so the pattern names it.
         list.iter()
-            .map(|w| regex::escape(w))
+            .map(|w| regex::escape(w).replace('i', "[iİ]"))
             .collect::<Vec<_>>()
             .join("|")
     };
     let months = alternation(&|w| matches!(w, Word::Month(_)));
     let meridiem = alternation(&|w| matches!(w, Word::Am | Word::Pm));
     let labels = alternation(&|w| w == Word::Label);
+    let month_suffixes = alternation(&|w| w == Word::MonthSuffix);
     // Separators and label words ("р.", "at", "о") that may stand between a date and its time.
     let between = format!(r"(?:[\s,|–—-]|(?:{labels})\b\.?)*");
-    let month = format!(r"(?P<mon>{months})\b\.?");
+    let month = format!(r"(?P<mon>{months})(?:{month_suffixes})?\b\.?");
     let day = r"(?P<d>\d{1,2})(?:st|nd|rd|th)?";
     let year = r"(?P<y>\d{4})\b";
     let shapes = [
@@ -200,13 +204,18 @@ fn is_separator(c: char) -> bool {
         )
 }
 
+/// A word as `data/date_words.tsv` lists it: lower case, the Turkic dotted capital İ as i.
+fn word_key(word: &str) -> String {
+    word.replace('İ', "i").to_lowercase()
+}
+
 fn date_from(grammar: &Grammar, caps: &regex::Captures<'_>) -> Option<HumanDate> {
     let number = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
     let year = i32::try_from(number("y")?)
         .ok()
         .filter(|y| (1900..=2100).contains(y))?;
     let month = match caps.name("mon") {
-        Some(word) => match grammar.words.get(&word.as_str().to_lowercase()) {
+        Some(word) => match grammar.words.get(&word_key(word.as_str())) {
             Some(Word::Month(m)) => *m,
             _ => return None,
         },
@@ -334,6 +343,34 @@ mod tests {
         );
         assert_eq!(value("Червень 2025").as_deref(), Some("2025-06"));
         assert_eq!(value("12 mayıs 2023").as_deref(), Some("2023-05-12"));
+    }
+
+    #[test]
+    fn crimean_tatar_month_names_and_endings() {
+        assert_eq!(value("27 Ekimay 2021").as_deref(), Some("2021-10-27"));
+        assert_eq!(value("27 Ekim 2021").as_deref(), Some("2021-10-27"));
+        assert_eq!(value("3 Ocaq 2022").as_deref(), Some("2022-01-03"));
+        assert_eq!(value("14 Şubat 2020").as_deref(), Some("2020-02-14"));
+        assert_eq!(value("9 Nisan 2019").as_deref(), Some("2019-04-09"));
+        assert_eq!(value("9 Aprel 2019").as_deref(), Some("2019-04-09"));
+        assert_eq!(value("1 Haziran 2023").as_deref(), Some("2023-06-01"));
+        assert_eq!(value("1 İyun 2023").as_deref(), Some("2023-06-01"));
+        assert_eq!(value("18 Temmuz 2023").as_deref(), Some("2023-07-18"));
+        assert_eq!(value("18 İyul 2023").as_deref(), Some("2023-07-18"));
+        assert_eq!(value("30 Ağustos 2024").as_deref(), Some("2024-08-30"));
+        assert_eq!(value("4 Eylül 2024").as_deref(), Some("2024-09-04"));
+        assert_eq!(value("4 Sentâbr 2024").as_deref(), Some("2024-09-04"));
+        assert_eq!(value("11 Oktâbrde 2021").as_deref(), Some("2021-10-11"));
+        assert_eq!(value("5 Kasım 2018").as_deref(), Some("2018-11-05"));
+        assert_eq!(value("5 Noyabr 2018").as_deref(), Some("2018-11-05"));
+        assert_eq!(value("24 Aralıq 2025").as_deref(), Some("2025-12-24"));
+        assert_eq!(value("24 Dekabr 2025").as_deref(), Some("2025-12-24"));
+        assert_eq!(value("2 Mart 2017").as_deref(), Some("2017-03-02"));
+        assert_eq!(value("20 Mayıs 2017").as_deref(), Some("2017-05-20"));
+        let (date, _) = find("Mahkeme 27 Ekimde 2021 qarar berdi").unwrap();
+        assert_eq!(date.value(), "2021-10-27");
+        // An ending is read only after a month name.
+        assert_eq!(parse("27 Dede 2021"), None);
     }
 
     #[test]

@@ -17,11 +17,24 @@ const MAX_TITLE_CHARS: usize = 300;
 const MAX_CHROME_EXTRA_CHARS: usize = 30;
 /// The longest line still taken for a bare byline (a name on its own line).
 const MAX_BYLINE_CHARS: usize = 60;
+/// The most words a rubric line ("Новость", "News", "Суспільство") or a site name has; a first
+/// title of no more words gives way to a longer headline below it.
+const MAX_RUBRIC_WORDS: usize = 2;
+/// The longest line that replaces a rubric or site name taken for the title.
+const MAX_HEADLINE_CHARS: usize = 200;
+/// The most words after the date on a rubric dateline ("• 12 ноября 2019 в России, Общество").
+const MAX_DATELINE_EXTRA_WORDS: usize = 6;
+/// A paragraph of at least this many words is body text even without a closing full stop.
+const MIN_SENTENCE_WORDS: usize = 25;
+/// The most lines the body loop may give back to the header when a dateline follows them.
+const MAX_LATE_HEADER_LINES: usize = 4;
 
 struct Chrome {
     ends_article: Vec<String>,
     drop_line: Vec<String>,
     credit: Vec<String>,
+    language_label: Vec<String>,
+    not_a_name: Vec<String>,
 }
 
 static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
@@ -29,6 +42,8 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
         ends_article: Vec::new(),
         drop_line: Vec::new(),
         credit: Vec::new(),
+        language_label: Vec::new(),
+        not_a_name: Vec::new(),
     };
     let mut section = None;
     for line in include_str!("../data/dump_chrome.txt").lines() {
@@ -40,6 +55,8 @@ static CHROME: LazyLock<Chrome> = LazyLock::new(|| {
             "[ends-article]" => section = Some(&mut chrome.ends_article),
             "[drop-line]" => section = Some(&mut chrome.drop_line),
             "[credit]" => section = Some(&mut chrome.credit),
+            "[language-label]" => section = Some(&mut chrome.language_label),
+            "[not-a-name]" => section = Some(&mut chrome.not_a_name),
             phrase => {
                 if let Some(list) = section.as_deref_mut() {
                     list.push(phrase.to_lowercase());
@@ -82,19 +99,28 @@ pub fn extract_text_dump(source: &str, text: &str) -> Result<Article, ArticleErr
     };
     let mut position = 0;
 
-    // Header: datelines, picture credits, "By" lines, the title and its repetitions.
+    // Header: datelines, picture credits, "By" lines, the title and its repetitions, rubric
+    // lines and the page's language switcher.
     while let Some(line) = lines.get(position) {
         let text = line.text;
-        if let Some(found) = date::parse(text) {
+        if let Some(found) = date::parse(text).or_else(|| rubric_dateline(text)) {
             article
                 .published
                 .get_or_insert_with(|| found.published("dateline"));
-        } else if is_credit(text) || is_dropped(text) {
+        } else if is_credit(text) || is_dropped(text) || is_language_switcher(text) {
         } else if let Some(author) = prefixed_byline(text) {
             article.authors.push(author);
         } else if article.title.is_none() && looks_like_title(text) {
             article.title = Some(text.to_string());
         } else if article.title.as_deref().is_some_and(|t| same_text(t, text)) {
+        } else if article
+            .title
+            .as_deref()
+            .is_some_and(|title| is_better_headline(title, text))
+        {
+            // The first line was the site's name or a rubric, not the headline.
+            article.title = Some(text.to_string());
+        } else if article.title.is_some() && is_rubric(text) {
         } else {
             break;
         }
@@ -110,6 +136,17 @@ pub fn extract_text_dump(source: &str, text: &str) -> Result<Article, ArticleErr
             break;
         }
         if let Some(found) = date::parse(text) {
+            if article.published.is_none() && is_late_header(&body) {
+                // What came before this dateline was header, not body: a headline below the
+                // site's name or language switcher, a rubric.
+                take_late_header(&mut article, &body);
+                article
+                    .published
+                    .get_or_insert_with(|| found.published("dateline"));
+                body.clear();
+                position += 1;
+                continue;
+            }
             let tail_has_dates = lines[position + 1..]
                 .iter()
                 .take_while(|l| !ends_article(l.text))
@@ -247,6 +284,88 @@ fn is_credit(text: &str) -> bool {
         .any(|phrase| starts_with_phrase(&inner, phrase))
 }
 
+/// True when the lines read so far as body hold no sentence and are few: the header went on
+/// past them (a dateline follows).
+fn is_late_header(body: &[Line<'_>]) -> bool {
+    !body.is_empty()
+        && body.len() <= MAX_LATE_HEADER_LINES
+        && body.iter().all(|line| !is_sentence(line.text))
+}
+
+/// Reads header lines the body loop took: the longest title-like one is the headline when the
+/// title found so far is missing or only a rubric or site name.
+fn take_late_header(article: &mut Article, lines: &[Line<'_>]) {
+    for line in lines {
+        let title = article.title.as_deref();
+        if title.is_none_or(|t| is_better_headline(t, line.text))
+            && looks_like_title(line.text)
+            && !is_rubric(line.text)
+        {
+            article.title = Some(line.text.to_string());
+        } else if article.authors.is_empty() {
+            if let Some(author) = bare_name(line.text) {
+                article.authors.push(author);
+            }
+        }
+    }
+}
+
+/// A paragraph of running text: it ends a sentence (maybe inside quotes or brackets), or is
+/// too long for a headline.
+fn is_sentence(text: &str) -> bool {
+    let end = text.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '»' | '”' | '’' | ')' | ']')
+    });
+    (end.ends_with(['.', '!', '?', '…']) && !end.ends_with("..."))
+        || text.split_whitespace().count() >= MIN_SENTENCE_WORDS
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// A short line of words (no digits, no sentence punctuation) that is not a person's name: a
+/// rubric ("Новость", "News", "Haber") or a site's name.
+fn is_rubric(text: &str) -> bool {
+    let words = word_count(text);
+    (1..=MAX_RUBRIC_WORDS).contains(&words)
+        && !text.chars().any(|c| c.is_ascii_digit())
+        && !is_sentence(text)
+        && !text.ends_with([':', ','])
+        && (words == 1 || bare_name(text).is_none())
+}
+
+/// True when `candidate` is the headline and `title`, taken before it, was a rubric or the
+/// site's name: the title is that short and the candidate a longer headline.
+fn is_better_headline(title: &str, candidate: &str) -> bool {
+    is_rubric(title)
+        && looks_like_title(candidate)
+        && candidate.chars().count() <= MAX_HEADLINE_CHARS
+        && word_count(candidate) > MAX_RUBRIC_WORDS
+}
+
+/// A line that opens with a date and goes on with a few words of rubric and place, no sentence
+/// ("• 12 ноября 2019 в России, Общество"): the article's dateline.
+fn rubric_dateline(text: &str) -> Option<date::HumanDate> {
+    let (found, range) = date::find(text)?;
+    let before_is_bullet = text[..range.start]
+        .chars()
+        .all(|c| c.is_whitespace() || !c.is_alphanumeric());
+    let after = &text[range.end..];
+    (before_is_bullet && word_count(after) <= MAX_DATELINE_EXTRA_WORDS && !is_sentence(after))
+        .then_some(found)
+}
+
+/// "UA EN", "ua | en | ru": every word the name of a language version.
+fn is_language_switcher(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '|' | '/' | '·' | '•'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.len() >= 2 && words.iter().all(|w| CHROME.language_label.contains(w))
+}
+
 fn looks_like_title(text: &str) -> bool {
     let length = text.chars().count();
     // Headlines rarely end with a full stop; body sentences nearly always do.
@@ -275,6 +394,13 @@ fn bare_name(text: &str) -> Option<String> {
         return None;
     }
     let words: Vec<&str> = text.split_whitespace().collect();
+    if words.iter().any(|w| {
+        let word = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+        CHROME.not_a_name.contains(&word)
+    }) || ends_article(text)
+    {
+        return None;
+    }
     let is_name_word = |w: &&str| {
         let mut chars = w.chars();
         chars.next().is_some_and(char::is_uppercase)

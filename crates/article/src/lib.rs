@@ -12,16 +12,16 @@
 
 use casebook_ingest::{Document, Kind};
 use casebook_model::Article;
-use std::collections::HashMap;
-use std::sync::LazyLock;
 
 pub mod date;
 mod dump;
 mod html;
+mod language;
 pub mod near_duplicate;
 
 pub use dump::extract_text_dump;
 pub use html::extract_html;
+pub use language::detect_language;
 
 /// Why a document yielded no article.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,27 +74,6 @@ pub fn extract(doc: &Document) -> Result<Article, ArticleError> {
         article.language = detect_language(&article.text());
     }
     Ok(article)
-}
-
-/// ISO 639-3 → ISO 639-1, from `data/languages.tsv`.
-static LANGUAGE_CODES: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    include_str!("../data/languages.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(three, two)| (three.trim(), two.trim()))
-        .collect()
-});
-
-/// The ISO 639-1 code of the language `text` is written in, when the detector is confident.
-pub fn detect_language(text: &str) -> Option<String> {
-    let info = whatlang::detect(text)?;
-    if !info.is_reliable() {
-        return None;
-    }
-    LANGUAGE_CODES
-        .get(info.lang().code())
-        .map(|code| code.to_string())
 }
 
 /// The host of a URL without a leading `www.`: the outlet's name when a page gives none.

@@ -6,9 +6,11 @@ use casebook_model::Precision;
 use std::path::PathBuf;
 
 fn seed(name: &str) -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/seeds")
-        .join(name);
+    // CASEBOOK_SHARED names the shared folder when the repository is not beside it (a worktree).
+    let shared = std::env::var_os("CASEBOOK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let path = shared.join("seeds").join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(text),
         Err(e) => {
