@@ -269,6 +269,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let f = self.fields;
         let text = query.text.trim();
+        crate::query::check_text(text)?;
 
         let mut parsed: Option<Box<dyn tantivy::query::Query>> = None;
         let mut key_terms: BTreeMap<String, f32> = BTreeMap::new();
@@ -344,7 +345,7 @@ impl SearchIndex {
             .order_by_score();
         let (top, total, facet_counts) = searcher
             .search(&full, &(top, Count, facets))
-            .map_err(SearchError::index("searching"))?;
+            .map_err(query_or_index_error("searching"))?;
 
         let snippets = Snippets::new(self, &searcher, parsed.as_deref(), key_terms)?;
         let mut hits = Vec::with_capacity(limit);
@@ -562,7 +563,7 @@ impl Snippets {
         if let Some(parsed) = parsed {
             for field in [f.body, f.names] {
                 let mut generator = SnippetGenerator::create(searcher, parsed, field)
-                    .map_err(SearchError::index("preparing snippets"))?;
+                    .map_err(query_or_index_error("preparing snippets"))?;
                 generator.set_max_num_chars(SNIPPET_CHARS);
                 text.insert(field, generator);
             }
@@ -674,6 +675,26 @@ fn has_query_syntax(text: &str) -> bool {
         || text
             .split_whitespace()
             .any(|w| w.starts_with(['+', '-']) || matches!(w, "AND" | "OR" | "NOT" | "IN"))
+}
+
+/// Sorts a failure while running a parsed query: what the query asked for that the index cannot do
+/// (`title:*` asks whether a field exists, which only fast fields can tell) is the query's
+/// error, answered like a syntax error; anything else is the index's. tantivy's message is not
+/// passed on for the former: it may quote the query.
+fn query_or_index_error(action: &'static str) -> impl FnOnce(TantivyError) -> SearchError {
+    move |source| match source {
+        TantivyError::SchemaError(_)
+        | TantivyError::FieldNotFound(_)
+        | TantivyError::InvalidArgument(_) => SearchError::Query {
+            reason: "the query asks for something the index cannot search (such as `field:*` \
+                     or a pattern); search for words instead"
+                .to_string(),
+        },
+        other => SearchError::Index {
+            action,
+            source: other,
+        },
+    }
 }
 
 /// A parse error in words a user can act on. tantivy's syntax error repeats the query, which may

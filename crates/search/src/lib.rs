@@ -20,5 +20,5 @@ mod results;
 pub use docs::{ArticleDoc, EventDoc, IndexDoc, IndexSource, Kind, PersonDoc, Visibility};
 pub use error::SearchError;
 pub use index::{SearchIndex, Writer};
-pub use query::{Filters, Mode, Query};
+pub use query::{Filters, Mode, Query, MAX_QUERY_CHARS, MAX_QUERY_NESTING, MAX_QUERY_WORDS};
 pub use results::{FacetCounts, FacetValue, Hit, Results, Snippet};

@@ -376,6 +376,51 @@ fn malformed_queries_are_errors_not_panics() {
 }
 
 #[test]
+fn field_exists_queries_are_query_errors() {
+    let (_dir, index) = built();
+    for text in ["title:*", "body:* AND Mejlis", "names:*"] {
+        for mode in [Mode::Auto, Mode::Exact] {
+            let err = index.search(&Query::new(text).mode(mode));
+            assert!(
+                matches!(err, Err(SearchError::Query { .. })),
+                "{text:?} in {mode:?} gave {err:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn query_bombs_are_refused_before_parsing() {
+    let (_dir, index) = built();
+    let deep = format!("{}Mejlis{}", "(".repeat(20_000), ")".repeat(20_000));
+    let nested = format!("{}Mejlis{}", "(".repeat(100), ")".repeat(100));
+    let wordy = "Mejlis OR ".repeat(200) + "Kyiv";
+    // Run on a thread with a small stack: a recursive parse of any of these would overflow it.
+    std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || {
+            for text in [&deep, &nested, &wordy] {
+                for mode in [Mode::Auto, Mode::Exact, Mode::Names] {
+                    let err = index.search(&Query::new(text.as_str()).mode(mode));
+                    match err {
+                        Err(SearchError::Query { reason }) => {
+                            assert!(reason.contains("over the limit"), "{reason}");
+                            assert!(!reason.contains("Mejlis"), "{reason}");
+                        }
+                        other => panic!("{mode:?} gave {other:?}"),
+                    }
+                }
+            }
+            // Within the limits the same kind of query still runs.
+            let fine = index.search(&Query::new("((Mejlis) OR (Kyiv))"));
+            assert!(fine.is_ok_and(|r| r.total > 0));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+#[test]
 fn delete_and_replace() {
     let (_dir, index) = built();
     let mut writer = index.writer().expect("writer");
