@@ -1,16 +1,18 @@
 //! Exports of the whole register: one JSON document, CSV tables, or FollowTheMoney entity lines.
 //!
 //! Exports stream record by record from the [`Store`] visitors, so memory stays flat however large
-//! the register is. A team export is complete; a public export holds only confirmed facts, leaves
-//! hidden persons out, shows initials-only persons by their initials, and blacks out their names
-//! in every evidence sentence and title it keeps.
+//! the register is. A team export is complete; a public export passes every record through the one
+//! [`PublicPolicy`] (the same the public web view uses): confirmed facts only, hidden persons and
+//! fields left out, initials-only persons by their initials, protected names withheld from every
+//! sentence and title, sources as their outlet's host. CSV cells that a spreadsheet would run as a
+//! formula are neutralised.
 
 use crate::error::{RegisterError, Result};
-use crate::identity::initials;
 use crate::types::*;
+use crate::visibility::{PublicPerson, PublicPolicy};
 use crate::Store;
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -37,25 +39,7 @@ impl Format {
     }
 }
 
-/// The text a hidden name is replaced with in public exports.
-pub const WITHHELD: &str = "[withheld]";
-
-/// What a public export may show of each person; built in a first pass over the persons.
-#[derive(Default)]
-struct Policy {
-    public: bool,
-    /// Persons that may appear (public mode only), with the name to show.
-    shown: HashMap<String, ShownPerson>,
-    /// Names to black out in sentences and titles, longest first, with their replacement.
-    redactions: Vec<(String, String)>,
-    /// Events that may appear (public mode only).
-    events: HashSet<String>,
-}
-
-struct ShownPerson {
-    /// Replacement for the mention text, when the name may not be shown as written.
-    mention_text: Option<String>,
-}
+pub use crate::visibility::WITHHELD;
 
 fn io_err(context: &str) -> impl FnOnce(std::io::Error) -> RegisterError + '_ {
     move |source| RegisterError::Io {
@@ -64,220 +48,121 @@ fn io_err(context: &str) -> impl FnOnce(std::io::Error) -> RegisterError + '_ {
     }
 }
 
-impl Policy {
-    fn allows_person(&self, id: &str) -> bool {
-        !self.public || self.shown.contains_key(id)
-    }
+/// The policy of one export: everything as it is (team), or the public view of
+/// [`PublicPolicy`], which also remembers the events it let through so cases link only to them.
+struct ExportPolicy {
+    public: Option<PublicPolicy>,
+    events: HashSet<String>,
+}
 
-    fn redact(&self, text: &str) -> String {
-        if !self.public || self.redactions.is_empty() {
-            return text.to_string();
-        }
-        let mut out = text.to_string();
-        for (name, replacement) in &self.redactions {
-            if out.contains(name.as_str()) {
-                out = out.replace(name.as_str(), replacement);
-            }
-        }
-        out
-    }
+/// A person as an export writes it: the full record (team) or the public view.
+enum ExportPerson {
+    Team(PersonRecord),
+    Public(PublicPerson),
+}
 
-    /// The name level a person may be shown at, and what replaces their name otherwise.
-    fn name_level(p: &PersonRecord) -> (Visibility, Option<String>) {
-        let field = p
-            .field_visibility
-            .get("name")
-            .copied()
-            .unwrap_or(Visibility::Public);
-        let level = match (p.visibility, field) {
-            (Visibility::Hidden, _) | (_, Visibility::Hidden) => Visibility::Hidden,
-            (Visibility::Initials, _) | (_, Visibility::Initials) => Visibility::Initials,
-            _ => Visibility::Public,
-        };
-        let replacement = match level {
-            Visibility::Public => None,
-            Visibility::Initials => Some(initials(&p.name)),
-            Visibility::Hidden => Some(WITHHELD.to_string()),
-        };
-        (level, replacement)
-    }
-
-    /// Learns the names of a protected person, to black them out wherever text is exported.
-    fn learn(&mut self, p: &PersonRecord) {
-        if let (_, Some(rep)) = Self::name_level(p) {
-            // Full names, then their single words (a later sentence may use the surname alone).
-            for name in p.names.iter().chain(std::iter::once(&p.name)) {
-                self.redactions.push((name.clone(), rep.clone()));
-                for word in name.split_whitespace().filter(|w| w.chars().count() >= 3) {
-                    self.redactions.push((word.to_string(), rep.clone()));
-                }
-            }
+impl ExportPerson {
+    fn id(&self) -> &str {
+        match self {
+            ExportPerson::Team(p) => &p.id,
+            ExportPerson::Public(p) => &p.id,
         }
     }
 
-    /// Adjusts a person for output; `None` when the person must not appear.
-    fn person(&mut self, mut p: PersonRecord) -> Option<PersonRecord> {
-        if !self.public {
-            return Some(p);
+    fn name(&self) -> &str {
+        match self {
+            ExportPerson::Team(p) => &p.name,
+            ExportPerson::Public(p) => &p.name,
         }
-        let (name_level, replacement) = Self::name_level(&p);
-        let level = p.visibility;
-        let names_field = p
-            .field_visibility
-            .get("names")
-            .copied()
-            .unwrap_or(Visibility::Public);
-        if level == Visibility::Hidden || !p.confirmed {
-            return None;
-        }
-        if let Some(rep) = &replacement {
-            p.name = rep.clone();
-            p.names = vec![rep.clone()];
-        }
-        if names_field != Visibility::Public {
-            p.names = if name_level == Visibility::Public {
-                vec![p.name.clone()]
-            } else {
-                p.names
-            };
-        }
-        self.shown.insert(
-            p.id.clone(),
-            ShownPerson {
-                mention_text: replacement,
-            },
-        );
-        Some(p)
     }
 
-    fn finish_persons(&mut self) {
-        // Longest first, so a full name is replaced before its surname alone.
-        self.redactions.sort_by(|a, b| {
-            b.0.chars()
-                .count()
-                .cmp(&a.0.chars().count())
-                .then(a.0.cmp(&b.0))
-        });
-        self.redactions.dedup_by(|a, b| a.0 == b.0);
+    fn names(&self) -> &[String] {
+        match self {
+            ExportPerson::Team(p) => &p.names,
+            ExportPerson::Public(p) => &p.names,
+        }
     }
 
-    fn event(&mut self, mut e: EventRecord) -> Option<EventRecord> {
-        if !self.public {
+    /// The status, `None` when the public may not see it.
+    fn status(&self) -> Option<&'static str> {
+        match self {
+            ExportPerson::Team(p) => Some(p.status.as_str()),
+            ExportPerson::Public(p) => p.status.map(|s| s.as_str()),
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            ExportPerson::Team(p) => json!({
+                "id": p.id,
+                "name": p.name,
+                "names": p.names,
+                "status": p.status.as_str(),
+                "articles": p.articles,
+                "visibility": p.visibility.as_str(),
+                "field_visibility": p.field_visibility,
+                "confirmed": p.confirmed,
+            }),
+            // The public view serialises without the fields it may not show.
+            ExportPerson::Public(p) => json!(p),
+        }
+    }
+}
+
+impl ExportPolicy {
+    fn person(&self, p: PersonRecord) -> Option<ExportPerson> {
+        match &self.public {
+            None => Some(ExportPerson::Team(p)),
+            Some(policy) => policy.person(&p.id).cloned().map(ExportPerson::Public),
+        }
+    }
+
+    fn event(&mut self, e: EventRecord) -> Option<EventRecord> {
+        let Some(policy) = &self.public else {
             return Some(e);
-        }
-        if e.review != ReviewState::Confirmed {
-            return None;
-        }
-        e.victims.retain(|v| self.shown.contains_key(v));
-        e.sources.retain(|s| s.review == ReviewState::Confirmed);
-        // A disagreement is published only among the confirmed reports.
-        let confirmed: HashSet<&str> = e.sources.iter().map(|s| s.article.as_str()).collect();
-        for c in &mut e.conflicts {
-            for v in &mut c.values {
-                v.articles.retain(|a| confirmed.contains(a.as_str()));
-            }
-            c.values.retain(|v| !v.articles.is_empty());
-        }
-        e.conflicts.retain(|c| c.values.len() > 1);
-        for s in &mut e.sources {
-            s.text = self.redact(&s.text);
-        }
+        };
+        let e = policy.event(e)?;
         self.events.insert(e.id.clone());
         Some(e)
     }
 
-    fn article(&self, mut a: ArticleRecord) -> ArticleRecord {
-        if !self.public {
-            return a;
+    fn article(&self, a: ArticleRecord) -> ArticleRecord {
+        match &self.public {
+            None => a,
+            Some(policy) => policy.article(a),
         }
-        a.title = a.title.map(|t| self.redact(&t));
-        a.mentions
-            .retain(|m| m.review == ReviewState::Confirmed && self.allows_person(&m.person));
-        for m in &mut a.mentions {
-            if let Some(rep) = self
-                .shown
-                .get(&m.person)
-                .and_then(|s| s.mention_text.clone())
-            {
-                m.text = rep;
-            }
-        }
-        a
     }
 
-    fn case(&self, mut c: CaseRecord) -> Option<CaseRecord> {
-        if !self.public {
-            return Some(c);
+    fn case(&self, c: CaseRecord) -> Option<CaseRecord> {
+        match &self.public {
+            None => Some(c),
+            Some(policy) => policy.case(c, &|e| self.events.contains(e)),
         }
-        if c.review != ReviewState::Confirmed {
-            return None;
-        }
-        c.defendants.retain(|d| self.shown.contains_key(d));
-        c.events.retain(|e| self.events.contains(e));
-        c.sources.retain(|s| s.review == ReviewState::Confirmed);
-        for s in &mut c.sources {
-            s.text = self.redact(&s.text);
-        }
-        c.name = self.redact(&c.name);
-        let confirmed: HashSet<String> = c.sources.iter().map(|s| s.article.clone()).collect();
-        c.reports.retain(|r| confirmed.contains(&r.article));
-        for r in &mut c.reports {
-            r.defendants.retain(|d| self.shown.contains_key(d));
-            r.name = self.redact(&r.name);
-        }
-        let mut names: Vec<String> = Vec::new();
-        for n in &c.names {
-            if c.reports.iter().any(|r| r.name == self.redact(n)) {
-                names.push(self.redact(n));
-            }
-        }
-        c.names = names;
-        Some(c)
     }
 }
 
 /// Runs the person pass first (it decides what the other passes may show), then the others.
 struct Exporter<'a> {
     store: &'a dyn Store,
-    policy: Policy,
+    policy: ExportPolicy,
 }
 
 impl<'a> Exporter<'a> {
     fn new(store: &'a dyn Store, public: bool) -> Result<Self> {
-        let mut policy = Policy {
-            public,
-            ..Policy::default()
+        // Every protected name is learnt before any sentence is written out.
+        let public = if public {
+            Some(PublicPolicy::build(store)?)
+        } else {
+            None
         };
-        if public {
-            // A dry pass to learn every protected name before any sentence is written out.
-            store.visit_persons(&mut |p| {
-                policy.learn(&p);
-                Ok(())
-            })?;
-            policy.finish_persons();
-        }
-        Ok(Exporter { store, policy })
+        Ok(Exporter {
+            store,
+            policy: ExportPolicy {
+                public,
+                events: HashSet::new(),
+            },
+        })
     }
-}
-
-fn person_json(p: &PersonRecord, public: bool) -> Value {
-    let status_hidden = public
-        && p.field_visibility
-            .get("status")
-            .is_some_and(|v| *v != Visibility::Public);
-    let mut v = json!({
-        "id": p.id,
-        "name": p.name,
-        "names": p.names,
-        "status": if status_hidden { Value::Null } else { json!(p.status.as_str()) },
-        "articles": p.articles,
-    });
-    if !public {
-        v["visibility"] = json!(p.visibility.as_str());
-        v["field_visibility"] = json!(p.field_visibility);
-        v["confirmed"] = json!(p.confirmed);
-    }
-    v
 }
 
 fn sources_json(sources: &[SourceRecord]) -> Value {
@@ -359,7 +244,7 @@ pub fn export_json(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resu
     let mut first = true;
     let policy = &mut ex.policy;
     ex.store.visit_persons(&mut |p| match policy.person(p) {
-        Some(p) => write_item(out, &mut first, &person_json(&p, public)),
+        Some(p) => write_item(out, &mut first, &p.json()),
         None => Ok(()),
     })?;
     out.write_all(b"],\n\"articles\":[\n").map_err(io_err(e))?;
@@ -396,11 +281,21 @@ fn csv_writer(dir: &Path, name: &str, header: &[&str]) -> Result<csv::Writer<std
     Ok(w)
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage return
+/// first) gets a leading `'`, which spreadsheets show as text and do not run.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
 fn csv_row(w: &mut csv::Writer<std::fs::File>, row: &[String]) -> Result<()> {
-    w.write_record(row).map_err(|err| RegisterError::Io {
-        context: "writing the CSV export".into(),
-        source: err.into(),
-    })
+    w.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))
+        .map_err(|err| RegisterError::Io {
+            context: "writing the CSV export".into(),
+            source: err.into(),
+        })
 }
 
 fn csv_flush(mut w: csv::Writer<std::fs::File>) -> Result<()> {
@@ -429,23 +324,22 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         let Some(p) = policy.person(p) else {
             return Ok(());
         };
-        let v = person_json(&p, public);
+        let (visibility, articles) = match &p {
+            ExportPerson::Team(t) => (t.visibility.as_str(), t.articles),
+            ExportPerson::Public(v) => ("", v.articles),
+        };
         csv_row(
             &mut persons,
             &[
-                p.id.clone(),
-                p.name.clone(),
-                v["status"].as_str().unwrap_or_default().to_string(),
-                if public {
-                    String::new()
-                } else {
-                    p.visibility.as_str().to_string()
-                },
-                p.articles.to_string(),
+                p.id().to_string(),
+                p.name().to_string(),
+                p.status().unwrap_or_default().to_string(),
+                visibility.to_string(),
+                articles.to_string(),
             ],
         )?;
-        for n in &p.names {
-            csv_row(&mut names, &[p.id.clone(), n.clone()])?;
+        for n in p.names() {
+            csv_row(&mut names, &[p.id().to_string(), n.clone()])?;
         }
         Ok(())
     })?;
@@ -627,21 +521,17 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         let Some(p) = policy.person(p) else {
             return Ok(());
         };
-        let aliases: Vec<&String> = p.names.iter().filter(|n| **n != p.name).collect();
-        let status_hidden = public
-            && p.field_visibility
-                .get("status")
-                .is_some_and(|v| *v != Visibility::Public);
-        let mut props = json!({"name": [p.name]});
+        let aliases: Vec<&String> = p.names().iter().filter(|n| *n != p.name()).collect();
+        let mut props = json!({"name": [p.name()]});
         if !aliases.is_empty() {
             props["alias"] = json!(aliases);
         }
-        if !status_hidden {
-            props["status"] = json!([p.status.as_str()]);
+        if let Some(status) = p.status() {
+            props["status"] = json!([status]);
         }
         line(
             out,
-            json!({"id": p.id, "schema": "Person", "properties": props}),
+            json!({"id": p.id(), "schema": "Person", "properties": props}),
         )
     })?;
     ex.store.visit_articles(&mut |a| {

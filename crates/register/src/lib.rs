@@ -24,6 +24,7 @@ pub mod sqlite;
 pub mod synthetic;
 
 pub mod types;
+pub mod visibility;
 
 pub use article_text::{ArticleSearchFields, ArticleText, EvidenceSpan};
 pub use casebook_model::{AnalysedArticle, Original};

@@ -83,7 +83,10 @@ fn alert_view(
         links: AlertLinks {
             article: format!("{}{anchor}", base.article),
             person: base.person,
-            page: base.page,
+            // Only a web address becomes a link: never `javascript:` or another scheme.
+            page: base
+                .page
+                .filter(|u| casebook_register::visibility::linkable_url(u).is_some()),
         },
         alert,
     }

@@ -2,19 +2,19 @@
 
 use crate::accounts::{Role, User};
 use crate::app::{clear_cookie, session_cookie, session_token, Caller, ClientAddr};
-use crate::data::{self, CaseFileView, Dashboard, ReviewQueue};
+use crate::data::{self, CaseFileView, Dashboard, PersonView, ReviewQueue};
 use crate::error::{WebError, WebResult};
 use crate::ingest::{self, Job, Upload};
-use crate::public::PublicPolicy;
 use crate::read::ArticleView;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use casebook_register::visibility::PublicPolicy;
 use casebook_register::{
-    AuditEntry, Claim, ClaimFilter, ClaimKind, Decision, DecisionRecord, PersonRecord, ReviewState,
-    SqliteStore, Store,
+    AuditEntry, Claim, ClaimFilter, ClaimKind, Decision, DecisionRecord, ReviewState, SqliteStore,
+    Store,
 };
 use casebook_search::{FacetCounts, Filters, Kind, Mode, Snippet};
 use serde::{Deserialize, Serialize};
@@ -153,10 +153,29 @@ pub async fn run_search(
             status: non_empty(&params.status),
             outlet: non_empty(&params.outlet),
         },
-        include_hidden: caller.role().is_some_and(|r| r >= Role::Analyst),
+        include_hidden: !caller.public && caller.role().is_some_and(|r| r >= Role::Analyst),
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
     };
+    let public = caller.public;
+    if public {
+        // A protected name in any spelling, script or inflection finds nothing at all: even an
+        // article withheld of the name would tell that it names them.
+        let text = query.text.clone();
+        let protected = view(state, caller, move |_, policy, _| {
+            Ok(policy.is_some_and(|p| p.mentions_protected(&text)))
+        })
+        .await?;
+        if protected {
+            return Ok(SearchResponse {
+                total: 0,
+                page,
+                per_page: PER_PAGE,
+                hits: Vec::new(),
+                facets: FacetCounts::default(),
+            });
+        }
+    }
     let results = state
         .blocking(move |s| {
             let index = s.index().ok_or_else(|| {
@@ -196,26 +215,13 @@ pub async fn run_search(
             Some(_) => store.confirmed_among(&event_ids)?,
             None => Default::default(),
         };
+        // The public index holds the public view only; the policy of this moment is applied
+        // again, in case a person was protected after the index was built.
         let mut hits: Vec<HitView> = match policy {
             None => hits,
             Some(policy) => hits
                 .into_iter()
-                .filter_map(|mut h| {
-                    match h.kind {
-                        Kind::Person => h.title = policy.person(&h.id)?.name.clone(),
-                        Kind::Event if !confirmed.contains(&h.id) => return None,
-                        _ => h.title = policy.redact(&h.title),
-                    }
-                    let redacted = policy.redact(&h.snippet.fragment);
-                    if redacted != h.snippet.fragment {
-                        h.snippet = Snippet {
-                            fragment: redacted,
-                            highlights: Vec::new(),
-                        };
-                        h.snippet_html = h.snippet.to_html();
-                    }
-                    Some(h)
-                })
+                .filter_map(|h| public_hit(policy, &confirmed, h))
                 .collect(),
         };
         // An event has no page of its own: link to the article its first source is in.
@@ -234,6 +240,28 @@ pub async fn run_search(
         hits,
         facets: results.facets,
     })
+}
+
+/// A hit as the public may see it: persons and events the policy lets through, every text redacted.
+fn public_hit(
+    policy: &PublicPolicy,
+    public_events: &BTreeSet<String>,
+    mut h: HitView,
+) -> Option<HitView> {
+    match h.kind {
+        Kind::Person => h.title = policy.person(&h.id)?.name.clone(),
+        Kind::Event if !public_events.contains(&h.id) => return None,
+        _ => h.title = policy.redact(&h.title),
+    }
+    let redacted = policy.redact(&h.snippet.fragment);
+    if redacted != h.snippet.fragment {
+        h.snippet = Snippet {
+            fragment: redacted,
+            highlights: Vec::new(),
+        };
+        h.snippet_html = h.snippet.to_html();
+    }
+    Some(h)
 }
 
 /// `GET /api/search?q=…&mode=…&kind=…&type=…&year=…&place=…&status=…&outlet=…&page=…`.
@@ -257,17 +285,22 @@ pub async fn find_persons(
     State(state): State<AppState>,
     caller: Caller,
     Query(params): Query<FindParams>,
-) -> WebResult<Json<Vec<PersonRecord>>> {
+) -> WebResult<Json<Vec<PersonView>>> {
     let limit = params.limit.unwrap_or(50).clamp(1, 500);
     view(&state, &caller, move |store, policy, _| {
+        let Some(p) = policy else {
+            let found = store.find_persons(&params.q, limit)?;
+            return Ok(found.into_iter().map(PersonView::from).collect());
+        };
+        // A protected name, in any spelling, finds nothing: not even an initials-only record.
+        if p.mentions_protected(&params.q) {
+            return Ok(Vec::new());
+        }
         let found = store.find_persons(&params.q, limit)?;
-        Ok(match policy {
-            None => found,
-            Some(p) => found
-                .into_iter()
-                .filter_map(|r| p.person(&r.id).cloned())
-                .collect(),
-        })
+        Ok(found
+            .into_iter()
+            .filter_map(|r| p.person(&r.id).map(PersonView::from))
+            .collect())
     })
     .await
     .map(Json)

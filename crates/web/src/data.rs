@@ -1,11 +1,12 @@
 //! What each page shows, as plain serialisable values: the JSON API returns these as they are and
 //! the HTML pages render them, so the two never disagree. In public mode every value passes through
-//! the [`PublicPolicy`] first.
+//! the register's one [`PublicPolicy`] first (the same policy `export --public` uses).
 
 use crate::error::{WebError, WebResult};
-use crate::public::PublicPolicy;
 use crate::read::{self, ArticleView};
+use casebook_model::{Status, Visibility};
 use casebook_register::identity::script_of;
+use casebook_register::visibility::{outlet_host, PublicPerson, PublicPolicy};
 use casebook_register::{
     Claim, DecisionRecord, EventRecord, PersonRecord, ReviewState, SqliteStore, Store,
 };
@@ -95,10 +96,58 @@ pub struct CaseView {
     pub other_names: Vec<String>,
 }
 
+/// A person as shown: the whole record to the team; to the public, what the policy lets through,
+/// with every field the public may not see left out (not replaced by a stand-in).
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub names: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    pub articles: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_visibility: Option<BTreeMap<String, Visibility>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<bool>,
+}
+
+impl From<PersonRecord> for PersonView {
+    fn from(p: PersonRecord) -> Self {
+        PersonView {
+            id: p.id,
+            name: p.name,
+            names: p.names,
+            status: Some(p.status),
+            articles: p.articles,
+            visibility: Some(p.visibility),
+            field_visibility: Some(p.field_visibility),
+            confirmed: Some(p.confirmed),
+        }
+    }
+}
+
+impl From<&PublicPerson> for PersonView {
+    fn from(p: &PublicPerson) -> Self {
+        PersonView {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            names: p.names.clone(),
+            status: p.status,
+            articles: p.articles,
+            visibility: None,
+            field_visibility: None,
+            confirmed: None,
+        }
+    }
+}
+
 /// A person's case file as shown.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseFileView {
-    pub person: PersonRecord,
+    pub person: PersonView,
     pub names: Vec<NameView>,
     pub descriptors: Vec<String>,
     pub cases: Vec<CaseView>,
@@ -276,8 +325,9 @@ pub fn dashboard(
             })?;
             let (by_type, per_month) = event_counts(&events);
             let mut by: BTreeMap<String, u64> = BTreeMap::new();
-            for person in p.shown() {
-                *by.entry(person.status.as_str().to_string()).or_default() += 1;
+            // A hidden status is not counted under any status: the chart must not tell it.
+            for status in p.shown().filter_map(|person| person.status) {
+                *by.entry(status.as_str().to_string()).or_default() += 1;
             }
             let mut newest: Vec<EventRecord> = events
                 .iter()
@@ -373,11 +423,14 @@ pub fn case_file(
     let paged = store.case_file_page(id, offset, TIMELINE_PAGE)?;
     let total_events = paged.total_events;
     let file = paged.file;
-    let person = match policy {
-        Some(p) => p.person(&file.person.id).cloned().ok_or_else(|| {
-            WebError::not_found(format!("no person with id {id:?} in the register"))
-        })?,
-        None => file.person,
+    let person: PersonView = match policy {
+        Some(p) => p
+            .person(&file.person.id)
+            .map(PersonView::from)
+            .ok_or_else(|| {
+                WebError::not_found(format!("no person with id {id:?} in the register"))
+            })?,
+        None => file.person.into(),
     };
     let mut shown: Vec<String> = victims_of(&file.timeline);
     shown.extend(file.cases.iter().flat_map(|c| c.defendants.iter().cloned()));
@@ -464,7 +517,10 @@ pub fn article(
             e.start = 0;
             e.end = 0;
         }
-        view.source = String::new();
+        // An address or a file name may carry a name: the public sees the outlet's host only.
+        view.source = outlet_host(view.url.as_deref()).unwrap_or_default();
+        view.url = None;
+        view.site = view.site.map(|s| p.redact(&s));
     }
     Ok(view)
 }

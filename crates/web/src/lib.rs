@@ -23,7 +23,6 @@ pub mod ingest;
 pub mod monitor_pages;
 pub mod pages;
 pub mod projection;
-pub mod public;
 pub mod read;
 pub mod state;
 pub mod summary;

@@ -1,20 +1,103 @@
 //! The search index's documents, projected from the register. The index is derived data: the server
 //! rebuilds it from the store after writes that change what search should find (ingests, merges,
 //! splits, edits, visibility), in the background, so requests never wait for it.
+//!
+//! A public server keeps an index of its own (`DATA/public-index`, apart from the team's `index`),
+//! built only from what the public policy lets through, already redacted: a hidden person, their
+//! names, their events and their hidden fields never reach it, so no query can find them there.
 
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
-use casebook_search::IndexDoc;
+use casebook_register::visibility::PublicPolicy;
+use casebook_register::Store;
+use casebook_search::{ArticleDoc, EventDoc, IndexDoc, PersonDoc, Visibility};
+use std::collections::HashMap;
 
 pub use casebook_pipeline::projection::year_of;
 
-/// Every document the index should hold, from the register as it is now (the projection of
-/// casebook-pipeline, shared with `casebook reindex`).
+/// Every document the index should hold, from the register as it is now: the whole register (the
+/// projection of casebook-pipeline, shared with `casebook reindex`), or its public view.
 pub fn documents(state: &AppState) -> WebResult<Vec<IndexDoc>> {
+    let public = state.public();
     state.store_blocking(|store| {
+        if public {
+            let policy = PublicPolicy::build(store)?;
+            return public_documents(store, &policy);
+        }
         casebook_pipeline::projection::documents(store)
             .map_err(|e| WebError::internal("projecting the register into the search index", e))
     })
+}
+
+/// The public view of the register as index documents: articles with protected names withheld and
+/// no address, the persons the public may see with their public names and fields, and the public
+/// events with their public victims and redacted evidence.
+pub fn public_documents(store: &dyn Store, policy: &PublicPolicy) -> WebResult<Vec<IndexDoc>> {
+    let mut docs = Vec::new();
+    let mut sites: HashMap<String, String> = HashMap::new();
+    store.visit_article_search_fields(&mut |a| {
+        let site = a.site.map(|s| policy.redact(&s));
+        if let Some(site) = &site {
+            sites.insert(a.id.clone(), site.clone());
+        }
+        docs.push(IndexDoc::Article(ArticleDoc {
+            year: a.published.as_deref().and_then(year_of),
+            title: a.title.map(|t| policy.redact(&t)),
+            text: policy.redact(&a.text),
+            site,
+            url: None,
+            people: a
+                .people
+                .into_iter()
+                .filter(|n| !policy.mentions_protected(n))
+                .collect(),
+            id: a.id,
+        }));
+        Ok(())
+    })?;
+    let mut places: HashMap<String, Vec<String>> = HashMap::new();
+    store.visit_events(&mut |e| {
+        let Some(e) = policy.event(e) else {
+            return Ok(());
+        };
+        if let Some(place) = &e.place {
+            for v in &e.victims {
+                let list = places.entry(v.clone()).or_default();
+                if !list.contains(place) {
+                    list.push(place.clone());
+                }
+            }
+        }
+        let first = e.sources.first();
+        docs.push(IndexDoc::Event(EventDoc {
+            year: e.date.as_deref().and_then(year_of),
+            victims: e
+                .victims
+                .iter()
+                .filter_map(|v| policy.person(v).map(|p| p.name.clone()))
+                .collect(),
+            evidence: first.map(|s| s.text.clone()).unwrap_or_default(),
+            article: first.map(|s| s.article.clone()).unwrap_or_default(),
+            outlet: first.and_then(|s| sites.get(&s.article).cloned()),
+            id: e.id,
+            event_type: e.event_type,
+            date: e.date,
+            place: e.place,
+        }));
+        Ok(())
+    })?;
+    let mut persons: Vec<_> = policy.shown().collect();
+    persons.sort_by(|a, b| a.id.cmp(&b.id));
+    for p in persons {
+        docs.push(IndexDoc::Person(PersonDoc {
+            id: p.id.clone(),
+            names: p.names.clone(),
+            status: p.status.map(|s| s.as_str().to_string()),
+            places: places.remove(&p.id).unwrap_or_default(),
+            visibility: Visibility::Public,
+        }));
+    }
+    Ok(docs)
 }
 
 /// Rebuilds the whole index from the register; returns the number of records indexed.

@@ -25,6 +25,15 @@ pub struct ArticleView {
     pub near_duplicates: Vec<ArticleRef>,
 }
 
+impl ArticleView {
+    /// The address to link to as "at the source": `http(s)` only, never `javascript:` or a file.
+    pub fn link(&self) -> Option<&str> {
+        self.url
+            .as_deref()
+            .and_then(casebook_register::visibility::linkable_url)
+    }
+}
+
 /// A link to another article: its id and what to show for it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleRef {

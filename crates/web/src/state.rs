@@ -73,6 +73,9 @@ struct Inner {
     status_counts: crate::summary::StatusCounts,
 }
 
+/// The public server's search index, in the data directory, apart from the team's `index`.
+pub const PUBLIC_INDEX_DIR: &str = "public-index";
+
 /// Handles kept idle at most; more are opened under load and closed afterwards.
 const POOL_MAX_IDLE: usize = 8;
 
@@ -103,7 +106,13 @@ impl AppState {
                 .map_err(|e| StartError(format!("cannot open the monitor's state: {e}")))?;
             Some(Mutex::new(state))
         };
-        let index = match SearchIndex::open_or_create(config.data_dir.join("index")) {
+        // The public server searches an index of its own, built from the public view only.
+        let index_dir = config.data_dir.join(if config.public {
+            PUBLIC_INDEX_DIR
+        } else {
+            "index"
+        });
+        let index = match SearchIndex::open_or_create(index_dir) {
             Ok(index) => Some(index),
             Err(e) => {
                 eprintln!("casebook-web: search is off: {e}");
