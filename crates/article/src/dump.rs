@@ -386,6 +386,16 @@ fn prefixed_byline(text: &str) -> Option<String> {
     })
 }
 
+/// True when `text` names a widget, a sharing button or a rubric rather than a person
+/// ("FACEBOOK КОМЕНТАРІ", "Поділитися"): it holds a `[not-a-name]` word or is a line that ends
+/// the article.
+pub(crate) fn is_widget_line(text: &str) -> bool {
+    text.split_whitespace().any(|w| {
+        let word = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+        CHROME.not_a_name.contains(&word)
+    }) || ends_article(text)
+}
+
 /// A line that is a person's name and nothing else: two to four capitalised words of letters
 /// (in any script), hyphens and apostrophes, no digits, no sentence punctuation.
 fn bare_name(text: &str) -> Option<String> {
@@ -393,14 +403,10 @@ fn bare_name(text: &str) -> Option<String> {
     if text.is_empty() || text.chars().count() > MAX_BYLINE_CHARS {
         return None;
     }
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.iter().any(|w| {
-        let word = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
-        CHROME.not_a_name.contains(&word)
-    }) || ends_article(text)
-    {
+    if is_widget_line(text) {
         return None;
     }
+    let words: Vec<&str> = text.split_whitespace().collect();
     let is_name_word = |w: &&str| {
         let mut chars = w.chars();
         chars.next().is_some_and(char::is_uppercase)

@@ -61,7 +61,12 @@ pub fn extract_html(source: &str, html: &str, url: Option<&str>) -> Result<Artic
         canonical_url: meta.canonical_url,
         title: meta.title,
         published: meta.published,
-        authors: meta.authors,
+        // Pages name their comment or sharing widget in author fields too ("Facebook").
+        authors: meta
+            .authors
+            .into_iter()
+            .filter(|author| !crate::dump::is_widget_line(author))
+            .collect(),
         site: meta.site,
         language,
         paragraphs,
@@ -244,6 +249,16 @@ mod tests {
             Some("Суд продлил арест жителям Бахчисарая")
         );
         assert!(article.authors.is_empty());
+    }
+
+    #[test]
+    fn widget_names_in_author_fields_are_not_authors() {
+        let page = bare_page("").replace(
+            "<head>",
+            r#"<head><meta name="author" content="FACEBOOK КОМЕНТАРІ"><meta name="author" content="Ельвіна Сейтова">"#,
+        );
+        let article = extract(&page, None);
+        assert_eq!(article.authors, vec!["Ельвіна Сейтова"]);
     }
 
     #[test]
