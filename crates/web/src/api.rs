@@ -37,14 +37,15 @@ where
 {
     let public = caller.public;
     let dir = state.config().data_dir.clone();
+    let shared = state.clone();
     state
         .store(move |store| {
             let policy = if public {
-                Some(PublicPolicy::build(store)?)
+                Some(shared.public_policy(store)?)
             } else {
                 None
             };
-            f(store, policy.as_ref(), &dir)
+            f(store, policy.as_deref(), &dir)
         })
         .await
 }

@@ -69,6 +69,11 @@ struct Inner {
     monitor: Option<Mutex<MonitorState>>,
     /// Turns of the requests that use the register ([`REGISTER_REQUESTS`] at once).
     register_turns: Arc<tokio::sync::Semaphore>,
+    /// The public policy and the register head it was built at (public mode): building it reads
+    /// every person, so it is built again only when the register has changed. Every write to the
+    /// register (articles, decisions on visibility, confirmations, merges) appends an audit entry,
+    /// so a policy built at the current head is never stale.
+    public_policy: Mutex<Option<(i64, Arc<crate::public::PublicPolicy>)>>,
     /// Persons by status, counted in the background for the dashboard.
     status_counts: crate::summary::StatusCounts,
 }
@@ -130,6 +135,7 @@ impl AppState {
                 jobs: Jobs::default(),
                 monitor,
                 status_counts: Default::default(),
+                public_policy: Mutex::new(None),
                 register_turns: Arc::new(tokio::sync::Semaphore::new(REGISTER_REQUESTS)),
             }),
         })
@@ -153,6 +159,33 @@ impl AppState {
     /// The search index, when it could be opened.
     pub fn index(&self) -> Option<&SearchIndex> {
         self.inner.index.as_ref()
+    }
+
+    /// The public policy at the register's current head: the one kept when the register has not
+    /// changed since it was built, else built now (and kept).
+    pub fn public_policy(
+        &self,
+        store: &SqliteStore,
+    ) -> WebResult<Arc<crate::public::PublicPolicy>> {
+        let head = store.register_head()?;
+        let kept = self
+            .inner
+            .public_policy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .filter(|(at, _)| *at == head)
+            .map(|(_, policy)| Arc::clone(policy));
+        if let Some(policy) = kept {
+            return Ok(policy);
+        }
+        let policy = Arc::new(crate::public::PublicPolicy::build(store)?);
+        *self
+            .inner
+            .public_policy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((head, Arc::clone(&policy)));
+        Ok(policy)
     }
 
     /// Persons by status as last counted for the dashboard.

@@ -168,3 +168,40 @@ async fn event_hits_link_to_the_article_of_their_first_report() {
         assert!(h["url"].as_str().unwrap().starts_with("/articles/"), "{h}");
     }
 }
+
+#[tokio::test]
+async fn the_public_view_keeps_its_policy_only_while_the_register_is_unchanged() {
+    let team = TestApp::new(false);
+    let emil = person_id(team.dir.path(), "Emil Ziyadinov");
+    let mut store = SqliteStore::open(team.dir.path()).unwrap();
+    store
+        .decide(
+            "amina",
+            &casebook_register::Decision::Confirm {
+                target: emil.clone(),
+            },
+        )
+        .unwrap();
+    let public = TestApp::over(team.dir, true);
+    let path = format!("/api/persons/{emil}");
+    let (status, body) = public.get(&path, None).await;
+    assert_eq!(status.as_u16(), 200, "{body}");
+    let (status, _) = public.get(&path, None).await;
+    assert_eq!(status.as_u16(), 200);
+    // A reviewer hides him (another process, as `casebook review` would): the next public
+    // request must not be answered from the policy built before.
+    store
+        .decide(
+            "amina",
+            &casebook_register::Decision::SetVisibility {
+                person: emil.clone(),
+                field: None,
+                level: casebook_register::Visibility::Hidden,
+            },
+        )
+        .unwrap();
+    let (status, body) = public.get(&path, None).await;
+    assert_eq!(status.as_u16(), 404, "{body}");
+    let (_, dashboard) = public.get("/api/dashboard", None).await;
+    assert!(!dashboard.contains("Ziyadinov"), "{dashboard}");
+}

@@ -104,7 +104,10 @@ impl SqliteStore {
             let Some((stored_type, stored_date)) = self.stored_event(id)? else {
                 continue;
             };
-            let new_type = fields.get("type").cloned().unwrap_or(stored_type.clone());
+            let new_type = fields
+                .get("type")
+                .cloned()
+                .unwrap_or_else(|| stored_type.clone());
             let new_date = match fields.get("date") {
                 Some(d) => Some(d.clone()).filter(|d| !d.is_empty()),
                 None => stored_date.clone(),
