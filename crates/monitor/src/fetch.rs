@@ -34,6 +34,10 @@ pub struct FetchConfig {
     pub robots_ttl: Duration,
     /// How long a host whose robots.txt could not be read is left alone before it is asked again.
     pub robots_retry: Duration,
+    /// Also connect to loopback, private, link-local and unique-local addresses (`serve` and
+    /// `watch --allow-private-fetch`; tests on loopback). Off by default: an analyst's source must
+    /// not reach the server's own network.
+    pub allow_private: bool,
 }
 
 impl Default for FetchConfig {
@@ -60,6 +64,7 @@ impl Default for FetchConfig {
             },
             robots_ttl: Duration::from_secs(24 * 3600),
             robots_retry: Duration::from_secs(600),
+            allow_private: false,
         }
     }
 }
@@ -100,7 +105,12 @@ pub enum FetchError {
     Disallowed,
     #[error("robots.txt of the host could not be read ({0}); the host is left alone until it can")]
     RobotsUnavailable(String),
-    #[error("timed out after {0:?}")]
+    /// The address is not public and private fetches are not allowed.
+    #[error("refused: {0}; an operator may allow such addresses with --allow-private-fetch")]
+    NonPublic(#[from] crate::address_guard::NonPublicAddress),
+    /// Connection and timeout failures share one message (see [`UNREACHABLE`]); the variant keeps
+    /// the detail for debugging.
+    #[error("{UNREACHABLE}")]
     Timeout(Duration),
     #[error("HTTP {0}")]
     Status(u16),
@@ -108,9 +118,13 @@ pub enum FetchError {
     TooLarge(usize),
     #[error("too many redirects")]
     Redirects,
-    #[error("{0}")]
+    #[error("{UNREACHABLE}")]
     Network(String),
 }
+
+/// What any failed or refused connection reports, whatever the cause: refused, reset, timed out or
+/// not speaking HTTP. One message, so the answer does not tell an open port from a closed one.
+pub const UNREACHABLE: &str = "the host could not be reached or gave no HTTP answer";
 
 impl FetchError {
     /// Whether trying again soon may help.
@@ -148,12 +162,30 @@ pub struct Fetcher {
 impl Fetcher {
     /// A fetcher with its HTTP client.
     pub fn new(config: FetchConfig) -> Result<Self, FetchError> {
-        let client = reqwest::Client::builder()
+        let max_redirects = config.max_redirects;
+        let allow_private = config.allow_private;
+        // A redirect to a non-public address written as an IP is refused here; names are checked
+        // by the resolver when the client connects.
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                attempt.error("too many redirects")
+            } else if !allow_private && crate::address_guard::check_literal(attempt.url()).is_err()
+            {
+                attempt.error(crate::address_guard::NonPublicAddress)
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent.clone())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
-            .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
-            .gzip(true)
+            .redirect(redirects)
+            .gzip(true);
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(crate::address_guard::PublicOnlyResolver));
+        }
+        let client = builder
             .build()
             .map_err(|e| FetchError::Network(format!("cannot build the HTTP client: {e}")))?;
         Ok(Fetcher {
@@ -192,6 +224,9 @@ impl Fetcher {
         let parsed = url::Url::parse(url).map_err(|_| FetchError::BadUrl(url.to_string()))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(FetchError::BadUrl(url.to_string()));
+        }
+        if !self.config.allow_private {
+            crate::address_guard::check_host(&parsed).await?;
         }
         let origin = parsed.origin().ascii_serialization();
         let host = self.host(&origin);
@@ -357,6 +392,13 @@ impl Fetcher {
     }
 
     fn classify(&self, err: reqwest::Error) -> FetchError {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+        while let Some(e) = cause {
+            if let Some(refused) = e.downcast_ref::<crate::address_guard::NonPublicAddress>() {
+                return FetchError::NonPublic(refused.clone());
+            }
+            cause = e.source();
+        }
         if err.is_timeout() {
             FetchError::Timeout(self.config.timeout)
         } else if err.is_redirect() {

@@ -14,6 +14,7 @@
 //! moves behind the register's storage boundary (`casebook_register::Store`) once that boundary has
 //! room for monitoring state, so a PostgreSQL deployment keeps it in the same database.
 
+pub mod address_guard;
 pub mod atom;
 pub mod fetch;
 pub mod polite;
@@ -22,7 +23,7 @@ pub mod state;
 pub mod watch;
 
 pub use atom::{alert_links, render_alerts, AlertLinks};
-pub use fetch::{FetchConfig, FetchError, FetchOutcome, Fetcher, Validators};
+pub use fetch::{FetchConfig, FetchError, FetchOutcome, Fetcher, Validators, UNREACHABLE};
 pub use polite::Backoff;
 pub use sources::{parse_listing, Item, Listing, SourceKind};
 pub use state::{Alert, MonitorState, PageVersion, SourceRecord};

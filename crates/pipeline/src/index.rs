@@ -1,6 +1,10 @@
 //! Keeping the derived search index (`DATA/index/`) in step with what is stored, article by article,
 //! without a rebuild.
 
+mod catch_up;
+
+pub use catch_up::{compare_index, CaughtUp, IndexComparison, IndexGap};
+
 use crate::error::Result;
 use casebook_model::AnalysedArticle;
 use casebook_register::{Store, Written};

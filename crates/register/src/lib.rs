@@ -13,6 +13,8 @@
 //! at all, so a killed ingest leaves no half-written article and running it again finishes the job.
 
 pub mod article_text;
+pub mod audit_anchor;
+mod audit_replay;
 mod case_join;
 mod checkpoint;
 pub mod error;
@@ -20,6 +22,7 @@ pub mod export;
 pub mod identity;
 mod near_dupes;
 mod reconcile;
+pub mod record_ids;
 pub mod sqlite;
 pub mod synthetic;
 
@@ -27,9 +30,11 @@ pub mod types;
 pub mod visibility;
 
 pub use article_text::{ArticleSearchFields, ArticleText, EvidenceSpan};
+pub use audit_anchor::AuditAnchor;
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
+pub use record_ids::RecordIds;
 pub use sqlite::SqliteStore;
 pub use types::*;
 
@@ -159,6 +164,21 @@ pub trait Store {
 
     /// The title (or, without one, the source) of each of these articles that the register holds.
     fn article_titles(&self, ids: &[String]) -> Result<std::collections::BTreeMap<String, String>>;
+
+    /// The ids of every stored article and event: what the derived search index must hold of them.
+    /// Backends should answer from their keys alone; this default visits every record.
+    fn record_ids(&self) -> Result<RecordIds> {
+        let mut ids = RecordIds::default();
+        self.visit_articles(&mut |a| {
+            ids.articles.insert(a.id);
+            Ok(())
+        })?;
+        self.visit_events(&mut |e| {
+            ids.events.insert(e.id);
+            Ok(())
+        })?;
+        Ok(ids)
+    }
 }
 
 /// Opens (creating if need be) the register in a data directory with the default backend.

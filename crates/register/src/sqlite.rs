@@ -339,6 +339,11 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The connection, for the checks that live in modules of their own (audit anchor, replay).
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     fn newer(&self, found: u32) -> RegisterError {
         RegisterError::NewerSchema {
             path: self.path.parent().unwrap_or(&self.path).to_path_buf(),
@@ -1987,6 +1992,8 @@ impl Store for SqliteStore {
         if let Some((seq, why)) = report.broken {
             problems.push(format!("audit entry {seq}: {why}"));
         }
+        // Reviewers' state changed beside the log (a direct UPDATE) breaks no hash: replay it.
+        problems.extend(self.replay_problems()?);
         Ok(problems)
     }
 
@@ -2667,6 +2674,10 @@ impl Store for SqliteStore {
             paragraphs,
             evidence,
         })
+    }
+
+    fn record_ids(&self) -> Result<crate::RecordIds> {
+        crate::record_ids::read(&self.conn, &self.path)
     }
 
     fn article_titles(&self, ids: &[String]) -> Result<BTreeMap<String, String>> {

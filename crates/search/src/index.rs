@@ -26,6 +26,8 @@ use tantivy::{
     TantivyError, Term,
 };
 
+mod inventory;
+
 type Result<T> = std::result::Result<T, SearchError>;
 
 /// Longest snippet, in characters.
