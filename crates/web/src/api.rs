@@ -18,6 +18,7 @@ use casebook_register::{
 };
 use casebook_search::{FacetCounts, Filters, Kind, Mode, Snippet};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The OpenAPI document of this API.
 pub const OPENAPI: &str = include_str!("../data/openapi.json");

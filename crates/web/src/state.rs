@@ -73,7 +73,7 @@ struct Inner {
     /// every person, so it is built again only when the register has changed. Every write to the
     /// register (articles, decisions on visibility, confirmations, merges) appends an audit entry,
     /// so a policy built at the current head is never stale.
-    public_policy: Mutex<Option<(i64, Arc<crate::public::PublicPolicy>)>>,
+    public_policy: Mutex<Option<(i64, Arc<casebook_register::visibility::PublicPolicy>)>>,
     /// Persons by status, counted in the background for the dashboard.
     status_counts: crate::summary::StatusCounts,
 }
@@ -166,7 +166,7 @@ impl AppState {
     pub fn public_policy(
         &self,
         store: &SqliteStore,
-    ) -> WebResult<Arc<crate::public::PublicPolicy>> {
+    ) -> WebResult<Arc<casebook_register::visibility::PublicPolicy>> {
         let head = store.register_head()?;
         let kept = self
             .inner
@@ -179,7 +179,7 @@ impl AppState {
         if let Some(policy) = kept {
             return Ok(policy);
         }
-        let policy = Arc::new(crate::public::PublicPolicy::build(store)?);
+        let policy = Arc::new(casebook_register::visibility::PublicPolicy::build(store)?);
         *self
             .inner
             .public_policy
