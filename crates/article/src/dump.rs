@@ -22,6 +22,8 @@ const MAX_BYLINE_CHARS: usize = 60;
 const MAX_RUBRIC_WORDS: usize = 2;
 /// The longest line that replaces a rubric or site name taken for the title.
 const MAX_HEADLINE_CHARS: usize = 200;
+/// The most words of one step of a breadcrumb trail ("Новости Крыма").
+const MAX_BREADCRUMB_WORDS: usize = 3;
 /// The most words after the date on a rubric dateline ("• 12 ноября 2019 в России, Общество").
 const MAX_DATELINE_EXTRA_WORDS: usize = 6;
 /// A paragraph of at least this many words is body text even without a closing full stop.
@@ -107,7 +109,11 @@ pub fn extract_text_dump(source: &str, text: &str) -> Result<Article, ArticleErr
             article
                 .published
                 .get_or_insert_with(|| found.published("dateline"));
-        } else if is_credit(text) || is_dropped(text) || is_language_switcher(text) {
+        } else if is_credit(text)
+            || is_dropped(text)
+            || is_language_switcher(text)
+            || is_breadcrumb(text)
+        {
         } else if let Some(author) = prefixed_byline(text) {
             article.authors.push(author);
         } else if article.title.is_none() && looks_like_title(text) {
@@ -356,6 +362,21 @@ fn rubric_dateline(text: &str) -> Option<date::HumanDate> {
         .then_some(found)
 }
 
+/// "Головна › Новини › Крим", "Home / News / Crimea": a trail of short links to the sections
+/// above the page.
+fn is_breadcrumb(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split(['›', '»', '>', '/', '→', '|'])
+        .map(str::trim)
+        .collect();
+    parts.len() >= 3
+        && parts.iter().all(|part| {
+            (1..=MAX_BREADCRUMB_WORDS).contains(&word_count(part))
+                && part.chars().any(char::is_alphabetic)
+                && !is_sentence(part)
+        })
+}
+
 /// "UA EN", "ua | en | ru": every word the name of a language version.
 fn is_language_switcher(text: &str) -> bool {
     let words: Vec<String> = text
@@ -456,6 +477,11 @@ mod tests {
         assert!(!is_credit("(The court did not explain why.)"));
         assert!(is_dropped(
             "Read also: Occupiers search homes in Bakhchysarai"
+        ));
+        assert!(is_breadcrumb("Home / News / Crimea"));
+        assert!(!is_breadcrumb("12/05/2024"));
+        assert!(!is_breadcrumb(
+            "Court: 3 / 4 / 5 of the charges were dropped by the judge today"
         ));
     }
 

@@ -34,6 +34,7 @@ struct Cues {
 struct AllCues {
     crh: Cues,
     not_crh_letters: Vec<char>,
+    turkic_letters: Vec<char>,
     ukr: Cues,
     rus: Cues,
 }
@@ -67,6 +68,10 @@ static CUES: LazyLock<AllCues> = LazyLock::new(|| {
             .remove("not-crh")
             .map(|c| c.letters)
             .unwrap_or_default(),
+        turkic_letters: sections
+            .remove("turkic")
+            .map(|c| c.letters)
+            .unwrap_or_default(),
         ukr: sections.remove("ukr").unwrap_or_default(),
         rus: sections.remove("rus").unwrap_or_default(),
     }
@@ -98,8 +103,8 @@ pub fn detect_language(text: &str) -> Option<String> {
     guess.map(str::to_string)
 }
 
-/// True when enough of the words are Crimean Tatar cues and none has a letter Crimean Tatar
-/// does not write (Azerbaijani ə).
+/// True when enough of the words are Crimean Tatar cues, some write the Turkic letters (ı, ş,
+/// ç ...), and none has a letter Crimean Tatar does not write (Azerbaijani ə, Kazakh ä).
 fn is_crimean_tatar(words: &[String]) -> bool {
     let cues = &CUES;
     if words.is_empty() {
@@ -107,7 +112,11 @@ fn is_crimean_tatar(words: &[String]) -> bool {
     }
     let mut hits = 0;
     let mut distinctive = 0;
+    let mut turkic = 0;
     for word in words {
+        if word.chars().any(|c| cues.turkic_letters.contains(&c)) {
+            turkic += 1;
+        }
         if word.chars().any(|c| cues.not_crh_letters.contains(&c)) {
             return false;
         }
@@ -120,8 +129,11 @@ fn is_crimean_tatar(words: &[String]) -> bool {
         }
     }
     // Cue words alone are shared with Turkish ("ve", "bu"); a Crimean Tatar text also writes
-    // the letters Turkish lacks (q, ñ).
-    hits >= MIN_CUE_HITS && distinctive >= 1 && hits as f64 / words.len() as f64 >= CRH_MIN_SHARE
+    // the letters Turkish lacks (q, ñ), and, unlike Uzbek, the Turkic ones (ı, ş).
+    hits >= MIN_CUE_HITS
+        && distinctive >= 1
+        && turkic >= 1
+        && hits as f64 / words.len() as f64 >= CRH_MIN_SHARE
 }
 
 /// `uk` or `ru` when the cue letters and words of one clearly outweigh the other's.
@@ -174,6 +186,15 @@ mod tests {
     #[test]
     fn azerbaijani_with_q_is_not_crimean_tatar() {
         let words: Vec<String> = "bu qərar qadın ilə birlikdə verildi və məhkəmə qərarı"
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        assert!(!is_crimean_tatar(&words));
+    }
+
+    #[test]
+    fn uzbek_with_q_is_not_crimean_tatar() {
+        let words: Vec<String> = "sud qaror qildi va uni qamoqqa olish haqida qaror qabul qilindi"
             .split_whitespace()
             .map(str::to_string)
             .collect();

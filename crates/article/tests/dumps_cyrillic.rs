@@ -247,3 +247,25 @@ fn a_comment_widget_is_never_the_author() {
     let article = extract_text_dump("uk.txt", &text).unwrap();
     assert_eq!(article.authors, vec!["Ольга Максименко".to_string()]);
 }
+
+#[test]
+fn a_breadcrumb_trail_is_not_the_headline() {
+    let text = dump(&[
+        "Головна › Новини › Крим",
+        "Окупанти провели обшуки у трьох кримських татар у Старому Криму",
+        "08.02.2024 09:30",
+        "",
+        "Російські силовики провели обшуки в будинках трьох кримських татар у Старому Криму, \
+         серед них 52-річного Февзі Аблаєва, повідомляє «Кримська солідарність».",
+    ]);
+    let article = extract_text_dump("uk.txt", &text).unwrap();
+    assert_eq!(
+        article.title.as_deref(),
+        Some("Окупанти провели обшуки у трьох кримських татар у Старому Криму")
+    );
+    assert_eq!(article.paragraphs.len(), 1);
+    assert_eq!(
+        article.published.map(|p| p.value).as_deref(),
+        Some("2024-02-08T09:30:00")
+    );
+}
