@@ -272,6 +272,8 @@ fn review_pages_walk_every_open_claim_once_in_order() {
     }
     assert_eq!(walked, open);
     assert!(!walked.contains(&confirmed));
+    let err = s.review_page(Some("c-no-such-claim"), 4).unwrap_err();
+    assert!(matches!(err, RegisterError::UnknownId { .. }), "{err}");
 }
 
 #[test]

@@ -242,11 +242,25 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Up to `limit` open claims made after the claim `after` (from the first when `None`), in
-    /// the order they were made. Walks the claims from that row on, so a page costs its own rows
+    /// Up to `limit` open claims made after the claim `after` (from the first when `None`; an
+    /// unknown claim is an error), in the order they were made. Walks the claims from that row on, so a page costs its own rows
     /// (and the reviewed claims between them), never the whole queue.
     pub fn review_page(&self, after: Option<&str>, limit: usize) -> Result<ReviewPage> {
         let limit = limit.max(1);
+        if let Some(id) = after {
+            // Claims are never deleted, so a cursor that names none is a wrong link, not the end.
+            if !super::exists(
+                &self.conn,
+                &self.path,
+                "SELECT 1 FROM claims WHERE id = ?1",
+                id,
+            )? {
+                return Err(RegisterError::UnknownId {
+                    kind: "claim",
+                    id: id.to_string(),
+                });
+            }
+        }
         let rows: Vec<Claim> = self
             .conn
             .prepare_cached(&format!(
