@@ -1,4 +1,5 @@
-//! gzip decompression, bounded in size, that keeps what it could read when a stream is cut short.
+//! gzip decompression of one compressed page, bounded in size. (A `.warc.gz` is not decompressed
+//! here but streamed record by record, see `warc`.)
 
 use crate::IngestError;
 use flate2::read::MultiGzDecoder;
@@ -18,16 +19,9 @@ pub(crate) fn prefix(bytes: &[u8], n: usize) -> Vec<u8> {
     out
 }
 
-/// The data decompressed before a failure, and the failure.
-#[derive(Debug)]
-pub(crate) struct Partial {
-    pub(crate) data: Vec<u8>,
-    pub(crate) error: IngestError,
-}
-
 /// Decompresses a gzip stream (several concatenated members too, as `.warc.gz` files are made:
 /// one member per record), refusing to produce more than `limit` bytes.
-pub(crate) fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, Partial> {
+pub(crate) fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, IngestError> {
     let mut decoder = MultiGzDecoder::new(bytes);
     let mut data = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit));
     let mut chunk = vec![0u8; 64 * 1024];
@@ -37,13 +31,10 @@ pub(crate) fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, Partial>
             Ok(n) => {
                 if data.len() + n > limit {
                     let size = (data.len() + n) as u64;
-                    return Err(Partial {
-                        data,
-                        error: IngestError::Oversized {
-                            what: "decompressed gzip data",
-                            size,
-                            limit: limit as u64,
-                        },
+                    return Err(IngestError::Oversized {
+                        what: "decompressed gzip data",
+                        size,
+                        limit: limit as u64,
                     });
                 }
                 data.extend_from_slice(&chunk[..n]);
@@ -57,7 +48,7 @@ pub(crate) fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, Partial>
                 } else {
                     IngestError::CorruptGzip(e.to_string())
                 };
-                return Err(Partial { data, error });
+                return Err(error);
             }
         }
     }
@@ -84,27 +75,24 @@ mod tests {
     }
 
     #[test]
-    fn a_cut_stream_is_truncated_and_keeps_what_was_read() {
+    fn a_cut_stream_is_truncated() {
         let text: Vec<u8> = (0..20_000u32)
             .flat_map(|i| format!("line {i}\n").into_bytes())
             .collect();
         let packed = compress(&text);
         let cut = &packed[..packed.len() / 2];
-        let partial = decompress(cut, usize::MAX).unwrap_err();
+        let error = decompress(cut, usize::MAX).unwrap_err();
         assert!(
-            matches!(partial.error, IngestError::TruncatedGzip { .. }),
-            "{:?}",
-            partial.error
+            matches!(error, IngestError::TruncatedGzip { decompressed } if decompressed > 0),
+            "{error:?}"
         );
-        assert!(!partial.data.is_empty());
-        assert!(text.starts_with(&partial.data));
     }
 
     #[test]
     fn a_stream_cut_inside_its_trailer_is_truncated() {
         let packed = compress(b"short text");
-        let partial = decompress(&packed[..packed.len() - 3], usize::MAX).unwrap_err();
-        assert!(matches!(partial.error, IngestError::TruncatedGzip { .. }));
+        let error = decompress(&packed[..packed.len() - 3], usize::MAX).unwrap_err();
+        assert!(matches!(error, IngestError::TruncatedGzip { .. }));
     }
 
     #[test]
@@ -112,8 +100,8 @@ mod tests {
         let mut packed = compress(b"some text that compresses into a few bytes of deflate");
         let n = packed.len();
         packed[n - 6] ^= 0xff; // inside the CRC32 of the trailer
-        let partial = decompress(&packed, usize::MAX).unwrap_err();
-        assert!(matches!(partial.error, IngestError::CorruptGzip(_)));
+        let error = decompress(&packed, usize::MAX).unwrap_err();
+        assert!(matches!(error, IngestError::CorruptGzip(_)));
     }
 
     #[test]
@@ -125,10 +113,7 @@ mod tests {
     #[test]
     fn a_gzip_bomb_stops_at_the_limit() {
         let packed = compress(&vec![b'a'; 1_000_000]);
-        let partial = decompress(&packed, 10_000).unwrap_err();
-        assert!(matches!(
-            partial.error,
-            IngestError::Oversized { limit: 10_000, .. }
-        ));
+        let error = decompress(&packed, 10_000).unwrap_err();
+        assert!(matches!(error, IngestError::Oversized { limit: 10_000, .. }));
     }
 }

@@ -53,7 +53,7 @@ pub(crate) fn parse_response(payload: &[u8], max_body: usize) -> Result<Response
     match content_encoding.as_str() {
         "" | "identity" => {}
         "gzip" | "x-gzip" if gzip::is_gzip(&body) => {
-            body = Cow::Owned(gzip::decompress(&body, max_body).map_err(|p| p.error)?);
+            body = Cow::Owned(gzip::decompress(&body, max_body)?);
         }
         "deflate" if !body.is_empty() && !body.starts_with(b"<") => {
             body = Cow::Owned(inflate(&body, max_body)?);
@@ -70,6 +70,23 @@ pub(crate) fn parse_response(payload: &[u8], max_body: usize) -> Result<Response
         content_type,
         body,
     })
+}
+
+/// The status and raw `Content-Type` of a response from its start, when its header block is
+/// complete there.
+pub(crate) fn status_and_content_type(start: &[u8]) -> Option<(u16, Option<String>)> {
+    let mut headers = [httparse::EMPTY_HEADER; 256];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(start) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return None,
+    }
+    let content_type = response
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("Content-Type"))
+        .map(|h| String::from_utf8_lossy(h.value).trim().to_string());
+    Some((response.code.unwrap_or(0), content_type))
 }
 
 /// Joins a chunked body; `None` when it is not validly chunked.

@@ -131,8 +131,9 @@ pub struct Limits {
     /// articles are well under a megabyte; anything this big is a data dump, not a page, and is
     /// rejected before any parsing.
     pub max_document: usize,
-    /// Largest amount of data a gzip-compressed WARC file may decompress to (guards against gzip
-    /// bombs); any other gzip input is held to `max_document`.
+    /// Largest amount of data a gzip-compressed WARC file may decompress to in all (a bound on
+    /// time: the file is decompressed as it is read, one record at a time, and no record larger
+    /// than a document is held in memory); any other gzip input is held to `max_document`.
     pub max_decompressed: usize,
 }
 
@@ -161,7 +162,19 @@ pub fn original(source: impl Into<String>, bytes: Vec<u8>) -> Original {
 
 /// Reads an [`Original`] with the default [`Limits`]; see [`read_with_limits`].
 pub fn read_original(original: &Original) -> Vec<Result<Document, IngestError>> {
-    read_inner(
+    documents_inner(
+        &original.source,
+        &original.bytes,
+        Some(&original.sha256),
+        &Limits::default(),
+    )
+    .collect()
+}
+
+/// The documents of an [`Original`], read one at a time with the default [`Limits`]: what
+/// [`read_original`] returns, without holding more than one page of a WARC file in memory.
+pub fn documents(original: &Original) -> Documents<'_> {
+    documents_inner(
         &original.source,
         &original.bytes,
         Some(&original.sha256),
@@ -171,7 +184,7 @@ pub fn read_original(original: &Original) -> Vec<Result<Document, IngestError>> 
 
 /// Reads one input with the default [`Limits`]; see [`read_with_limits`].
 pub fn read(source: &str, bytes: &[u8]) -> Vec<Result<Document, IngestError>> {
-    read_inner(source, bytes, None, &Limits::default())
+    documents_inner(source, bytes, None, &Limits::default()).collect()
 }
 
 /// Reads one input into documents.
@@ -186,17 +199,67 @@ pub fn read_with_limits(
     bytes: &[u8],
     limits: &Limits,
 ) -> Vec<Result<Document, IngestError>> {
-    read_inner(source, bytes, None, limits)
+    documents_inner(source, bytes, None, limits).collect()
 }
 
-fn read_inner(
-    source: &str,
-    bytes: &[u8],
+/// The largest input worth reading, judged by its first bytes (at least the first 64 KiB, or all
+/// of a shorter input): a WARC file, plain or gzip-compressed, may be as large as
+/// `limits.max_decompressed`; anything else holds one document and is refused above
+/// `limits.max_document` (for a compressed page, plus what compression may add to data that
+/// does not compress). A caller reads no more than this, so an input too large, or endless
+/// (`/dev/zero`, a pipe), is refused after reading at most the limit.
+pub fn max_input_size(head: &[u8], limits: &Limits) -> u64 {
+    let archive =
+        warc::is_warc(head) || (gzip::is_gzip(head) && warc::is_warc(&gzip::prefix(head, 5)));
+    if archive {
+        limits.max_decompressed as u64
+    } else if gzip::is_gzip(head) {
+        let max = limits.max_document as u64;
+        max + max / 1000 + 1024
+    } else {
+        limits.max_document as u64
+    }
+}
+
+/// The documents of one input, read one at a time (see [`documents`]).
+pub struct Documents<'a> {
+    inner: Inner<'a>,
+}
+
+enum Inner<'a> {
+    /// A single page or text dump, or an input refused whole.
+    One(Option<Result<Document, IngestError>>),
+    /// The records of a WARC file.
+    Warc(Box<warc::Records<'a>>),
+}
+
+impl Documents<'_> {
+    fn one(result: Result<Document, IngestError>) -> Self {
+        Documents {
+            inner: Inner::One(Some(result)),
+        }
+    }
+}
+
+impl Iterator for Documents<'_> {
+    type Item = Result<Document, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Inner::One(result) => result.take(),
+            Inner::Warc(records) => records.next(),
+        }
+    }
+}
+
+fn documents_inner<'a>(
+    source: &'a str,
+    bytes: &'a [u8],
     sha256: Option<&str>,
     limits: &Limits,
-) -> Vec<Result<Document, IngestError>> {
+) -> Documents<'a> {
     if bytes.is_empty() {
-        return vec![Err(IngestError::Empty)];
+        return Documents::one(Err(IngestError::Empty));
     }
     let input = Input {
         source,
@@ -206,32 +269,29 @@ fn read_inner(
             None => std::cell::OnceCell::new(),
         },
     };
-
-    let (content, gzip_error) = if gzip::is_gzip(bytes) {
-        // Only a WARC file may decompress to more than one document's worth: a compressed page
-        // is stopped as soon as it outgrows the document limit.
-        let limit = if warc::is_warc(&gzip::prefix(bytes, 5)) {
-            limits.max_decompressed
-        } else {
-            limits.max_document
-        };
-        match gzip::decompress(bytes, limit) {
-            Ok(data) => (std::borrow::Cow::Owned(data), None),
-            Err(gzip::Partial { data, error }) => (std::borrow::Cow::Owned(data), Some(error)),
+    if gzip::is_gzip(bytes) {
+        if warc::is_warc(&gzip::prefix(bytes, 5)) {
+            // One gzip member per record, usually: decompressed as the records are read.
+            let stream = Box::new(flate2::read::MultiGzDecoder::new(bytes));
+            let records = warc::Records::new(input, stream, true, limits);
+            return Documents {
+                inner: Inner::Warc(Box::new(records)),
+            };
         }
-    } else {
-        (std::borrow::Cow::Borrowed(bytes), None)
-    };
-
-    if warc::is_warc(&content) {
-        return warc::read(&input, &content, limits, gzip_error);
+        // A compressed page is stopped as soon as it outgrows the document limit. A damaged
+        // stream leaves no usable page: half a page would be read as if it were the whole article.
+        return Documents::one(match gzip::decompress(bytes, limits.max_document) {
+            Ok(data) => decode_page(&data, None, limits).map(|page| page.into_document(&input)),
+            Err(error) => Err(error),
+        });
     }
-    // Outside a WARC a damaged gzip stream leaves no usable page: half a page would be read as if
-    // it were the whole article.
-    if let Some(error) = gzip_error {
-        return vec![Err(error)];
+    if warc::is_warc(bytes) {
+        let records = warc::Records::new(input, Box::new(bytes), false, limits);
+        return Documents {
+            inner: Inner::Warc(Box::new(records)),
+        };
     }
-    vec![decode_page(&content, None, limits).map(|page| page.into_document(&input))]
+    Documents::one(decode_page(bytes, None, limits).map(|page| page.into_document(&input)))
 }
 
 /// What every document of one input shares.

@@ -1,4 +1,7 @@
-//! WARC files (ISO 28500, versions 0.17 to 1.1), read by hand.
+//! WARC files (ISO 28500, versions 0.17 to 1.1), read by hand, one record at a time from a
+//! stream: a `.warc.gz` is decompressed as it is read, never whole, and a record is held in
+//! memory only when it is small enough to be a page (larger ones are read through and, when they
+//! hold a page, reported as oversized).
 //!
 //! The `warc` crate was considered and not used: it silently stops at a record whose header is
 //! cut short (so a truncated file would look complete), grows its buffers without bound on a
@@ -8,60 +11,306 @@
 
 use crate::http::{self, Response};
 use crate::{decode_page, Document, IngestError, Input, Kind, Limits, Transport};
+use std::io::{self, BufRead, BufReader, Read};
 
 /// Largest WARC header block accepted; real ones are under a kilobyte.
 const MAX_HEADER_BLOCK: usize = 1024 * 1024;
+
+/// How much larger than a document a record's block may be: room for its HTTP header block.
+const RECORD_HEADROOM: usize = MAX_HEADER_BLOCK;
+
+/// How much of a record too large to read is looked at to tell whether it holds a page at all
+/// (its HTTP status line and headers).
+const SNIFF_PREFIX: usize = 64 * 1024;
 
 /// True when `bytes` begin like a WARC file.
 pub(crate) fn is_warc(bytes: &[u8]) -> bool {
     bytes.starts_with(b"WARC/")
 }
 
-/// Reads every record; `gzip_error` is the failure, if any, of the gzip stream `content` was
-/// decompressed from (then `content` is only what could be decompressed).
-pub(crate) fn read(
-    input: &Input<'_>,
-    content: &[u8],
-    limits: &Limits,
-    gzip_error: Option<IngestError>,
-) -> Vec<Result<Document, IngestError>> {
-    let mut results = Vec::new();
-    let mut rest = content;
-    let mut number = 0;
-    let mut cut_short = None;
-    loop {
-        rest = skip_line_breaks(rest);
-        if rest.is_empty() {
-            break;
+/// A byte stream that counts what it gives and fails once it has given more than `limit`: the
+/// guard against gzip bombs, applied while the data streams rather than after it is all in
+/// memory.
+struct Capped<R> {
+    inner: R,
+    count: u64,
+    limit: u64,
+}
+
+/// The error a [`Capped`] stream fails with past its limit.
+#[derive(Debug)]
+struct OverLimit;
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("over the limit")
+    }
+}
+
+impl std::error::Error for OverLimit {}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.count > self.limit {
+            return Err(io::Error::other(OverLimit));
         }
-        number += 1;
-        let record = match split_record(rest, number) {
-            Ok((record, after)) => {
-                rest = after;
-                record
-            }
-            Err(error) => {
-                cut_short = Some(error);
-                break;
-            }
+        // One byte past the limit is let through, so that reaching it exactly is not an error.
+        let room = usize::try_from((self.limit - self.count).saturating_add(1)).unwrap_or(usize::MAX);
+        let len = buf.len().min(room);
+        let n = self.inner.read(&mut buf[..len])?;
+        self.count += n as u64;
+        if self.count > self.limit {
+            return Err(io::Error::other(OverLimit));
+        }
+        Ok(n)
+    }
+}
+
+/// What reading one record came to.
+enum Step {
+    /// The file ended cleanly.
+    End,
+    /// A record that holds no page (request, metadata, image, redirect, …).
+    Skip,
+    /// A page.
+    Page(crate::Page),
+    /// This record could not be read; the records after it can.
+    RecordError(IngestError),
+    /// The file cannot be read past this point.
+    Fatal(IngestError),
+}
+
+/// The records of one WARC file, read one at a time from a stream, so that only one record is
+/// in memory at once however large the (decompressed) file.
+///
+/// Yields one entry per HTML or plain-text response record (other records are skipped
+/// silently); a file cut short gives the records read before the cut, then one error; a file
+/// with no page gives [`IngestError::NoPages`].
+pub(crate) struct Records<'a> {
+    input: Input<'a>,
+    stream: BufReader<Capped<Box<dyn Read + 'a>>>,
+    /// Whether the stream is decompressed gzip (its failures are gzip errors).
+    gzip: bool,
+    limits: Limits,
+    /// 1-based position of the record last read.
+    number: usize,
+    /// Entries yielded so far.
+    yielded: usize,
+    done: bool,
+}
+
+impl<'a> Records<'a> {
+    /// Records read from `stream`; a gzip stream is held to `limits.max_decompressed` in all.
+    pub(crate) fn new(
+        input: Input<'a>,
+        stream: Box<dyn Read + 'a>,
+        gzip: bool,
+        limits: &Limits,
+    ) -> Records<'a> {
+        let limit = if gzip {
+            limits.max_decompressed as u64
+        } else {
+            u64::MAX
         };
-        match page(&record, number, limits) {
-            Ok(Some(page)) => results.push(Ok(page.into_document(input))),
-            Ok(None) => {}
-            Err(error) => results.push(Err(IngestError::InRecord {
-                record: number,
-                error: Box::new(error),
-            })),
+        Records {
+            input,
+            stream: BufReader::with_capacity(
+                64 * 1024,
+                Capped {
+                    inner: stream,
+                    count: 0,
+                    limit,
+                },
+            ),
+            gzip,
+            limits: *limits,
+            number: 0,
+            yielded: 0,
+            done: false,
         }
     }
-    // When the gzip stream was cut, the last WARC record is incomplete because of that: the gzip
-    // error is the one that says what happened.
-    match (gzip_error, cut_short) {
-        (Some(error), _) | (None, Some(error)) => results.push(Err(error)),
-        (None, None) if results.is_empty() => results.push(Err(IngestError::NoPages)),
-        (None, None) => {}
+
+    /// The error a failed read of the stream stands for.
+    fn stream_error(&self, error: io::Error) -> IngestError {
+        let capped = self.stream.get_ref();
+        if error.get_ref().is_some_and(|inner| inner.is::<OverLimit>()) {
+            return IngestError::Oversized {
+                what: "decompressed gzip data",
+                size: capped.count,
+                limit: capped.limit,
+            };
+        }
+        match error.kind() {
+            io::ErrorKind::UnexpectedEof if self.gzip => IngestError::TruncatedGzip {
+                decompressed: capped.count,
+            },
+            _ if self.gzip => IngestError::CorruptGzip(error.to_string()),
+            _ => IngestError::MalformedWarc {
+                record: self.number,
+                reason: format!("cannot read the file: {error}"),
+            },
+        }
     }
-    results
+
+    /// Skips the line breaks between records; false at the end of the stream.
+    fn skip_line_breaks(&mut self) -> io::Result<bool> {
+        loop {
+            let buf = self.stream.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            let breaks = buf
+                .iter()
+                .position(|&b| b != b'\r' && b != b'\n')
+                .unwrap_or(buf.len());
+            let whole = breaks == buf.len();
+            self.stream.consume(breaks);
+            if !whole {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Reads the header block, up to and including its blank line. `Err` is the step to take.
+    fn header_block(&mut self) -> Result<Vec<u8>, Step> {
+        let mut block = Vec::new();
+        loop {
+            let room = (MAX_HEADER_BLOCK - block.len()) as u64;
+            let line_start = block.len();
+            let read = (&mut self.stream)
+                .take(room)
+                .read_until(b'\n', &mut block);
+            if let Err(e) = read {
+                return Err(Step::Fatal(self.stream_error(e)));
+            }
+            if line_start == 0 && !is_warc(&block) {
+                return Err(Step::Fatal(IngestError::MalformedWarc {
+                    record: self.number,
+                    reason: "expected a `WARC/` version line".into(),
+                }));
+            }
+            if !block.ends_with(b"\n") {
+                return Err(Step::Fatal(if block.len() >= MAX_HEADER_BLOCK {
+                    IngestError::MalformedWarc {
+                        record: self.number,
+                        reason: "no end of header block within 1 MiB".into(),
+                    }
+                } else {
+                    IngestError::TruncatedWarc {
+                        record: self.number,
+                        reason: "the file ends inside its header block".into(),
+                    }
+                }));
+            }
+            let line = &block[line_start..];
+            if line == b"\n" || line == b"\r\n" {
+                block.truncate(line_start);
+                return Ok(block);
+            }
+        }
+    }
+
+    /// Reads the next record.
+    fn step(&mut self) -> Step {
+        match self.skip_line_breaks() {
+            Ok(true) => {}
+            Ok(false) => return Step::End,
+            Err(e) => return Step::Fatal(self.stream_error(e)),
+        }
+        self.number += 1;
+        let header = match self.header_block() {
+            Ok(header) => header,
+            Err(step) => return step,
+        };
+        let headers = parse_headers(&header);
+        let Some(length) = headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+        else {
+            return Step::Fatal(IngestError::MalformedWarc {
+                record: self.number,
+                reason: "missing or invalid Content-Length".into(),
+            });
+        };
+        let record_limit = self.limits.max_document.saturating_add(RECORD_HEADROOM) as u64;
+        let kept = if length > record_limit {
+            length.min(SNIFF_PREFIX as u64)
+        } else {
+            length
+        };
+        let mut block = Vec::with_capacity(usize::try_from(kept).unwrap_or(0).min(1 << 20));
+        let read = (&mut self.stream).take(kept).read_to_end(&mut block);
+        let mut got = match read {
+            Ok(n) => n as u64,
+            Err(e) => return Step::Fatal(self.stream_error(e)),
+        };
+        if got == kept && length > kept {
+            // Too large to hold: read through the rest without keeping it.
+            let skipped = io::copy(&mut (&mut self.stream).take(length - kept), &mut io::sink());
+            match skipped {
+                Ok(n) => got += n,
+                Err(e) => return Step::Fatal(self.stream_error(e)),
+            }
+        }
+        if got < length {
+            return Step::Fatal(IngestError::TruncatedWarc {
+                record: self.number,
+                reason: format!("its block has {got} of {length} bytes"),
+            });
+        }
+        let record = Record {
+            headers,
+            block: &block,
+        };
+        if length > kept {
+            return if holds_page(&record) {
+                Step::RecordError(IngestError::Oversized {
+                    what: "WARC record",
+                    size: length,
+                    limit: record_limit,
+                })
+            } else {
+                Step::Skip
+            };
+        }
+        match page(&record, self.number, &self.limits) {
+            Ok(Some(page)) => Step::Page(page),
+            Ok(None) => Step::Skip,
+            Err(error) => Step::RecordError(error),
+        }
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<Document, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            let item = match self.step() {
+                Step::Skip => continue,
+                Step::End => {
+                    self.done = true;
+                    if self.yielded > 0 {
+                        return None;
+                    }
+                    Err(IngestError::NoPages)
+                }
+                Step::Page(page) => Ok(page.into_document(&self.input)),
+                Step::RecordError(error) => Err(IngestError::InRecord {
+                    record: self.number,
+                    error: Box::new(error),
+                }),
+                Step::Fatal(error) => {
+                    self.done = true;
+                    Err(error)
+                }
+            };
+            self.yielded += 1;
+            return Some(item);
+        }
+        None
+    }
 }
 
 /// One record: its named headers and its block.
@@ -79,70 +328,6 @@ impl Record<'_> {
     }
 }
 
-fn skip_line_breaks(bytes: &[u8]) -> &[u8] {
-    let start = bytes
-        .iter()
-        .position(|&b| b != b'\r' && b != b'\n')
-        .unwrap_or(bytes.len());
-    &bytes[start..]
-}
-
-/// Splits the record at the start of `bytes` from what follows it.
-fn split_record(bytes: &[u8], number: usize) -> Result<(Record<'_>, &[u8]), IngestError> {
-    if !is_warc(bytes) {
-        return Err(IngestError::MalformedWarc {
-            record: number,
-            reason: "expected a `WARC/` version line".into(),
-        });
-    }
-    let window = &bytes[..bytes.len().min(MAX_HEADER_BLOCK)];
-    let Some((header_end, block_start)) = header_block_end(window) else {
-        return Err(if bytes.len() < MAX_HEADER_BLOCK {
-            IngestError::TruncatedWarc {
-                record: number,
-                reason: "the file ends inside its header block".into(),
-            }
-        } else {
-            IngestError::MalformedWarc {
-                record: number,
-                reason: "no end of header block within 1 MiB".into(),
-            }
-        });
-    };
-    let headers = parse_headers(&bytes[..header_end]);
-    let length = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
-        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-        .ok_or_else(|| IngestError::MalformedWarc {
-            record: number,
-            reason: "missing or invalid Content-Length".into(),
-        })?;
-    let available = bytes.len() - block_start;
-    if length > available {
-        return Err(IngestError::TruncatedWarc {
-            record: number,
-            reason: format!("its block has {available} of {length} bytes"),
-        });
-    }
-    let block = &bytes[block_start..block_start + length];
-    Ok((Record { headers, block }, &bytes[block_start + length..]))
-}
-
-/// Where the header block ends (the blank line) and where the block begins.
-fn header_block_end(bytes: &[u8]) -> Option<(usize, usize)> {
-    let mut line_start = 0;
-    while let Some(offset) = bytes[line_start..].iter().position(|&b| b == b'\n') {
-        let line_end = line_start + offset;
-        let line = &bytes[line_start..line_end];
-        if line.is_empty() || line == b"\r" {
-            return Some((line_start, line_end + 1));
-        }
-        line_start = line_end + 1;
-    }
-    None
-}
-
 /// Parses `Name: value` lines after the version line; folded continuation lines are joined.
 fn parse_headers(block: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(block);
@@ -158,6 +343,36 @@ fn parse_headers(block: &[u8]) -> Vec<(String, String)> {
         }
     }
     headers
+}
+
+/// Whether a record too large to read holds a page (an HTML or plain-text answer), judged by its
+/// WARC headers and the start of its block: only those are worth an error line; a large video
+/// or archive in a crawl is skipped like any other non-page record.
+fn holds_page(record: &Record<'_>) -> bool {
+    let record_type = record.header("WARC-Type").unwrap_or("");
+    let content_type =
+        if record_type.eq_ignore_ascii_case("response") && record.block.starts_with(b"HTTP/") {
+            match http::status_and_content_type(record.block) {
+                Some((status, _)) if !(200..300).contains(&status) => return false,
+                Some((_, content_type)) => content_type,
+                // Headers beyond the prefix: a response no one can classify, reported.
+                None => return true,
+            }
+        } else if record_type.eq_ignore_ascii_case("response")
+            || record_type.eq_ignore_ascii_case("resource")
+        {
+            record.header("Content-Type").map(str::to_string)
+        } else {
+            return false;
+        };
+    let (mime, _) = content_type
+        .as_deref()
+        .map(http::split_content_type)
+        .unwrap_or_default();
+    matches!(
+        mime.as_str(),
+        "" | "text/html" | "application/xhtml+xml" | "text/plain"
+    )
 }
 
 /// The page a record holds, or `None` for records that hold no page (requests, metadata,
@@ -399,6 +614,121 @@ mod tests {
             read("x.warc", no_length)[0],
             Err(IngestError::MalformedWarc { record: 1, .. })
         ));
+    }
+
+    /// A response record whose HTTP body is `body_len` zero bytes, written in pieces so that
+    /// the test never holds it whole: gzip-compressed, it is a few kilobytes per megabyte.
+    fn zero_bomb_record(body_len: usize) -> Vec<u8> {
+        use flate2::{write::GzEncoder, Compression};
+        use std::io::Write;
+        let http_head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n";
+        let head = format!(
+            "WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://bomb.example/\r\n\
+             Content-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            http_head.len() + body_len
+        );
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(head.as_bytes()).unwrap();
+        encoder.write_all(http_head).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        let mut left = body_len;
+        while left > 0 {
+            let n = left.min(zeros.len());
+            encoder.write_all(&zeros[..n]).unwrap();
+            left -= n;
+        }
+        encoder.write_all(b"\r\n\r\n").unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn an_oversized_record_is_reported_and_the_next_one_read() {
+        let limits = crate::Limits {
+            max_document: 100_000,
+            max_decompressed: 50_000_000,
+        };
+        let mut file = zero_bomb_record(20_000_000);
+        file.extend(compress(&records()[2]));
+        assert!(file.len() < 100_000, "the bomb is small: {}", file.len());
+        let results = crate::read_with_limits("bomb.warc.gz", &file, &limits);
+        assert_eq!(results.len(), 2, "{results:?}");
+        match &results[0] {
+            Err(IngestError::InRecord { record: 1, error }) => assert!(
+                matches!(
+                    **error,
+                    IngestError::Oversized {
+                        what: "WARC record",
+                        ..
+                    }
+                ),
+                "{error:?}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(results[1].as_ref().unwrap().record, Some(2));
+    }
+
+    #[test]
+    fn a_gzip_bomb_stops_at_the_decompressed_limit() {
+        let limits = crate::Limits {
+            max_document: 100_000,
+            max_decompressed: 5_000_000,
+        };
+        let mut file = compress(&records()[2]);
+        file.extend(zero_bomb_record(20_000_000));
+        file.extend(compress(&records()[2]));
+        let results = crate::read_with_limits("bomb.warc.gz", &file, &limits);
+        assert_eq!(results.len(), 2, "{results:?}");
+        assert!(results[0].is_ok());
+        assert!(
+            matches!(
+                results[1],
+                Err(IngestError::Oversized {
+                    what: "decompressed gzip data",
+                    limit: 5_000_000,
+                    ..
+                })
+            ),
+            "{results:?}"
+        );
+    }
+
+    #[test]
+    fn an_oversized_record_that_holds_no_page_is_skipped_silently() {
+        let limits = crate::Limits {
+            max_document: 1_000,
+            max_decompressed: 50_000_000,
+        };
+        let video = vec![7u8; 2_000_000];
+        let mut file = record(
+            "response",
+            "https://news.example.org/clip.mp4",
+            "application/http; msgtype=response",
+            &http("video/mp4", &video),
+        );
+        file.extend(records()[2].clone());
+        let results = crate::read_with_limits("crawl.warc", &file, &limits);
+        assert_eq!(results.len(), 1, "{results:?}");
+        assert_eq!(results[0].as_ref().unwrap().record, Some(2));
+    }
+
+    #[test]
+    fn a_record_cut_inside_its_block_is_an_error_after_the_good_ones() {
+        let mut file = records()[..3].concat();
+        let cut = records()[5].clone();
+        file.extend(&cut[..cut.len() - 40]);
+        for bytes in [file.clone(), compress(&file)] {
+            let results = read("crawl.warc", &bytes);
+            assert_eq!(results.len(), 2, "{results:?}");
+            assert!(results[0].is_ok());
+            assert!(
+                matches!(
+                    &results[1],
+                    Err(IngestError::TruncatedWarc { record: 4, .. })
+                ),
+                "{results:?}"
+            );
+        }
     }
 
     #[test]

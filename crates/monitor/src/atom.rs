@@ -19,13 +19,27 @@ pub struct AlertLinks {
 pub fn alert_links(alert: &Alert, base: &str) -> AlertLinks {
     let base = base.trim_end_matches('/');
     AlertLinks {
-        article: format!("{base}/articles/{}", alert.article_id),
+        article: format!("{base}/articles/{}", path_segment(&alert.article_id)),
         person: alert
             .person_id
             .as_ref()
             .map(|p| format!("{base}/persons/{p}")),
         page: alert.url.clone(),
     }
+}
+
+/// An id as one path segment: anything but unreserved characters percent-encoded, so that the
+/// `#N` of a WARC record's article id is not taken for a fragment.
+fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn parse_time(s: &str) -> FixedDateTime {
@@ -167,6 +181,14 @@ mod tests {
             feed.updated.unwrap().to_rfc3339(),
             "2025-06-02T10:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn a_warc_record_article_link_keeps_its_record_number() {
+        let mut from_warc = alert(1, "w1:event:e-1");
+        from_warc.article_id = "9f2c#12".into();
+        let links = alert_links(&from_warc, "https://casebook.example");
+        assert_eq!(links.article, "https://casebook.example/articles/9f2c%2312");
     }
 
     #[test]

@@ -583,12 +583,15 @@ async fn fetch_listing(
         .drain(..)
         .take(max_children)
         .collect();
+    // A set, not a scan of the list per item: children of 50,000 URLs each made that quadratic.
+    let mut seen: std::collections::HashSet<String> =
+        listing.items.iter().map(|i| i.url.clone()).collect();
     for child in children {
         // A child that fails costs its pages this run, not the whole index.
         if let Ok(FetchOutcome::Fetched(f)) = fetcher.fetch(&child, &Validators::default()).await {
             if let Ok(sub) = parse_listing(SourceKind::Sitemap, &f.final_url, &f.bytes) {
                 for item in sub.items {
-                    if !listing.items.iter().any(|i| i.url == item.url) {
+                    if seen.insert(item.url.clone()) {
                         listing.items.push(item);
                     }
                 }

@@ -67,16 +67,59 @@ pub enum ParseError {
     Feed(String),
     #[error("not a sitemap: {0}")]
     Sitemap(String),
+    /// The listing is larger or deeper than any real one: refused before it is parsed.
+    #[error("the listing has {found} {what}, over the limit of {limit}")]
+    TooLarge {
+        /// What was counted (`bytes`, `levels of nested elements`, `elements`, `items`).
+        what: &'static str,
+        found: usize,
+        limit: usize,
+    },
+    /// The parser failed on this listing in a way it should not (a bug in it); the listing is
+    /// skipped and the monitor goes on.
+    #[error("the {0} parser failed on this listing")]
+    ParserFailed(&'static str),
 }
 
-/// Reads a source's bytes as its kind; relative links are resolved against `base` (the source URL).
+/// Largest listing read, in bytes: the sitemap protocol's own limit (50 MB uncompressed).
+pub const MAX_LISTING_BYTES: usize = 50 * 1024 * 1024;
+/// Most items one listing may hold: the sitemap protocol's limit of 50,000 URLs per sitemap.
+pub const MAX_LISTING_ITEMS: usize = 50_000;
+/// Deepest element nesting in a feed or sitemap. Real ones nest fewer than ten levels; the
+/// feed parser builds its tree by recursion, so depth is bounded before it runs.
+pub const MAX_XML_DEPTH: usize = 64;
+/// Most XML elements a feed or sitemap may have (a full sitemap has three or four per URL).
+pub const MAX_XML_ELEMENTS: usize = 500_000;
+
+/// Reads a source's bytes as its kind; relative links are resolved against `base` (the source
+/// URL). Feeds and sitemaps are held to [`MAX_LISTING_BYTES`], [`MAX_XML_DEPTH`] and
+/// [`MAX_XML_ELEMENTS`] before parsing, every listing to [`MAX_LISTING_ITEMS`]; a panic inside a
+/// parser becomes [`ParseError::ParserFailed`] instead of taking the monitor down.
 pub fn parse_listing(kind: SourceKind, base: &str, bytes: &[u8]) -> Result<Listing, ParseError> {
     let base = Url::parse(base).ok();
-    let mut listing = match kind {
-        SourceKind::Feed => parse_feed(bytes)?,
-        SourceKind::Sitemap => parse_sitemap(bytes)?,
-        SourceKind::Urls => parse_url_list(bytes),
-    };
+    if bytes.len() > MAX_LISTING_BYTES {
+        return Err(ParseError::TooLarge {
+            what: "bytes",
+            found: bytes.len(),
+            limit: MAX_LISTING_BYTES,
+        });
+    }
+    if kind != SourceKind::Urls {
+        check_xml_shape(bytes)?;
+    }
+    let parsed = std::panic::catch_unwind(|| match kind {
+        SourceKind::Feed => parse_feed(bytes),
+        SourceKind::Sitemap => parse_sitemap(bytes),
+        SourceKind::Urls => Ok(parse_url_list(bytes)),
+    });
+    let mut listing = parsed.map_err(|_| ParseError::ParserFailed(kind.as_str()))??;
+    if listing.items.len() > MAX_LISTING_ITEMS {
+        return Err(ParseError::TooLarge {
+            what: "items",
+            found: listing.items.len(),
+            limit: MAX_LISTING_ITEMS,
+        });
+    }
     let mut seen = HashSet::new();
     listing.items = listing
         .items
@@ -112,6 +155,45 @@ fn absolute_http_url(base: Option<&Url>, raw: &str) -> Option<String> {
     }
     url.set_fragment(None);
     Some(url.to_string())
+}
+
+/// Counts elements and nesting with a streaming reader (no tree, no recursion) and refuses a
+/// document over [`MAX_XML_DEPTH`] or [`MAX_XML_ELEMENTS`]. Malformed XML is left for the real
+/// parser to report.
+fn check_xml_shape(bytes: &[u8]) -> Result<(), ParseError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    // Mismatched end tags are the real parser's to report; here they must not stop the count.
+    reader.config_mut().check_end_names = false;
+    let (mut depth, mut elements) = (0usize, 0usize);
+    let mut buf = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                elements += 1;
+            }
+            Ok(Event::Empty(_)) => elements += 1,
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+        if depth > MAX_XML_DEPTH {
+            return Err(ParseError::TooLarge {
+                what: "levels of nested elements",
+                found: depth,
+                limit: MAX_XML_DEPTH,
+            });
+        }
+        if elements > MAX_XML_ELEMENTS {
+            return Err(ParseError::TooLarge {
+                what: "elements",
+                found: elements,
+                limit: MAX_XML_ELEMENTS,
+            });
+        }
+        buf.clear();
+    }
 }
 
 fn parse_feed(bytes: &[u8]) -> Result<Listing, ParseError> {
@@ -327,6 +409,72 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("<html>"), "{err}");
         assert!(parse_listing(SourceKind::Feed, "https://b.example/f", b"not xml at all").is_err());
+    }
+
+    #[test]
+    fn deep_feeds_and_sitemaps_are_refused_before_parsing() {
+        let deep = |root: &str| {
+            format!(
+                "<?xml version=\"1.0\"?><{root}>{}{}</{root}>",
+                "<x>".repeat(30_000),
+                "</x>".repeat(30_000)
+            )
+        };
+        for (kind, root) in [(SourceKind::Feed, "rss"), (SourceKind::Sitemap, "urlset")] {
+            let err = parse_listing(kind, "https://d.example/", deep(root).as_bytes()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "the listing has 65 levels of nested elements, over the limit of 64",
+                "{kind:?}"
+            );
+        }
+        // Nesting within the limit is still read.
+        let shallow = format!(
+            "<urlset>{}<url><loc>https://d.example/a</loc></url>{}</urlset>",
+            "<g>".repeat(10),
+            "</g>".repeat(10)
+        );
+        assert!(parse_listing(
+            SourceKind::Sitemap,
+            "https://d.example/",
+            shallow.as_bytes()
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn listings_with_too_many_elements_or_items_are_refused() {
+        let flat = format!("<rss>{}</rss>", "<i/>".repeat(MAX_XML_ELEMENTS + 1));
+        let err =
+            parse_listing(SourceKind::Feed, "https://d.example/", flat.as_bytes()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ParseError::TooLarge {
+                    what: "elements",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let list: String = (0..=MAX_LISTING_ITEMS)
+            .map(|i| format!("https://d.example/{i}\n"))
+            .collect();
+        let err =
+            parse_listing(SourceKind::Urls, "https://d.example/", list.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the listing has {} items, over the limit of {MAX_LISTING_ITEMS}",
+                MAX_LISTING_ITEMS + 1
+            )
+        );
+        let huge = vec![b' '; MAX_LISTING_BYTES + 1];
+        let err = parse_listing(SourceKind::Sitemap, "https://d.example/", &huge).unwrap_err();
+        assert!(
+            matches!(err, ParseError::TooLarge { what: "bytes", .. }),
+            "{err}"
+        );
     }
 
     #[test]

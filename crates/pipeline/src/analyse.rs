@@ -8,7 +8,7 @@ use casebook_model::{AnalysedArticle, Original};
 pub struct Analysis {
     /// Articles in the order the original holds them.
     pub articles: Vec<AnalysedArticle>,
-    /// One line per document that gave no article (`record 3: …` when the original held several).
+    /// One line per document that gave no article (`WARC record 3: …` for a record of a WARC file).
     pub failures: Vec<String>,
 }
 
@@ -49,26 +49,23 @@ impl Pipeline {
     /// Reads an original through every stage.
     pub fn analyse(&self, original: &Original) -> Analysis {
         let mut analysis = Analysis::default();
-        let docs = casebook_ingest::read_original(original);
-        let several = docs.len() > 1;
-        let label = |n: usize, why: String| {
-            if several {
-                format!("record {}: {why}", n + 1)
-            } else {
-                why
-            }
-        };
-        for (n, doc) in docs.into_iter().enumerate() {
+        // One document at a time: a WARC file is decompressed and read record by record, so no
+        // more than one of its pages is in memory while the others are analysed.
+        for doc in casebook_ingest::documents(original) {
+            // A WARC record's error names its record already.
             let doc = match doc {
                 Ok(doc) => doc,
                 Err(err) => {
-                    analysis.failures.push(label(n, err.to_string()));
+                    analysis.failures.push(err.to_string());
                     continue;
                 }
             };
             match casebook_article::extract(&doc) {
                 Ok(article) => analysis.articles.push(self.analyse_article(article)),
-                Err(err) => analysis.failures.push(label(n, err.to_string())),
+                Err(err) => analysis.failures.push(match doc.record {
+                    Some(record) => format!("WARC record {record}: {err}"),
+                    None => err.to_string(),
+                }),
             }
         }
         analysis

@@ -1,7 +1,7 @@
 //! The monitor's sink over the real register: each fetched page is archived as an untouched
 //! original and read through the whole pipeline; what it brought is reported back for alerts.
 
-use crate::analyse::Pipeline;
+use crate::analyse::{Analysis, Pipeline};
 use crate::error::Result;
 use crate::index::Indexer;
 use crate::record::{Recorded, Recorder};
@@ -107,7 +107,7 @@ pub fn record_page(
 ) -> Result<(Recorded, IngestReport), String> {
     let url = page.url.clone();
     let original = casebook_ingest::original(page.url, page.bytes);
-    let mut analysis = pipeline.analyse(&original);
+    let mut analysis = analyse_guarded(&original.source, || pipeline.analyse(&original));
     for analysed in &mut analysis.articles {
         analysed.article.url.get_or_insert_with(|| url.clone());
     }
@@ -130,6 +130,25 @@ pub fn record_page(
         );
     }
     Ok((recorded, report))
+}
+
+/// Analyses a fetched page so that a panic in any stage costs that page only, never the thread
+/// (the poller of `casebook serve`, a fetch job) it runs on: the page is then archived as an
+/// original with no article and a failure line, and the next page goes on. The panic's own
+/// message is not repeated: it may quote the page's text.
+fn analyse_guarded(source: &str, analyse: impl FnOnce() -> Analysis) -> Analysis {
+    // The pipeline holds read-only tables, and a page's analysis shares no state with the next.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(analyse)) {
+        Ok(analysis) => analysis,
+        Err(_) => {
+            let why = "the analysis of this page failed unexpectedly; it is kept as an original";
+            eprintln!("casebook: {source}: {why}");
+            Analysis {
+                articles: Vec::new(),
+                failures: vec![why.to_string()],
+            }
+        }
+    }
 }
 
 /// What a newly stored article reports, as the register now holds it: its persons with every
@@ -192,5 +211,26 @@ fn report_article(
 impl Sink for StoreSink {
     fn ingest(&mut self, page: CapturedPage) -> std::result::Result<IngestReport, String> {
         self.ingest_page(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_analysis_costs_the_page_only() {
+        let analysis = analyse_guarded("https://news.example.org/broken", || {
+            panic!("a stage failed on this page")
+        });
+        assert!(analysis.articles.is_empty());
+        assert_eq!(analysis.failures.len(), 1);
+        assert!(analysis.failures[0].contains("failed unexpectedly"));
+        // The thread goes on: the next page is analysed as usual.
+        let next = analyse_guarded("https://news.example.org/next", || Analysis {
+            articles: Vec::new(),
+            failures: vec!["no article text found".into()],
+        });
+        assert_eq!(next.failures, ["no article text found"]);
     }
 }
