@@ -16,6 +16,9 @@ pub struct WebError {
     pub status: StatusCode,
     /// What went wrong, in words for the person who sent the request.
     pub message: String,
+    /// Seconds after which the request may be tried again (sent as `Retry-After`), for answers
+    /// that mean "not now" (429, 503).
+    pub retry_after: Option<u64>,
 }
 
 /// The status and message of an error response, read by the error-rendering middleware.
@@ -33,6 +36,15 @@ impl WebError {
         WebError {
             status,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// A "not now" answer (429 or 503) telling the client when to try again.
+    pub fn retry_later(status: StatusCode, message: impl Into<String>, after_secs: u64) -> Self {
+        WebError {
+            retry_after: Some(after_secs.max(1)),
+            ..Self::new(status, message)
         }
     }
 
@@ -125,6 +137,11 @@ impl From<tokio::task::JoinError> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let mut response = (self.status, self.message.clone()).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         response.extensions_mut().insert(ErrorInfo {
             status: self.status,
             message: self.message,
