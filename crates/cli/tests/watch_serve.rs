@@ -224,7 +224,12 @@ fn article_urls(data: &Path) -> Vec<String> {
 }
 
 fn watch_run(data: &Path) -> serde_json::Value {
-    json(&ok(casebook(data).args(["watch", "run", "--json"])))
+    json(&ok(casebook(data).args([
+        "watch",
+        "run",
+        "--json",
+        "--allow-private-fetch",
+    ])))
 }
 
 fn source_outcome(report: &serde_json::Value, url: &str) -> String {
@@ -434,7 +439,14 @@ fn serve_polls_the_watched_sources_by_itself_and_a_failing_source_does_not_stop_
     let log = scratch.0.join("serve.log");
     let addr = format!("127.0.0.1:{}", free_port());
     let child = casebook(&data)
-        .args(["serve", "--addr", &addr, "--poll-interval", "1"])
+        .args([
+            "serve",
+            "--addr",
+            &addr,
+            "--poll-interval",
+            "1",
+            "--allow-private-fetch",
+        ])
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -525,6 +537,7 @@ fn serve_with_no_poll_leaves_the_sources_to_cron() {
             "--no-poll",
             "--poll-interval",
             "1",
+            "--allow-private-fetch",
         ])
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())

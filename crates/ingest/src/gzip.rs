@@ -114,6 +114,9 @@ mod tests {
     fn a_gzip_bomb_stops_at_the_limit() {
         let packed = compress(&vec![b'a'; 1_000_000]);
         let error = decompress(&packed, 10_000).unwrap_err();
-        assert!(matches!(error, IngestError::Oversized { limit: 10_000, .. }));
+        assert!(matches!(
+            error,
+            IngestError::Oversized { limit: 10_000, .. }
+        ));
     }
 }

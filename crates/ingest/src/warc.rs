@@ -55,7 +55,8 @@ impl<R: Read> Read for Capped<R> {
             return Err(io::Error::other(OverLimit));
         }
         // One byte past the limit is let through, so that reaching it exactly is not an error.
-        let room = usize::try_from((self.limit - self.count).saturating_add(1)).unwrap_or(usize::MAX);
+        let room =
+            usize::try_from((self.limit - self.count).saturating_add(1)).unwrap_or(usize::MAX);
         let len = buf.len().min(room);
         let n = self.inner.read(&mut buf[..len])?;
         self.count += n as u64;
@@ -177,9 +178,7 @@ impl<'a> Records<'a> {
         loop {
             let room = (MAX_HEADER_BLOCK - block.len()) as u64;
             let line_start = block.len();
-            let read = (&mut self.stream)
-                .take(room)
-                .read_until(b'\n', &mut block);
+            let read = (&mut self.stream).take(room).read_until(b'\n', &mut block);
             if let Err(e) = read {
                 return Err(Step::Fatal(self.stream_error(e)));
             }

@@ -261,6 +261,8 @@ pub async fn add_sources(
             urls.len()
         )));
     }
+    // Refused before anything is added, so a full queue leaves no half-done request behind.
+    let ticket = new.fetch.then(|| state.job_slots().admit()).transpose()?;
     let data_dir = state.config().data_dir.clone();
     let sources =
         state
@@ -290,9 +292,7 @@ pub async fn add_sources(
         )
         .await?;
     }
-    let job = new
-        .fetch
-        .then(|| start_fetch(state, &actor, sources.clone()));
+    let job = ticket.map(|ticket| start_fetch(state, &actor, sources.clone(), ticket));
     Ok(SourcesAdded { sources, job })
 }
 
@@ -326,7 +326,8 @@ pub async fn fetch_source(state: &AppState, caller: &Caller, id: i64) -> WebResu
         .monitor(move |m| Ok(m.sources()?.into_iter().find(|s| s.id == id)))
         .await?
         .ok_or_else(|| WebError::not_found(format!("no source has id {id}")))?;
-    Ok(start_fetch(state, &actor, vec![source]))
+    let ticket = state.job_slots().admit()?;
+    Ok(start_fetch(state, &actor, vec![source], ticket))
 }
 
 /// The sink of a fetch job: each page goes through the shared flow
@@ -385,7 +386,13 @@ fn listing_row(source: &SourceRecord) -> FileResult {
 /// Starts a job fetching `sources` now, as `actor`; returns its id at once. The job's first rows
 /// are the listings, then one row per page as it is stored; pages that could not be fetched and
 /// listings that failed show their reason.
-pub fn start_fetch(state: &AppState, actor: &str, sources: Vec<SourceRecord>) -> u64 {
+/// The job runs once `ticket` (from [`crate::busy::JobSlots::admit`]) gets its turn.
+pub fn start_fetch(
+    state: &AppState,
+    actor: &str,
+    sources: Vec<SourceRecord>,
+    ticket: crate::busy::JobTicket,
+) -> u64 {
     let job = state
         .jobs()
         .open(actor, sources.iter().map(|s| listing_row(s).name).collect());
@@ -403,6 +410,8 @@ pub fn start_fetch(state: &AppState, actor: &str, sources: Vec<SourceRecord>) ->
         ingestor: ingest::ingestor(state, actor),
     };
     let data_dir = state.config().data_dir.clone();
+    let mut config = MonitorConfig::default();
+    config.fetch.allow_private = state.config().allow_private_fetch;
     let ids: Vec<i64> = sources.iter().map(|s| s.id).collect();
     let state = state.clone();
     let failed_job = Arc::clone(&job);
@@ -411,13 +420,14 @@ pub fn start_fetch(state: &AppState, actor: &str, sources: Vec<SourceRecord>) ->
     let spawned = std::thread::Builder::new()
         .name(format!("casebook-fetch-{id}"))
         .spawn(move || {
+            let _running = ticket.wait_turn();
             let mut sink = sink;
             let run = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .map_err(|e| format!("cannot start the fetch: {e}"))
                 .and_then(|rt| {
-                    let mut monitor = Monitor::open(&data_dir, MonitorConfig::default())
+                    let mut monitor = Monitor::open(&data_dir, config)
                         .map_err(|e| e.to_string())?;
                     rt.block_on(monitor.run_sources(&ids, &mut sink))
                         .map_err(|e| e.to_string())

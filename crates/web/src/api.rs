@@ -571,7 +571,7 @@ pub async fn ingest(
     let actor = caller.require(Role::Analyst)?.user.name.clone();
     let uploads = read_uploads(multipart).await?;
     let files = uploads.len();
-    let job = ingest::start(&state, &actor, uploads);
+    let job = ingest::start(&state, &actor, uploads)?;
     Ok((StatusCode::ACCEPTED, Json(JobStarted { job, files })))
 }
 
@@ -722,19 +722,16 @@ pub async fn check_login(
     name: String,
     password: String,
 ) -> WebResult<(String, SessionInfo)> {
-    let key = format!("{}|{addr}", name.to_lowercase());
-    if let Some(wait) = state.login_blocked(&key) {
-        return Err(WebError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "too many failed logins: wait {} seconds and try again",
-                wait.as_secs().max(1)
-            ),
-        ));
+    if let Some(wait) = state.logins().blocked(&addr, &name) {
+        return Err(too_many_logins("too many failed logins", wait));
     }
     let login_name = name.clone();
+    // Each check costs Argon2id's memory: only a few run at once, whoever asks.
+    // The turn moves into the blocking task: a client that hangs up does not free it early.
+    let turn = state.password_checks().turn().await?;
     let opened = state
         .blocking(move |s| {
+            let _turn = turn;
             let Some(user) = s.accounts().verify(&name, &password)? else {
                 return Ok(None);
             };
@@ -743,7 +740,7 @@ pub async fn check_login(
         .await?;
     match opened {
         Some(new) => {
-            state.login_succeeded(&key);
+            state.logins().succeeded(&addr, &login_name);
             let cookie = session_cookie(&new.token, state.config().secure_cookies);
             Ok((
                 cookie,
@@ -754,13 +751,23 @@ pub async fn check_login(
             ))
         }
         None => {
-            login_failure(state, &key, &login_name, &addr).await;
+            login_failure(state, &login_name, &addr).await;
             Err(WebError::new(
                 StatusCode::UNAUTHORIZED,
                 "the user name or the password is wrong",
             ))
         }
     }
+}
+
+/// 429 for a locked-out login, saying (in words and in `Retry-After`) when to try again.
+fn too_many_logins(what: &str, wait: std::time::Duration) -> WebError {
+    let secs = wait.as_secs().max(1);
+    WebError::retry_later(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("{what}: wait {secs} seconds and try again"),
+        secs,
+    )
 }
 
 /// `POST /api/session`: logs in, sets the session cookie, returns the CSRF token.
@@ -830,8 +837,12 @@ pub async fn create_user(state: &AppState, caller: &Caller, new: NewUser) -> Web
             new.role
         ))
     })?;
+    let turn = state.password_checks().turn().await?;
     let user = state
-        .blocking(move |s| Ok(s.accounts().add_user(&new.name, &new.password, role)?))
+        .blocking(move |s| {
+            let _turn = turn;
+            Ok(s.accounts().add_user(&new.name, &new.password, role)?)
+        })
         .await?;
     record_action(
         state,
@@ -875,19 +886,14 @@ pub async fn set_own_password(
     change: PasswordChange,
 ) -> WebResult<()> {
     let user = caller.require(Role::Viewer)?.user.clone();
-    let key = format!("{}|{addr}", user.name.to_lowercase());
-    if let Some(wait) = state.login_blocked(&key) {
-        return Err(WebError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "too many wrong passwords: wait {} seconds and try again",
-                wait.as_secs().max(1)
-            ),
-        ));
+    if let Some(wait) = state.logins().blocked(&addr, &user.name) {
+        return Err(too_many_logins("too many wrong passwords", wait));
     }
     let name = user.name.clone();
+    let turn = state.password_checks().turn().await?;
     let checked = state
         .blocking(move |s| {
+            let _turn = turn;
             if s.accounts().verify(&name, &change.current)?.is_none() {
                 return Ok(false);
             }
@@ -897,7 +903,7 @@ pub async fn set_own_password(
         })
         .await?;
     if !checked {
-        login_failure(state, &key, &caller_name(caller), &addr).await;
+        login_failure(state, &caller_name(caller), &addr).await;
         return Err(WebError::forbidden("the current password is wrong"));
     }
     let name = caller_name(caller);
@@ -979,9 +985,8 @@ pub async fn change_role(
 
 /// Counts a failed login or password check, and records in the audit log the moment a name and
 /// address reach the limit (once per window, so a flood of guesses writes one entry, not many).
-async fn login_failure(state: &AppState, key: &str, name: &str, addr: &str) {
-    state.login_failed(key);
-    if state.login_just_blocked(key) {
+async fn login_failure(state: &AppState, name: &str, addr: &str) {
+    if state.logins().failed(addr, name) {
         let recorded = record_action(
             state,
             "anonymous".to_string(),

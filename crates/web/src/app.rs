@@ -149,6 +149,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), render_errors))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::response_headers::team_response_headers,
+        ))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
 }

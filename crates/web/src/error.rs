@@ -16,7 +16,8 @@ pub struct WebError {
     pub status: StatusCode,
     /// What went wrong, in words for the person who sent the request.
     pub message: String,
-    /// Seconds after which the request may succeed (`Retry-After`), when the server was busy.
+    /// Seconds after which the request may be tried again (sent as `Retry-After`), for answers
+    /// that mean "not now" (429, 503).
     pub retry_after: Option<u64>,
 }
 
@@ -39,11 +40,11 @@ impl WebError {
         }
     }
 
-    /// 503 with `Retry-After`: the server is at its limit of heavy requests; try again later.
-    pub fn busy(message: impl Into<String>, retry_after_secs: u64) -> Self {
+    /// A "not now" answer (429 or 503) telling the client when to try again.
+    pub fn retry_later(status: StatusCode, message: impl Into<String>, after_secs: u64) -> Self {
         WebError {
-            retry_after: Some(retry_after_secs),
-            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message)
+            retry_after: Some(after_secs.max(1)),
+            ..Self::new(status, message)
         }
     }
 
@@ -163,7 +164,9 @@ mod tests {
 
     #[test]
     fn a_busy_answer_says_when_to_come_back() {
-        let response = WebError::busy("the server is busy", 10).into_response();
+        let response =
+            WebError::retry_later(StatusCode::SERVICE_UNAVAILABLE, "the server is busy", 10)
+                .into_response();
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(
             response.headers().get(axum::http::header::RETRY_AFTER),

@@ -2,6 +2,7 @@
 //! monitor (casebook-pipeline: read, extract the article, find people, find events, store with
 //! provenance), one background job per upload, with progress and an error per file that failed.
 
+use crate::error::WebResult;
 use crate::state::AppState;
 use casebook_pipeline::{Ingestor, Recorded, Recorder};
 use casebook_register::{KeyResolver, Provenance, Store, StoreOutcome};
@@ -173,8 +174,10 @@ pub fn ingestor(state: &AppState, actor: &str) -> Ingestor {
     ))
 }
 
-/// Starts a job ingesting `uploads` as `actor`; returns its id at once.
-pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
+/// Starts a job ingesting `uploads` as `actor`; returns its id at once. Refused (429 with
+/// `Retry-After`) when the server already has as many jobs running and waiting as it takes.
+pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> WebResult<u64> {
+    let ticket = state.job_slots().admit()?;
     let job = state
         .jobs()
         .create(actor, uploads.iter().map(|u| u.name.clone()).collect());
@@ -182,6 +185,7 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
     let ingestor = ingestor(state, actor);
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
+        let _running = ticket.wait_turn();
         for (i, upload) in uploads.into_iter().enumerate() {
             let outcome = state.store_blocking(|store| Ok(ingest_file(store, upload, &ingestor)));
             let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
@@ -196,7 +200,7 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> u64 {
         job.lock().unwrap_or_else(|p| p.into_inner()).finished = true;
         state.request_reindex();
     });
-    id
+    Ok(id)
 }
 
 impl Jobs {

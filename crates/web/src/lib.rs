@@ -16,14 +16,18 @@ pub mod accounts;
 pub mod alerts;
 pub mod api;
 pub mod app;
+pub mod busy;
 pub mod chart;
 pub mod data;
 pub mod error;
 pub mod ingest;
+pub mod login_limit;
 pub mod monitor_pages;
 pub mod pages;
 pub mod projection;
 pub mod read;
+pub mod redirect;
+pub mod response_headers;
 pub mod state;
 pub mod summary;
 

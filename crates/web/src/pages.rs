@@ -146,10 +146,7 @@ pub struct LoginQuery {
 
 /// Only same-site paths are followed after login, so a link cannot send a user elsewhere.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
+    crate::redirect::local_path(next)
 }
 
 /// `GET /login`.
@@ -199,7 +196,13 @@ pub async fn login(
                 .render()
                 .map_err(|err| WebError::internal("rendering a page", err))?;
             // The page is the answer; the status still tells scripts the login failed.
-            Ok((e.status, Html(html)).into_response())
+            let mut response = (e.status, Html(html)).into_response();
+            if let Some(secs) = e.retry_after {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, secs.into());
+            }
+            Ok(response)
         }
         Err(e) => Err(e),
     }
@@ -667,7 +670,7 @@ pub async fn ingest_upload(
     let actor = caller.require(Role::Analyst)?.user.name.clone();
     let uploads = api::read_uploads(multipart).await?;
     let n = uploads.len();
-    let job = crate::ingest::start(&state, &actor, uploads);
+    let job = crate::ingest::start(&state, &actor, uploads)?;
     Ok(back_to(
         None,
         "/ingest",

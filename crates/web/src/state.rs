@@ -3,15 +3,16 @@
 //! and the ingest jobs.
 
 use crate::accounts::Accounts;
+use crate::busy::{JobSlots, PasswordChecks};
 use crate::error::{StartError, WebError, WebResult};
 use crate::ingest::Jobs;
+use crate::login_limit::LoginLimiter;
 use casebook_monitor::MonitorState;
 use casebook_register::SqliteStore;
 use casebook_search::SearchIndex;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::Notify;
 
 /// How the server runs.
@@ -28,6 +29,16 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The actor recorded for ingests and the pipeline version recorded with every claim.
     pub extractor_version: String,
+    /// Password checks (Argon2id, ~19 MiB each) running at once, and how long a login waits for
+    /// one before it is answered 503.
+    pub password_checks: usize,
+    pub password_wait: Duration,
+    /// Background jobs (uploads, fetches) running at once, and waiting; more are answered 429.
+    pub jobs_running: usize,
+    pub jobs_waiting: usize,
+    /// Let fetch jobs reach loopback, private and link-local addresses (`serve
+    /// --allow-private-fetch`); refused by default.
+    pub allow_private_fetch: bool,
 }
 
 impl Config {
@@ -39,14 +50,16 @@ impl Config {
             secure_cookies: true,
             max_body_bytes: 32 * 1024 * 1024,
             extractor_version: format!("casebook {}", env!("CARGO_PKG_VERSION")),
+            password_checks: crate::busy::PASSWORD_CHECKS,
+            password_wait: crate::busy::PASSWORD_WAIT,
+            jobs_running: crate::busy::JOBS_RUNNING,
+            jobs_waiting: crate::busy::JOBS_WAITING,
+            allow_private_fetch: false,
         }
     }
 }
 
-/// Failed logins allowed per user name and client address in [`LOGIN_WINDOW`].
-pub const LOGIN_ATTEMPTS: usize = 5;
-/// The window failed logins are counted in.
-pub const LOGIN_WINDOW: Duration = Duration::from_secs(300);
+pub use crate::login_limit::{ADDRESS_ATTEMPTS, LOGIN_ATTEMPTS, LOGIN_WINDOW};
 
 /// Shared state of the application; cheap to clone.
 #[derive(Clone)]
@@ -61,7 +74,9 @@ struct Inner {
     pool: Mutex<Vec<SqliteStore>>,
     index: Option<SearchIndex>,
     accounts: Accounts,
-    failed_logins: Mutex<HashMap<String, Vec<Instant>>>,
+    logins: LoginLimiter,
+    password_checks: PasswordChecks,
+    job_slots: JobSlots,
     reindex: Notify,
     jobs: Jobs,
     /// `DATA/monitor.sqlite`, in team mode only (the public sees no alerts). One connection:
@@ -124,13 +139,18 @@ impl AppState {
                 None
             }
         };
+        let logins = LoginLimiter::default();
+        let password_checks = PasswordChecks::new(config.password_checks, config.password_wait);
+        let job_slots = JobSlots::new(config.jobs_running, config.jobs_waiting);
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
                 pool: Mutex::new(vec![store]),
                 index,
                 accounts,
-                failed_logins: Mutex::new(HashMap::new()),
+                logins,
+                password_checks,
+                job_slots,
                 reindex: Notify::new(),
                 jobs: Jobs::default(),
                 monitor,
@@ -240,7 +260,8 @@ impl AppState {
             Ok(Ok(permit)) => permit,
             // The semaphore is never closed; a closed one would mean the server is stopping.
             Ok(Err(_)) | Err(_) => {
-                return Err(WebError::busy(
+                return Err(WebError::retry_later(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
                     "the server is busy with other requests: try again in a few seconds",
                     REGISTER_WAIT.as_secs(),
                 ))
@@ -292,61 +313,19 @@ impl AppState {
         self.inner.pool.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// True when `key` (user name and client address) has used up its failed logins.
-    pub fn login_blocked(&self, key: &str) -> Option<Duration> {
-        let mut map = self
-            .inner
-            .failed_logins
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let list = map.entry(key.to_string()).or_default();
-        list.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
-        if list.len() >= LOGIN_ATTEMPTS {
-            let oldest = list.iter().min().copied().unwrap_or(now);
-            Some(LOGIN_WINDOW.saturating_sub(now.duration_since(oldest)))
-        } else {
-            None
-        }
+    /// The failed-login counters (per client address, and per address and user name).
+    pub fn logins(&self) -> &LoginLimiter {
+        &self.inner.logins
     }
 
-    /// Counts a failed login for `key`.
-    pub fn login_failed(&self, key: &str) {
-        let mut map = self
-            .inner
-            .failed_logins
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if map.len() > 10_000 {
-            // Bounded memory under a flood of distinct keys: forget windows that have passed.
-            let now = Instant::now();
-            map.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < LOGIN_WINDOW));
-        }
-        map.entry(key.to_string()).or_default().push(Instant::now());
+    /// The cap on password checks running at once.
+    pub fn password_checks(&self) -> &PasswordChecks {
+        &self.inner.password_checks
     }
 
-    /// True when the failures of `key` in the window have just reached the limit: the attempt
-    /// that locked it out (later refused attempts are not counted, so this is true once a window).
-    pub fn login_just_blocked(&self, key: &str) -> bool {
-        let mut map = self
-            .inner
-            .failed_logins
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        map.get_mut(key).is_some_and(|list| {
-            list.retain(|t| now.duration_since(*t) < LOGIN_WINDOW);
-            list.len() == LOGIN_ATTEMPTS
-        })
-    }
-
-    /// Clears the failed logins of `key` after a successful one.
-    pub fn login_succeeded(&self, key: &str) {
-        self.inner
-            .failed_logins
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
+    /// The cap on background jobs running and waiting.
+    pub fn job_slots(&self) -> &JobSlots {
+        &self.inner.job_slots
     }
 
     /// Asks the background task to rebuild the search index from the register.

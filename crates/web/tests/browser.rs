@@ -50,6 +50,8 @@ fn free_port() -> u16 {
 async fn start_server(dir: &Path, public: bool) -> SocketAddr {
     let mut config = casebook_web::Config::new(dir);
     config.public = public;
+    // The feed this test fetches is served on 127.0.0.1.
+    config.allow_private_fetch = true;
     let (_, router) = casebook_web::application(config).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

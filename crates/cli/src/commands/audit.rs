@@ -1,13 +1,31 @@
-//! `casebook audit`: verify the hash-chained audit log, or show its entries.
+//! `casebook audit`: verify the hash-chained audit log (against an anchor kept elsewhere, and
+//! replaying the reviewers' state from it), print its head for safekeeping, or show its entries.
 
 use crate::Global;
-use casebook_register::Store;
+use anyhow::Context;
+use casebook_register::{AuditAnchor, Store};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Recompute the chain; fails naming the first entry that was changed or removed.
-    Verify,
+    /// Recompute the chain and replay the reviewers' state (visibility, decisions, edits, claim
+    /// states) from it; fails naming the first entry changed or removed and every row that differs.
+    Verify {
+        /// An anchor printed earlier by `casebook audit head` (SEQ:HASH or SEQ:HASH:MAC): the
+        /// chain must still hold that entry unchanged, which catches deleted or rewritten tails.
+        #[arg(long)]
+        anchor: Option<String>,
+        /// The key file the anchor was signed with, to check its MAC.
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
+    /// Print the chain's head (SEQ:HASH) to keep outside the data directory; with --key, signed
+    /// with an HMAC (SEQ:HASH:MAC) so that the anchor cannot be forged without the key.
+    Head {
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
     /// Show entries as JSON lines.
     Log {
         /// First entry to show.
@@ -18,21 +36,66 @@ pub enum Command {
     },
 }
 
+fn read_key(path: &Path) -> anyhow::Result<Vec<u8>> {
+    let key =
+        std::fs::read(path).with_context(|| format!("reading the key file {}", path.display()))?;
+    if key.len() < 16 {
+        anyhow::bail!(
+            "the key file {} holds {} bytes; use at least 16 random bytes",
+            path.display(),
+            key.len()
+        );
+    }
+    Ok(key)
+}
+
 pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
     let store = casebook_register::open(&global.data)?;
     match command {
-        Command::Verify => {
+        Command::Verify { anchor, key } => {
+            let key = key.as_deref().map(read_key).transpose()?;
             let report = store.verify_audit()?;
-            match report.broken {
-                None => {
-                    println!("audit log intact: {} entries", report.entries);
-                    Ok(ExitCode::SUCCESS)
+            let mut problems = match &anchor {
+                // The anchor's check includes the chain's.
+                Some(anchor) => {
+                    store.verify_audit_anchor(&AuditAnchor::parse(anchor)?, key.as_deref())?
                 }
-                Some((seq, why)) => {
-                    println!("audit log TAMPERED at entry {seq}: {why}");
-                    Ok(ExitCode::FAILURE)
+                None => report
+                    .broken
+                    .iter()
+                    .map(|(seq, why)| format!("audit entry {seq}: {why}"))
+                    .collect(),
+            };
+            problems.extend(store.replay_problems()?);
+            if problems.is_empty() {
+                let anchored = if anchor.is_some() {
+                    ", holding the anchor"
+                } else {
+                    ""
+                };
+                println!(
+                    "audit log intact: {} entries{anchored}; the reviewers' state replays from it",
+                    report.entries
+                );
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("audit log TAMPERED: {} problems", problems.len());
+                for p in &problems {
+                    println!("  {p}");
                 }
+                Ok(ExitCode::FAILURE)
             }
+        }
+        Command::Head { key } => {
+            let Some(head) = store.audit_head()? else {
+                anyhow::bail!("the audit log is empty: nothing to anchor yet");
+            };
+            let head = match key {
+                Some(path) => head.signed(&read_key(&path)?),
+                None => head,
+            };
+            println!("{head}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Log { from, limit } => {
             for entry in store.audit_entries(from, limit)? {

@@ -290,6 +290,19 @@ fn flush_if_full(
     Ok(())
 }
 
+/// Indexes what an earlier, killed run stored but never indexed, before this run adds more.
+fn catch_up_index(indexer: &mut Indexer, store: &dyn Store) {
+    match indexer.catch_up(store) {
+        Ok(done) if done.added + done.removed > 0 => eprintln!(
+            "casebook ingest: the search index was behind the store: {} records indexed, {} removed, {} persons refreshed",
+            done.added, done.removed, done.persons
+        ),
+        Ok(_) => {}
+        // The index is derived: the ingest goes on, and `casebook reindex` rebuilds it.
+        Err(err) => eprintln!("casebook ingest: the search index could not catch up: {err:#}"),
+    }
+}
+
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let mut store = casebook_register::open(&global.data)?;
     let mut indexer = if args.no_index {
@@ -303,6 +316,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    if let Some(indexer) = indexer.as_mut() {
+        catch_up_index(indexer, &store);
+    }
     let started = Instant::now();
     // Input finding and reading are shared with `casebook extract` (crate::inputs).
     let inputs = crate::inputs::expand(&args.paths).into_iter().map(|item| {

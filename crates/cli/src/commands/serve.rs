@@ -42,6 +42,10 @@ pub struct Args {
     /// This application's base URL, for the links in alert webhooks.
     #[arg(long, env = "CASEBOOK_BASE_URL", default_value = "")]
     base_url: String,
+    /// Let the poller and fetch jobs reach loopback, private and link-local addresses (refused by
+    /// default, so an analyst's source cannot reach this machine's own services or network).
+    #[arg(long)]
+    allow_private_fetch: bool,
 }
 
 /// How long a run in progress may go on after shutdown was asked for. Cutting a run short is safe
@@ -54,6 +58,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     config.public = args.public;
     config.secure_cookies = !args.insecure_cookies;
     config.max_body_bytes = args.max_upload_mb.max(1) * 1024 * 1024;
+    config.allow_private_fetch = args.allow_private_fetch;
     if !args.public {
         let accounts = casebook_web::Accounts::open(&global.data)
             .with_context(|| format!("opening the accounts in {}", global.data.display()))?;
@@ -85,6 +90,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 interval: Duration::from_secs(args.poll_interval),
                 actor: args.poll_by.clone(),
                 base_url: args.base_url.clone(),
+                allow_private_fetch: args.allow_private_fetch,
             };
             poller = Some(Poller::start(settings, state.clone())?);
         }
@@ -132,6 +138,7 @@ struct PollSettings {
     interval: Duration,
     actor: String,
     base_url: String,
+    allow_private_fetch: bool,
 }
 
 /// The background poller: a thread running the monitor's `poll_forever` until told to stop.
@@ -165,10 +172,11 @@ fn open_poller(
     settings: &PollSettings,
     state: casebook_web::AppState,
 ) -> anyhow::Result<(Monitor, StoreSink)> {
-    let config = MonitorConfig {
+    let mut config = MonitorConfig {
         link_base: settings.base_url.clone(),
         ..MonitorConfig::default()
     };
+    config.fetch.allow_private = settings.allow_private_fetch;
     let monitor = Monitor::open(&settings.data, config)
         .with_context(|| format!("opening the monitor in {}", settings.data.display()))?;
     // The server owns the search index (one writer per index): rather than writing it from this

@@ -29,12 +29,44 @@ pub fn dir_size(dir: &Path) -> u64 {
         .sum()
 }
 
+/// Differences between the store and its derived search index (records stored but never indexed
+/// after a killed ingest, or indexed records the store no longer has).
+fn index_problems(store: &dyn Store, data: &Path) -> Vec<String> {
+    let dir = data.join("index");
+    if !dir.exists() {
+        // Ingests with --no-index make none; search is off until `casebook reindex`.
+        eprintln!(
+            "casebook stats: no search index in {} to compare",
+            dir.display()
+        );
+        return Vec::new();
+    }
+    let compared = casebook_search::SearchIndex::open_or_create(&dir)
+        .map_err(casebook_pipeline::PipelineError::from)
+        .and_then(|index| casebook_pipeline::compare_index(store, &index));
+    match compared {
+        Ok(c) if c.is_whole() => Vec::new(),
+        Ok(c) => {
+            let mut lines = c.problems();
+            lines.push(
+                "search index: the next `casebook ingest` or `casebook reindex` fills it".into(),
+            );
+            lines
+        }
+        Err(e) => vec![format!(
+            "search index: cannot be compared with the store: {e}"
+        )],
+    }
+}
+
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let store = casebook_register::open(&global.data)?;
     let stats = store.stats()?;
     let size = dir_size(&global.data);
     let problems = if args.check {
-        Some(store.integrity_check()?)
+        let mut problems = store.integrity_check()?;
+        problems.extend(index_problems(&store, &global.data));
+        Some(problems)
     } else {
         None
     };

@@ -38,6 +38,10 @@ pub enum Command {
         /// Print the run report as JSON.
         #[arg(long)]
         json: bool,
+        /// Also fetch from loopback, private and link-local addresses (refused by default, so a
+        /// watched source cannot reach this machine's own services or network).
+        #[arg(long)]
+        allow_private_fetch: bool,
     },
     /// Alert when this person is reported, in any script or spelling.
     Person { name: String },
@@ -92,10 +96,20 @@ pub fn store_sink(data: &std::path::Path, actor: &str) -> anyhow::Result<StoreSi
 }
 
 pub fn open_monitor(global: &Global, base_url: &str) -> anyhow::Result<Monitor> {
-    let config = MonitorConfig {
+    open_fetching_monitor(global, base_url, false)
+}
+
+/// The monitor for a run that fetches: `allow_private` lets it reach non-public addresses.
+pub fn open_fetching_monitor(
+    global: &Global,
+    base_url: &str,
+    allow_private: bool,
+) -> anyhow::Result<Monitor> {
+    let mut config = MonitorConfig {
         link_base: base_url.to_string(),
         ..MonitorConfig::default()
     };
+    config.fetch.allow_private = allow_private;
     Monitor::open(&global.data, config)
         .with_context(|| format!("opening the monitor in {}", global.data.display()))
 }
@@ -140,8 +154,13 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
             }
             println!("source {id} removed; the pages archived from it are kept");
         }
-        Command::Run { by, base_url, json } => {
-            let mut monitor = open_monitor(global, &base_url)?;
+        Command::Run {
+            by,
+            base_url,
+            json,
+            allow_private_fetch,
+        } => {
+            let mut monitor = open_fetching_monitor(global, &base_url, allow_private_fetch)?;
             let mut sink = store_sink(&global.data, &by)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()

@@ -177,6 +177,8 @@ impl TestApp {
         let mut config = Config::new(dir.path());
         config.public = public;
         config.max_body_bytes = 256 * 1024;
+        // The tests' news hosts listen on 127.0.0.1.
+        config.allow_private_fetch = true;
         let state = AppState::open(config).unwrap();
         for ((name, pw), role) in
             [ADMIN, ANALYST, VIEWER]
