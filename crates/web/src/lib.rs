@@ -47,14 +47,39 @@ const REINDEX_PAUSE: Duration = Duration::from_secs(2);
 pub fn application(config: Config) -> Result<(AppState, axum::Router), StartError> {
     let state = AppState::open(config)?;
     tokio::spawn(state.clone().reindex_loop(REINDEX_PAUSE));
-    // An empty index is built from the register; one that holds records is kept as it is, since
-    // a rebuild reads the whole register (`casebook ingest` and the pipeline keep it in step).
-    if state.index().is_some_and(|index| index.num_docs() == 0) {
-        state.request_reindex();
-    }
+    // The index is rebuilt only when it differs from the register (empty, or behind after a
+    // killed ingest): the comparison reads ids only, on a thread of its own, so the start does not
+    // wait for it and an unchanged register costs no rebuild.
+    let check = state.clone();
+    tokio::task::spawn_blocking(move || index_check(&check));
     summary::warm(&state);
     let router = app::router(state.clone());
     Ok((state, router))
+}
+
+/// Asks for a rebuild when the search index and the register disagree.
+fn index_check(state: &AppState) {
+    let Some(index) = state.index() else { return };
+    if index.num_docs() == 0 {
+        state.request_reindex();
+        return;
+    }
+    let compared = state.store_blocking(|store| {
+        casebook_pipeline::compare_index(&*store, index)
+            .map_err(|e| WebError::internal("comparing the search index with the register", e))
+    });
+    match compared {
+        Ok(c) if c.is_whole() => {}
+        Ok(c) => {
+            for line in c.problems() {
+                eprintln!("casebook-web: the search index is behind the register: {line}");
+            }
+            state.request_reindex();
+        }
+        Err(e) => {
+            eprintln!("casebook-web: could not compare the search index with the register: {e}")
+        }
+    }
 }
 
 /// Serves the application on `addr` until Ctrl-C.
