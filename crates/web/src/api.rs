@@ -179,7 +179,8 @@ pub async fn run_search(
         .into_iter()
         .map(|h| HitView {
             url: match h.kind {
-                Kind::Article => format!("/articles/{}", h.id),
+                // A WARC record's id ends in `#N`: encoded, or the browser takes it for a fragment.
+                Kind::Article => format!("/articles/{}", crate::app::urlencode(&h.id)),
                 Kind::Person => format!("/persons/{}", h.id),
                 Kind::Event => String::new(),
             },
@@ -238,7 +239,10 @@ pub async fn run_search(
                 store.visit_events(&mut |e| {
                     if wanted.contains(&e.id) {
                         if let Some(s) = e.sources.first() {
-                            out.insert(e.id.clone(), format!("/articles/{}", s.article));
+                            out.insert(
+                                e.id.clone(),
+                                format!("/articles/{}", crate::app::urlencode(&s.article)),
+                            );
                         }
                     }
                     Ok(())
