@@ -93,7 +93,14 @@ fn walk(root: &Path, inputs: &mut Vec<Result<Input, InputError>>) {
     }
 }
 
-/// Reads an input whole, refusing anything over [`MAX_INPUT_BYTES`].
+/// How much of an input is read first to tell what it is (and so how large it may be).
+const HEAD_BYTES: u64 = 64 * 1024;
+
+/// Reads an input whole, refusing anything over the size its kind allows: a WARC file (plain or
+/// gzip) up to [`MAX_INPUT_BYTES`], any other input up to the size of one document
+/// (`casebook_ingest::max_input_size`). A file known to be too large is refused before it is
+/// read; an input of unknown size (standard input, a pipe, a device such as `/dev/zero`) is read
+/// through a cap and refused once past it, so memory stays bounded per input.
 ///
 /// For the evidentiary copy, wrap the bytes with `casebook_ingest::original(input.source(),
 /// bytes)` (which hashes them) and read that with `casebook_ingest::read_original`; a command
@@ -105,32 +112,79 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, InputError> {
         source: source.clone(),
         reason,
     };
-    let too_big =
-        |size: u64| format!("{size} bytes, over the input limit of {MAX_INPUT_BYTES} bytes");
-    let bytes = match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .lock()
-                .take(MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| fail(describe(&e)))?;
-            if bytes.len() as u64 > MAX_INPUT_BYTES {
-                return Err(fail(too_big(bytes.len() as u64)));
-            }
-            bytes
-        }
+    match input {
+        Input::Stdin => read_capped(std::io::stdin().lock(), None),
         Input::File(path) => {
-            let size = std::fs::metadata(path)
-                .map_err(|e| fail(describe(&e)))?
-                .len();
-            if size > MAX_INPUT_BYTES {
-                return Err(fail(too_big(size)));
-            }
-            std::fs::read(path).map_err(|e| fail(describe(&e)))?
+            let file = std::fs::File::open(path).map_err(|e| fail(describe(&e)))?;
+            // Devices and pipes report a size of 0: only a regular file's size is known.
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            read_capped(file, size)
         }
+    }
+    .map_err(fail)
+}
+
+/// Reads `reader` to its end or refuses it past the limit its first bytes call for.
+fn read_capped(mut reader: impl Read, size: Option<u64>) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    (&mut reader)
+        .take(HEAD_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|e| describe(&e))?;
+    let limits = casebook_ingest::Limits::default();
+    let limit = casebook_ingest::max_input_size(&bytes, &limits).min(MAX_INPUT_BYTES);
+    let what = if limit > limits.max_document as u64 {
+        "a WARC file"
+    } else {
+        "a single document (a WARC file may be larger)"
     };
+    let too_big =
+        |size: String| format!("{size} bytes, over the limit of {limit} bytes for {what}");
+    if let Some(size) = size.filter(|&size| size > limit) {
+        return Err(too_big(size.to_string()));
+    }
+    if let Some(size) = size {
+        bytes.reserve(
+            usize::try_from(size)
+                .unwrap_or(0)
+                .saturating_sub(bytes.len()),
+        );
+    }
+    let room = (limit + 1).saturating_sub(bytes.len() as u64);
+    reader
+        .take(room)
+        .read_to_end(&mut bytes)
+        .map_err(|e| describe(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big(format!("more than {limit}")));
+    }
     Ok(bytes)
+}
+
+/// Text as printed on one line of output: control characters, line and paragraph separators
+/// and bidirectional overrides are shown escaped (`\n`, `\u{1b}`), so that a file name holding
+/// a line break or a terminal escape cannot forge or hide a line of what the command prints.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hostile) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hostile(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// An I/O error in words, without the OS error number.
@@ -188,5 +242,52 @@ mod tests {
         assert_eq!(read_bytes(&Input::File(path)).unwrap(), b"text");
         let err = read_bytes(&Input::File(dir.path().to_path_buf())).unwrap_err();
         assert_eq!(err.source, dir.path().display().to_string());
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_printing() {
+        assert_eq!(printable("crawl/Ізмаїл.warc"), "crawl/Ізмаїл.warc");
+        assert_eq!(
+            printable("a\ncasebook ingest: 9 inputs\u{1b}[2K\r\u{202E}txt.exe"),
+            "a\\ncasebook ingest: 9 inputs\\u{1b}[2K\\r\\u{202e}txt.exe"
+        );
+    }
+
+    #[test]
+    fn a_document_over_its_limit_is_refused_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dump.txt");
+        let limit = casebook_ingest::Limits::default().max_document as u64;
+        // Sparse: the size is known without writing the data.
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_len(limit + 1).unwrap();
+        drop(file);
+        let err = read_bytes(&Input::File(path)).unwrap_err();
+        assert_eq!(
+            err.reason,
+            format!(
+                "{} bytes, over the limit of {limit} bytes for a single document (a WARC file may be larger)",
+                limit + 1
+            )
+        );
+    }
+
+    #[test]
+    fn an_endless_input_is_refused_at_the_cap() {
+        let limit = casebook_ingest::Limits::default().max_document as u64;
+        let err = read_capped(std::io::repeat(b'a'), None).unwrap_err();
+        assert!(
+            err.starts_with(&format!("more than {limit} bytes")),
+            "{err}"
+        );
+        // A WARC stream may be larger than a document, and is capped at its own limit.
+        let warc = std::io::Cursor::new(b"WARC/1.1\r\n".to_vec()).chain(std::io::repeat(b'a'));
+        let err = read_capped(warc.take(limit + 10), None);
+        assert_eq!(err.map(|b| b.len() as u64), Ok(limit + 10));
+        #[cfg(unix)]
+        {
+            let err = read_bytes(&Input::File(PathBuf::from("/dev/zero"))).unwrap_err();
+            assert!(err.reason.contains("over the limit"), "{}", err.reason);
+        }
     }
 }

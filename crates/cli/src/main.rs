@@ -72,6 +72,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if prints_for_a_reader(&cli.command) {
+        quiet_on_closed_pipe();
+    }
     let global = Global { data: cli.data };
     let result = match cli.command {
         Command::Extract(args) => commands::extract::run(args, &global),
@@ -95,5 +98,33 @@ fn main() -> ExitCode {
             eprintln!("casebook: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Commands whose work is printing what they read: when the reader goes away (`casebook person …
+/// | head`), they have nothing left to do. The long-running and writing commands (`ingest`,
+/// `serve`, `watch`, `bench`, `reindex`, `extract`) keep the default and handle a closed pipe
+/// themselves where they write to one.
+fn prints_for_a_reader(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Person(_)
+            | Command::Search(_)
+            | Command::Stats(_)
+            | Command::Names(_)
+            | Command::Audit(_)
+            | Command::Review(_)
+            | Command::Export(_)
+    )
+}
+
+/// Ends the process quietly when standard output is a pipe its reader closed, as `cat` or `grep`
+/// do, instead of `println!` panicking on the write error. Rust ignores SIGPIPE by default;
+/// this restores the system's default action for it.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: sets the disposition of one signal at start-up, before any thread is spawned.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

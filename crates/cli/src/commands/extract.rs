@@ -91,7 +91,9 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
     } else {
         ProgressBar::hidden()
     };
-    let report = |message: String| progress.suspend(|| eprintln!("casebook extract: {message}"));
+    let report = |message: String| {
+        progress.suspend(|| eprintln!("casebook extract: {}", inputs::printable(&message)))
+    };
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = false;

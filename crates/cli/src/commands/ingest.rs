@@ -4,6 +4,7 @@
 //! everything found in it, so an ingest killed at any point leaves whole articles only; running the same ingest again skips what is stored (by the
 //! original's SHA-256, before any analysis) and finishes the job.
 
+use crate::inputs::printable;
 use crate::Global;
 use anyhow::Context;
 use casebook_model::{AnalysedArticle, Original};
@@ -67,6 +68,10 @@ const STORE_BATCH_AGE: Duration = Duration::from_secs(2);
 /// analysis prepares the next batch while one is being stored, within these bounds (memory). With
 /// half a batch, the storing thread waited for the analysis after every batch.
 const IN_FLIGHT: std::ops::RangeInclusive<usize> = 64..=4096;
+/// Bytes of originals on their way through the analysis thread, at most (one input larger than
+/// this still goes through, alone): a run of large WARC files must not hold thousands of them in
+/// memory at once.
+const IN_FLIGHT_BYTES: usize = 256 * 1024 * 1024;
 
 /// Ingests every input into an open store; the caller prints the tally.
 ///
@@ -113,6 +118,7 @@ pub fn ingest_into(
             }
         });
         let mut in_flight = 0usize;
+        let mut in_flight_bytes = 0usize;
         for input in inputs {
             sink.tally.inputs += 1;
             if progress > 0 && sink.tally.inputs.is_multiple_of(progress) {
@@ -126,7 +132,11 @@ pub fn ingest_into(
             let (source, bytes) = match input {
                 Ok(input) => input,
                 Err((source, why)) => {
-                    eprintln!("casebook ingest: cannot read {source}: {why}");
+                    eprintln!(
+                        "casebook ingest: cannot read {}: {}",
+                        printable(&source),
+                        printable(&why)
+                    );
                     sink.tally.failed += 1;
                     continue;
                 }
@@ -137,15 +147,17 @@ pub fn ingest_into(
                 sink.tally.already += 1;
                 continue;
             }
+            in_flight_bytes += original.bytes.len();
             to_analysis
                 .send(original)
                 .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
             in_flight += 1;
-            while in_flight >= ahead {
+            while in_flight >= ahead || (in_flight > 0 && in_flight_bytes > IN_FLIGHT_BYTES) {
                 let (original, analysis) = from_analysis
                     .recv()
                     .map_err(|_| anyhow::anyhow!("the analysis thread stopped"))?;
                 in_flight -= 1;
+                in_flight_bytes -= original.bytes.len();
                 sink.take(original, analysis)?;
             }
         }
@@ -193,9 +205,22 @@ impl Sink<'_, '_> {
             // Kept as evidence all the same, so nothing handed in is lost.
             self.store.add_original(&original, &self.provenance.actor)?;
             let why = analysis.failures.join("; ");
-            eprintln!("casebook ingest: no article in {}: {why}", original.source);
+            eprintln!(
+                "casebook ingest: no article in {}: {}",
+                printable(&original.source),
+                printable(&why)
+            );
             self.tally.without_article += 1;
             return Ok(());
+        }
+        // Some documents of the input gave articles, others none (a WARC record cut short, a
+        // page too large): each of those still gets its error line, naming input and record.
+        for why in &analysis.failures {
+            eprintln!(
+                "casebook ingest: {}: {}",
+                printable(&original.source),
+                printable(why)
+            );
         }
         if self.pending.is_empty() {
             self.pending_since = Instant::now();
@@ -236,7 +261,10 @@ impl Sink<'_, '_> {
                         self.store
                             .store_article(original, analysed, &self.provenance, &self.resolver)
                             .with_context(|| {
-                                format!("storing the article read from {}", original.source)
+                                format!(
+                                    "storing the article read from {}",
+                                    printable(&original.source)
+                                )
                             })?,
                     );
                 }
