@@ -611,11 +611,24 @@ async fn deliver_webhooks(
     if pending.is_empty() {
         return Ok(Vec::new());
     }
-    let client = reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .user_agent(config.fetch.user_agent.clone())
         .timeout(config.webhook_timeout)
         // A webhook that redirects is misconfigured; a POST is not replayed elsewhere.
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    // The webhook is held to the fetcher's address policy: alerts carry names, and a hook that
+    // points into the server's own network must be allowed by the operator, not assumed.
+    if !config.fetch.allow_private {
+        let refused = url::Url::parse(hook)
+            .map_err(|_| ())
+            .and_then(|u| address_guard::check_literal(&u).map_err(|_| ()));
+        if refused.is_err() {
+            let why = address_guard::NonPublicAddress.to_string();
+            return Ok(pending.iter().map(|_| Err(why.clone())).collect());
+        }
+        builder = builder.dns_resolver(std::sync::Arc::new(address_guard::PublicOnlyResolver));
+    }
+    let client = builder
         .build()
         .map_err(|e| MonitorError::Invalid(format!("cannot build the webhook client: {e}")))?;
     Ok(join_all(pending.iter().map(|alert| {
@@ -630,11 +643,25 @@ async fn deliver_webhooks(
                 Ok(r) if r.status().is_success() => Ok(()),
                 Ok(r) => Err(format!("HTTP {}", r.status().as_u16())),
                 Err(e) if e.is_timeout() => Err("timed out".to_string()),
+                Err(e) if refused_address(&e) => Err(address_guard::NonPublicAddress.to_string()),
                 Err(e) => Err(e.without_url().to_string()),
             }
         }
     }))
     .await)
+}
+
+/// True when the resolver refused every address of the webhook's host (the reason is deep in
+/// the client's error chain).
+fn refused_address(err: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if cause.is::<address_guard::NonPublicAddress>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// What the webhook receives: the alert, its links, and a one-line `text` chat tools show as is.

@@ -81,3 +81,66 @@ async fn when_allowed_an_open_port_and_a_closed_one_fail_alike() {
         "{open:?} / {closed:?}"
     );
 }
+
+/// A sink that is never called: these monitors have no sources.
+struct NoPages;
+
+impl casebook_monitor::Sink for NoPages {
+    fn ingest(
+        &mut self,
+        _page: casebook_monitor::CapturedPage,
+    ) -> Result<casebook_monitor::IngestReport, String> {
+        Err("no page expected".into())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_on_a_private_address_is_refused_unless_allowed() {
+    use casebook_monitor::{AlertDraft, Monitor, MonitorConfig, MonitorState};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    // A receiver on loopback that counts the connections it gets.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let seen = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let mut stream = stream;
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    for hook in [
+        format!("http://127.0.0.1:{port}/hook"),
+        format!("http://localhost:{port}/hook"),
+    ] {
+        let state = MonitorState::in_memory().unwrap();
+        let draft = AlertDraft {
+            watch_id: 1,
+            dedup_key: "w1:event:e1".into(),
+            title: "Detention".into(),
+            summary: "A watched person was detained".into(),
+            person_id: None,
+            event_id: Some("e1".into()),
+            event_type: Some("detention".into()),
+            article_id: "a1".into(),
+            url: None,
+            evidence: None,
+            same_story_keys: Vec::new(),
+        };
+        let alert = state
+            .insert_alert(&draft, "2025-06-03T10:00:00Z")
+            .unwrap()
+            .unwrap();
+        state.set_webhook(Some(&hook)).unwrap();
+        let mut monitor = Monitor::with_state(state, MonitorConfig::default()).unwrap();
+        let report = monitor.run_once(&mut NoPages).await.unwrap();
+        assert_eq!((report.webhooks_delivered, report.webhooks_failed), (0, 1));
+        let stored = monitor.state().alert(alert.id).unwrap().unwrap();
+        let error = stored.webhook_error.unwrap_or_default();
+        assert!(error.contains("not public"), "{hook}: {error}");
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 0);
+}
