@@ -25,6 +25,7 @@ pub mod login_limit;
 pub mod monitor_pages;
 pub mod pages;
 pub mod projection;
+pub mod public_follow;
 pub mod read;
 pub mod redirect;
 pub mod response_headers;
@@ -52,6 +53,12 @@ pub fn application(config: Config) -> Result<(AppState, axum::Router), StartErro
     // wait for it and an unchanged register costs no rebuild.
     let check = state.clone();
     tokio::task::spawn_blocking(move || index_check(&check));
+    if state.public() {
+        tokio::spawn(public_follow::follow_register(
+            state.clone(),
+            public_follow::FOLLOW_EVERY,
+        ));
+    }
     summary::warm(&state);
     let router = app::router(state.clone());
     Ok((state, router))

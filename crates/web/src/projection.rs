@@ -5,6 +5,8 @@
 //! A public server keeps an index of its own (`DATA/public-index`, apart from the team's `index`),
 //! built only from what the public policy lets through, already redacted: a hidden person, their
 //! names, their events and their hidden fields never reach it, so no query can find them there.
+//! It is rebuilt whenever the register changes (`public_follow`), so a person hidden while the
+//! server runs leaves it within seconds.
 
 use crate::error::{WebError, WebResult};
 use crate::state::AppState;
