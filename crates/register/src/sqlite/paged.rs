@@ -3,7 +3,8 @@
 //! events shows (display names, an event's first report, which events are confirmed) in one query
 //! per page instead of one pass over the register.
 
-use super::{claim_row, Ctx, Edits, SqliteStore, CLAIM_COLUMNS, VICTIM_EVENTS_FROM};
+use super::records::{claim_row, CLAIM_COLUMNS};
+use super::{Ctx, Edits, SqliteStore, VICTIM_EVENTS_FROM};
 use crate::error::{RegisterError, Result};
 use crate::types::{CaseFile, CaseRecord, Claim};
 use rusqlite::params;

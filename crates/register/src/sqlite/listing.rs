@@ -1,0 +1,198 @@
+//! Reads over many records: a person's case file, person search, the claims list, the register's
+//! counts, and visiting every person, event and case (exports and the search index read these).
+//!
+//! Invariants: a read never writes; visits go in a stable order (by id) so exports and rebuilt
+//! indexes come out the same from the same register; merged-away person ids lead to their root.
+
+use super::records::{claim_row, CLAIM_COLUMNS};
+use super::{Ctx, SqliteStore};
+use crate::error::{RegisterError, Result};
+use crate::identity::name_key;
+use crate::types::*;
+use crate::Store;
+use rusqlite::params;
+use std::collections::BTreeMap;
+
+impl SqliteStore {
+    /// [`Store::case_file`].
+    pub(super) fn read_case_file(&self, person: &str) -> Result<CaseFile> {
+        let root = self
+            .root_person(person)?
+            .ok_or_else(|| RegisterError::UnknownId {
+                kind: "person",
+                id: person.to_string(),
+            })?;
+        let edits = self.load_edits()?;
+        let vis = self.load_visibility()?;
+        let record = self.person_record(&root, &edits, &vis)?;
+        let descriptors = self.descriptors(&root)?;
+        let event_ids = self.strings(
+            "SELECT DISTINCT v.event_id FROM article_persons ap
+               JOIN event_victims v ON v.article_id = ap.article_id AND v.person_idx = ap.idx
+              WHERE ap.person = ?1",
+            &root,
+        )?;
+        let mut timeline = Vec::with_capacity(event_ids.len());
+        for id in event_ids {
+            timeline.push(self.event_record(&id, &edits)?);
+        }
+        timeline.sort_by(|a, b| match (&a.date, &b.date) {
+            (Some(x), Some(y)) => x.cmp(y).then(a.id.cmp(&b.id)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.id.cmp(&b.id),
+        });
+        let cases = self.person_cases(&root, &edits)?;
+        let possible_duplicates = self.possible_duplicates(&root)?;
+        Ok(CaseFile {
+            person: record,
+            descriptors,
+            timeline,
+            cases,
+            possible_duplicates,
+        })
+    }
+
+    /// [`Store::person`].
+    pub(super) fn read_person(&self, id: &str) -> Result<PersonRecord> {
+        let root = self
+            .root_person(id)?
+            .ok_or_else(|| RegisterError::UnknownId {
+                kind: "person",
+                id: id.to_string(),
+            })?;
+        self.person_record(&root, &self.load_edits()?, &self.load_visibility()?)
+    }
+
+    /// [`Store::find_persons`].
+    pub(super) fn search_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRecord>> {
+        let key = name_key(text);
+        if key.is_empty() {
+            return Err(RegisterError::Invalid(
+                "a person search needs at least one letter or digit".into(),
+            ));
+        }
+        let pattern = format!("%{}%", key.replace(['%', '_'], ""));
+        let ids: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT person FROM article_persons WHERE name_key LIKE ?1 ORDER BY person LIMIT ?2",
+            )
+            .and_then(|mut s| s.query_map(params![pattern, limit as i64], |r| r.get(0))?.collect())
+            .ctx(&self.path, || "searching persons".into())?;
+        let edits = self.load_edits()?;
+        let vis = self.load_visibility()?;
+        ids.iter()
+            .map(|id| self.person_record(id, &edits, &vis))
+            .collect()
+    }
+
+    /// [`Store::claims`].
+    pub(super) fn list_claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>> {
+        let limit = if filter.limit == 0 {
+            i64::MAX
+        } else {
+            filter.limit as i64
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims
+                  WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR kind = ?2)
+                    AND (?3 IS NULL OR subject = ?3 OR subject LIKE ?3 || '|%' OR subject LIKE '%|' || ?3)
+                  ORDER BY rowid LIMIT ?4"
+            ))
+            .ctx(&self.path, || "listing claims".into())?;
+        let rows = stmt
+            .query_map(
+                params![
+                    filter.state.map(|s| s.as_str()),
+                    filter.kind.map(|k| k.as_str()),
+                    filter.subject,
+                    limit
+                ],
+                claim_row,
+            )
+            .and_then(|r| r.collect())
+            .ctx(&self.path, || "listing claims".into())?;
+        Ok(rows)
+    }
+
+    /// [`Store::stats`].
+    pub(super) fn read_stats(&self) -> Result<Stats> {
+        let mut persons_by_status: BTreeMap<String, u64> = BTreeMap::new();
+        let mut persons = 0;
+        self.visit_persons(&mut |p| {
+            persons += 1;
+            *persons_by_status
+                .entry(p.status.as_str().to_string())
+                .or_default() += 1;
+            Ok(())
+        })?;
+        Ok(Stats {
+            schema_version: self.read_user_version()?,
+            originals: self.count("SELECT COUNT(*) FROM originals")?,
+            originals_bytes: self.count("SELECT COALESCE(SUM(size), 0) FROM originals")?,
+            articles: self.count("SELECT COUNT(*) FROM articles")?,
+            persons,
+            mentions: self.count("SELECT COUNT(*) FROM mentions")?,
+            events: self.count("SELECT COUNT(*) FROM events")?,
+            cases: self.count("SELECT COUNT(*) FROM cases")?,
+            events_by_type: self.grouped("SELECT type, COUNT(*) FROM events GROUP BY type")?,
+            persons_by_status,
+            claims_by_state: self.grouped("SELECT state, COUNT(*) FROM claims GROUP BY state")?,
+            decisions: self.count("SELECT COUNT(*) FROM decisions")?,
+            audit_entries: self.count("SELECT COUNT(*) FROM audit")?,
+        })
+    }
+
+    /// [`Store::visit_persons`].
+    pub(super) fn each_person(&self, f: &mut dyn FnMut(PersonRecord) -> Result<()>) -> Result<()> {
+        let edits = self.load_edits()?;
+        let vis = self.load_visibility()?;
+        let err = || "listing persons".to_string();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT person FROM article_persons ORDER BY person")
+            .ctx(&self.path, err)?;
+        let mut rows = stmt.query([]).ctx(&self.path, err)?;
+        while let Some(r) = rows.next().ctx(&self.path, err)? {
+            let id: String = r.get(0).ctx(&self.path, err)?;
+            f(self.person_record(&id, &edits, &vis)?)?;
+        }
+        Ok(())
+    }
+
+    /// [`Store::visit_events`].
+    pub(super) fn each_event(&self, f: &mut dyn FnMut(EventRecord) -> Result<()>) -> Result<()> {
+        let edits = self.load_edits()?;
+        let err = || "listing events".to_string();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM events ORDER BY id")
+            .ctx(&self.path, err)?;
+        let mut rows = stmt.query([]).ctx(&self.path, err)?;
+        while let Some(r) = rows.next().ctx(&self.path, err)? {
+            let id: String = r.get(0).ctx(&self.path, err)?;
+            f(self.event_record(&id, &edits)?)?;
+        }
+        Ok(())
+    }
+
+    /// [`Store::visit_cases`].
+    pub(super) fn each_case(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()> {
+        let edits = self.load_edits()?;
+        let err = || "listing cases".to_string();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM cases ORDER BY id")
+            .ctx(&self.path, err)?;
+        let mut rows = stmt.query([]).ctx(&self.path, err)?;
+        while let Some(r) = rows.next().ctx(&self.path, err)? {
+            let id: String = r.get(0).ctx(&self.path, err)?;
+            let name: String = r.get(1).ctx(&self.path, err)?;
+            f(self.case_record(&id, name, &edits)?)?;
+        }
+        Ok(())
+    }
+}
