@@ -488,6 +488,15 @@ impl<'a> Linker<'a> {
         if title_before(self.lex, self.tokens, at) {
             return true;
         }
+        // "его жена Эльвира": a given name right after a relation word.
+        if self.lex.is_given_name(&t.lower)
+            && at
+                .checked_sub(1)
+                .and_then(|p| self.tokens.get(p))
+                .is_some_and(|p| self.lex.relations.contains_key(&p.lower))
+        {
+            return true;
+        }
         // A verb of saying after the word: but "Witnesses said" opens a sentence with a plain noun.
         let plural_noun = t.lower.ends_with('s')
             && !self.lex.is_given_name(&t.lower)
