@@ -14,6 +14,9 @@ use crate::victims::{remember_group, RecentGroup, SentenceVictims};
 use casebook_model::{Event, Evidence, FuzzyDate};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How many paragraphs open a report with its news, before any other date is told.
+const LEDE_PARAGRAPHS: usize = 3;
+
 /// One sentence with triggers, as the steps that make its events read it.
 struct SentenceFacts<'a> {
     pub(crate) s: &'a Sentence,
@@ -22,6 +25,9 @@ struct SentenceFacts<'a> {
     pub(crate) date_mentions: &'a [DateMention],
     /// The story's date, for events that take it.
     pub(crate) inherited: Option<FuzzyDate>,
+    /// The report's date, for an undated event of its first paragraph when the language's reports
+    /// date their news by the dateline alone.
+    pub(crate) lede: Option<FuzzyDate>,
 }
 
 impl Language {
@@ -32,6 +38,12 @@ impl Language {
             .published
             .as_ref()
             .and_then(|p| dates::parse_published(&p.value));
+        let horizon = if published.is_none() {
+            self.horizon(doc)
+        } else {
+            None
+        };
+        let lede_paragraph = doc.sentences.first().map(|s| s.paragraph);
         let mut last_mentioned: Option<FuzzyDate> = None;
         // The date the narrative is at, and the paragraph that gave it: a sentence without a date of
         // its own ("Before that, officers searched his house") continues the story of the sentences
@@ -45,6 +57,7 @@ impl Language {
             let anchor = Anchor {
                 published,
                 last_mentioned,
+                horizon,
             };
             let date_mentions = self.sentence_dates(doc, s, &sentence_text, &anchor);
             let inherited = narrative
@@ -86,6 +99,11 @@ impl Language {
                 hits: sentence_hits,
                 date_mentions: &date_mentions,
                 inherited,
+                lede: published.filter(|_| {
+                    self.lede_takes_published
+                        && last_mentioned.is_none()
+                        && lede_paragraph.is_some_and(|p| s.paragraph < p + LEDE_PARAGRAPHS)
+                }),
             };
             self.sentence_events(doc, &facts, &victims, &referenced, &mut events);
             remember_group(
@@ -97,6 +115,19 @@ impl Language {
             );
         }
         events
+    }
+
+    /// The latest date a report without a date of its own tells with its year.
+    fn horizon(&self, doc: &Doc) -> Option<FuzzyDate> {
+        doc.sentences
+            .iter()
+            .flat_map(|s| {
+                let text = doc.sentence_text(s);
+                self.dates.find(&text, s.start, &Anchor::default())
+            })
+            .filter(|d| !d.bound)
+            .map(|d| d.date)
+            .max_by_key(|d| (d.year, d.month.unwrap_or(0), d.day.unwrap_or(0)))
     }
 
     /// "The transfer took place last Friday": a definite trigger with no one named refers to the event
@@ -172,6 +203,7 @@ impl Language {
             hits: sentence_hits,
             date_mentions,
             inherited,
+            lede,
         } = *facts;
         let SentenceVictims {
             per_trigger,
@@ -220,7 +252,8 @@ impl Language {
                     def.inherits_date
                         && event_dates.is_empty()
                         && referenced.get(k).is_none_or(|r| r.is_none())
-                }));
+                }))
+                .or(lede.filter(|_| date_mentions.is_empty()));
             let mut details = BTreeMap::new();
             let tail: String = doc.chars[hit.start..s.end].iter().collect();
             self.fill_details(

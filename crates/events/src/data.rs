@@ -94,6 +94,16 @@ pub struct Cues {
     pub clause_breaks: Vec<String>,
     pub segment_breaks: Vec<String>,
     pub attribution: Vec<Attribution>,
+    /// True when an undated event told in the report's first paragraph happened on the report's
+    /// date (news agencies' style: "сотрудники ФСБ пришли с обысками", dated by the dateline).
+    #[serde(default)]
+    pub lede_takes_published: bool,
+    /// A prosecutor's request that makes every event after it in the sentence only asked for
+    /// ("прокурор попросил назначить 17 лет Крошу, по 15 лет Бекирову"), up to a `request_breaks` word.
+    #[serde(default)]
+    pub request: Vec<String>,
+    #[serde(default)]
+    pub request_breaks: Vec<String>,
 }
 
 /// A phrase that marks a sentence as relaying a party's claim.

@@ -25,6 +25,9 @@ pub struct DateMention {
 pub struct Anchor {
     pub published: Option<FuzzyDate>,
     pub last_mentioned: Option<FuzzyDate>,
+    /// For a report without a date of its own: the latest date it tells with its year, which the
+    /// report is written after ("16 марта" in a report that also tells "1 декабря 2022").
+    pub horizon: Option<FuzzyDate>,
 }
 
 fn title(word: &str) -> String {
@@ -175,6 +178,11 @@ fn infer_year(month: u32, day: Option<u32>, anchor: &Anchor) -> Option<i32> {
         {
             return Some(last.year);
         }
+    }
+    if let (None, Some(h)) = (anchor.published, anchor.horizon) {
+        // The first such month and day on or after the horizon.
+        let before = (month, day.unwrap_or(31)) < (h.month.unwrap_or(1), h.day.unwrap_or(1));
+        return Some(if before { h.year + 1 } else { h.year });
     }
     let reference = anchor.published.or(anchor.last_mentioned)?;
     let ref_month = reference.month.unwrap_or(12);
@@ -363,6 +371,7 @@ mod tests {
         Anchor {
             published: Some(FuzzyDate::day(2025, 6, 23)),
             last_mentioned: None,
+            horizon: None,
         }
     }
 
@@ -431,6 +440,7 @@ mod tests {
         let later = Anchor {
             published: a.published,
             last_mentioned: Some(FuzzyDate::day(2021, 9, 4)),
+            horizon: None,
         };
         let story = find(
             "detained in April 2023 and sentenced in December of the same year",

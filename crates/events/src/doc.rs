@@ -242,6 +242,25 @@ impl Language {
                 }
             }
         }
+        // "»", – написала первый заместитель министра Эмине Джеппар в твиттере": a reporting clause
+        // opened by a speech verb right after a quotation names its speaker, whatever follows the name.
+        let from = m.first_token.saturating_sub(10).max(s.first_token);
+        for (i, t) in doc.tokens[from..m.first_token].iter().enumerate().rev() {
+            if !t.is_word {
+                break;
+            }
+            if self.speech_verbs.contains(&t.lower) {
+                let before = (from + i)
+                    .checked_sub(1)
+                    .filter(|&b| b >= s.first_token)
+                    .and_then(|b| doc.tokens.get(b));
+                if before.is_some_and(|b| matches!(b.lower.as_str(), "–" | "—" | "-" | "»" | "\""))
+                {
+                    return true;
+                }
+                break;
+            }
+        }
         // "according to (lawyer) X".
         let from = m.first_token.saturating_sub(4).max(s.first_token);
         let window: Vec<&str> = doc.tokens[from..m.first_token]

@@ -266,6 +266,9 @@ impl Language {
         }) {
             return false;
         }
+        if self.requested(doc, s, hit) {
+            return false;
+        }
         let tail = |n: usize| &window[window.len().saturating_sub(n)..];
         let negated = self
             .negation
@@ -276,6 +279,24 @@ impl Language {
             .iter()
             .any(|p| contains_seq(tail(self.modality_window), p));
         !(negated || modal)
+    }
+
+    /// True when a request cue stands before the trigger in its sentence with no break word between.
+    fn requested(&self, doc: &Doc, s: &Sentence, hit: &TriggerHit) -> bool {
+        if self.request.is_empty() {
+            return false;
+        }
+        let before: Vec<&str> = doc.tokens[s.first_token..hit.first_token.max(s.first_token)]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        let from = before
+            .iter()
+            .rposition(|w| self.request_breaks.contains(*w))
+            .map_or(0, |i| i + 1);
+        self.request
+            .iter()
+            .any(|p| contains_seq(&before[from..], p))
     }
 
     /// True when token `t` and the trigger stand in one clause with no comma between them ("the six

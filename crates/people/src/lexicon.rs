@@ -170,6 +170,8 @@ pub struct Lexicon {
     pub plural_relations: HashSet<String>,
     /// Prepositions before a place name ("з", "из").
     pub place_prepositions: HashSet<String>,
+    /// Nouns before a name that make it the name of a street, park or institution ("парку Шевченка").
+    pub named_places: HashSet<String>,
 }
 
 /// Lines of a data file without comments and blank lines, with their 1-based numbers.
@@ -293,18 +295,23 @@ impl Lexicon {
             org_heads.insert(kind.0.to_lowercase(), kind.1);
         }
 
-        let (mut name_joiners, mut plural_relations, mut place_prepositions) =
-            (HashSet::new(), HashSet::new(), HashSet::new());
+        let (mut name_joiners, mut plural_relations, mut place_prepositions, mut named_places) = (
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+            HashSet::new(),
+        );
         for (line, l) in lines(files.inflected_names) {
             let set = match l.split_once('\t').map(|(k, w)| (k.trim(), w.trim())) {
                 Some(("and", w)) if !w.is_empty() => (&mut name_joiners, w),
                 Some(("plural", w)) if !w.is_empty() => (&mut plural_relations, w),
                 Some(("place", w)) if !w.is_empty() => (&mut place_prepositions, w),
+                Some(("named", w)) if !w.is_empty() => (&mut named_places, w),
                 _ => {
                     return Err(LexiconError::BadLine {
                         file: "inflected_names.tsv",
                         line,
-                        reason: "expected and|plural|place<tab>WORD",
+                        reason: "expected and|plural|place|named<tab>WORD",
                     })
                 }
             };
@@ -340,6 +347,7 @@ impl Lexicon {
             name_joiners,
             plural_relations,
             place_prepositions,
+            named_places,
             cyrillic_case_endings: {
                 let mut endings: Vec<String> =
                     word_set(files.cyrillic_case_endings).into_iter().collect();

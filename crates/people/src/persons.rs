@@ -367,6 +367,7 @@ impl<'a> Linker<'a> {
             .tokens
             .get(at + 1)
             .is_some_and(|n| self.lex.not_person_after.contains(&n.lower))
+            || named_after(self.lex, self.tokens, at)
         {
             return;
         }
@@ -487,6 +488,15 @@ impl<'a> Linker<'a> {
         if title_before(self.lex, self.tokens, at) {
             return true;
         }
+        // "его жена Эльвира": a given name right after a relation word.
+        if self.lex.is_given_name(&t.lower)
+            && at
+                .checked_sub(1)
+                .and_then(|p| self.tokens.get(p))
+                .is_some_and(|p| self.lex.relations.contains_key(&p.lower))
+        {
+            return true;
+        }
         // A verb of saying after the word: but "Witnesses said" opens a sentence with a plain noun.
         let plural_noun = t.lower.ends_with('s')
             && !self.lex.is_given_name(&t.lower)
@@ -546,6 +556,13 @@ impl<'a> Linker<'a> {
     }
 }
 
+/// True when the word before token `at` makes the name a place's ("парку Шевченка", "улица Ленина").
+fn named_after(lex: &Lexicon, tokens: &[Token], at: usize) -> bool {
+    at.checked_sub(1)
+        .and_then(|p| tokens.get(p))
+        .is_some_and(|t| lex.named_places.contains(&t.lower))
+}
+
 /// The part of a run of capitalised words that may be a name, or `None` when none is.
 fn name_bounds(
     lex: &Lexicon,
@@ -563,6 +580,9 @@ fn name_bounds(
             .is_some_and(|p| lex.place_prepositions.contains(&tokens[p].lower))
     {
         first += 1;
+    }
+    if named_after(lex, tokens, first) {
+        return None;
     }
     // "Новотроицка Оренбургской области": Cyrillic words before an administrative word are a place.
     if tokens[first].cyrillic
