@@ -124,6 +124,14 @@ pub fn sentences(tokens: &[Token], paragraph_starts: &[usize]) -> Vec<Sentence> 
             None => true,
             Some(n) => paragraph_of(n.start) != para,
         };
+        // "… by a court in Simferopol  Asan Chebiyev, a relative …": in scraped text a run of spaces
+        // before a capitalised word where no punctuation stands is a line break the copy lost.
+        if !end_here
+            && t.is_word
+            && next.is_some_and(|n| n.is_word && n.capitalised && n.start >= t.end + 2)
+        {
+            end_here = true;
+        }
         if !end_here && matches!(t.lower.as_str(), "." | "!" | "?" | "…") {
             // Closing quotes and brackets belong to the sentence they close.
             let mut j = i + 1;
@@ -209,6 +217,22 @@ mod tests {
                 "Then silence."
             ]
         );
+    }
+
+    #[test]
+    fn a_lost_line_break_before_a_capital_splits() {
+        let s = split(
+            "He was remanded by a court in Yalta  Rustem Aliev, his neighbour, was also held.",
+        );
+        assert_eq!(
+            s,
+            vec![
+                "He was remanded by a court in Yalta",
+                "Rustem Aliev, his neighbour, was also held."
+            ]
+        );
+        // One space, or two before a lower-case word, joins.
+        assert_eq!(split("charged  under the code of Crimea").len(), 1);
     }
 
     #[test]
