@@ -28,6 +28,7 @@ pub mod synthetic;
 
 pub mod types;
 pub mod visibility;
+pub mod web_reads;
 
 pub use article_text::{ArticleSearchFields, ArticleText, EvidenceSpan};
 pub use audit_anchor::AuditAnchor;

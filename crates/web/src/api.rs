@@ -4,6 +4,7 @@ use crate::accounts::Role;
 use crate::app::Caller;
 use crate::data::{self, CaseFileView, Dashboard, PersonView, ReviewQueue};
 use crate::error::{WebError, WebResult};
+use crate::index_update;
 use crate::ingest::{self, Job, Upload};
 use crate::read::ArticleView;
 use crate::state::AppState;
@@ -451,30 +452,46 @@ pub async fn decisions(
         .map(Json)
 }
 
-/// Records a decision as the caller, and refreshes search when it changes who is who.
+/// Records a decision as the caller, and brings the search index up to date with the records it
+/// touched (see [`crate::index_update`]).
 pub async fn apply_decision(
     state: &AppState,
     caller: &Caller,
     decision: Decision,
 ) -> WebResult<DecisionRecord> {
     let actor = caller.require(Role::Analyst)?.user.name.clone();
-    let reindex = !matches!(decision, Decision::Confirm { .. } | Decision::Reject { .. });
-    let record = state
-        .store(move |store| Ok(store.decide(&actor, &decision)?))
+    let public = state.public();
+    let (record, updates) = state
+        .store(move |store| {
+            let change = index_update::Change::Decision(&decision);
+            let before = (!public).then(|| index_update::before(store, &change));
+            let record = store.decide(&actor, &decision)?;
+            Ok((
+                record,
+                before.map(|b| b.and_then(|b| index_update::after(store, b))),
+            ))
+        })
         .await?;
-    if reindex {
-        state.request_reindex();
-    }
+    state.update_index(updates).await;
     Ok(record)
 }
 
-/// Reverses a decision as the caller.
+/// Reverses a decision as the caller, and updates the search index as [`apply_decision`] does.
 pub async fn apply_undo(state: &AppState, caller: &Caller, id: i64) -> WebResult<DecisionRecord> {
     let actor = caller.require(Role::Analyst)?.user.name.clone();
-    let record = state
-        .store(move |store| Ok(store.undo(&actor, id)?))
+    let public = state.public();
+    let (record, updates) = state
+        .store(move |store| {
+            let change = index_update::Change::Undo(id);
+            let before = (!public).then(|| index_update::before(store, &change));
+            let record = store.undo(&actor, id)?;
+            Ok((
+                record,
+                before.map(|b| b.and_then(|b| index_update::after(store, b))),
+            ))
+        })
         .await?;
-    state.request_reindex();
+    state.update_index(updates).await;
     Ok(record)
 }
 
@@ -620,20 +637,23 @@ pub const CSV_TABLES: [&str; 9] = [
     "case_defendants",
 ];
 
-/// Writes the CSV export into a fresh directory beside the register and reads back one table;
-/// the directory is removed whatever happens.
+/// Writes the CSV export into a fresh directory beside the register and copies one table to
+/// `out`; the directory is removed whatever happens.
 fn csv_table(
     store: &SqliteStore,
     public: bool,
     data_dir: &std::path::Path,
     table: &str,
-) -> WebResult<Vec<u8>> {
+    out: &mut dyn std::io::Write,
+) -> WebResult<()> {
     let token = crate::accounts::random_hex(8).map_err(|e| WebError::internal("an export", e))?;
     let dir = data_dir.join(format!("export-{token}.partial"));
     let result = casebook_register::export::export_csv(store, public, &dir)
         .map_err(WebError::from)
         .and_then(|()| {
-            std::fs::read(dir.join(format!("{table}.csv")))
+            std::fs::File::open(dir.join(format!("{table}.csv")))
+                .and_then(|mut file| std::io::copy(&mut file, out))
+                .map(|_| ())
                 .map_err(|e| WebError::internal("reading a CSV export", e))
         });
     if let Err(e) = std::fs::remove_dir_all(&dir) {
@@ -676,27 +696,21 @@ pub async fn export(
     };
     let format = format.to_string();
     let data_dir = state.config().data_dir.clone();
-    let bytes = state
-        .store(move |store| {
-            let mut out = Vec::new();
-            match format.as_str() {
-                "ftm" => casebook_register::export::export_ftm(store, public, &mut out)?,
-                "csv" => out = csv_table(store, public, &data_dir, &table)?,
-                _ => casebook_register::export::export_json(store, public, &mut out)?,
-            }
-            Ok(out)
-        })
-        .await?;
     let name = format!("casebook-{}.{ext}", if public { "public" } else { "team" });
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let headers = [
+        (header::CONTENT_TYPE, mime.to_string()),
+        (
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ),
+    ];
+    crate::export_stream::stream(&state, headers, move |store, out| {
+        match format.as_str() {
+            "ftm" => casebook_register::export::export_ftm(store, public, out)?,
+            "csv" => csv_table(store, public, &data_dir, &table, out)?,
+            _ => casebook_register::export::export_json(store, public, out)?,
+        }
+        Ok(())
+    })
+    .await
 }

@@ -187,6 +187,10 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> WebResult<u
     tokio::task::spawn_blocking(move || {
         let _running = ticket.wait_turn();
         for (i, upload) in uploads.into_iter().enumerate() {
+            if state.stopping() {
+                // Files not stored yet are reported as not done; sending them again stores them.
+                break;
+            }
             let outcome = state.store_blocking(|store| Ok(ingest_file(store, upload, &ingestor)));
             let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
             if let (Ok(r), Some(slot)) = (outcome, j.files.get_mut(i)) {

@@ -20,6 +20,8 @@ pub mod busy;
 pub mod chart;
 pub mod data;
 pub mod error;
+pub mod export_stream;
+pub mod index_update;
 pub mod ingest;
 pub mod login_limit;
 pub mod monitor_pages;
@@ -37,7 +39,6 @@ pub use app::router;
 pub use error::{StartError, WebError};
 pub use state::{AppState, Config};
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The pause between two rebuilds of the search index.
@@ -87,25 +88,4 @@ fn index_check(state: &AppState) {
             eprintln!("casebook-web: could not compare the search index with the register: {e}")
         }
     }
-}
-
-/// Serves the application on `addr` until Ctrl-C.
-pub async fn serve(config: Config, addr: SocketAddr) -> Result<(), StartError> {
-    let (_, router) = application(config)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| StartError(format!("cannot listen on {addr}: {e}")))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| StartError(format!("cannot listen on {addr}: {e}")))?;
-    eprintln!("casebook: serving on http://{local}/");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .map_err(|e| StartError(format!("the server stopped: {e}")))
 }

@@ -111,7 +111,14 @@ pub fn reindex(state: &AppState) -> WebResult<usize> {
         ));
     };
     let docs = documents(state)?;
-    let n = index.rebuild(docs.into_iter().map(Ok::<_, std::convert::Infallible>))?;
+    // A rebuild cut short by a stopping server leaves the old index as it was (one commit).
+    let n = index.rebuild(docs.into_iter().map(|doc| {
+        if state.stopping() {
+            Err("the server is stopping")
+        } else {
+            Ok(doc)
+        }
+    }))?;
     index.refresh()?;
     Ok(n)
 }

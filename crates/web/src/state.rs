@@ -11,6 +11,7 @@ use casebook_monitor::MonitorState;
 use casebook_register::SqliteStore;
 use casebook_search::SearchIndex;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
@@ -78,6 +79,8 @@ struct Inner {
     password_checks: PasswordChecks,
     job_slots: JobSlots,
     reindex: Notify,
+    /// Set when the server is stopping: index work and background jobs end at their next step.
+    stopping: AtomicBool,
     jobs: Jobs,
     /// `DATA/monitor.sqlite`, in team mode only (the public sees no alerts). One connection:
     /// the inbox and watchlist traffic is light, and the poller keeps its own.
@@ -152,6 +155,7 @@ impl AppState {
                 password_checks,
                 job_slots,
                 reindex: Notify::new(),
+                stopping: AtomicBool::new(false),
                 jobs: Jobs::default(),
                 monitor,
                 status_counts: Default::default(),
@@ -333,10 +337,53 @@ impl AppState {
         self.inner.reindex.notify_one();
     }
 
-    /// Rebuilds the search index whenever asked, at most once per `pause`. Runs until the process ends.
+    /// Writes the index changes a decision made (see [`crate::index_update`]); rebuilds the whole
+    /// index in the background instead when there are none to write (the public index, which is
+    /// redacted as a whole) or when working them out or writing them failed.
+    pub async fn update_index(
+        &self,
+        updates: Option<casebook_register::Result<Vec<crate::index_update::Update>>>,
+    ) {
+        let updates = match updates {
+            Some(Ok(updates)) => updates,
+            Some(Err(e)) => {
+                eprintln!("casebook-web: the records a decision touched could not be read ({e}); rebuilding the search index");
+                return self.request_reindex();
+            }
+            None => return self.request_reindex(),
+        };
+        let written = self
+            .blocking(move |state| {
+                let Some(index) = state.index() else {
+                    return Ok(0);
+                };
+                Ok(crate::index_update::apply(index, &updates)?)
+            })
+            .await;
+        if let Err(e) = written {
+            eprintln!("casebook-web: updating the search index failed ({e}); rebuilding it");
+            self.request_reindex();
+        }
+    }
+
+    /// Tells index work and background jobs to stop at their next step (the server is stopping).
+    pub fn stop(&self) {
+        self.inner.stopping.store(true, Ordering::SeqCst);
+        self.inner.reindex.notify_one();
+    }
+
+    /// True once [`AppState::stop`] was called.
+    pub fn stopping(&self) -> bool {
+        self.inner.stopping.load(Ordering::SeqCst)
+    }
+
+    /// Rebuilds the search index whenever asked, at most once per `pause`, until the server stops.
     pub async fn reindex_loop(self, pause: Duration) {
         loop {
             self.inner.reindex.notified().await;
+            if self.stopping() {
+                return;
+            }
             let state = self.clone();
             let result =
                 tokio::task::spawn_blocking(move || crate::projection::reindex(&state)).await;

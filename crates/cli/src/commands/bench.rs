@@ -1,6 +1,8 @@
 //! `casebook bench`: ingest a deterministic synthetic corpus end to end (the very code path of
 //! `casebook ingest`: article, people and event stages, register, search index) into a fresh data
-//! directory, and print articles/s, peak resident memory and store size.
+//! directory, and print articles/s, peak resident memory and store size. With `--web`, then drive
+//! the web application over that register (see `bench_web`), reusing the directory when it holds
+//! a register already.
 
 use super::ingest::{ingest_into, Tally};
 use super::stats::dir_size;
@@ -29,6 +31,16 @@ pub struct Args {
     /// Skip the search index (measures the store alone).
     #[arg(long)]
     pub no_index: bool,
+    /// Then serve the register with `casebook serve` and drive every kind of page with concurrent
+    /// clients (a directory that holds a register already is reused, not built again).
+    #[arg(long)]
+    pub web: bool,
+    /// Clients sending requests at once (with `--web`).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub clients: u64,
+    /// Seconds the clients send requests for (with `--web`).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub seconds: u64,
 }
 
 /// Peak resident memory of this process so far, in KiB (Linux `VmHWM`).
@@ -40,7 +52,25 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
+pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let reuse = args.web && args.dir.join("register.sqlite3").exists();
+    if reuse {
+        println!("reusing the register in {}", args.dir.display());
+    } else {
+        build(&args, global)?;
+    }
+    if args.web {
+        let drive = super::bench_web::Drive {
+            clients: args.clients as usize,
+            seconds: args.seconds,
+        };
+        super::bench_web::run(&args.dir, &drive)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ingests the synthetic corpus into a fresh directory and prints what it cost.
+fn build(args: &Args, _global: &Global) -> anyhow::Result<()> {
     if args.dir.exists() {
         anyhow::bail!(
             "{} exists; the benchmark needs a fresh directory (remove it or give another with --dir)",
@@ -92,5 +122,5 @@ pub fn run(args: Args, _global: &Global) -> anyhow::Result<ExitCode> {
         store_size as f64 / 1024.0 / tally.stored.max(1) as f64,
         size as f64 / 1048576.0
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

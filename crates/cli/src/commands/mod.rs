@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod bench_web;
 pub mod export;
 pub mod extract;
 pub mod ingest;

@@ -3,8 +3,9 @@
 //! sources (`casebook watch add`) every `--poll-interval` seconds through the shared ingest flow
 //! (`casebook_pipeline::StoreSink`), and asks the server to rebuild its search index after pages
 //! brought articles in. A failing source is recorded and counted in the log line of the run; it
-//! never stops the server. On Ctrl-C or SIGTERM the server stops taking requests, the poller is
-//! told to stop, and a run in progress gets a short grace period to finish.
+//! never stops the server. On Ctrl-C or SIGTERM the server stops taking requests, the poller, index
+//! work and background jobs are told to stop, and requests and a poller run in progress get a short
+//! grace period each (running side by side): the process exits within a few seconds whatever runs.
 
 use crate::Global;
 use anyhow::{anyhow, Context};
@@ -51,7 +52,13 @@ pub struct Args {
 /// How long a run in progress may go on after shutdown was asked for. Cutting a run short is safe
 /// (each page is stored in its own transactions, and a page not yet stored is fetched again next
 /// time), so shutdown never waits on a slow host's timeouts.
-const STOP_GRACE: Duration = Duration::from_secs(5);
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// How long requests in progress may go on after shutdown was asked for, and then how long work
+/// left on the blocking threads (an index rebuild, an ingest batch) is waited for. Both are cut
+/// short safely: the register and the index commit whole transactions only.
+const REQUEST_GRACE: Duration = Duration::from_secs(2);
+const BLOCKING_GRACE: Duration = Duration::from_millis(500);
 
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     let mut config = casebook_web::Config::new(&global.data);
@@ -94,17 +101,45 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             };
             poller = Some(Poller::start(settings, state.clone())?);
         }
-        axum::serve(
+        let asked = std::sync::Arc::new(tokio::sync::Notify::new());
+        let on_signal = {
+            let (asked, state) = (asked.clone(), state.clone());
+            let poller_stop = poller.as_ref().map(Poller::stopper);
+            async move {
+                shutdown_signal().await;
+                eprintln!("casebook: stopping");
+                state.stop();
+                if let Some(stop) = poller_stop {
+                    let _ = stop.send(true);
+                }
+                asked.notify_one();
+            }
+        };
+        let server = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped")
+        .with_graceful_shutdown(on_signal);
+        tokio::select! {
+            served = std::future::IntoFuture::into_future(server) => {
+                served.context("the server stopped")
+            }
+            _ = async {
+                asked.notified().await;
+                tokio::time::sleep(REQUEST_GRACE).await;
+            } => {
+                eprintln!(
+                    "casebook: requests still running {} s after the stop were cut short",
+                    REQUEST_GRACE.as_secs()
+                );
+                Ok(())
+            }
+        }
     });
     if let Some(poller) = poller {
         poller.stop();
     }
+    runtime.shutdown_timeout(BLOCKING_GRACE);
     served?;
     eprintln!("casebook: stopped");
     Ok(ExitCode::SUCCESS)
@@ -143,7 +178,7 @@ struct PollSettings {
 
 /// The background poller: a thread running the monitor's `poll_forever` until told to stop.
 struct Poller {
-    stop: tokio::sync::watch::Sender<bool>,
+    stop: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
     thread: std::thread::JoinHandle<()>,
 }
 
@@ -156,7 +191,15 @@ impl Poller {
             .name("casebook-poller".into())
             .spawn(move || poll(settings, state, stopped))
             .context("starting the poller thread")?;
-        Ok(Poller { stop, thread })
+        Ok(Poller {
+            stop: std::sync::Arc::new(stop),
+            thread,
+        })
+    }
+
+    /// What tells the poller to stop (sent at the signal, so its grace runs beside the requests').
+    fn stopper(&self) -> std::sync::Arc<tokio::sync::watch::Sender<bool>> {
+        self.stop.clone()
     }
 
     /// Tells the poller to stop and waits for it (a run in progress gets [`STOP_GRACE`]).
