@@ -281,6 +281,8 @@ const QUERIES: [&str; 8] = [
 
 /// The `n`th request of the load: a search (even `n`) or a case-file page; true for a search.
 fn load_url(n: usize, base: &str, persons: &[String]) -> (bool, String) {
+    // `is_multiple_of` is newer than the workspace's rust-version (1.80).
+    #[allow(clippy::manual_is_multiple_of)]
     let search = n % 2 == 0;
     let url = if search {
         let q: String = QUERIES[n / 2 % QUERIES.len()]

@@ -225,7 +225,7 @@ async fn ingest_examples(c: &Client, base: &str) {
         .click()
         .await
         .unwrap();
-    let page = wait_for_page(&c, &format!("{base}/ingest"), "the ingest job", |s| {
+    let page = wait_for_page(c, &format!("{base}/ingest"), "the ingest job", |s| {
         s.contains(", finished")
     })
     .await;
@@ -235,7 +235,7 @@ async fn ingest_examples(c: &Client, base: &str) {
     );
     // The index is rebuilt in the background after the job.
     let hit_page = wait_for_page(
-        &c,
+        c,
         &format!("{base}/search?q=%D0%A1%D0%B5%D0%B9%D1%82%D1%85%D0%B0%D0%BB%D0%B8%D0%BB%D0%BE%D0%B2&kind=person"),
         "a person found by the Cyrillic spelling Сейтхалилов",
         |s| s.contains("hit-title"),
@@ -268,7 +268,7 @@ async fn open_case_file_and_confirm(c: &Client) -> String {
     );
 
     // Confirm the first event of the timeline.
-    submit_decision(&c, ".timeline .event button.ok").await;
+    submit_decision(c, ".timeline .event button.ok").await;
     let after = c.source().await.unwrap();
     assert!(after.contains("Decision #"), "no notice after confirming");
     assert!(
@@ -308,7 +308,7 @@ async fn merge_other_spelling(c: &Client, base: &str, person_url: &str, person_i
             .send_keys(&other)
             .await
             .unwrap();
-        submit_decision(&c, "form.inline button").await;
+        submit_decision(c, "form.inline button").await;
         let merged = c.source().await.unwrap();
         assert!(merged.contains("merge"), "the merge was not recorded");
         // The merged person's page now leads to the kept one.
@@ -327,7 +327,7 @@ async fn confirm_and_protect(
     person_id: &str,
 ) -> Option<String> {
     c.goto(person_url).await.unwrap();
-    submit_decision(&c, "form.inline button.ok").await;
+    submit_decision(c, "form.inline button.ok").await;
     c.goto(&format!("{base}/api/persons?q=Elmaz"))
         .await
         .unwrap();
@@ -352,7 +352,7 @@ async fn confirm_and_protect(
             .click()
             .await
             .unwrap();
-        submit_decision(&c, "form.stack button:not(.primary)").await;
+        submit_decision(c, "form.stack button:not(.primary)").await;
         assert!(c.source().await.unwrap().contains("visibility: hidden"));
     }
     protected
@@ -425,7 +425,7 @@ async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
         .send_keys("Руслан Куртумеров")
         .await
         .unwrap();
-    submit_decision(&c, "#add-watch button").await;
+    submit_decision(c, "#add-watch button").await;
     assert!(c.source().await.unwrap().contains("Watching person"));
     c.goto(&format!("{base}/ingest")).await.unwrap();
     c.find(Locator::Css("#add-sources textarea"))
@@ -434,8 +434,8 @@ async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
         .send_keys(&format!("http://{host}/feed.xml"))
         .await
         .unwrap();
-    submit_decision(&c, "#add-sources button").await;
-    let jobs = wait_for_page(&c, &format!("{base}/ingest"), "the feed's fetch job", |s| {
+    submit_decision(c, "#add-sources button").await;
+    let jobs = wait_for_page(c, &format!("{base}/ingest"), "the feed's fetch job", |s| {
         s.contains("kurtumerov.html") && !s.contains("running…")
     })
     .await;
@@ -480,7 +480,7 @@ async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
     );
     // Then the rest at once.
     if unread > 1 {
-        submit_decision(&c, "#read-all").await;
+        submit_decision(c, "#read-all").await;
     }
     // The notice of the page before may still be showing while the answer loads: wait for it.
     let deadline = Instant::now() + Duration::from_secs(20);
