@@ -121,6 +121,7 @@ fn prints_for_a_reader(command: &Command) -> bool {
 /// Ends the process quietly when standard output is a pipe its reader closed, as `cat` or `grep`
 /// do, instead of `println!` panicking on the write error. Rust ignores SIGPIPE by default;
 /// this restores the system's default action for it.
+#[allow(unsafe_code)] // one libc call, its safety argued where it stands
 fn quiet_on_closed_pipe() {
     #[cfg(unix)]
     // SAFETY: sets the disposition of one signal at start-up, before any thread is spawned.

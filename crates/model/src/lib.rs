@@ -119,7 +119,7 @@ pub struct ArticlePerson {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relation {
-    /// `son`, `wife`, `brother`, `lawyer` …, read as "this person is the <kind> of <other>".
+    /// `son`, `wife`, `brother`, `lawyer` …, read as "this person is the `<kind>` of `<other>`".
     pub kind: String,
     /// Index into [`ArticlePeople::persons`].
     pub other: usize,

@@ -239,36 +239,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         let (start_byte, end_byte) = (byte_at(start), byte_at(i));
         let surface = &text[start_byte..end_byte];
-        let mut lower = String::with_capacity(surface.len());
-        for ch in surface.chars() {
-            if is_apostrophe(ch) {
-                lower.push('\'');
-            } else {
-                lower.extend(ch.to_lowercase());
-            }
-        }
-        let mut has_lower = false;
-        let mut has_upper = false;
-        let mut cyrillic = false;
-        for ch in surface.chars() {
-            has_lower |= ch.is_lowercase();
-            has_upper |= ch.is_uppercase();
-            cyrillic |= is_cyrillic(ch);
-        }
-        let first_upper = surface.chars().next().is_some_and(|ch| ch.is_uppercase());
-        let case = match kind {
-            Kind::Initial => Case::Upper,
-            Kind::Word if first_upper && has_lower => Case::Title,
-            Kind::Word
-                if has_upper
-                    && !has_lower
-                    && surface.chars().filter(|ch| ch.is_alphabetic()).count() >= 2 =>
-            {
-                Case::Upper
-            }
-            Kind::Word if first_upper => Case::Title,
-            _ => Case::Lower,
-        };
+        let (lower, case, cyrillic) = surface_features(kind, surface);
         let sentence_start =
             pending_start && matches!(kind, Kind::Word | Kind::Initial | Kind::Number);
         if matches!(
@@ -305,6 +276,41 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         line_break = false;
     }
     tokens
+}
+
+/// A token's lower-cased text (apostrophes made one), its case, and whether it has Cyrillic letters.
+fn surface_features(kind: Kind, surface: &str) -> (String, Case, bool) {
+    let mut lower = String::with_capacity(surface.len());
+    for ch in surface.chars() {
+        if is_apostrophe(ch) {
+            lower.push('\'');
+        } else {
+            lower.extend(ch.to_lowercase());
+        }
+    }
+    let mut has_lower = false;
+    let mut has_upper = false;
+    let mut cyrillic = false;
+    for ch in surface.chars() {
+        has_lower |= ch.is_lowercase();
+        has_upper |= ch.is_uppercase();
+        cyrillic |= is_cyrillic(ch);
+    }
+    let first_upper = surface.chars().next().is_some_and(|ch| ch.is_uppercase());
+    let case = match kind {
+        Kind::Initial => Case::Upper,
+        Kind::Word if first_upper && has_lower => Case::Title,
+        Kind::Word
+            if has_upper
+                && !has_lower
+                && surface.chars().filter(|ch| ch.is_alphabetic()).count() >= 2 =>
+        {
+            Case::Upper
+        }
+        Kind::Word if first_upper => Case::Title,
+        _ => Case::Lower,
+    };
+    (lower, case, cyrillic)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Ingest benchmark of the store with the real text stages, without the CLI (and without the
-//! search index): `cargo run --release -p casebook-register --example bench_ingest -- --articles 100000`.
+//! search index): `cargo run --release -p casebook-register --features synthetic --example bench_ingest -- --articles 100000`.
 //!
 //! A deterministic synthetic corpus (see `casebook_register::synthetic`) goes through the ingest,
 //! article, people and event stages (on a worker thread) into a fresh register (on the main thread,

@@ -314,13 +314,21 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     })?;
     let mut ex = Exporter::new(store, public)?;
     let policy = &mut ex.policy;
+    csv_persons(ex.store, policy, dir)?;
+    csv_articles(ex.store, policy, dir)?;
+    csv_events(ex.store, policy, dir)?;
+    csv_cases(ex.store, policy, dir)
+}
+
+/// `persons.csv` and `person_names.csv`.
+fn csv_persons(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<()> {
     let mut persons = csv_writer(
         dir,
         "persons.csv",
         &["id", "name", "status", "visibility", "articles"],
     )?;
     let mut names = csv_writer(dir, "person_names.csv", &["person", "name"])?;
-    ex.store.visit_persons(&mut |p| {
+    store.visit_persons(&mut |p| {
         let Some(p) = policy.person(p) else {
             return Ok(());
         };
@@ -344,8 +352,11 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         Ok(())
     })?;
     csv_flush(persons)?;
-    csv_flush(names)?;
+    csv_flush(names)
+}
 
+/// `articles.csv` and `mentions.csv`.
+fn csv_articles(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<()> {
     let mut articles = csv_writer(
         dir,
         "articles.csv",
@@ -364,7 +375,7 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         "mentions.csv",
         &["article", "person", "text", "start", "end", "review"],
     )?;
-    ex.store.visit_articles(&mut |a| {
+    store.visit_articles(&mut |a| {
         let a = policy.article(a);
         csv_row(
             &mut articles,
@@ -394,8 +405,11 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         Ok(())
     })?;
     csv_flush(articles)?;
-    csv_flush(mentions)?;
+    csv_flush(mentions)
+}
 
+/// `events.csv`, `event_victims.csv`, `event_sources.csv` and `event_conflicts.csv`.
+fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<()> {
     let mut events = csv_writer(
         dir,
         "events.csv",
@@ -421,7 +435,7 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
         "event_conflicts.csv",
         &["event", "field", "value", "articles"],
     )?;
-    ex.store.visit_events(&mut |e| {
+    store.visit_events(&mut |e| {
         let Some(e) = policy.event(e) else {
             return Ok(());
         };
@@ -476,15 +490,18 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     csv_flush(events)?;
     csv_flush(victims)?;
     csv_flush(sources)?;
-    csv_flush(conflicts)?;
+    csv_flush(conflicts)
+}
 
+/// `cases.csv` and `case_defendants.csv`.
+fn csv_cases(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<()> {
     let mut cases = csv_writer(
         dir,
         "cases.csv",
         &["id", "name", "names", "events", "review"],
     )?;
     let mut defendants = csv_writer(dir, "case_defendants.csv", &["case", "person"])?;
-    ex.store.visit_cases(&mut |c| {
+    store.visit_cases(&mut |c| {
         let Some(c) = policy.case(c) else {
             return Ok(());
         };

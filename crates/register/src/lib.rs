@@ -23,7 +23,9 @@ pub mod identity;
 mod near_dupes;
 mod reconcile;
 pub mod record_ids;
-pub mod sqlite;
+mod sqlite;
+// Benchmarks and load tests only: off unless a crate asks for the `synthetic` feature.
+#[cfg(feature = "synthetic")]
 pub mod synthetic;
 
 pub mod types;
@@ -36,7 +38,10 @@ pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
 pub use record_ids::RecordIds;
-pub use sqlite::SqliteStore;
+pub use sqlite::{
+    audit_hash, month_of, CaseFilePage, RegisterSummary, ReviewPage, SqliteStore, AUDIT_GENESIS,
+    SCHEMA_VERSION, STORE_FILE,
+};
 pub use types::*;
 
 use std::path::Path;

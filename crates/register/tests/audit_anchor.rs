@@ -4,8 +4,8 @@
 
 mod common;
 
-use casebook_register::sqlite::{audit_hash, STORE_FILE};
 use casebook_register::*;
+use casebook_register::{audit_hash, STORE_FILE};
 use common::*;
 use rusqlite::Connection;
 

@@ -283,7 +283,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
             &article("v1-b.txt", &reprint, &["Ruslan Memetov"], vec![], &[]),
         );
     }
-    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
         "DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
          UPDATE articles SET near_dupes_json = '[]';
@@ -308,7 +308,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
     .unwrap();
     drop(conn);
     let s = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
+    assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
     let export = json_export(&s);
     let linked: usize = export["articles"]
         .as_array()
@@ -415,7 +415,7 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
     assert!(!events[0]["conflicts"].as_array().unwrap().is_empty());
 
     // Back to the shape of version 3: reports, victims and perpetrators in tables of their own.
-    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
         "CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
            event_id TEXT NOT NULL, date TEXT, place TEXT, details_json TEXT NOT NULL,
@@ -446,7 +446,7 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
     drop(conn);
 
     let s = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
+    assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(s.integrity_check().unwrap().is_empty());
     assert_eq!(json_export(&s), before);
 }
@@ -475,7 +475,7 @@ fn a_store_of_schema_version_four_matches_new_reports_to_its_events() {
         store(&mut s, &report(0));
     }
     // Back to the shape of version 4: reports without their event's type.
-    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
         "ALTER TABLE event_sources DROP COLUMN type;
          DELETE FROM schema_migrations WHERE version >= 5;
@@ -485,7 +485,7 @@ fn a_store_of_schema_version_four_matches_new_reports_to_its_events() {
     drop(conn);
 
     let mut s = SqliteStore::open(dir.path()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), sqlite::SCHEMA_VERSION);
+    assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
     assert!(s.integrity_check().unwrap().is_empty());
     // The stored report got its type back, so a new report of the same detention joins it.
     store(&mut s, &report(1));

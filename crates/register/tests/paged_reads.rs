@@ -5,8 +5,8 @@
 mod common;
 
 use casebook_model::FuzzyDate;
-use casebook_register::sqlite::{month_of, RegisterSummary};
 use casebook_register::*;
+use casebook_register::{month_of, RegisterSummary};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -295,7 +295,7 @@ fn unknown_ids_get_clear_errors_and_change_nothing() {
 fn a_store_from_a_newer_casebook_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     drop(SqliteStore::open(dir.path()).unwrap());
-    let file = dir.path().join(sqlite::STORE_FILE);
+    let file = dir.path().join(STORE_FILE);
     let conn = rusqlite::Connection::open(&file).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
@@ -315,7 +315,7 @@ fn a_store_from_a_newer_casebook_is_refused_untouched() {
 fn a_file_that_is_no_store_is_reported_as_damaged() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.path().join(sqlite::STORE_FILE),
+        dir.path().join(STORE_FILE),
         b"this is not a database, just some text",
     )
     .unwrap();
@@ -344,7 +344,7 @@ fn audit_chain_shows_tampering() {
     assert_eq!(report.broken, None);
     drop(s);
 
-    let conn = rusqlite::Connection::open(dir.path().join(sqlite::STORE_FILE)).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     // The log refuses ordinary edits ...
     assert!(conn
         .execute("UPDATE audit SET actor = 'someone' WHERE seq = 2", [])
@@ -583,7 +583,7 @@ fn full_csv_and_ftm_exports_cover_every_record_type() {
 #[test]
 fn a_bulk_ingest_copies_its_log_back_on_its_own_thread_and_closes_clean() {
     let (dir, mut s) = open_tmp();
-    let file = dir.path().join(sqlite::STORE_FILE);
+    let file = dir.path().join(STORE_FILE);
     s.prepare_bulk_ingest().unwrap();
     let before = std::fs::metadata(&file).unwrap().len();
     let items = corpus();
@@ -601,10 +601,7 @@ fn a_bulk_ingest_copies_its_log_back_on_its_own_thread_and_closes_clean() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     drop(s);
-    assert!(!dir
-        .path()
-        .join(format!("{}-wal", sqlite::STORE_FILE))
-        .exists());
+    assert!(!dir.path().join(format!("{}-wal", STORE_FILE)).exists());
     let s = SqliteStore::open(dir.path()).unwrap();
     assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
     assert_eq!(s.stats().unwrap().articles, items.len() as u64);

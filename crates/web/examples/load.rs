@@ -123,15 +123,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i.min(sorted.len() - 1)]
 }
 
-#[tokio::main(flavor = "multi_thread")]
-async fn main() {
-    let o = match options() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("load: {e}\nusage: load [--requests N] [--seconds S] [--concurrency C] [--synthetic FILES]");
-            std::process::exit(2);
-        }
-    };
+/// Starts the application on a loopback port over a fresh data directory with one analyst; returns
+/// the directory (removed when dropped), the base URL and a client.
+async fn start_app() -> (tempfile::TempDir, String, HttpClient) {
     let data = tempfile::tempdir().expect("a temporary data directory");
     let accounts = casebook_web::Accounts::open(data.path()).expect("accounts");
     accounts
@@ -157,14 +151,18 @@ async fn main() {
     });
     let base = format!("http://{addr}");
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    (data, base, client)
+}
 
+/// Logs the analyst in; returns the session cookie and the CSRF token.
+async fn log_in(client: &HttpClient, base: &str) -> (String, String) {
     let login = Request::post(format!("{base}/api/session"))
         .header("content-type", "application/json")
         .body(Body::from(
             r#"{"name":"loadtester","password":"load test password"}"#,
         ))
         .expect("a request");
-    let (status, headers, body) = call(&client, login).await.expect("login");
+    let (status, headers, body) = call(client, login).await.expect("login");
     assert_eq!(status, 200, "login failed");
     let cookie = headers["set-cookie"]
         .to_str()
@@ -177,7 +175,11 @@ async fn main() {
         .as_str()
         .unwrap_or_default()
         .to_string();
+    (cookie, csrf)
+}
 
+/// The repository's example articles, by file name.
+fn read_examples() -> Vec<(String, Vec<u8>)> {
     let examples_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let mut examples: Vec<(String, Vec<u8>)> = std::fs::read_dir(&examples_dir)
         .expect("the examples folder")
@@ -191,6 +193,161 @@ async fn main() {
         })
         .collect();
     examples.sort();
+    examples
+}
+
+/// `count` variants of the examples, with other names and dates.
+fn synthetic_variants(examples: &[(String, Vec<u8>)], count: usize) -> Vec<(String, Vec<u8>)> {
+    (0..count)
+        .map(|i| {
+            let (name, bytes) = &examples[i % examples.len()];
+            let text = String::from_utf8_lossy(bytes)
+                .replace("Seitkhalilov", SURNAMES[i % SURNAMES.len()])
+                .replace("Seytkhalilov", SURNAMES[i % SURNAMES.len()])
+                .replace("Nuri", GIVEN[(i / SURNAMES.len()) % GIVEN.len()])
+                .replace("2025", &format!("{}", 2015 + i % 10));
+            (
+                format!("synthetic-{i}-{name}"),
+                format!("{text}\n\nReference {i}.\n").into_bytes(),
+            )
+        })
+        .collect()
+}
+
+/// What the background ingest job got through during the run.
+async fn background_state(
+    client: &HttpClient,
+    base: &str,
+    cookie: &str,
+    background: Option<u64>,
+) -> String {
+    match background {
+        Some(job) => {
+            let req = Request::get(format!("{base}/api/ingest/jobs/{job}"))
+                .header("cookie", cookie)
+                .body(Body::empty())
+                .expect("req");
+            call(client, req)
+                .await
+                .ok()
+                .and_then(|(_, _, b)| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .map(|j| {
+                    format!(
+                        "{} of {} files ingested during the run{}",
+                        j["done"],
+                        j["total"],
+                        if j["finished"] == true {
+                            " (finished)"
+                        } else {
+                            " (still running)"
+                        }
+                    )
+                })
+                .unwrap_or_default()
+        }
+        None => "no background ingest".into(),
+    }
+}
+
+/// Waits until an ingest job has finished.
+async fn wait_for_job(client: &HttpClient, base: &str, cookie: &str, job: u64) {
+    loop {
+        let req = Request::get(format!("{base}/api/ingest/jobs/{job}"))
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("req");
+        let (_, _, body) = call(client, req).await.expect("job");
+        if serde_json::from_slice::<serde_json::Value>(&body)
+            .map(|j| j["finished"] == true)
+            .unwrap_or(false)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What the searches of the load look for.
+const QUERIES: [&str; 8] = [
+    "Сейтхалилов",
+    "Seytkhalilov",
+    "Celal",
+    "Chubarov",
+    "Onyshchenko",
+    "detained",
+    "Bilohirsk",
+    "Джелял",
+];
+
+/// The `n`th request of the load: a search (even `n`) or a case-file page; true for a search.
+fn load_url(n: usize, base: &str, persons: &[String]) -> (bool, String) {
+    // `is_multiple_of` is newer than the workspace's rust-version (1.80).
+    #[allow(clippy::manual_is_multiple_of)]
+    let search = n % 2 == 0;
+    let url = if search {
+        let q: String = QUERIES[n / 2 % QUERIES.len()]
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        format!("{base}/search?q={q}")
+    } else {
+        format!("{base}/persons/{}", persons[n / 2 % persons.len()])
+    };
+    (search, url)
+}
+
+/// Notes one request's latency by page kind, or its failure.
+fn record(
+    s: &mut Samples,
+    search: bool,
+    url: &str,
+    took: Duration,
+    result: Result<(u16, hyper::HeaderMap, Vec<u8>), String>,
+) {
+    match result {
+        Ok((200, _, _)) | Ok((303, _, _)) => {
+            if search {
+                s.0.push(took)
+            } else {
+                s.1.push(took)
+            }
+        }
+        Ok((code, _, body)) => {
+            s.2 += 1;
+            eprintln!(
+                "load: {url} answered {code}: {}",
+                String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            );
+        }
+        Err(e) => {
+            s.2 += 1;
+            eprintln!("load: {url} failed: {e}");
+        }
+    }
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let o = match options() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("load: {e}\nusage: load [--requests N] [--seconds S] [--concurrency C] [--synthetic FILES]");
+            std::process::exit(2);
+        }
+    };
+    let (_data, base, client) = start_app().await;
+    let (cookie, csrf) = log_in(&client, &base).await;
+
+    let examples = read_examples();
     let ingest = |files: Vec<(String, Vec<u8>)>| {
         let (ctype, body) = multipart(&files);
         Request::post(format!("{base}/api/ingest"))
@@ -213,20 +370,7 @@ async fn main() {
     let job = serde_json::from_slice::<serde_json::Value>(&body).expect("json")["job"]
         .as_u64()
         .unwrap_or(0);
-    loop {
-        let req = Request::get(format!("{base}/api/ingest/jobs/{job}"))
-            .header("cookie", &cookie)
-            .body(Body::empty())
-            .expect("req");
-        let (_, _, body) = call(&client, req).await.expect("job");
-        if serde_json::from_slice::<serde_json::Value>(&body)
-            .map(|j| j["finished"] == true)
-            .unwrap_or(false)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_job(&client, &base, &cookie, job).await;
     eprintln!(
         "load: examples ingested in {:.1}s",
         started.elapsed().as_secs_f64()
@@ -251,20 +395,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(3)).await; // the first index rebuild
 
     // The background ingest: synthetic variants of the examples, with other names and dates.
-    let synthetic: Vec<(String, Vec<u8>)> = (0..o.synthetic)
-        .map(|i| {
-            let (name, bytes) = &examples[i % examples.len()];
-            let text = String::from_utf8_lossy(bytes)
-                .replace("Seitkhalilov", SURNAMES[i % SURNAMES.len()])
-                .replace("Seytkhalilov", SURNAMES[i % SURNAMES.len()])
-                .replace("Nuri", GIVEN[(i / SURNAMES.len()) % GIVEN.len()])
-                .replace("2025", &format!("{}", 2015 + i % 10));
-            (
-                format!("synthetic-{i}-{name}"),
-                format!("{text}\n\nReference {i}.\n").into_bytes(),
-            )
-        })
-        .collect();
+    let synthetic = synthetic_variants(&examples, o.synthetic);
     let background = if synthetic.is_empty() {
         None
     } else {
@@ -275,16 +406,6 @@ async fn main() {
             .and_then(|v| v["job"].as_u64())
     };
 
-    let queries = [
-        "Сейтхалилов",
-        "Seytkhalilov",
-        "Celal",
-        "Chubarov",
-        "Onyshchenko",
-        "detained",
-        "Bilohirsk",
-        "Джелял",
-    ];
     let next = Arc::new(AtomicUsize::new(0));
     let samples: Arc<Mutex<Samples>> = Arc::new(Mutex::new((Vec::new(), Vec::new(), 0)));
     let deadline = Instant::now() + Duration::from_secs(o.seconds);
@@ -306,22 +427,7 @@ async fn main() {
                 if n >= total || Instant::now() >= deadline {
                     break;
                 }
-                let search = n % 2 == 0;
-                let url = if search {
-                    let q: String = queries[n / 2 % queries.len()]
-                        .bytes()
-                        .map(|b| {
-                            if b.is_ascii_alphanumeric() {
-                                (b as char).to_string()
-                            } else {
-                                format!("%{b:02X}")
-                            }
-                        })
-                        .collect();
-                    format!("{base}/search?q={q}")
-                } else {
-                    format!("{base}/persons/{}", persons[n / 2 % persons.len()])
-                };
+                let (search, url) = load_url(n, &base, &persons);
                 let req = Request::get(&url)
                     .header("cookie", &cookie)
                     .body(Body::empty())
@@ -330,29 +436,7 @@ async fn main() {
                 let result = call(&client, req).await;
                 let took = t.elapsed();
                 let mut s = samples.lock().unwrap_or_else(|p| p.into_inner());
-                match result {
-                    Ok((200, _, _)) | Ok((303, _, _)) => {
-                        if search {
-                            s.0.push(took)
-                        } else {
-                            s.1.push(took)
-                        }
-                    }
-                    Ok((code, _, body)) => {
-                        s.2 += 1;
-                        eprintln!(
-                            "load: {url} answered {code}: {}",
-                            String::from_utf8_lossy(&body)
-                                .chars()
-                                .take(200)
-                                .collect::<String>()
-                        );
-                    }
-                    Err(e) => {
-                        s.2 += 1;
-                        eprintln!("load: {url} failed: {e}");
-                    }
-                }
+                record(&mut s, search, &url, took, result);
             }
         }));
     }
@@ -366,32 +450,7 @@ async fn main() {
     };
     search.sort();
     case.sort();
-    let ingest_state = match background {
-        Some(job) => {
-            let req = Request::get(format!("{base}/api/ingest/jobs/{job}"))
-                .header("cookie", &cookie)
-                .body(Body::empty())
-                .expect("req");
-            call(&client, req)
-                .await
-                .ok()
-                .and_then(|(_, _, b)| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                .map(|j| {
-                    format!(
-                        "{} of {} files ingested during the run{}",
-                        j["done"],
-                        j["total"],
-                        if j["finished"] == true {
-                            " (finished)"
-                        } else {
-                            " (still running)"
-                        }
-                    )
-                })
-                .unwrap_or_default()
-        }
-        None => "no background ingest".into(),
-    };
+    let ingest_state = background_state(&client, &base, &cookie, background).await;
     let total = search.len() + case.len() + errors;
     println!("load: {total} requests in {:.2}s over {} connections: {:.1} requests/s, {errors} errors; {ingest_state}", elapsed.as_secs_f64(), o.concurrency, total as f64 / elapsed.as_secs_f64());
     for (name, list) in [("search page", &search), ("case-file page", &case)] {

@@ -399,7 +399,7 @@ fn event_counts(events: &[EventRecord]) -> EventCounts {
     let mut per_month: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for e in events {
         *by_type.entry(e.event_type.clone()).or_default() += 1;
-        let month = casebook_register::sqlite::month_of(e.date.as_deref());
+        let month = casebook_register::month_of(e.date.as_deref());
         if !month.is_empty() {
             *per_month
                 .entry(month.to_string())

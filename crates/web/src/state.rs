@@ -103,7 +103,7 @@ pub const PUBLIC_INDEX_DIR: &str = "public-index";
 const POOL_MAX_IDLE: usize = 8;
 
 /// Requests reading or writing the register at once. More would not finish sooner on a small
-/// machine, and each holds a handle with its page cache ([`HANDLE_CACHE_MIB`]) and what it reads:
+/// machine, and each holds a handle with its page cache (`HANDLE_CACHE_MIB`) and what it reads:
 /// this bounds the server's memory whatever the number of clients.
 pub const REGISTER_REQUESTS: usize = 4;
 /// How long a request waits for its turn before it is answered 503 with `Retry-After`.

@@ -159,7 +159,22 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     );
     let c = browser(&chromium, driver_port, profile.path()).await;
 
-    // Log in.
+    log_in(&c, &base).await;
+    ingest_examples(&c, &base).await;
+    let person_url = open_case_file_and_confirm(&c).await;
+    let person_id = person_url.rsplit('/').next().unwrap().to_string();
+    merge_other_spelling(&c, &base, &person_url, &person_id).await;
+    let protected = confirm_and_protect(&c, &base, &person_url, &person_id).await;
+    check_public_view(&c, data.path(), &person_id, &protected).await;
+    check_exports(&c, &base, protected.is_some()).await;
+    alerts_arrive_and_are_read(&c, &base).await;
+    review_from_the_keyboard(&c, &base).await;
+    readable_on_a_phone(&c, &base, &person_url).await;
+    c.close().await.unwrap();
+}
+
+/// Logs in through the form and lands on the dashboard.
+async fn log_in(c: &Client, base: &str) {
     c.goto(&format!("{base}/")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
     c.find(Locator::Css("input[name=name]"))
@@ -185,8 +200,10 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .await
         .unwrap();
     assert!(c.source().await.unwrap().contains("Dashboard"));
+}
 
-    // Ingest the example articles through the upload form.
+/// Ingests the example articles through the upload form and waits until search finds them.
+async fn ingest_examples(c: &Client, base: &str) {
     c.goto(&format!("{base}/ingest")).await.unwrap();
     let examples = std::fs::canonicalize("../../examples").unwrap();
     let mut files: Vec<String> = std::fs::read_dir(&examples)
@@ -208,7 +225,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .click()
         .await
         .unwrap();
-    let page = wait_for_page(&c, &format!("{base}/ingest"), "the ingest job", |s| {
+    let page = wait_for_page(c, &format!("{base}/ingest"), "the ingest job", |s| {
         s.contains(", finished")
     })
     .await;
@@ -218,7 +235,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     );
     // The index is rebuilt in the background after the job.
     let hit_page = wait_for_page(
-        &c,
+        c,
         &format!("{base}/search?q=%D0%A1%D0%B5%D0%B9%D1%82%D1%85%D0%B0%D0%BB%D0%B8%D0%BB%D0%BE%D0%B2&kind=person"),
         "a person found by the Cyrillic spelling Сейтхалилов",
         |s| s.contains("hit-title"),
@@ -228,8 +245,10 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         hit_page.contains("Nuri"),
         "the Cyrillic search found someone else"
     );
+}
 
-    // Open the case file from the hit.
+/// Opens the case file from the search hit and confirms its first event; returns its address.
+async fn open_case_file_and_confirm(c: &Client) -> String {
     c.find(Locator::Css("a.hit-title"))
         .await
         .unwrap()
@@ -249,16 +268,18 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     );
 
     // Confirm the first event of the timeline.
-    submit_decision(&c, ".timeline .event button.ok").await;
+    submit_decision(c, ".timeline .event button.ok").await;
     let after = c.source().await.unwrap();
     assert!(after.contains("Decision #"), "no notice after confirming");
     assert!(
         after.contains("review review-confirmed"),
         "the event is not shown as confirmed"
     );
+    person_url
+}
 
-    // Merge: find the other spelling's person and merge it into this one.
-    let person_id = person_url.rsplit('/').next().unwrap().to_string();
+/// Finds the other spelling's person and merges it into this one.
+async fn merge_other_spelling(c: &Client, base: &str, person_url: &str, person_id: &str) {
     c.goto(&format!("{base}/api/persons?q=khalilov"))
         .await
         .unwrap();
@@ -280,26 +301,33 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .map(|p| p["id"].as_str().unwrap().to_string())
         .find(|id| *id != person_id);
     if let Some(other) = other {
-        c.goto(&person_url).await.unwrap();
+        c.goto(person_url).await.unwrap();
         c.find(Locator::Css("input[name=from]"))
             .await
             .unwrap()
             .send_keys(&other)
             .await
             .unwrap();
-        submit_decision(&c, "form.inline button").await;
+        submit_decision(c, "form.inline button").await;
         let merged = c.source().await.unwrap();
         assert!(merged.contains("merge"), "the merge was not recorded");
         // The merged person's page now leads to the kept one.
         c.goto(&format!("{base}/persons/{other}")).await.unwrap();
-        assert_eq!(c.current_url().await.unwrap().to_string(), person_url);
+        assert_eq!(c.current_url().await.unwrap().as_str(), person_url);
     } else {
         panic!("the examples should give two spellings of Seitkhalilov as two people to merge");
     }
+}
 
-    // Confirm the person and hide the person's wife, a relative, from the public.
-    c.goto(&person_url).await.unwrap();
-    submit_decision(&c, "form.inline button.ok").await;
+/// Confirms the person and hides the person's wife, a relative, from the public; returns her id.
+async fn confirm_and_protect(
+    c: &Client,
+    base: &str,
+    person_url: &str,
+    person_id: &str,
+) -> Option<String> {
+    c.goto(person_url).await.unwrap();
+    submit_decision(c, "form.inline button.ok").await;
     c.goto(&format!("{base}/api/persons?q=Elmaz"))
         .await
         .unwrap();
@@ -314,7 +342,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     .unwrap();
     let protected = wife
         .as_array()
-        .and_then(|l| l.iter().find(|p| p["id"] != person_id.as_str()))
+        .and_then(|l| l.iter().find(|p| p["id"] != person_id))
         .map(|p| p["id"].as_str().unwrap().to_string());
     if let Some(wife_id) = &protected {
         c.goto(&format!("{base}/persons/{wife_id}")).await.unwrap();
@@ -324,12 +352,15 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
             .click()
             .await
             .unwrap();
-        submit_decision(&c, "form.stack button:not(.primary)").await;
+        submit_decision(c, "form.stack button:not(.primary)").await;
         assert!(c.source().await.unwrap().contains("visibility: hidden"));
     }
+    protected
+}
 
-    // The public view: confirmed facts only, the protected person nowhere.
-    let public = start_server(data.path(), true).await;
+/// The public view: confirmed facts only, the protected person nowhere.
+async fn check_public_view(c: &Client, data: &Path, person_id: &str, protected: &Option<String>) {
+    let public = start_server(data, true).await;
     let public_base = format!("http://localhost:{}", public.port());
     c.goto(&format!("{public_base}/persons/{person_id}"))
         .await
@@ -337,7 +368,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     let public_file = c.source().await.unwrap();
     assert!(public_file.contains("public view"));
     assert!(public_file.contains("Seitkhalilov") || public_file.contains("Seytkhalilov"));
-    if let Some(protected_id) = &protected {
+    if let Some(protected_id) = protected {
         if let Some(at) = public_file.find("Elmaz") {
             let from = public_file[..at]
                 .char_indices()
@@ -354,8 +385,10 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
             .unwrap();
         assert!(c.source().await.unwrap().contains("404"));
     }
+}
 
-    // Export, as the team and under the public policy, fetched by the page itself.
+/// Exports, as the team and under the public policy, fetched by the page itself.
+async fn check_exports(c: &Client, base: &str, protected: bool) {
     c.goto(&format!("{base}/")).await.unwrap();
     let fetch = "const [kind, done] = arguments; fetch(kind).then(r => r.text()).then(done);";
     let team = c
@@ -373,15 +406,17 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .unwrap();
     let public_export = public_export.as_str().unwrap();
     serde_json::from_str::<serde_json::Value>(public_export).expect("the public export is JSON");
-    if protected.is_some() {
+    if protected {
         assert!(team.contains("Elmaz"));
         assert!(
             !public_export.contains("Elmaz"),
             "the public export shows a protected relative"
         );
     }
+}
 
-    // Alerts: watch a person, add a feed on the ingest page, see the alert arrive and read it.
+/// Alerts: watches a person, adds a feed on the ingest page, sees the alert arrive and reads it.
+async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
     let host = news_host().await;
     c.goto(&format!("{base}/watch")).await.unwrap();
     c.find(Locator::Css("#add-watch input[name=value]"))
@@ -390,7 +425,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .send_keys("Руслан Куртумеров")
         .await
         .unwrap();
-    submit_decision(&c, "#add-watch button").await;
+    submit_decision(c, "#add-watch button").await;
     assert!(c.source().await.unwrap().contains("Watching person"));
     c.goto(&format!("{base}/ingest")).await.unwrap();
     c.find(Locator::Css("#add-sources textarea"))
@@ -399,8 +434,8 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .send_keys(&format!("http://{host}/feed.xml"))
         .await
         .unwrap();
-    submit_decision(&c, "#add-sources button").await;
-    let jobs = wait_for_page(&c, &format!("{base}/ingest"), "the feed's fetch job", |s| {
+    submit_decision(c, "#add-sources button").await;
+    let jobs = wait_for_page(c, &format!("{base}/ingest"), "the feed's fetch job", |s| {
         s.contains("kurtumerov.html") && !s.contains("running…")
     })
     .await;
@@ -445,7 +480,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     );
     // Then the rest at once.
     if unread > 1 {
-        submit_decision(&c, "#read-all").await;
+        submit_decision(c, "#read-all").await;
     }
     // The notice of the page before may still be showing while the answer loads: wait for it.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -473,7 +508,10 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .await
         .unwrap();
     assert!(c.source().await.unwrap().contains("Kurtumerov"));
+}
 
+/// The review queue from the keyboard.
+async fn review_from_the_keyboard(c: &Client, base: &str) {
     // The review queue from the keyboard: the first claim is selected on arrival, "c" confirms it
     // (the page comes back without it, the next one selected), "u" undoes the decision.
     c.goto(&format!("{base}/review")).await.unwrap();
@@ -533,14 +571,16 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         .await
         .unwrap()
         .contains("confirm"));
+}
 
-    // Readable on a phone: at 390 pixels no page is wider than the screen.
+/// Readable on a phone: at 390 pixels no page is wider than the screen.
+async fn readable_on_a_phone(c: &Client, base: &str, person_url: &str) {
     c.set_window_size(390, 844).await.unwrap();
     let shots = std::env::var_os("CASEBOOK_SCREENSHOTS").map(PathBuf::from);
     let mut too_wide = Vec::new();
     for (name, path) in [
         ("dashboard", "/".to_string()),
-        ("person", person_url.trim_start_matches(&base).to_string()),
+        ("person", person_url.trim_start_matches(base).to_string()),
         ("review", "/review".to_string()),
         ("alerts", "/alerts".to_string()),
         ("watch", "/watch".to_string()),
@@ -568,7 +608,6 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
         too_wide.is_empty(),
         "wider than a 390-pixel phone screen: {too_wide:?}"
     );
-    c.close().await.unwrap();
 }
 
 /// A news host on loopback: a feed listing one article page (an example page of the project).

@@ -160,13 +160,8 @@ fn check(path: &str, body: &str, hidden_id: &str) {
     );
 }
 
-#[tokio::test]
-async fn the_public_site_api_and_exports_never_show_what_is_protected() {
-    let dir = tempfile::tempdir().unwrap();
-    let (ruslan, elmaz, taras) = seed_protected(dir.path());
-    let public = TestApp::over(dir, true);
-
-    // Every page reachable from the public pages, and every link on them.
+/// Every page reachable from the public pages, and every link on them, checked for what is hidden.
+async fn crawl_public_pages(public: &TestApp, elmaz: &str) {
     let mut queue: VecDeque<String> = ["/", "/search", "/search?q=", "/export"]
         .into_iter()
         .map(String::from)
@@ -182,7 +177,7 @@ async fn the_public_site_api_and_exports_never_show_what_is_protected() {
             status == StatusCode::OK || status == StatusCode::NOT_FOUND,
             "{path}: {status}"
         );
-        check(&path, &body, &elmaz);
+        check(&path, &body, elmaz);
         pages += 1;
         queue.extend(links(&body));
     }
@@ -192,6 +187,15 @@ async fn the_public_site_api_and_exports_never_show_what_is_protected() {
     );
     assert!(seen.iter().any(|p| p.starts_with("/articles/")), "{seen:?}");
     assert!(seen.iter().any(|p| p.starts_with("/persons/")), "{seen:?}");
+}
+
+#[tokio::test]
+async fn the_public_site_api_and_exports_never_show_what_is_protected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ruslan, elmaz, taras) = seed_protected(dir.path());
+    let public = TestApp::over(dir, true);
+
+    crawl_public_pages(&public, &elmaz).await;
 
     // Every public API endpoint, with every id the public API gives out.
     let mut api: Vec<String> = vec![

@@ -27,8 +27,8 @@ fn word_count(paragraphs: &[String]) -> usize {
 ///
 /// `id` and `source` are both set to `source`; [`crate::extract`] overwrites them with the
 /// original's hash. Fails with [`ArticleError::NoArticle`] when no block of the page reads as
-/// article text, and with [`ArticleError::TooManyElements`] for a page too large to score (see
-/// [`limits`], which also flattens nesting too deep to score).
+/// article text, and with [`ArticleError::TooManyElements`] for a page too large to score (see the
+/// `limits` module, which also flattens nesting too deep to score).
 pub fn extract_html(source: &str, html: &str, url: Option<&str>) -> Result<Article, ArticleError> {
     // Scripts, styles and the like are cut before parsing; both readers work on what is left.
     let html = prefilter::strip_inert(html);

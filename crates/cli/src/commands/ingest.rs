@@ -176,6 +176,7 @@ pub fn ingest_into(
 /// store's checkpoints) it waited for a core: 45 s of a 330 s `casebook bench` of 100,000
 /// articles on two cores, 14 s with this. The text stages still get every core the store leaves
 /// idle.
+#[allow(unsafe_code)] // one libc call, its safety argued where it stands
 fn yield_to_the_store() {
     #[cfg(target_os = "linux")]
     // SAFETY: a plain system call; on Linux a nice value belongs to the calling thread.
@@ -392,6 +393,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     #[test]
+    #[allow(unsafe_code)] // reads the thread's priority through libc
     fn the_analysis_thread_gives_way_to_the_store() {
         let (before, after) = std::thread::spawn(|| {
             // SAFETY: reads the calling thread's own priority.

@@ -160,45 +160,7 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
             json,
             allow_private_fetch,
         } => {
-            let mut monitor = open_fetching_monitor(global, &base_url, allow_private_fetch)?;
-            let mut sink = store_sink(&global.data, &by)?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .context("starting the async runtime")?;
-            let report = runtime.block_on(monitor.run_once(&mut sink))?;
-            if let Err(err) = sink.finish() {
-                eprintln!("casebook watch: the search index was not updated: {err}");
-            }
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                for s in &report.sources {
-                    let what = match &s.outcome {
-                        SourceOutcome::Checked {
-                            listed,
-                            new_pages,
-                            new_versions,
-                            unchanged_pages,
-                            failed_pages,
-                        } => format!(
-                            "{listed} listed, {new_pages} new, {new_versions} changed, \
-                             {unchanged_pages} unchanged, {failed_pages} failed"
-                        ),
-                        SourceOutcome::NotModified => "unchanged (304)".to_string(),
-                        SourceOutcome::BackingOff { until } => format!("backing off until {until}"),
-                        SourceOutcome::Failed { error } => format!("FAILED: {error}"),
-                    };
-                    println!("{:>4}  {}  {what}", s.id, s.url);
-                }
-                for failure in &report.page_failures {
-                    eprintln!("casebook watch: {failure}");
-                }
-                for alert in &report.alerts {
-                    println!("ALERT {}: {}", alert.id, alert.title);
-                }
-                eprintln!("casebook watch: {}", report.summary());
-            }
+            run_sources(global, &by, &base_url, json, allow_private_fetch)?;
         }
         Command::Person { name } => add_watch(global, WatchKind::Person, &name, &now)?,
         Command::EventType { event_type } => {
@@ -225,25 +187,7 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
             limit,
             base_url,
         } => {
-            let monitor = open_monitor(global, &base_url)?;
-            let alerts = monitor.state().alerts(unread, limit)?;
-            if atom {
-                println!("{}", render_alerts(&alerts, &base_url));
-            } else if json {
-                println!("{}", serde_json::to_string_pretty(&alerts)?);
-            } else {
-                println!("{} unread", monitor.state().unread_count()?);
-                for a in alerts {
-                    let mark = if a.read { ' ' } else { '*' };
-                    println!("{mark}{:>4}  {}  {}", a.id, a.created_at, a.title);
-                    println!("       {}", a.summary);
-                    let links = casebook_monitor::alert_links(&a, &base_url);
-                    println!("       evidence: {}", links.article);
-                    if let Some(page) = links.page {
-                        println!("       page: {page}");
-                    }
-                }
-            }
+            show_alerts(global, unread, atom, json, limit, &base_url)?;
         }
         Command::Read { ids, all } => {
             let monitor = open_monitor(global, "")?;
@@ -278,6 +222,87 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `casebook watch run`: checks every due source once and prints what each gave.
+fn run_sources(
+    global: &Global,
+    by: &str,
+    base_url: &str,
+    json: bool,
+    allow_private_fetch: bool,
+) -> anyhow::Result<()> {
+    let mut monitor = open_fetching_monitor(global, base_url, allow_private_fetch)?;
+    let mut sink = store_sink(&global.data, by)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = runtime.block_on(monitor.run_once(&mut sink))?;
+    if let Err(err) = sink.finish() {
+        eprintln!("casebook watch: the search index was not updated: {err}");
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for s in &report.sources {
+            let what = match &s.outcome {
+                SourceOutcome::Checked {
+                    listed,
+                    new_pages,
+                    new_versions,
+                    unchanged_pages,
+                    failed_pages,
+                } => format!(
+                    "{listed} listed, {new_pages} new, {new_versions} changed, \
+                     {unchanged_pages} unchanged, {failed_pages} failed"
+                ),
+                SourceOutcome::NotModified => "unchanged (304)".to_string(),
+                SourceOutcome::BackingOff { until } => format!("backing off until {until}"),
+                SourceOutcome::Failed { error } => format!("FAILED: {error}"),
+            };
+            println!("{:>4}  {}  {what}", s.id, s.url);
+        }
+        for failure in &report.page_failures {
+            eprintln!("casebook watch: {failure}");
+        }
+        for alert in &report.alerts {
+            println!("ALERT {}: {}", alert.id, alert.title);
+        }
+        eprintln!("casebook watch: {}", report.summary());
+    }
+    Ok(())
+}
+
+/// `casebook watch alerts`: the alerts as text, JSON or an Atom feed.
+fn show_alerts(
+    global: &Global,
+    unread: bool,
+    atom: bool,
+    json: bool,
+    limit: usize,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    let monitor = open_monitor(global, base_url)?;
+    let alerts = monitor.state().alerts(unread, limit)?;
+    if atom {
+        println!("{}", render_alerts(&alerts, base_url));
+    } else if json {
+        println!("{}", serde_json::to_string_pretty(&alerts)?);
+    } else {
+        println!("{} unread", monitor.state().unread_count()?);
+        for a in alerts {
+            let mark = if a.read { ' ' } else { '*' };
+            println!("{mark}{:>4}  {}  {}", a.id, a.created_at, a.title);
+            println!("       {}", a.summary);
+            let links = casebook_monitor::alert_links(&a, base_url);
+            println!("       evidence: {}", links.article);
+            if let Some(page) = links.page {
+                println!("       page: {page}");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn add_watch(global: &Global, kind: WatchKind, value: &str, now: &str) -> anyhow::Result<()> {
