@@ -245,11 +245,13 @@ pub static LEXICON: LazyLock<Lexicon> =
 pub static DETAILS: LazyLock<DetailPatterns> =
     LazyLock::new(|| parse("details.toml", include_str!("../data/details.toml")));
 
-/// The knowledge of the languages read besides English (`data/lexicon.ru.toml`, `data/lexicon.uk.toml`).
+/// The knowledge of the languages read besides English (`data/lexicon.ru.toml`, `data/lexicon.uk.toml`,
+/// `data/lexicon.crh.toml`).
 pub static LANGUAGES: LazyLock<Vec<LanguageFile>> = LazyLock::new(|| {
     vec![
         parse("lexicon.ru.toml", include_str!("../data/lexicon.ru.toml")),
         parse("lexicon.uk.toml", include_str!("../data/lexicon.uk.toml")),
+        parse("lexicon.crh.toml", include_str!("../data/lexicon.crh.toml")),
     ]
 });
 
@@ -323,7 +325,7 @@ mod tests {
             assert!(!lang.lexicon.months.is_empty() && !lang.lexicon.number_words.is_empty());
         }
         let codes: Vec<&str> = LANGUAGES.iter().map(|l| l.language.as_str()).collect();
-        assert_eq!(codes, ["ru", "uk"]);
+        assert_eq!(codes, ["ru", "uk", "crh"]);
     }
 
     #[test]
