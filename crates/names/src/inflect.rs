@@ -534,6 +534,21 @@ pub(crate) fn nominative_with<'n>(t: &Tables, name: &'n str) -> Cow<'n, str> {
     nominative_of_gender(t, name, None)
 }
 
+/// The base forms a Cyrillic name may have: the best reading, then the best of each gender when it
+/// differs ("Олександра Кравченко" is Олександра Кравченко, or the genitive of Олександр Кравченко).
+pub(crate) fn readings(t: &Tables, name: &str) -> Vec<String> {
+    let mut out = vec![nominative_with(t, name).into_owned()];
+    if name.chars().any(is_cyrillic) {
+        for gender in [Gender::Masculine, Gender::Feminine] {
+            let r = nominative_of_gender(t, name, Some(gender)).into_owned();
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
 /// [`nominative_with`], reading only readings of `gender` when given.
 fn nominative_of_gender<'n>(t: &Tables, name: &'n str, gender: Option<Gender>) -> Cow<'n, str> {
     let inf = &t.inflection;
@@ -650,6 +665,18 @@ pub fn plural_names(given_names: &[&str], surname: &str) -> Option<Vec<String>> 
 mod tests {
     use super::*;
     use crate::{key, score};
+
+    #[test]
+    fn a_form_of_either_gender_matches_both_readings() {
+        // A masculine genitive given name beside an indeclinable surname reads as a woman's name too.
+        let t = crate::tables::tables();
+        let r = readings(t, "Олександра Кравченко");
+        assert!(r.iter().any(|x| x == "Олександр Кравченко"), "{r:?}");
+        assert!(score("Олександр Кравченко", "Олександра Кравченко").value >= 0.5);
+        assert!(score("Oleksandr Kravchenko", "Олександра Кравченко").value >= 0.5);
+        // Different given names stay apart in every reading.
+        assert!(score("Олександр Кравченко", "Миколи Кравченка").value < 0.5);
+    }
 
     #[test]
     fn russian_masculine_oblique_cases() {
