@@ -196,6 +196,10 @@ pub struct DateGrammar {
     /// What a lead word of a relative expression means: `last`, `this` or `that`.
     #[serde(default)]
     pub leads: BTreeMap<String, String>,
+    /// Words of the expression's fixed phrases besides the word lists ("месяце" of "в прошлом месяце"):
+    /// given, the expression is only tried around them, the lists' words and numbers (see `dates.rs`).
+    #[serde(default)]
+    pub anchors: Vec<String>,
 }
 
 /// One language's knowledge file (`data/lexicon.LANG.toml`): the same kinds of knowledge as the English
