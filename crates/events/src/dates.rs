@@ -63,6 +63,9 @@ pub struct Grammar {
     /// stretches of text around them. A regular expression with Unicode word boundaries cannot use the
     /// DFA on Cyrillic text and costs its backtracker at every character; this keeps it to a few.
     anchors: Option<HashSet<String>>,
+    /// The expression without its word boundaries: it matches wherever the expression does, and runs
+    /// on the DFA whatever the script, so a stretch where it finds nothing is not searched again.
+    prefilter: Option<Regex>,
 }
 
 /// Words before and after an anchor word that a date expression may reach.
@@ -118,6 +121,7 @@ impl Grammar {
             number_words: lexicon.number_words.clone(),
             leads,
             anchors: None,
+            prefilter: None,
         }
     }
 
@@ -163,6 +167,7 @@ impl Grammar {
                 .map(str::to_lowercase)
                 .collect();
             grammar.anchors = Some(words);
+            grammar.prefilter = Regex::new(&expression.replace("\\b", "")).ok();
         }
         grammar
     }
@@ -201,6 +206,13 @@ impl Grammar {
             }
             let from = words[i.saturating_sub(ANCHOR_REACH.0)].0;
             let to = words[(i + ANCHOR_REACH.1).min(words.len() - 1)].1;
+            if self
+                .prefilter
+                .as_ref()
+                .is_some_and(|p| !p.is_match(&text[from..to]))
+            {
+                continue;
+            }
             match out.last_mut() {
                 Some(last) if from <= last.1 => last.1 = last.1.max(to),
                 _ => out.push((from, to)),

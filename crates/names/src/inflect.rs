@@ -9,7 +9,7 @@
 //! the last word only ("Nariman Celâlni"), and only words with a letter of its alphabet that English does
 //! not use lose one.
 
-use crate::key::key_with;
+use crate::key::{is_letter, key_with};
 use crate::tables::{data_lines, TableError, Tables};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -199,7 +199,7 @@ struct Word<'a> {
 fn words(name: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut start = None;
-    let word_char = |c: char| c.is_alphabetic() || ('\u{300}'..='\u{36f}').contains(&c);
+    let word_char = |c: char| is_letter(c) || ('\u{300}'..='\u{36f}').contains(&c);
     let chars: Vec<(usize, char)> = name.char_indices().collect();
     for (k, &(i, c)) in chars.iter().enumerate() {
         let inner = matches!(c, '-' | '\'' | '’' | 'ʼ')
@@ -226,10 +226,10 @@ fn words(name: &str) -> Vec<Word<'_>> {
 /// Puts `base` (lower case) after the first `keep` characters of `word`, in the word's capitalisation.
 fn rebuild(word: &str, keep: usize, base: &str) -> String {
     let stem: String = word.chars().take(keep).collect();
-    let upper = word.chars().filter(|c| c.is_alphabetic()).count() > 1
+    let upper = word.chars().filter(|&c| is_letter(c)).count() > 1
         && word
             .chars()
-            .filter(|c| c.is_alphabetic())
+            .filter(|&c| is_letter(c))
             .all(char::is_uppercase);
     if upper {
         stem + &base.to_uppercase()
@@ -315,7 +315,7 @@ impl Inflection {
             gender: known.unwrap_or_else(|| Self::surname_gender(&lower_text)),
             score: if known.is_some() { KNOWN_GIVEN } else { 0.0 },
         }];
-        let letters = lower.iter().filter(|c| c.is_alphabetic()).count();
+        let letters = lower.iter().filter(|&&c| is_letter(c)).count();
         if letters < 3 || !lower.iter().any(|&c| is_cyrillic(c)) {
             // Initials and short words do not decline; a Latin word is not read with Cyrillic endings.
             if let Some(first) = out.first_mut() {
@@ -405,7 +405,7 @@ impl Inflection {
         // Initials and short words take any case and say nothing: "Н. Джеляла" is read as a lone word.
         let full_words = texts
             .iter()
-            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .filter(|w| w.chars().filter(|&c| is_letter(c)).count() >= 3)
             .count();
         // The nominative first, so that it wins ties; then the oblique cases.
         for case in std::iter::once(NOM).chain(OBLIQUE) {
