@@ -196,6 +196,10 @@ pub struct DateGrammar {
     /// What a lead word of a relative expression means: `last`, `this` or `that`.
     #[serde(default)]
     pub leads: BTreeMap<String, String>,
+    /// Words of the expression's fixed phrases besides the word lists ("месяце" of "в прошлом месяце"):
+    /// given, the expression is only tried around them, the lists' words and numbers (see `dates.rs`).
+    #[serde(default)]
+    pub anchors: Vec<String>,
 }
 
 /// One language's knowledge file (`data/lexicon.LANG.toml`): the same kinds of knowledge as the English
@@ -245,11 +249,13 @@ pub static LEXICON: LazyLock<Lexicon> =
 pub static DETAILS: LazyLock<DetailPatterns> =
     LazyLock::new(|| parse("details.toml", include_str!("../data/details.toml")));
 
-/// The knowledge of the languages read besides English (`data/lexicon.ru.toml`, `data/lexicon.uk.toml`).
+/// The knowledge of the languages read besides English (`data/lexicon.ru.toml`, `data/lexicon.uk.toml`,
+/// `data/lexicon.crh.toml`).
 pub static LANGUAGES: LazyLock<Vec<LanguageFile>> = LazyLock::new(|| {
     vec![
         parse("lexicon.ru.toml", include_str!("../data/lexicon.ru.toml")),
         parse("lexicon.uk.toml", include_str!("../data/lexicon.uk.toml")),
+        parse("lexicon.crh.toml", include_str!("../data/lexicon.crh.toml")),
     ]
 });
 
@@ -323,7 +329,7 @@ mod tests {
             assert!(!lang.lexicon.months.is_empty() && !lang.lexicon.number_words.is_empty());
         }
         let codes: Vec<&str> = LANGUAGES.iter().map(|l| l.language.as_str()).collect();
-        assert_eq!(codes, ["ru", "uk"]);
+        assert_eq!(codes, ["ru", "uk", "crh"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::data::{LanguageFile, Lexicon, LEXICON};
 use casebook_model::FuzzyDate;
 use chrono::{Datelike, Days, NaiveDate};
 use regex::{Captures, Regex};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
 
 /// A date expression found in the text.
@@ -58,7 +58,18 @@ pub struct Grammar {
     number_words: BTreeMap<String, u32>,
     /// What lead words mean (`last`, `this`, `that`); a lead word not listed means itself.
     leads: BTreeMap<String, String>,
+    /// Words that every date expression of the language contains one of (with the numbers, month,
+    /// weekday, relative-day, unit and number words): when given, the expression runs only on the
+    /// stretches of text around them. A regular expression with Unicode word boundaries cannot use the
+    /// DFA on Cyrillic text and costs its backtracker at every character; this keeps it to a few.
+    anchors: Option<HashSet<String>>,
+    /// The expression without its word boundaries: it matches wherever the expression does, and runs
+    /// on the DFA whatever the script, so a stretch where it finds nothing is not searched again.
+    prefilter: Option<Regex>,
 }
+
+/// Words before and after an anchor word that a date expression may reach.
+const ANCHOR_REACH: (usize, usize) = (5, 6);
 
 /// The English grammar, over the lexicon's month, weekday, number and unit words.
 static ENGLISH: LazyLock<Grammar> = LazyLock::new(|| {
@@ -109,6 +120,8 @@ impl Grammar {
             later_units: lexicon.later_units.clone(),
             number_words: lexicon.number_words.clone(),
             leads,
+            anchors: None,
+            prefilter: None,
         }
     }
 
@@ -135,12 +148,77 @@ impl Grammar {
                 &alternation(lexicon.number_words.keys().cloned()),
             )
             .replace("{units}", &alternation(lexicon.later_units.keys().cloned()));
-        Grammar::new(
+        let mut grammar = Grammar::new(
             &file.language,
             &expression,
             lexicon,
             file.dates.leads.clone(),
-        )
+        );
+        if !file.dates.anchors.is_empty() {
+            let words = lexicon
+                .months
+                .keys()
+                .chain(lexicon.weekdays.keys())
+                .chain(lexicon.relative_days.keys())
+                .chain(lexicon.later_units.keys())
+                .chain(lexicon.number_words.keys())
+                .chain(&file.dates.anchors)
+                .flat_map(|w| w.split_whitespace())
+                .map(str::to_lowercase)
+                .collect();
+            grammar.anchors = Some(words);
+            grammar.prefilter = Regex::new(&expression.replace("\\b", "")).ok();
+        }
+        grammar
+    }
+
+    /// True when a word of the text may be part of a date expression: it has a digit, is an anchor,
+    /// or starts with a month name (Crimean Tatar glues endings to it: "oktâbrde").
+    fn is_anchor(&self, anchors: &HashSet<String>, word: &str) -> bool {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.chars().any(|c| c.is_ascii_digit()) {
+            return true;
+        }
+        let lower = word.to_lowercase();
+        anchors.contains(&lower)
+            || self
+                .months
+                .keys()
+                .any(|m| m.chars().count() >= 3 && lower.starts_with(m.as_str()))
+    }
+
+    /// The byte ranges of `text` to search: whole words around anchor words, merged when they touch.
+    fn stretches(&self, text: &str) -> Vec<(usize, usize)> {
+        let Some(anchors) = &self.anchors else {
+            return vec![(0, text.len())];
+        };
+        let words: Vec<(usize, usize)> = text
+            .split_whitespace()
+            .map(|w| {
+                let start = w.as_ptr() as usize - text.as_ptr() as usize;
+                (start, start + w.len())
+            })
+            .collect();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (i, &(s, e)) in words.iter().enumerate() {
+            if !self.is_anchor(anchors, &text[s..e]) {
+                continue;
+            }
+            let from = words[i.saturating_sub(ANCHOR_REACH.0)].0;
+            let to = words[(i + ANCHOR_REACH.1).min(words.len() - 1)].1;
+            if self
+                .prefilter
+                .as_ref()
+                .is_some_and(|p| !p.is_match(&text[from..to]))
+            {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                _ => out.push((from, to)),
+            }
+        }
+        out
     }
 
     fn month_number(&self, s: &str) -> Option<u32> {
@@ -209,13 +287,19 @@ impl Grammar {
         // Each date becomes the anchor of the next ("in April 2023 … in December of the same year").
         let mut local = *anchor;
         let anchor = &mut local;
-        for caps in self.expression.captures_iter(text) {
+        let stretches = self.stretches(text);
+        let all = stretches.iter().flat_map(|&(from, to)| {
+            self.expression
+                .captures_iter(&text[from..to])
+                .map(move |c| (from, c))
+        });
+        for (from, caps) in all {
             let Some(whole) = caps.get(0) else { continue };
             let Some(date) = self.resolve(&caps, anchor) else {
                 continue;
             };
             // Character offsets: the regex works on bytes of the sentence.
-            let start = base + text[..whole.start()].chars().count();
+            let start = base + text[..from + whole.start()].chars().count();
             let end = start + whole.as_str().chars().count();
             let bound = caps.name("bound").is_some();
             if !bound {

@@ -494,7 +494,56 @@ fn a_pronoun_takes_the_person_named_before_and_english_is_unchanged() {
     );
     assert_eq!(types_of(&people, &events, RESHAT.0), ["detention"]);
     // The same words in an article of no known language are read as English: no event.
-    let (people, events) = analyse("crh", "Решата Абдурахманова задержали.", None, &[RESHAT]);
+    let (people, events) = analyse("tr", "Решата Абдурахманова задержали.", None, &[RESHAT]);
     assert!(types_of(&people, &events, RESHAT.0).is_empty());
-    assert_eq!(Extractor::new().languages(), ["en", "ru", "uk"]);
+    assert_eq!(Extractor::new().languages(), ["en", "ru", "uk", "crh"]);
+}
+
+const LENUR: P = P("Lenur Qurtumerov", &["Lenur Qurtumerov", "Qurtumerov"]);
+
+#[test]
+fn crimean_tatar_reports_the_common_types_with_their_dates() {
+    let (people, events) = analyse(
+        "crh",
+        "2023 senesi 14 fevralde FSB hadimleri Lenur Qurtumerov evinde tintüv keçirdiler.\n\n\
+         Tintüvden soñ Qurtumerov tutıldı. Mahkeme onı apiske aldı.\n\n\
+         2024 senesi 3 oktâbrde mahkeme Qurtumerov içün 11 yıl apis cezası kesti.",
+        Some("2024-10-05"),
+        &[LENUR],
+    );
+    let types = types_of(&people, &events, LENUR.0);
+    for t in ["search", "detention", "arrest_custody", "sentence"] {
+        assert!(types.iter().any(|x| x == t), "{t} missing in {types:?}");
+    }
+    assert_eq!(
+        event(&events, "search").date,
+        Some(FuzzyDate::day(2023, 2, 14))
+    );
+    assert_eq!(
+        event(&events, "sentence").date,
+        Some(FuzzyDate::day(2024, 10, 3))
+    );
+    assert_eq!(
+        event(&events, "sentence")
+            .details
+            .get("term")
+            .map(String::as_str),
+        Some("11 years")
+    );
+}
+
+#[test]
+fn crimean_tatar_negation_is_a_suffix_of_the_verb() {
+    // "tutulmadı": he was not detained; the negated form stems apart from "tutuldı".
+    let (people, events) = analyse(
+        "crh",
+        "Bugün Lenur Qurtumerov tutulmadı, amma onıñ evinde tintüv keçirildi.",
+        Some("2024-10-05"),
+        &[LENUR],
+    );
+    assert_eq!(types_of(&people, &events, LENUR.0), ["search"]);
+    assert_eq!(
+        event(&events, "search").date,
+        Some(FuzzyDate::day(2024, 10, 5))
+    );
 }

@@ -9,7 +9,7 @@
 //! the last word only ("Nariman Celâlni"), and only words with a letter of its alphabet that English does
 //! not use lose one.
 
-use crate::key::key_with;
+use crate::key::{is_letter, key_with};
 use crate::tables::{data_lines, TableError, Tables};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -199,7 +199,7 @@ struct Word<'a> {
 fn words(name: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut start = None;
-    let word_char = |c: char| c.is_alphabetic() || ('\u{300}'..='\u{36f}').contains(&c);
+    let word_char = |c: char| is_letter(c) || ('\u{300}'..='\u{36f}').contains(&c);
     let chars: Vec<(usize, char)> = name.char_indices().collect();
     for (k, &(i, c)) in chars.iter().enumerate() {
         let inner = matches!(c, '-' | '\'' | '’' | 'ʼ')
@@ -226,10 +226,10 @@ fn words(name: &str) -> Vec<Word<'_>> {
 /// Puts `base` (lower case) after the first `keep` characters of `word`, in the word's capitalisation.
 fn rebuild(word: &str, keep: usize, base: &str) -> String {
     let stem: String = word.chars().take(keep).collect();
-    let upper = word.chars().filter(|c| c.is_alphabetic()).count() > 1
+    let upper = word.chars().filter(|&c| is_letter(c)).count() > 1
         && word
             .chars()
-            .filter(|c| c.is_alphabetic())
+            .filter(|&c| is_letter(c))
             .all(char::is_uppercase);
     if upper {
         stem + &base.to_uppercase()
@@ -315,7 +315,7 @@ impl Inflection {
             gender: known.unwrap_or_else(|| Self::surname_gender(&lower_text)),
             score: if known.is_some() { KNOWN_GIVEN } else { 0.0 },
         }];
-        let letters = lower.iter().filter(|c| c.is_alphabetic()).count();
+        let letters = lower.iter().filter(|&&c| is_letter(c)).count();
         if letters < 3 || !lower.iter().any(|&c| is_cyrillic(c)) {
             // Initials and short words do not decline; a Latin word is not read with Cyrillic endings.
             if let Some(first) = out.first_mut() {
@@ -405,7 +405,7 @@ impl Inflection {
         // Initials and short words take any case and say nothing: "Н. Джеляла" is read as a lone word.
         let full_words = texts
             .iter()
-            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            .filter(|w| w.chars().filter(|&c| is_letter(c)).count() >= 3)
             .count();
         // The nominative first, so that it wins ties; then the oblique cases.
         for case in std::iter::once(NOM).chain(OBLIQUE) {
@@ -534,6 +534,21 @@ pub(crate) fn nominative_with<'n>(t: &Tables, name: &'n str) -> Cow<'n, str> {
     nominative_of_gender(t, name, None)
 }
 
+/// The base forms a Cyrillic name may have: the best reading, then the best of each gender when it
+/// differs ("Олександра Кравченко" is Олександра Кравченко, or the genitive of Олександр Кравченко).
+pub(crate) fn readings(t: &Tables, name: &str) -> Vec<String> {
+    let mut out = vec![nominative_with(t, name).into_owned()];
+    if name.chars().any(is_cyrillic) {
+        for gender in [Gender::Masculine, Gender::Feminine] {
+            let r = nominative_of_gender(t, name, Some(gender)).into_owned();
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
 /// [`nominative_with`], reading only readings of `gender` when given.
 fn nominative_of_gender<'n>(t: &Tables, name: &'n str, gender: Option<Gender>) -> Cow<'n, str> {
     let inf = &t.inflection;
@@ -650,6 +665,18 @@ pub fn plural_names(given_names: &[&str], surname: &str) -> Option<Vec<String>> 
 mod tests {
     use super::*;
     use crate::{key, score};
+
+    #[test]
+    fn a_form_of_either_gender_matches_both_readings() {
+        // A masculine genitive given name beside an indeclinable surname reads as a woman's name too.
+        let t = crate::tables::tables();
+        let r = readings(t, "Олександра Кравченко");
+        assert!(r.iter().any(|x| x == "Олександр Кравченко"), "{r:?}");
+        assert!(score("Олександр Кравченко", "Олександра Кравченко").value >= 0.5);
+        assert!(score("Oleksandr Kravchenko", "Олександра Кравченко").value >= 0.5);
+        // Different given names stay apart in every reading.
+        assert!(score("Олександр Кравченко", "Миколи Кравченка").value < 0.5);
+    }
 
     #[test]
     fn russian_masculine_oblique_cases() {

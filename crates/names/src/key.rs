@@ -113,7 +113,7 @@ fn tokens_into(
 
 /// Whether `c` is a letter; the basic Cyrillic block (U+0400–U+0481, all letters) is answered without
 /// the Unicode table search, which took a quarter of the time of keying Cyrillic names.
-fn is_letter(c: char) -> bool {
+pub(crate) fn is_letter(c: char) -> bool {
     ('\u{400}'..='\u{481}').contains(&c) || c.is_alphabetic()
 }
 

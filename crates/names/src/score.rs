@@ -228,7 +228,21 @@ fn prepare_with(t: &Tables, name: &str) -> PreparedName {
 /// ```
 pub fn score(a: &str, b: &str) -> Score {
     let t = tables();
-    score_prepared(&prepare_with(t, a), &prepare_with(t, b))
+    let best = score_prepared(&prepare_with(t, a), &prepare_with(t, b));
+    if best.value >= 0.5 {
+        return best;
+    }
+    // A form that reads in either gender ("Олександра Кравченко": a woman, or the genitive of a man's
+    // name beside an indeclinable surname) matches a name that one of its readings matches.
+    let (ra, rb) = (
+        crate::inflect::readings(t, a),
+        crate::inflect::readings(t, b),
+    );
+    ra.iter()
+        .flat_map(|x| rb.iter().map(move |y| (x, y)))
+        .skip(1)
+        .map(|(x, y)| score_prepared(&prepare_with(t, x), &prepare_with(t, y)))
+        .fold(best, |best, s| if s.value > best.value { s } else { best })
 }
 
 /// Scores two prepared names; the same as [`score`] on their source strings.

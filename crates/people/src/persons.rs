@@ -581,6 +581,15 @@ fn name_bounds(
     {
         first += 1;
     }
+    // "У Зекирьи Мамутова": a one-letter Cyrillic word without a full stop is a preposition or a
+    // conjunction opening the sentence, never an initial.
+    if last - first >= 2
+        && tokens[first].cyrillic
+        && tokens[first].kind == Kind::Word
+        && tokens[first].lower.chars().count() == 1
+    {
+        first += 1;
+    }
     if named_after(lex, tokens, first) {
         return None;
     }

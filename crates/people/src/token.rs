@@ -153,7 +153,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         let start = i;
         let kind;
-        if c.is_alphabetic() {
+        if is_letter(c) {
             // An initial: one upper-case letter and a full stop, optionally chained with hyphens
             // ("E.-U.") or directly ("A.B."); never when the letter is a word's tail.
             if c.is_uppercase()
@@ -191,7 +191,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                 i += 1;
                 while i < n {
                     let d = chars[i].1;
-                    if d.is_alphanumeric() || d == '\u{301}' || d == '\u{302}' {
+                    if is_letter(d) || d.is_numeric() || d == '\u{301}' || d == '\u{302}' {
                         i += 1;
                     } else if (is_hyphen(d) || is_apostrophe(d))
                         && char_at(i + 1).is_some_and(|e| e.is_alphabetic())
@@ -278,6 +278,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
+<<<<<<< HEAD
 /// A token's lower-cased text (apostrophes made one), its case, and whether it has Cyrillic letters.
 fn surface_features(kind: Kind, surface: &str) -> (String, Case, bool) {
     let mut lower = String::with_capacity(surface.len());
@@ -311,6 +312,12 @@ fn surface_features(kind: Kind, surface: &str) -> (String, Case, bool) {
         _ => Case::Lower,
     };
     (lower, case, cyrillic)
+=======
+/// Whether `c` is a letter; the basic Cyrillic block (all letters) is answered without the Unicode
+/// table search, which is slow for every character outside ASCII.
+fn is_letter(c: char) -> bool {
+    ('\u{400}'..='\u{481}').contains(&c) || c.is_alphabetic()
+>>>>>>> lang
 }
 
 #[cfg(test)]

@@ -1,0 +1,52 @@
+//! Per-language figures of the people and event stages on the annotated corpus (`corpus/*.txt`), or on
+//! another folder of annotated articles: person mentions, (type, victim) and +date F1, and words/s of
+//! people and events together on one thread.
+//!
+//! `cargo bench -p casebook-events --bench languages` (`-- --dir PATH` for another folder).
+
+#[path = "../tests/support/languages.rs"]
+mod languages;
+
+use casebook_corpus::{default_dir, load_dir};
+use std::time::Duration;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1))
+        .map(Into::into)
+        .unwrap_or_else(default_dir);
+    let corpus = match load_dir(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot load the corpus: {e}");
+            std::process::exit(1);
+        }
+    };
+    let scores = languages::score(&corpus);
+    let speed = languages::speed(&corpus, Duration::from_secs(2));
+    println!(
+        "{:<5} {:>8} {:>6} {:>10} {:>10} {:>12} {:>10}",
+        "lang", "articles", "words", "persons", "events", "events+date", "words/s"
+    );
+    for (language, s) in &scores {
+        println!(
+            "{:<5} {:>8} {:>6} {:>10.3} {:>10.3} {:>12.3} {:>10.0}",
+            language,
+            s.articles,
+            s.words,
+            s.persons.f1(),
+            s.events.type_victim.f1(),
+            s.events.with_date.f1(),
+            speed.get(language).copied().unwrap_or(0.0)
+        );
+    }
+    println!(
+        "targets: persons F1 >= {}, events F1 >= {}, events+date F1 >= {}, >= 100000 words/s (release build)",
+        languages::TARGET_PERSONS,
+        languages::TARGET_EVENTS,
+        languages::TARGET_EVENTS_DATE
+    );
+}
