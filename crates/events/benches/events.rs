@@ -48,6 +48,7 @@ fn naive(article: &Article, people: &ArticlePeople) -> ArticleEvents {
             .as_ref()
             .and_then(|p| dates::parse_published(&p.value)),
         last_mentioned: None,
+        written: None,
     };
     let mut events = Vec::new();
     let mut start = 0;

@@ -32,6 +32,11 @@ impl Language {
             .published
             .as_ref()
             .and_then(|p| dates::parse_published(&p.value));
+        let written = if published.is_none() {
+            self.written_date(doc)
+        } else {
+            None
+        };
         let mut last_mentioned: Option<FuzzyDate> = None;
         // The date the narrative is at, and the paragraph that gave it: a sentence without a date of
         // its own ("Before that, officers searched his house") continues the story of the sentences
@@ -45,6 +50,7 @@ impl Language {
             let anchor = Anchor {
                 published,
                 last_mentioned,
+                written,
             };
             let date_mentions = self.sentence_dates(doc, s, &sentence_text, &anchor);
             let inherited = narrative
@@ -97,6 +103,20 @@ impl Language {
             );
         }
         events
+    }
+
+    /// The latest date with a stated year and month the text gives, for a report that has no date of
+    /// its own: it was written on that day or after it.
+    fn written_date(&self, doc: &Doc) -> Option<FuzzyDate> {
+        doc.sentences
+            .iter()
+            .flat_map(|s| {
+                self.dates
+                    .find(&doc.sentence_text(s), s.start, &Anchor::default())
+            })
+            .filter(|d| !d.bound && d.date.month.is_some())
+            .map(|d| d.date)
+            .max_by_key(|d| (d.year, d.month, d.day))
     }
 
     /// "The transfer took place last Friday": a definite trigger with no one named refers to the event

@@ -796,3 +796,25 @@ fn a_pluperfect_event_does_not_take_the_date_the_sentence_opens_with() {
     );
     let _ = people;
 }
+
+#[test]
+fn a_report_without_a_date_dates_today_by_the_latest_date_it_states() {
+    let (people, events) = analyse(
+        "On 12 March 2024, officers searched the houses of several believers in Dzhankoi.\n\n\
+         The community has faced such raids for a decade.\n\nMost of the men are farmers.\n\n\
+         During one of today's searches, officers searched the house of Ruslan Tairov.",
+        None,
+        &[P("Ruslan Tairov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "search", "Ruslan Tairov"));
+    let named = events
+        .events
+        .iter()
+        .find(|e| e.event_type == "search" && e.victims == [0]);
+    assert_eq!(
+        named.and_then(|e| e.date),
+        Some(FuzzyDate::day(2024, 3, 12))
+    );
+}
