@@ -818,3 +818,42 @@ fn a_report_without_a_date_dates_today_by_the_latest_date_it_states() {
         Some(FuzzyDate::day(2024, 3, 12))
     );
 }
+
+#[test]
+fn a_relative_clause_inside_a_list_of_names_ends_at_the_next_name() {
+    let (people, events) = analyse(
+        "Those transferred to colonies include Enver Kadyrov, who is almost blind, Timur Seitov, \
+         Rinat Ablaev and Lenur Osmanov.",
+        None,
+        &[
+            P("Enver Kadyrov", &[]),
+            P("Timur Seitov", &[]),
+            P("Rinat Ablaev", &[]),
+            P("Lenur Osmanov", &[]),
+        ],
+        &[],
+        &[],
+    );
+    for name in [
+        "Enver Kadyrov",
+        "Timur Seitov",
+        "Rinat Ablaev",
+        "Lenur Osmanov",
+    ] {
+        assert!(has(&people, &events, "transfer", name), "{name}");
+    }
+}
+
+#[test]
+fn after_serving_the_term_is_no_release() {
+    let (people, events) = analyse(
+        "The court sentenced Emil Dzhaparov to seven years. After serving the term, Dzhaparov will \
+         be placed under supervision for a year.",
+        Some("2024-05-02"),
+        &[P("Emil Dzhaparov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "sentence", "Emil Dzhaparov"));
+    assert!(!has(&people, &events, "release", "Emil Dzhaparov"));
+}
