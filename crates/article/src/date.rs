@@ -124,7 +124,8 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
         format!(r"\b{month}\s+{day},?\s+{year}"),
         format!(r"\b{day}(?:\s+of)?\s+{month},?\s+{year}"),
         r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})\b".to_string(),
-        r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b".to_string(),
+        // "20 / 04 / 2023": some sites space the slashes.
+        r"\b(?P<d>\d{1,2}) ?/ ?(?P<m>\d{1,2}) ?/ ?(?P<y>\d{4})\b".to_string(),
         r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<h>\d{2}):(?P<mi>\d{2}))?".to_string(),
         format!(r"\b{month},?\s+{year}"),
     ];
@@ -319,6 +320,7 @@ mod tests {
         );
         assert_eq!(value("06/23/2025").as_deref(), Some("2025-06-23"));
         assert_eq!(value("05/06/2025").as_deref(), Some("2025-06-05"));
+        assert_eq!(value("20 / 04 / 2023").as_deref(), Some("2023-04-20"));
         assert_eq!(
             value("Updated 2025-06-23 08:42").as_deref(),
             Some("2025-06-23T08:42:00")

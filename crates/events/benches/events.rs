@@ -49,6 +49,7 @@ fn naive(article: &Article, people: &ArticlePeople) -> ArticleEvents {
             .and_then(|p| dates::parse_published(&p.value)),
         last_mentioned: None,
         horizon: None,
+        written: None,
     };
     let mut events = Vec::new();
     let mut start = 0;

@@ -38,10 +38,10 @@ impl Language {
             .published
             .as_ref()
             .and_then(|p| dates::parse_published(&p.value));
-        let horizon = if published.is_none() {
-            self.horizon(doc)
+        let (horizon, written) = if published.is_none() {
+            self.undated_anchors(doc)
         } else {
-            None
+            (None, None)
         };
         let lede_paragraph = doc.sentences.first().map(|s| s.paragraph);
         let mut last_mentioned: Option<FuzzyDate> = None;
@@ -58,6 +58,7 @@ impl Language {
                 published,
                 last_mentioned,
                 horizon,
+                written,
             };
             let date_mentions = self.sentence_dates(doc, s, &sentence_text, &anchor);
             let inherited = narrative
@@ -117,17 +118,29 @@ impl Language {
         events
     }
 
-    /// The latest date a report without a date of its own tells with its year.
-    fn horizon(&self, doc: &Doc) -> Option<FuzzyDate> {
-        doc.sentences
+    /// For a report without a date of its own, from the dates its text states: the latest with its
+    /// year (the horizon that yearless dates are placed after) and the latest with its year and month
+    /// (the time of writing that "today" and "this year" count from).
+    fn undated_anchors(&self, doc: &Doc) -> (Option<FuzzyDate>, Option<FuzzyDate>) {
+        let stated: Vec<FuzzyDate> = doc
+            .sentences
             .iter()
             .flat_map(|s| {
-                let text = doc.sentence_text(s);
-                self.dates.find(&text, s.start, &Anchor::default())
+                self.dates
+                    .find(&doc.sentence_text(s), s.start, &Anchor::default())
             })
             .filter(|d| !d.bound)
             .map(|d| d.date)
-            .max_by_key(|d| (d.year, d.month.unwrap_or(0), d.day.unwrap_or(0)))
+            .collect();
+        let horizon = stated
+            .iter()
+            .copied()
+            .max_by_key(|d| (d.year, d.month.unwrap_or(0), d.day.unwrap_or(0)));
+        let written = stated
+            .into_iter()
+            .filter(|d| d.month.is_some())
+            .max_by_key(|d| (d.year, d.month, d.day));
+        (horizon, written)
     }
 
     /// "The transfer took place last Friday": a definite trigger with no one named refers to the event

@@ -28,6 +28,17 @@ pub struct Anchor {
     /// For a report without a date of its own: the latest date it tells with its year, which the
     /// report is written after ("16 марта" in a report that also tells "1 декабря 2022").
     pub horizon: Option<FuzzyDate>,
+    /// The report's date guessed from its text when it has no publication date (the latest full date
+    /// it states): read only by words relative to the time of writing ("today", "on Monday", "this
+    /// year"), never to place a yearless date in a year.
+    pub written: Option<FuzzyDate>,
+}
+
+impl Anchor {
+    /// The date words relative to the time of writing count from.
+    fn now(&self) -> Option<FuzzyDate> {
+        self.published.or(self.written)
+    }
 }
 
 fn title(word: &str) -> String {
@@ -348,8 +359,8 @@ impl Grammar {
                 .map(|(month, last)| FuzzyDate::month(last.year, month))
         } else if let (Some(lead), Some(m)) = (g("mlead"), g("m6")) {
             self.month_number(m).and_then(|month| {
-                let year = infer_year(month, None, anchor)?;
-                let reference = anchor.published?;
+                let reference = anchor.now()?;
+                let year = infer_year(month, None, anchor).unwrap_or(reference.year);
                 // "last December" seen from December is a year back; "this March" is this year's.
                 let year = match self.lead(lead).as_str() {
                     "last" if reference.month == Some(month) => year - 1,
@@ -359,7 +370,7 @@ impl Grammar {
                 Some(FuzzyDate::month(year, month))
             })
         } else if let (Some(lead), Some(w)) = (g("wlead"), g("w7")) {
-            let reference = anchor.published.as_ref().and_then(to_naive);
+            let reference = anchor.now().as_ref().and_then(to_naive);
             let target = self.weekdays.get(&w.to_lowercase()).copied();
             reference.zip(target).and_then(|(r, target)| {
                 let today = r.weekday().num_days_from_monday();
@@ -373,7 +384,7 @@ impl Grammar {
         } else if let Some(rel) = g("rel") {
             let offset = self.relative_days.get(&rel.to_lowercase()).copied();
             anchor
-                .published
+                .now()
                 .as_ref()
                 .and_then(to_naive)
                 .zip(offset)
@@ -414,7 +425,7 @@ impl Grammar {
                     .map(|d| shift_months(d, 0))
                     .filter(|d| d.month.is_some())
             } else {
-                let reference = anchor.published.filter(|d| d.month.is_some());
+                let reference = anchor.now().filter(|d| d.month.is_some());
                 reference.map(|r| shift_months(r, if p == "last" { -1 } else { 0 }))
             }
         } else if let Some(p) = g("py") {
@@ -423,7 +434,7 @@ impl Grammar {
                 anchor.last_mentioned.map(|d| FuzzyDate::year(d.year))
             } else {
                 anchor
-                    .published
+                    .now()
                     .map(|r| FuzzyDate::year(if p == "last" { r.year - 1 } else { r.year }))
             }
         } else {
@@ -456,6 +467,7 @@ mod tests {
             published: Some(FuzzyDate::day(2025, 6, 23)),
             last_mentioned: None,
             horizon: None,
+            written: None,
         }
     }
 
@@ -525,6 +537,7 @@ mod tests {
             published: a.published,
             last_mentioned: Some(FuzzyDate::day(2021, 9, 4)),
             horizon: None,
+            written: None,
         };
         let story = find(
             "detained in April 2023 and sentenced in December of the same year",

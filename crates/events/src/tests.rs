@@ -796,3 +796,64 @@ fn a_pluperfect_event_does_not_take_the_date_the_sentence_opens_with() {
     );
     let _ = people;
 }
+
+#[test]
+fn a_report_without_a_date_dates_today_by_the_latest_date_it_states() {
+    let (people, events) = analyse(
+        "On 12 March 2024, officers searched the houses of several believers in Dzhankoi.\n\n\
+         The community has faced such raids for a decade.\n\nMost of the men are farmers.\n\n\
+         During one of today's searches, officers searched the house of Ruslan Tairov.",
+        None,
+        &[P("Ruslan Tairov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "search", "Ruslan Tairov"));
+    let named = events
+        .events
+        .iter()
+        .find(|e| e.event_type == "search" && e.victims == [0]);
+    assert_eq!(
+        named.and_then(|e| e.date),
+        Some(FuzzyDate::day(2024, 3, 12))
+    );
+}
+
+#[test]
+fn a_relative_clause_inside_a_list_of_names_ends_at_the_next_name() {
+    let (people, events) = analyse(
+        "Those transferred to colonies include Enver Kadyrov, who is almost blind, Timur Seitov, \
+         Rinat Ablaev and Lenur Osmanov.",
+        None,
+        &[
+            P("Enver Kadyrov", &[]),
+            P("Timur Seitov", &[]),
+            P("Rinat Ablaev", &[]),
+            P("Lenur Osmanov", &[]),
+        ],
+        &[],
+        &[],
+    );
+    for name in [
+        "Enver Kadyrov",
+        "Timur Seitov",
+        "Rinat Ablaev",
+        "Lenur Osmanov",
+    ] {
+        assert!(has(&people, &events, "transfer", name), "{name}");
+    }
+}
+
+#[test]
+fn after_serving_the_term_is_no_release() {
+    let (people, events) = analyse(
+        "The court sentenced Emil Dzhaparov to seven years. After serving the term, Dzhaparov will \
+         be placed under supervision for a year.",
+        Some("2024-05-02"),
+        &[P("Emil Dzhaparov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "sentence", "Emil Dzhaparov"));
+    assert!(!has(&people, &events, "release", "Emil Dzhaparov"));
+}

@@ -370,15 +370,43 @@ impl Language {
     /// Clause segments of sentence `si`: the segment number of each of its tokens. A segment starts at
     /// a clause word ("since", "after", "who", "that", …), so "the detention of A … since B was
     /// released" gives A to the detention and B to the release.
+    ///
+    /// A relative clause inside a list of names ends at the comma before the next name of the list
+    /// ("includes A, who is blind, B, C and D"): the names after it are back in the clause of A.
     pub(crate) fn segments(&self, doc: &Doc, s: &Sentence) -> Vec<usize> {
         let mut seg = Vec::with_capacity(s.end_token - s.first_token);
         let mut current = 0;
+        let mut last = 0;
+        let mut outside_relative: Option<usize> = None;
         for i in s.first_token..s.end_token {
-            if i > s.first_token && self.segment_breaks.contains(&doc.tokens[i].lower) {
-                current += 1;
+            let lower = &doc.tokens[i].lower;
+            if i > s.first_token && self.segment_breaks.contains(lower) {
+                outside_relative = self.relative_pronouns.contains(lower).then_some(current);
+                last += 1;
+                current = last;
             }
             seg.push(current);
+            if lower == "," && self.list_goes_on(doc, s, i + 1) {
+                if let Some(outer) = outside_relative.take() {
+                    current = outer;
+                }
+            }
         }
         seg
+    }
+
+    /// True when a person's name starts at token `at` and is followed by a comma or "and": the next
+    /// item of a list of names.
+    fn list_goes_on(&self, doc: &Doc, s: &Sentence, at: usize) -> bool {
+        doc.mentions
+            .iter()
+            .find(|m| m.first_token == at)
+            .is_some_and(|m| {
+                m.last_token + 1 < s.end_token
+                    && doc
+                        .tokens
+                        .get(m.last_token + 1)
+                        .is_some_and(|t| t.lower == "," || self.conjunctions.contains(&t.lower))
+            })
     }
 }

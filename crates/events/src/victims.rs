@@ -104,18 +104,21 @@ impl Language {
         hits.iter()
             .map(|h| {
                 let g = seg_of(h.first_token);
-                let relative = (s.first_token..s.end_token)
+                // The segment a relative clause follows, when the trigger's clause is one.
+                let outer = (s.first_token..s.end_token)
                     .find(|&i| seg_of(i) == g)
-                    .is_some_and(|i| self.relative_pronouns.contains(&doc.tokens[i].lower));
+                    .filter(|&i| {
+                        i > s.first_token && self.relative_pronouns.contains(&doc.tokens[i].lower)
+                    })
+                    .map(|i| seg_of(i - 1));
                 // A "who" clause is about the person it follows ("… the prisoner A, who was
                 // sentenced"), not about everyone named before it.
                 let before: Vec<&MentionInfo> = doc
                     .mentions
                     .iter()
                     .filter(|m| {
-                        relative
+                        outer == Some(seg_of(m.first_token))
                             && m.sentence == si
-                            && seg_of(m.first_token) + 1 == g
                             && m.first_token < h.first_token
                     })
                     .collect();

@@ -278,7 +278,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-<<<<<<< HEAD
 /// A token's lower-cased text (apostrophes made one), its case, and whether it has Cyrillic letters.
 fn surface_features(kind: Kind, surface: &str) -> (String, Case, bool) {
     let mut lower = String::with_capacity(surface.len());
@@ -312,12 +311,12 @@ fn surface_features(kind: Kind, surface: &str) -> (String, Case, bool) {
         _ => Case::Lower,
     };
     (lower, case, cyrillic)
-=======
+}
+
 /// Whether `c` is a letter; the basic Cyrillic block (all letters) is answered without the Unicode
 /// table search, which is slow for every character outside ASCII.
 fn is_letter(c: char) -> bool {
     ('\u{400}'..='\u{481}').contains(&c) || c.is_alphabetic()
->>>>>>> lang
 }
 
 #[cfg(test)]
