@@ -119,7 +119,7 @@ static HEADERS: LazyLock<Vec<(String, Field)>> = LazyLock::new(|| {
         }
     }
     // Longest first, so "фамилия имя отчество" is tried before "имя".
-    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    out.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     out
 });
 

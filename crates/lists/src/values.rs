@@ -65,7 +65,7 @@ static TERM_UNITS: LazyLock<Vec<(String, u32)>> = LazyLock::new(|| {
             Some((word.trim().to_lowercase(), months.trim().parse().ok()?))
         })
         .collect();
-    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    out.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     out
 });
 
@@ -122,7 +122,7 @@ static STATUSES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
             Some((normalise(phrase), status.trim().to_string()))
         })
         .collect();
-    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    out.sort_by_key(|e| std::cmp::Reverse(e.0.len()));
     out
 });
 
