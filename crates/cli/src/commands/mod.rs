@@ -5,6 +5,7 @@ pub mod bench;
 pub mod export;
 pub mod extract;
 pub mod ingest;
+pub mod list;
 pub mod names;
 pub mod person;
 pub mod reindex;
