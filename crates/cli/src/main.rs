@@ -68,6 +68,9 @@ enum Command {
     /// Follow feeds, sitemaps and URL lists; watch people, event types and places; alerts.
     #[command(subcommand)]
     Watch(commands::watch::Command),
+    /// Import other groups' lists of persons and reconcile them with the register.
+    #[command(subcommand)]
+    List(commands::list::Command),
 }
 
 fn main() -> ExitCode {
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search::run(args, &global),
         Command::Reindex(args) => commands::reindex::run(args, &global),
         Command::Watch(cmd) => commands::watch::run(cmd, &global),
+        Command::List(cmd) => commands::list::run(cmd, &global),
     };
     match result {
         Ok(code) => code,
@@ -115,6 +119,7 @@ fn prints_for_a_reader(command: &Command) -> bool {
             | Command::Audit(_)
             | Command::Review(_)
             | Command::Export(_)
+            | Command::List(_)
     )
 }
 

@@ -200,6 +200,51 @@ fn phrase_set(file: &str) -> PhraseSet {
     set
 }
 
+/// The organisations, places and groups of the gazetteers as phrases keyed by their first word,
+/// longest first.
+fn gazetteer_phrases(files: &DataFiles) -> Result<HashMap<String, Vec<Phrase>>, LexiconError> {
+    let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
+    let gazetteers = [
+        (
+            "organisations.tsv",
+            files.organisations,
+            PhraseKind::Entity(EntityKind::Organization),
+        ),
+        (
+            "places.tsv",
+            files.places,
+            PhraseKind::Entity(EntityKind::Place),
+        ),
+    ];
+    for (file, text, kind) in gazetteers {
+        for (line, l) in lines(text) {
+            let (canonical, variants) = l.split_once('\t').unwrap_or((l, ""));
+            let canonical = canonical.trim();
+            if canonical.is_empty() {
+                return Err(LexiconError::BadLine {
+                    file,
+                    line,
+                    reason: "empty canonical name",
+                });
+            }
+            for surface in std::iter::once(canonical)
+                .chain(variants.split('|'))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                add_phrase(&mut phrases, surface, kind, canonical);
+            }
+        }
+    }
+    for (_, l) in lines(files.groups) {
+        add_phrase(&mut phrases, l.trim(), PhraseKind::Group, l.trim());
+    }
+    for list in phrases.values_mut() {
+        list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+    }
+    Ok(phrases)
+}
+
 impl Lexicon {
     /// Parses the data files.
     pub fn parse(files: &DataFiles) -> Result<Lexicon, LexiconError> {
@@ -239,45 +284,7 @@ impl Lexicon {
             }
         }
 
-        let mut phrases: HashMap<String, Vec<Phrase>> = HashMap::new();
-        let gazetteers = [
-            (
-                "organisations.tsv",
-                files.organisations,
-                PhraseKind::Entity(EntityKind::Organization),
-            ),
-            (
-                "places.tsv",
-                files.places,
-                PhraseKind::Entity(EntityKind::Place),
-            ),
-        ];
-        for (file, text, kind) in gazetteers {
-            for (line, l) in lines(text) {
-                let (canonical, variants) = l.split_once('\t').unwrap_or((l, ""));
-                let canonical = canonical.trim();
-                if canonical.is_empty() {
-                    return Err(LexiconError::BadLine {
-                        file,
-                        line,
-                        reason: "empty canonical name",
-                    });
-                }
-                for surface in std::iter::once(canonical)
-                    .chain(variants.split('|'))
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                {
-                    add_phrase(&mut phrases, surface, kind, canonical);
-                }
-            }
-        }
-        for (_, l) in lines(files.groups) {
-            add_phrase(&mut phrases, l.trim(), PhraseKind::Group, l.trim());
-        }
-        for list in phrases.values_mut() {
-            list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
-        }
+        let phrases = gazetteer_phrases(files)?;
 
         let mut org_heads = HashMap::new();
         for (line, l) in lines(files.org_heads) {

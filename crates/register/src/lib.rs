@@ -20,6 +20,7 @@ mod checkpoint;
 pub mod error;
 pub mod export;
 pub mod identity;
+pub mod lists;
 mod near_dupes;
 mod reconcile;
 pub mod record_ids;

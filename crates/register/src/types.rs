@@ -52,6 +52,9 @@ pub enum ClaimKind {
     Case,
     /// "Register persons A and B may be the same person" (an uncertain identity match).
     SamePerson,
+    /// "Row R of version V of another group's list is register person P" (or names nobody known);
+    /// the provenance (list, version, file hash, row) is in the summary.
+    ListRow,
 }
 
 impl ClaimKind {
@@ -62,14 +65,21 @@ impl ClaimKind {
             ClaimKind::Event => "event",
             ClaimKind::Case => "case",
             ClaimKind::SamePerson => "same_person",
+            ClaimKind::ListRow => "list_row",
         }
     }
 
     /// Reads the stored word back.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Person, Self::Event, Self::Case, Self::SamePerson]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Self::Person,
+            Self::Event,
+            Self::Case,
+            Self::SamePerson,
+            Self::ListRow,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 }
 

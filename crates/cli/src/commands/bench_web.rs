@@ -258,6 +258,7 @@ impl Drop for Server {
 }
 
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)] // one libc call, its safety argued where it stands
 fn terminate(child: &Child) {
     // SAFETY: kill(2) with the id of a child this process started and has not reaped yet.
     unsafe {

@@ -6,6 +6,7 @@ pub mod bench_web;
 pub mod export;
 pub mod extract;
 pub mod ingest;
+pub mod list;
 pub mod names;
 pub mod person;
 pub mod reindex;

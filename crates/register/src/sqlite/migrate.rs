@@ -25,6 +25,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (3, include_str!("../../migrations/0003_ingest_indexes.sql")),
     (4, include_str!("../../migrations/0004_compact.sql")),
     (5, include_str!("../../migrations/0005_report_type.sql")),
+    (16, include_str!("../../migrations/0016_lists.sql")),
     (19, include_str!("../../migrations/0019_summary.sql")),
 ];
 

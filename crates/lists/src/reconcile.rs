@@ -1,0 +1,393 @@
+//! A list against the register's persons: which row is which person (by the names stage's score over
+//! every name of both, and the birth date when both give one), which rows and persons have no
+//! partner, and where a matched pair disagrees (status, dates, term, place).
+//!
+//! Each row takes at most one person and each person at most one row: pairs are taken best score
+//! first, so the better spelling of two rows naming one person wins and the other row is left for its
+//! next candidate or the list alone.
+
+use crate::values::{parse_date, parse_status, parse_term, places_differ};
+use crate::ListRow;
+use casebook_names::{nominative, score, PersonIndex, Resolution, Rule, Score, Thresholds};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Score from which a row and a person are the same person: the names stage's "same person".
+const MATCH: f64 = 0.5;
+
+/// A register person as matching needs them: the id and every name seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterPerson {
+    pub id: String,
+    pub names: Vec<String>,
+    /// As the register knows it, if it does (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`).
+    pub birth_date: Option<String>,
+}
+
+/// What the register says of a matched person, for the conflicts; each in the register's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonFacts {
+    /// A `casebook_model::Status` word.
+    pub status: Option<String>,
+    /// The date of the first detention.
+    pub date_detained: Option<String>,
+    /// The latest sentence's term ("13 years").
+    pub term: Option<String>,
+    /// Where the person was last reported held or moved to.
+    pub place: Option<String>,
+}
+
+/// A row that is a register person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matched {
+    pub row: usize,
+    pub person: String,
+    /// The names stage's score in [0, 1], four decimals.
+    pub score: f64,
+    /// Why, in words: which names met, by which rule, and the birth dates.
+    pub why: String,
+}
+
+/// A row no register person matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlyInList {
+    pub row: usize,
+    pub name: String,
+}
+
+/// A register person no row matches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnlyInRegister {
+    pub person: String,
+}
+
+/// A field on which a matched row and its person disagree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub row: usize,
+    pub person: String,
+    /// `status`, `date_detained`, `term` or `place`.
+    pub field: String,
+    /// The list's value as written.
+    pub list: String,
+    /// The register's value.
+    pub register: String,
+}
+
+/// A list set against the register.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reconciliation {
+    pub matched: Vec<Matched>,
+    pub only_in_list: Vec<OnlyInList>,
+    pub only_in_register: Vec<OnlyInRegister>,
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The reconciliation of one version of a named list: the report `casebook list report` prints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub list: String,
+    pub version: u32,
+    #[serde(flatten)]
+    pub reconciliation: Reconciliation,
+}
+
+/// Words for the rule by which two name words met.
+fn rule_words(rule: Rule) -> &'static str {
+    match rule {
+        Rule::ExactKey => "the same name across scripts and spellings",
+        Rule::GivenNameEquivalence => "translations of one given name",
+        Rule::DistinctGivenNames => "different given names",
+        Rule::GenderForms => "feminine and masculine forms",
+        Rule::JaroWinkler => "close spellings",
+        Rule::SlavicisedSurname => "a surname and its Slavicised form",
+        Rule::Initial => "an initial that agrees",
+    }
+}
+
+/// Why `list_name` is `register_name`, in words.
+fn explain(list_name: &str, register_name: &str, s: &Score) -> String {
+    let mut why = format!("list name {list_name:?}");
+    let base = nominative(list_name);
+    if base.as_ref() != list_name {
+        why.push_str(&format!(" (read as {base:?})"));
+    }
+    why.push_str(&format!(
+        " and register name {register_name:?} score {:.2}",
+        s.value
+    ));
+    let words: Vec<String> = s
+        .explanation
+        .tokens
+        .iter()
+        .filter(|t| t.score >= MATCH)
+        .map(|t| format!("{} = {}: {}", t.left, t.right, rule_words(t.rule)))
+        .collect();
+    if !words.is_empty() {
+        why.push_str(&format!(" ({})", words.join("; ")));
+    }
+    why
+}
+
+/// For each row (in order), its person: the best pairing of rows and persons, each used once.
+pub fn match_rows(rows: &[ListRow], persons: &[RegisterPerson]) -> Vec<Option<Matched>> {
+    let mut index = PersonIndex::with_thresholds(Thresholds {
+        same: 0.85,
+        candidate: MATCH,
+        max_candidates: 5,
+    });
+    for (slot, p) in persons.iter().enumerate() {
+        for name in &p.names {
+            index.add_name(slot as u64, name);
+        }
+    }
+    // Every (row, person, score) pair that may be a match, from every name of the row.
+    let mut pairs: Vec<(usize, usize, f64, bool)> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let mut best: BTreeMap<usize, f64> = BTreeMap::new();
+        for name in std::iter::once(&row.name).chain(&row.other_names) {
+            let found = match index.resolve(name) {
+                Resolution::Same(id, s) => vec![(id, s)],
+                Resolution::Candidate(c) => c,
+                Resolution::New => Vec::new(),
+            };
+            for (id, s) in found.into_iter().filter(|(_, s)| s.value >= MATCH) {
+                let e = best.entry(id as usize).or_insert(0.0);
+                *e = e.max(s.value);
+            }
+        }
+        let row_birth = row.birth_date.as_deref().and_then(parse_date);
+        for (slot, value) in best {
+            let person_birth = persons[slot].birth_date.as_deref().and_then(parse_date);
+            let births_agree = match (row_birth, person_birth) {
+                // Namesakes born apart are two persons, however alike the names.
+                (Some(a), Some(b)) if a.contradicts(&b) => continue,
+                (Some(_), Some(_)) => true,
+                _ => false,
+            };
+            pairs.push((r, slot, value, births_agree));
+        }
+    }
+    // Best first; an agreeing birth date outranks a slightly better spelling.
+    pairs.sort_by(|a, b| {
+        b.3.cmp(&a.3)
+            .then(b.2.total_cmp(&a.2))
+            .then(a.0.cmp(&b.0))
+            .then(a.1.cmp(&b.1))
+    });
+    let mut out: Vec<Option<Matched>> = vec![None; rows.len()];
+    let mut taken: BTreeSet<usize> = BTreeSet::new();
+    for (r, slot, value, births_agree) in pairs {
+        if out[r].is_some() || taken.contains(&slot) {
+            continue;
+        }
+        taken.insert(slot);
+        let (row, person) = (&rows[r], &persons[slot]);
+        out[r] = Some(Matched {
+            row: row.row,
+            person: person.id.clone(),
+            score: (value * 10_000.0).round() / 10_000.0,
+            why: why(row, person, births_agree),
+        });
+    }
+    out
+}
+
+/// The words of a match: the pair of names that scored best, and the birth dates.
+fn why(row: &ListRow, person: &RegisterPerson, births_agree: bool) -> String {
+    let best = std::iter::once(&row.name)
+        .chain(&row.other_names)
+        .flat_map(|l| person.names.iter().map(move |p| (l, p, score(l, p))))
+        .max_by(|a, b| a.2.value.total_cmp(&b.2.value));
+    let mut why = match best {
+        Some((l, p, s)) => explain(l, p, &s),
+        None => String::new(),
+    };
+    if births_agree {
+        why.push_str(&format!(
+            "; birth dates agree ({} and {})",
+            row.birth_date.as_deref().unwrap_or_default(),
+            person.birth_date.as_deref().unwrap_or_default()
+        ));
+    } else if row.birth_date.is_none() || person.birth_date.is_none() {
+        why.push_str("; no birth date to compare");
+    }
+    why
+}
+
+/// Where a matched row and what the register says of its person disagree. Values that cannot be
+/// read (a status no phrase explains, a date in words) are not compared.
+pub fn conflicts(row: &ListRow, person: &str, facts: &PersonFacts) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    let mut push = |field: &str, list: &str, register: &str| {
+        out.push(Conflict {
+            row: row.row,
+            person: person.to_string(),
+            field: field.into(),
+            list: list.into(),
+            register: register.into(),
+        })
+    };
+    if let (Some(l), Some(r)) = (row.status.as_deref(), facts.status.as_deref()) {
+        if r != "unknown" && parse_status(l).is_some_and(|s| s != r) {
+            push("status", l, r);
+        }
+    }
+    if let (Some(l), Some(r)) = (row.date_detained.as_deref(), facts.date_detained.as_deref()) {
+        if let (Some(a), Some(b)) = (parse_date(l), parse_date(r)) {
+            if a.contradicts(&b) {
+                push("date_detained", l, r);
+            }
+        }
+    }
+    if let (Some(l), Some(r)) = (row.term.as_deref(), facts.term.as_deref()) {
+        if let (Some(a), Some(b)) = (parse_term(l), parse_term(r)) {
+            if a != b {
+                push("term", l, r);
+            }
+        }
+    }
+    if let (Some(l), Some(r)) = (row.place.as_deref(), facts.place.as_deref()) {
+        if places_differ(l, r) {
+            push("place", l, r);
+        }
+    }
+    out
+}
+
+/// Sets `rows` against `persons`: matches, the rows and persons left alone, and the conflicts of
+/// the matched pairs, with `facts` asked only about matched persons.
+pub fn reconcile<E>(
+    rows: &[ListRow],
+    persons: &[RegisterPerson],
+    mut facts: impl FnMut(&str) -> Result<PersonFacts, E>,
+) -> Result<Reconciliation, E> {
+    let matches = match_rows(rows, persons);
+    let mut out = Reconciliation::default();
+    let mut matched_persons: BTreeSet<&str> = BTreeSet::new();
+    for (row, m) in rows.iter().zip(matches) {
+        match m {
+            Some(m) => {
+                let f = facts(&m.person)?;
+                out.conflicts.extend(conflicts(row, &m.person, &f));
+                out.matched.push(m);
+            }
+            None => out.only_in_list.push(OnlyInList {
+                row: row.row,
+                name: row.name.clone(),
+            }),
+        }
+    }
+    for m in &out.matched {
+        matched_persons.insert(m.person.as_str());
+    }
+    out.only_in_register = persons
+        .iter()
+        .filter(|p| !matched_persons.contains(p.id.as_str()))
+        .map(|p| OnlyInRegister {
+            person: p.id.clone(),
+        })
+        .collect();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, names: &[&str], birth: Option<&str>) -> RegisterPerson {
+        RegisterPerson {
+            id: id.into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            birth_date: birth.map(str::to_string),
+        }
+    }
+
+    fn row(n: usize, name: &str, birth: Option<&str>) -> ListRow {
+        ListRow {
+            row: n,
+            name: name.into(),
+            birth_date: birth.map(str::to_string),
+            ..ListRow::default()
+        }
+    }
+
+    #[test]
+    fn scripts_inflections_and_birth_dates() {
+        let persons = [
+            person("p-1", &["Enver Kurtseitov"], None),
+            person("p-2", &["Lilia Abdurakhmanova"], None),
+            person("p-3", &["Rustem Bekirov"], Some("1980-05-02")),
+            person("p-4", &["Rustem Bekirov"], Some("1991-11-20")),
+            person("p-5", &["Oleh Vasylenko"], None),
+        ];
+        let rows = [
+            row(1, "Энвер Куртсеитов", None),
+            row(2, "Лилии Абдурахмановой", None),
+            row(3, "Рустем Бекиров", Some("20.11.1991")),
+            row(4, "Memet Sadykov", None),
+        ];
+        let r: Reconciliation =
+            reconcile::<()>(&rows, &persons, |_| Ok(PersonFacts::default())).unwrap();
+        let pairs: Vec<(usize, &str)> = r
+            .matched
+            .iter()
+            .map(|m| (m.row, m.person.as_str()))
+            .collect();
+        assert_eq!(pairs, [(1, "p-1"), (2, "p-2"), (3, "p-4")]);
+        assert!(r.matched[1].why.contains("read as"), "{}", r.matched[1].why);
+        assert!(
+            r.matched[2].why.contains("birth dates agree"),
+            "{}",
+            r.matched[2].why
+        );
+        assert_eq!(
+            r.only_in_list,
+            [OnlyInList {
+                row: 4,
+                name: "Memet Sadykov".into()
+            }]
+        );
+        let alone: Vec<&str> = r
+            .only_in_register
+            .iter()
+            .map(|p| p.person.as_str())
+            .collect();
+        assert_eq!(alone, ["p-3", "p-5"]);
+    }
+
+    #[test]
+    fn one_person_takes_one_row() {
+        let persons = [person("p-1", &["Enver Kurtseitov"], None)];
+        let rows = [
+            row(1, "Enver Kurtseitov", None),
+            row(2, "Енвер Куртсеітов", None),
+        ];
+        let m = match_rows(&rows, &persons);
+        assert!(m[0].is_some() && m[1].is_none());
+    }
+
+    #[test]
+    fn conflicts_compare_readings() {
+        let r = ListRow {
+            row: 7,
+            name: "Enver Kurtseitov".into(),
+            status: Some("освобождён".into()),
+            date_detained: Some("12.03.2019".into()),
+            term: Some("13 лет".into()),
+            place: Some("ИК-1 Ярославль".into()),
+            ..ListRow::default()
+        };
+        let facts = PersonFacts {
+            status: Some("serving_sentence".into()),
+            date_detained: Some("2019-03".into()),
+            term: Some("13 years".into()),
+            place: Some("Simferopol".into()),
+        };
+        let fields: Vec<String> = conflicts(&r, "p-1", &facts)
+            .into_iter()
+            .map(|c| c.field)
+            .collect();
+        assert_eq!(fields, ["status", "place"]);
+    }
+}
