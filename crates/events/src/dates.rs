@@ -159,13 +159,21 @@ impl Grammar {
                 &alternation(lexicon.number_words.keys().cloned()),
             )
             .replace("{units}", &alternation(lexicon.later_units.keys().cloned()));
+        // Read around anchors, the text is lower-cased before matching: the expression's own
+        // case-insensitive flag only makes its automaton larger.
+        let anchored = !file.dates.anchors.is_empty();
+        let expression = if anchored {
+            expression.replacen("(?xi)", "(?x)", 1)
+        } else {
+            expression
+        };
         let mut grammar = Grammar::new(
             &file.language,
             &expression,
             lexicon,
             file.dates.leads.clone(),
         );
-        if !file.dates.anchors.is_empty() {
+        if anchored {
             let words = lexicon
                 .months
                 .keys()
@@ -298,6 +306,18 @@ impl Grammar {
         // Each date becomes the anchor of the next ("in April 2023 … in December of the same year").
         let mut local = *anchor;
         let anchor = &mut local;
+        // A grammar read around anchors matches lower-case text, one character for one, so that its
+        // expression needs no case folding (see `from_file`); the offsets stay the same in characters.
+        let lowered: String;
+        let text = if self.anchors.is_some() {
+            lowered = text
+                .chars()
+                .map(|c| c.to_lowercase().next().unwrap_or(c))
+                .collect();
+            lowered.as_str()
+        } else {
+            text
+        };
         let stretches = self.stretches(text);
         let all = stretches.iter().flat_map(|&(from, to)| {
             self.expression

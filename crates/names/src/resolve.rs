@@ -154,7 +154,13 @@ impl PersonIndex {
             })
             .collect();
         scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let runner_up_matches = scored.get(1).is_some_and(|s| s.1 >= 0.5);
+        // A second known person that matches as well keeps the name for review; one that matches
+        // clearly less well does not ("Наріман Джелял" is the known Нариман Джелял at 1.0, not the
+        // "Наріман Джелялов" another report gave at 0.82).
+        let first_value = scored.first().map_or(0.0, |s| s.1);
+        let runner_up_matches = scored.get(1).is_some_and(|s| {
+            s.1 >= 0.5 && (s.1 >= self.thresholds.same || s.1 > first_value - RUNNER_UP_MARGIN)
+        });
         let explained = |&(id, _, slot, best): &(PersonId, f64, u32, usize)| {
             let known = self
                 .persons
@@ -233,6 +239,9 @@ impl PersonIndex {
 }
 
 /// Block kinds, hashed in front of the block text so that equal texts of two kinds differ.
+/// How far below the first candidate a matching runner-up must stay for the first to be taken.
+const RUNNER_UP_MARGIN: f64 = 0.1;
+
 const EXACT: u8 = b'k';
 const SKELETON: u8 = b's';
 const GIVEN: u8 = b'g';
@@ -332,6 +341,25 @@ mod tests {
         assert!(matches!(
             idx.resolve("Мустафа Джемилев"),
             Resolution::Same(4, _)
+        ));
+    }
+
+    #[test]
+    fn a_clearly_better_candidate_wins_over_a_weak_runner_up() {
+        let mut idx = PersonIndex::new();
+        idx.add_name(1, "Нариман Джелял");
+        idx.add_name(2, "Наріман Джелялов");
+        assert!(matches!(
+            idx.resolve("Наріман Джелял"),
+            Resolution::Same(1, _)
+        ));
+        // Two known people of the same name: the name stays for review.
+        let mut idx = PersonIndex::new();
+        idx.add_name(1, "Сейтумер Сейтумеров");
+        idx.add_name(2, "Сейтумер Сейтумеров");
+        assert!(matches!(
+            idx.resolve("Сейтумера Сейтумерова"),
+            Resolution::Candidate(_)
         ));
     }
 
