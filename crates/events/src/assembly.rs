@@ -159,10 +159,17 @@ impl Language {
                     same_type(e) && (v.is_empty() || v.iter().any(|p| e.victims.contains(p)))
                 })
                 .or_else(|| {
-                    events
-                        .iter()
-                        .rev()
-                        .find(|(e, _)| same_type(e) && !v.is_empty())
+                    // "At least 29 prisoners were transferred in 2024 … The list of those
+                    // transferred includes A": a counted group's event dates it too.
+                    events.iter().rev().find(|(e, _)| {
+                        !v.is_empty()
+                            && (same_type(e)
+                                || (e.victim_group.is_some()
+                                    && TAXONOMY
+                                        .types
+                                        .get(hit.type_index)
+                                        .is_some_and(|t| t.id == e.event_type)))
+                    })
                 });
             if let (true, Some((e, _))) = (definite, earlier) {
                 if v.is_empty() {
