@@ -183,10 +183,17 @@ impl Language {
                     same_type(e) && (v.is_empty() || v.iter().any(|p| e.victims.contains(p)))
                 })
                 .or_else(|| {
-                    events
-                        .iter()
-                        .rev()
-                        .find(|(e, _)| same_type(e) && !v.is_empty())
+                    // "At least 29 prisoners were transferred in 2024 … The list of those
+                    // transferred includes A": a counted group's event dates it too.
+                    events.iter().rev().find(|(e, _)| {
+                        !v.is_empty()
+                            && (same_type(e)
+                                || (e.victim_group.is_some()
+                                    && TAXONOMY
+                                        .types
+                                        .get(hit.type_index)
+                                        .is_some_and(|t| t.id == e.event_type)))
+                    })
                 });
             if let (true, Some((e, _))) = (definite, earlier) {
                 if v.is_empty() {
@@ -327,7 +334,7 @@ pub(crate) fn more_precise(a: Option<FuzzyDate>, b: Option<FuzzyDate>) -> bool {
 pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
     let mut out: Vec<(Event, bool)> = Vec::with_capacity(events.len());
     for (e, own) in events {
-        let same = out.iter_mut().find(|(o, o_own)| {
+        let mut same = out.iter_mut().find(|(o, o_own)| {
             o.event_type == e.event_type
                 && (dates_compatible(o.date, e.date) || !own || !*o_own)
                 && (o.victims.iter().any(|v| e.victims.contains(v))
@@ -336,6 +343,24 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
                         && o.victim_group.is_some()
                         && e.victim_group.is_some()))
         });
+        // "The list includes A, B, C and D … In October, A was sent to a colony": the more precise
+        // date is only A's; the others keep theirs.
+        if let Some((o, _)) = same.as_mut().filter(|(o, _)| {
+            o.date != e.date && o.date.is_some() && e.date.is_some() && o.victims != e.victims
+        }) {
+            let subset = |a: &[usize], b: &[usize]| a.iter().all(|v| b.contains(v));
+            if subset(&e.victims, &o.victims) && more_precise(e.date, o.date) {
+                o.victims.retain(|v| !e.victims.contains(v));
+                out.push((e, own));
+                continue;
+            }
+            if subset(&o.victims, &e.victims) && more_precise(o.date, e.date) {
+                let mut rest = e;
+                rest.victims.retain(|v| !o.victims.contains(v));
+                out.push((rest, own));
+                continue;
+            }
+        }
         match same {
             Some((o, o_own)) => {
                 let victims: BTreeSet<usize> =

@@ -121,6 +121,9 @@ pub struct Lexicon {
     pub relations: Vec<String>,
     pub perpetrator_roles: Vec<String>,
     pub speech_verbs: Vec<String>,
+    /// Words that open a date and may stand between it and a verb of saying ("said on Tuesday").
+    #[serde(default)]
+    pub date_prepositions: Vec<String>,
     pub speaker_prefixes: Vec<String>,
     pub agencies: Vec<String>,
     pub not_agencies: Vec<String>,

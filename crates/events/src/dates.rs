@@ -94,8 +94,8 @@ static ENGLISH: LazyLock<Grammar> = LazyLock::new(|| {
         r"(?x)
         (?P<bound>\b(?:until|till|through|to)\s+)?
         (?:
-          \b(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{months})\.?(?:,?\s+(?P<y1>(?:19|20)\d{{2}}))?\b
-        | \b(?:(?i:on|in|of|since|from|by|early|late)\s+)?(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>(?:19|20)\d{{2}})\b)?
+          \b(?P<d1>\d{{1,2}})(?P<range1>[-–]\d{{1,2}})?(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{months})\.?(?:,?\s+(?P<y1>(?:19|20)\d{{2}}))?\b
+        | \b(?:(?i:on|in|of|since|from|by|early|late)\s+)?(?P<m2>{months})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?P<range2>[-–]\d{{1,2}}\b)?\b(?:,?\s+(?P<y2>(?:19|20)\d{{2}})\b)?
         | \b(?:(?i:on|in|of|since|from|by|early|late|last|until|during)\s+)?(?P<m3>{months})\.?,?\s+(?:of\s+)?(?P<y3>(?:19|20)\d{{2}})\b
         | \b(?P<d4>\d{{4}})-(?P<m4>\d{{2}})-(?P<dd4>\d{{2}})\b
         | \b(?P<ylead>(?i:in|of|since|during|from|by|early|late|mid-?|spring|summer|autumn|fall|winter|end\ of|beginning\ of|start\ of))\s+(?P<y5>(?:19|20)\d{{2}})\b
@@ -105,6 +105,7 @@ static ENGLISH: LazyLock<Grammar> = LazyLock::new(|| {
         | \b(?i:(?P<rel>{rel}))\b
         | \b(?i:(?P<n9>\d{{1,2}}|{numbers})\s+(?P<u9>{units})\s+later)\b
         | \b(?i:the\ (?P<next>next|following)\ day)\b
+        | \b(?i:(?P<same>the\ same\ day|that\ same\ day|that\ day))\b
         | \b(?i:(?P<pm>last|this|earlier\ this|later\ that|that)\s+month)\b
         | \b(?i:(?P<py>last|this|earlier\ this|that)\s+year)\b
         )"
@@ -357,8 +358,15 @@ impl Grammar {
                 Some(y) => y.parse().ok(),
                 None => infer_year(month, Some(day), anchor),
             };
-            year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
-                .map(from_naive)
+            let date = year
+                .and_then(|y| NaiveDate::from_ymd_opt(y, month, day))
+                .map(from_naive);
+            // "on September 3-4": the text does not say which day, only the month.
+            if g("range1").or(g("range2")).is_some() {
+                date.and_then(|d| d.month.map(|m| FuzzyDate::month(d.year, m)))
+            } else {
+                date
+            }
         } else if let (Some(m), Some(y)) = (g("m3"), g("y3")) {
             self.month_number(m)
                 .zip(y.parse().ok())
@@ -430,6 +438,8 @@ impl Grammar {
                     r.checked_add_days(Days::new(d.max(0) as u64))
                         .map(from_naive)
                 })
+        } else if g("same").is_some() {
+            anchor.last_mentioned.filter(|d| d.day.is_some())
         } else if g("next").is_some() {
             anchor
                 .last_mentioned
@@ -553,6 +563,11 @@ mod tests {
         assert_eq!(one("the verdict of 2019", &a).as_deref(), Some("2019"));
         assert_eq!(one("earlier this month", &a).as_deref(), Some("2025-06"));
         assert_eq!(one("last year", &a).as_deref(), Some("2024"));
+        assert_eq!(
+            one("taken away on September 3-4", &a).as_deref(),
+            Some("2024-09")
+        );
+        assert_eq!(one("on 3–4 June 2021", &a).as_deref(), Some("2021-06"));
         let later = Anchor {
             published: a.published,
             last_mentioned: Some(FuzzyDate::day(2021, 9, 4)),
@@ -574,6 +589,10 @@ mod tests {
         assert_eq!(
             one("The next day he was", &later).as_deref(),
             Some("2021-09-05")
+        );
+        assert_eq!(
+            one("detained on the same day", &later).as_deref(),
+            Some("2021-09-04")
         );
         assert_eq!(
             one("Ten minutes later he was", &later).as_deref(),

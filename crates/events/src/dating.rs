@@ -9,6 +9,11 @@ use crate::text::Sentence;
 use crate::triggers::TriggerHit;
 use casebook_model::FuzzyDate;
 
+/// How many words before a date, besides the words that open it, are read for a verb of saying that it
+/// dates ("told journalists in Kyiv on 10 July"; "said he was detained on 28 June" is read no further
+/// than "he").
+const TELLING_REACH: usize = 3;
+
 impl Language {
     /// The date mentions of sentence `s`, without those after the report's own date (a report cannot
     /// date an event after its publication; "until 2027" is a bound) and those naming a case ("the 26
@@ -31,6 +36,9 @@ impl Language {
                                 <= (p.month.or(d.date.month), p.day.or(d.date.day)))
                 })
         });
+        // "his family said on Tuesday", "stated on 10 July 2018 that": the day of the telling, not of
+        // what is told.
+        date_mentions.retain(|d| !self.dates_the_telling(doc, s, d));
         date_mentions.retain(|d| {
             let rest: String = doc.chars[d.end.min(doc.chars.len())..]
                 .iter()
@@ -42,6 +50,19 @@ impl Language {
             })
         });
         date_mentions
+    }
+
+    /// True when the date stands right after a verb of saying ("said on Tuesday", "told reporters on
+    /// 10 July", "said on January 24 that").
+    fn dates_the_telling(&self, doc: &Doc, s: &Sentence, d: &DateMention) -> bool {
+        let first = doc.token_at_or_after(d.start).min(s.end_token);
+        doc.tokens[s.first_token.min(first)..first]
+            .iter()
+            .rev()
+            .map(|t| t.lower.as_str())
+            .filter(|w| !self.date_prepositions.contains(*w))
+            .take(TELLING_REACH)
+            .any(|w| self.speech_verbs.contains(w))
     }
 
     /// The date each trigger of sentence `s` takes from the sentence itself: its own, or one it shares

@@ -857,3 +857,44 @@ fn after_serving_the_term_is_no_release() {
     assert!(has(&people, &events, "sentence", "Emil Dzhaparov"));
     assert!(!has(&people, &events, "release", "Emil Dzhaparov"));
 }
+
+#[test]
+fn a_more_precise_date_told_of_one_of_a_list_stays_that_ones() {
+    let (people, events) = analyse(
+        "During 2025, political prisoners Enver Kadyrov and Timur Seitov were transferred to Russia. \
+         In October, Seitov was transferred to a colony in Mordovia.",
+        Some("2026-01-20"),
+        &[P("Enver Kadyrov", &[]), P("Timur Seitov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "transfer", "Enver Kadyrov"));
+    let date_of = |person: usize| {
+        events
+            .events
+            .iter()
+            .find(|e| e.event_type == "transfer" && e.victims.contains(&person))
+            .and_then(|e| e.date)
+    };
+    assert_eq!(date_of(0), Some(FuzzyDate::year(2025)));
+    assert_eq!(date_of(1), Some(FuzzyDate::month(2025, 10)));
+}
+
+#[test]
+fn those_named_later_of_a_counted_group_take_its_date() {
+    let (people, events) = analyse(
+        "In 2024, at least 12 political prisoners were transferred to colonies in Russia.\n\n\
+         \"Families learn about it weeks later,\" the monitors noted.\n\nMost are fathers.\n\n\
+         The list of those transferred includes Enver Kadyrov and Timur Seitov.",
+        Some("2025-01-15"),
+        &[P("Enver Kadyrov", &[]), P("Timur Seitov", &[])],
+        &[],
+        &[],
+    );
+    assert!(has(&people, &events, "transfer", "Timur Seitov"));
+    let named = events
+        .events
+        .iter()
+        .find(|e| e.event_type == "transfer" && e.victims.contains(&0));
+    assert_eq!(named.and_then(|e| e.date), Some(FuzzyDate::year(2024)));
+}

@@ -9,6 +9,12 @@ use crate::{starts_with_seq, text_words};
 use casebook_model::{Event, VictimGroup};
 use std::collections::BTreeSet;
 
+/// How many sentences that name people, and how many paragraphs before or after, may together name the
+/// members of a counted group.
+const GROUP_SENTENCES: usize = 3;
+const GROUP_PARAGRAPHS_BEFORE: usize = 2;
+const GROUP_PARAGRAPHS_AFTER: usize = 3;
+
 /// The last counted group of unnamed victims of the story, and the events it was given to.
 pub(crate) struct RecentGroup {
     pub(crate) paragraph: usize,
@@ -375,7 +381,54 @@ impl Language {
                 break;
             }
         }
+        // "A, B and C were arrested. D was placed under house arrest. … The four men are accused":
+        // the people of the nearest sentences before, together; else "four Crimean Tatars were
+        // detained. A, B and C … D …": the people named right after.
+        let paragraph = doc.sentences.get(si).map_or(0, |s| s.paragraph);
+        let before = (0..si)
+            .rev()
+            .take_while(|&sj| doc.sentences[sj].paragraph + GROUP_PARAGRAPHS_BEFORE >= paragraph);
+        let after = (si + 1..doc.sentences.len())
+            .take_while(|&sj| doc.sentences[sj].paragraph <= paragraph + GROUP_PARAGRAPHS_AFTER);
+        if let Some(people) = self
+            .gathered(doc, before, n)
+            .or_else(|| self.gathered(doc, after, n))
+        {
+            return Some(people);
+        }
         (doc.victim_like.len() == n).then(|| doc.victim_like.iter().copied().collect())
+    }
+
+    /// The possible victims of the first few sentences of `order` that name any, together, when
+    /// they are exactly `n` people.
+    fn gathered(
+        &self,
+        doc: &Doc,
+        order: impl Iterator<Item = usize>,
+        n: usize,
+    ) -> Option<Vec<usize>> {
+        let mut people: BTreeSet<usize> = BTreeSet::new();
+        let mut naming = 0;
+        for sj in order {
+            let here: BTreeSet<usize> = doc
+                .mentions
+                .iter()
+                .filter(|m| m.sentence == sj && doc.acceptable_victim(m) && !m.speaker)
+                .map(|m| m.person)
+                .collect();
+            if here.is_empty() {
+                continue;
+            }
+            people.extend(here);
+            naming += 1;
+            if people.len() == n {
+                return Some(people.into_iter().collect());
+            }
+            if people.len() > n || naming == GROUP_SENTENCES {
+                return None;
+            }
+        }
+        None
     }
 }
 
