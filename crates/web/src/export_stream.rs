@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 /// Bytes per chunk sent, and chunks waiting for the client at most: what one export holds. Small
 /// chunks also bound the work wasted after a client hangs up (noticed at the next chunk or two).
 const CHUNK_BYTES: usize = 16 * 1024;
-const CHUNKS_QUEUED: usize = 4;
+const CHUNKS_QUEUED: usize = 1;
 
 enum Message {
     Chunk(Bytes),
