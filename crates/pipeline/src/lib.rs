@@ -23,7 +23,9 @@ mod sink;
 
 pub use analyse::{Analysis, Pipeline};
 pub use error::{PipelineError, Result};
-pub use index::{compare_index, CaughtUp, IndexComparison, IndexGap, Indexer};
+pub use index::{
+    compare_index, index_persons, index_stored, CaughtUp, IndexComparison, IndexGap, Indexer,
+};
 pub use record::{ArticleOutcome, Ingestor, Recorded, Recorder};
 pub use sink::{record_page, StoreSink};
 

@@ -313,8 +313,9 @@ pub fn dashboard(
     store: &SqliteStore,
     policy: Option<&PublicPolicy>,
     statuses: Option<BTreeMap<String, u64>>,
+    persons: u64,
 ) -> WebResult<Dashboard> {
-    let summary = store.summary()?;
+    let summary = store.summary_counts()?;
     let pending = policy.is_none() && statuses.is_none();
     let (events, by_type, per_month, persons, persons_by_status, newest) = match policy {
         Some(p) => {
@@ -350,7 +351,7 @@ pub fn dashboard(
             summary.events,
             summary.events_by_type.clone(),
             summary.events_per_month.clone(),
-            summary.persons,
+            persons,
             statuses.unwrap_or_default(),
             store.newest_events(NEWEST)?,
         ),

@@ -14,9 +14,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::sync::mpsc;
 
-/// Bytes per chunk sent, and chunks waiting for the client at most: what one export holds.
-const CHUNK_BYTES: usize = 64 * 1024;
-const CHUNKS_QUEUED: usize = 4;
+/// Bytes per chunk sent, and chunks waiting for the client at most: what one export holds. Small
+/// chunks also bound the work wasted after a client hangs up (noticed at the next chunk or two).
+const CHUNK_BYTES: usize = 16 * 1024;
+const CHUNKS_QUEUED: usize = 1;
 
 enum Message {
     Chunk(Bytes),
@@ -29,6 +30,9 @@ enum Message {
 struct ChunkWriter {
     tx: mpsc::Sender<Message>,
     buf: Vec<u8>,
+    /// True once a chunk went out: the first write is sent at once, so the answer starts as soon
+    /// as the export has begun rather than after a whole chunk.
+    started: bool,
 }
 
 impl ChunkWriter {
@@ -49,7 +53,8 @@ impl ChunkWriter {
 impl Write for ChunkWriter {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK_BYTES {
+        if self.buf.len() >= CHUNK_BYTES || !self.started {
+            self.started = true;
             self.send()?;
         }
         Ok(data.len())
@@ -85,7 +90,7 @@ impl futures_core::Stream for Chunks {
     }
 }
 
-/// Runs `write` on a register handle in its turn and answers with what it writes, streamed; an
+/// Runs `write` on a register handle in an export's turn and answers with what it writes, streamed; an
 /// error before the first byte is answered as that error.
 pub async fn stream<F>(
     state: &AppState,
@@ -100,10 +105,11 @@ where
     let state = state.clone();
     tokio::spawn(async move {
         let written = state
-            .store(move |store| {
+            .export(move |store| {
                 let mut out = ChunkWriter {
                     tx,
                     buf: Vec::with_capacity(CHUNK_BYTES),
+                    started: false,
                 };
                 write(store, &mut out)?;
                 out.send()

@@ -6,6 +6,7 @@ use crate::error::WebResult;
 use crate::state::AppState;
 use casebook_pipeline::{Ingestor, Recorded, Recorder};
 use casebook_register::{KeyResolver, Provenance, Store, StoreOutcome};
+use casebook_search::SearchIndex;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 
@@ -107,11 +108,35 @@ impl Jobs {
     }
 }
 
-/// Runs one file through the shared ingest flow (casebook-pipeline) into the register.
-fn ingest_file(store: &mut dyn Store, upload: Upload, ingestor: &Ingestor) -> FileResult {
+/// Runs one file through the shared ingest flow (casebook-pipeline) into the register, and into
+/// `index` when given, as `casebook ingest` indexes (the articles stored, their events and
+/// persons); sets `stale` when the index could not be written.
+fn ingest_file(
+    store: &mut dyn Store,
+    upload: Upload,
+    ingestor: &Ingestor,
+    index: Option<&SearchIndex>,
+    stale: &mut bool,
+) -> FileResult {
     let original = casebook_ingest::original(upload.name.clone(), upload.bytes);
     match ingestor.ingest(store, &original) {
-        Ok(recorded) => file_result(upload.name, recorded),
+        Ok(recorded) => {
+            if let Some(index) = index {
+                let stored = recorded
+                    .articles
+                    .iter()
+                    .filter_map(|a| a.written().map(|w| (&a.analysed, w)));
+                let indexed =
+                    casebook_pipeline::index_stored(index, stored).and_then(|(_, persons)| {
+                        casebook_pipeline::index_persons(index, &*store, &persons)
+                    });
+                if let Err(e) = indexed {
+                    eprintln!("casebook-web: indexing {} failed: {e}", upload.name);
+                    *stale = true;
+                }
+            }
+            file_result(upload.name, recorded)
+        }
         Err(e) => FileResult {
             name: upload.name,
             outcome: "failed".into(),
@@ -186,12 +211,18 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> WebResult<u
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         let _running = ticket.wait_turn();
+        // The team's index takes the stored records at once; the public one is redacted as a
+        // whole and rebuilt.
+        let index = if state.public() { None } else { state.index() };
+        let mut stale = index.is_none();
         for (i, upload) in uploads.into_iter().enumerate() {
             if state.stopping() {
                 // Files not stored yet are reported as not done; sending them again stores them.
                 break;
             }
-            let outcome = state.store_blocking(|store| Ok(ingest_file(store, upload, &ingestor)));
+            let outcome = state.store_blocking(|store| {
+                Ok(ingest_file(store, upload, &ingestor, index, &mut stale))
+            });
             let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
             if let (Ok(r), Some(slot)) = (outcome, j.files.get_mut(i)) {
                 *slot = r;
@@ -202,7 +233,9 @@ pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> WebResult<u
             j.done = i + 1;
         }
         job.lock().unwrap_or_else(|p| p.into_inner()).finished = true;
-        state.request_reindex();
+        if stale {
+            state.request_reindex();
+        }
     });
     Ok(id)
 }

@@ -87,6 +87,9 @@ struct Inner {
     monitor: Option<Mutex<MonitorState>>,
     /// Turns of the requests that use the register ([`REGISTER_REQUESTS`] at once).
     register_turns: Arc<tokio::sync::Semaphore>,
+    /// Turns of the exports ([`EXPORTS_AT_ONCE`]): an export reads the whole register for as long
+    /// as its download lasts, so it has turns of its own and never holds the pages' turns.
+    export_turns: Arc<tokio::sync::Semaphore>,
     /// The public policy and the register head it was built at (public mode): building it reads
     /// every person, so it is built again only when the register has changed. Every write to the
     /// register (articles, decisions on visibility, confirmations, merges) appends an audit entry,
@@ -106,6 +109,8 @@ const POOL_MAX_IDLE: usize = 8;
 /// machine, and each holds a handle with its page cache (`HANDLE_CACHE_MIB`) and what it reads:
 /// this bounds the server's memory whatever the number of clients.
 pub const REGISTER_REQUESTS: usize = 4;
+/// Exports running at once; more wait for a turn like the register's requests do.
+pub const EXPORTS_AT_ONCE: usize = 1;
 /// How long a request waits for its turn before it is answered 503 with `Retry-After`.
 pub const REGISTER_WAIT: Duration = Duration::from_secs(10);
 /// Page cache of each register handle of the server, in MiB (the store's default is sized for an
@@ -161,6 +166,7 @@ impl AppState {
                 status_counts: Default::default(),
                 public_policy: Mutex::new(None),
                 register_turns: Arc::new(tokio::sync::Semaphore::new(REGISTER_REQUESTS)),
+                export_turns: Arc::new(tokio::sync::Semaphore::new(EXPORTS_AT_ONCE)),
             }),
         })
     }
@@ -255,22 +261,24 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
     {
-        let turn = tokio::time::timeout(
-            REGISTER_WAIT,
-            self.inner.register_turns.clone().acquire_owned(),
-        )
-        .await;
-        let permit = match turn {
-            Ok(Ok(permit)) => permit,
-            // The semaphore is never closed; a closed one would mean the server is stopping.
-            Ok(Err(_)) | Err(_) => {
-                return Err(WebError::retry_later(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    "the server is busy with other requests: try again in a few seconds",
-                    REGISTER_WAIT.as_secs(),
-                ))
-            }
-        };
+        let permit = turn(&self.inner.register_turns).await?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = state.store_blocking(f);
+            drop(permit);
+            out
+        })
+        .await?
+    }
+
+    /// Runs `f` with a register handle on the blocking pool in an export's turn (see
+    /// [`EXPORTS_AT_ONCE`]), with the same wait and 503 as [`AppState::store`].
+    pub async fn export<T, F>(&self, f: F) -> WebResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
+    {
+        let permit = turn(&self.inner.export_turns).await?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let out = state.store_blocking(f);
@@ -394,5 +402,18 @@ impl AppState {
             }
             tokio::time::sleep(pause).await;
         }
+    }
+}
+
+/// A turn of `turns`, waited for at most [`REGISTER_WAIT`]; after that, 503 with `Retry-After`.
+async fn turn(turns: &Arc<tokio::sync::Semaphore>) -> WebResult<tokio::sync::OwnedSemaphorePermit> {
+    match tokio::time::timeout(REGISTER_WAIT, turns.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        // The semaphore is never closed; a closed one would mean the server is stopping.
+        Ok(Err(_)) | Err(_) => Err(WebError::retry_later(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy with other requests: try again in a few seconds",
+            REGISTER_WAIT.as_secs(),
+        )),
     }
 }

@@ -21,6 +21,9 @@ pub const MIN_RECOUNT: Duration = Duration::from_secs(30);
 #[derive(Default)]
 pub struct StatusCounts {
     inner: Mutex<CountState>,
+    /// Persons with articles and the register head they were counted at: counting reads every
+    /// person, so it is done once per head, not once per request.
+    persons: Mutex<Option<(i64, u64)>>,
 }
 
 #[derive(Default)]
@@ -48,6 +51,19 @@ impl StatusCounts {
             tokio::task::spawn_blocking(move || recount(&state));
         }
         s.counted.as_ref().map(|(_, c)| c.clone())
+    }
+
+    /// Persons with articles at `head`: the count kept for that head, else counted now (and kept).
+    pub fn persons(&self, store: &casebook_register::SqliteStore, head: i64) -> WebResult<u64> {
+        let kept = *self.persons.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, n)) = kept {
+            if at == head {
+                return Ok(n);
+            }
+        }
+        let n = store.persons_count()?;
+        *self.persons.lock().unwrap_or_else(|p| p.into_inner()) = Some((head, n));
+        Ok(n)
     }
 
     fn finished(&self, result: Option<(i64, BTreeMap<String, u64>)>, took: Duration) {
@@ -92,11 +108,15 @@ pub fn warm(state: &AppState) {
 pub async fn dashboard(state: &AppState, caller: &Caller) -> WebResult<Dashboard> {
     let counts = state.clone();
     view(state, caller, move |store, policy, _| {
-        let statuses = match policy {
-            Some(_) => None,
-            None => counts.status_counts().get(&counts, store.register_head()?),
+        let (statuses, persons) = match policy {
+            Some(_) => (None, 0),
+            None => {
+                let head = store.register_head()?;
+                let persons = counts.status_counts().persons(store, head)?;
+                (counts.status_counts().get(&counts, head), persons)
+            }
         };
-        data::dashboard(store, policy, statuses)
+        data::dashboard(store, policy, statuses, persons)
     })
     .await
 }

@@ -177,3 +177,38 @@ async fn edits_of_names_and_places_and_a_split_are_searchable_without_a_rebuild(
         "the split-off person is found: {found:?}"
     );
 }
+
+#[tokio::test]
+async fn an_upload_is_searchable_when_its_job_finishes_without_a_rebuild() {
+    let app = TestApp::new(false);
+    let s = app.login(ANALYST).await;
+    assert!(hits(&app, &s, "mode=names&q=Seitkhalilov", "person")
+        .await
+        .is_empty());
+    let example = std::fs::read("../../examples/01-seitkhalilov-detained-bilohirsk.txt").unwrap();
+    let (ctype, body) = multipart(&[("01.txt", example)]);
+    let req = axum::http::Request::post("/api/ingest")
+        .header(axum::http::header::COOKIE, &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .header(axum::http::header::CONTENT_TYPE, ctype)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let (status, _, body) = app.send(req).await;
+    assert_eq!(status.as_u16(), 202, "{body}");
+    let job = json(&body)["job"].as_u64().unwrap();
+    let mut done = Value::Null;
+    for _ in 0..600 {
+        let (_, body) = app.get(&format!("/api/ingest/jobs/{job}"), Some(&s)).await;
+        done = json(&body);
+        if done["finished"] == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(done["files"][0]["outcome"], "stored", "{done}");
+    assert_index_matches_register(&app, "an upload");
+    assert!(!hits(&app, &s, "mode=names&q=Seitkhalilov", "person")
+        .await
+        .is_empty());
+    assert!(!hits(&app, &s, "q=Bilohirsk", "article").await.is_empty());
+}
