@@ -92,6 +92,76 @@ pub struct Report {
     pub reconciliation: Reconciliation,
 }
 
+/// The report as one CSV table: a `section` column says which part of the report a line is
+/// (`matched`, `only_in_list`, `only_in_register`, `conflict`).
+pub fn report_csv(report: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let version = report.version.to_string();
+    let mut lines: Vec<Vec<String>> = vec![[
+        "list",
+        "version",
+        "section",
+        "row",
+        "person",
+        "score",
+        "name",
+        "field",
+        "list_value",
+        "register_value",
+        "why",
+    ]
+    .map(str::to_string)
+    .to_vec()];
+    let mut line = |section: &str, row: Option<usize>, rest: [&str; 7]| {
+        let mut record = vec![
+            report.list.clone(),
+            version.clone(),
+            section.to_string(),
+            row.map(|r| r.to_string()).unwrap_or_default(),
+        ];
+        record.extend(rest.map(str::to_string));
+        lines.push(record);
+    };
+    let r = &report.reconciliation;
+    for m in &r.matched {
+        let score = format!("{:.4}", m.score);
+        line(
+            "matched",
+            Some(m.row),
+            [&m.person, &score, "", "", "", "", &m.why],
+        );
+    }
+    for o in &r.only_in_list {
+        line(
+            "only_in_list",
+            Some(o.row),
+            ["", "", &o.name, "", "", "", ""],
+        );
+    }
+    for o in &r.only_in_register {
+        line(
+            "only_in_register",
+            None,
+            [&o.person, "", "", "", "", "", ""],
+        );
+    }
+    for c in &r.conflicts {
+        line(
+            "conflict",
+            Some(c.row),
+            [&c.person, "", "", &c.field, &c.list, &c.register, ""],
+        );
+    }
+    for record in lines {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&record);
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
 /// Words for the rule by which two name words met.
 fn rule_words(rule: Rule) -> &'static str {
     match rule {

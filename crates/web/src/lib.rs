@@ -21,6 +21,7 @@ pub mod chart;
 pub mod data;
 pub mod error;
 pub mod ingest;
+pub mod lists_page;
 pub mod login_limit;
 pub mod monitor_pages;
 pub mod pages;
