@@ -21,8 +21,8 @@ pub use diff::{diff, Changed, Changes, FieldChange, RowRef};
 pub use error::{ListError, Result};
 pub use read::{decode, read_table, Limits, Table, TableRow};
 pub use reconcile::{
-    conflicts, match_rows, reconcile, Conflict, Matched, OnlyInList, OnlyInRegister, PersonFacts,
-    Reconciliation, RegisterPerson, Report,
+    conflicts, match_rows, reconcile, report_csv, Conflict, Matched, OnlyInList, OnlyInRegister,
+    PersonFacts, Reconciliation, RegisterPerson, Report,
 };
 pub use values::{parse_date, parse_status, parse_term, places_differ, PartialDate};
 

@@ -92,6 +92,76 @@ pub struct Report {
     pub reconciliation: Reconciliation,
 }
 
+/// The report as one CSV table: a `section` column says which part of the report a line is
+/// (`matched`, `only_in_list`, `only_in_register`, `conflict`).
+pub fn report_csv(report: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let version = report.version.to_string();
+    let mut lines: Vec<Vec<String>> = vec![[
+        "list",
+        "version",
+        "section",
+        "row",
+        "person",
+        "score",
+        "name",
+        "field",
+        "list_value",
+        "register_value",
+        "why",
+    ]
+    .map(str::to_string)
+    .to_vec()];
+    let mut line = |section: &str, row: Option<usize>, rest: [&str; 7]| {
+        let mut record = vec![
+            report.list.clone(),
+            version.clone(),
+            section.to_string(),
+            row.map(|r| r.to_string()).unwrap_or_default(),
+        ];
+        record.extend(rest.map(str::to_string));
+        lines.push(record);
+    };
+    let r = &report.reconciliation;
+    for m in &r.matched {
+        let score = format!("{:.4}", m.score);
+        line(
+            "matched",
+            Some(m.row),
+            [&m.person, &score, "", "", "", "", &m.why],
+        );
+    }
+    for o in &r.only_in_list {
+        line(
+            "only_in_list",
+            Some(o.row),
+            ["", "", &o.name, "", "", "", ""],
+        );
+    }
+    for o in &r.only_in_register {
+        line(
+            "only_in_register",
+            None,
+            [&o.person, "", "", "", "", "", ""],
+        );
+    }
+    for c in &r.conflicts {
+        line(
+            "conflict",
+            Some(c.row),
+            [&c.person, "", "", &c.field, &c.list, &c.register, ""],
+        );
+    }
+    for record in lines {
+        // Writing to memory cannot fail.
+        let _ = w.write_record(&record);
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
 /// Words for the rule by which two name words met.
 fn rule_words(rule: Rule) -> &'static str {
     match rule {
@@ -141,8 +211,9 @@ pub fn match_rows(rows: &[ListRow], persons: &[RegisterPerson]) -> Vec<Option<Ma
             index.add_name(slot as u64, name);
         }
     }
-    // Every (row, person, score) pair that may be a match, from every name of the row.
-    let mut pairs: Vec<(usize, usize, f64, bool)> = Vec::new();
+    // Every (row, person, score) pair that may be a match, from every name of the row, with
+    // whether the birth dates agree and how many words are written alike.
+    let mut pairs: Vec<Pair> = Vec::new();
     for (r, row) in rows.iter().enumerate() {
         let mut best: BTreeMap<usize, f64> = BTreeMap::new();
         for name in std::iter::once(&row.name).chain(&row.other_names) {
@@ -165,32 +236,95 @@ pub fn match_rows(rows: &[ListRow], persons: &[RegisterPerson]) -> Vec<Option<Ma
                 (Some(_), Some(_)) => true,
                 _ => false,
             };
-            pairs.push((r, slot, value, births_agree));
+            pairs.push(Pair {
+                row: r,
+                slot,
+                value,
+                births_agree,
+                alike: words_alike(row, &persons[slot]),
+            });
         }
     }
-    // Best first; an agreeing birth date outranks a slightly better spelling.
+    // Best first; an agreeing birth date outranks a slightly better spelling, and between equal
+    // scores (two persons whose names have one key: Akdulov, Akduliov) the one written alike wins.
     pairs.sort_by(|a, b| {
-        b.3.cmp(&a.3)
-            .then(b.2.total_cmp(&a.2))
-            .then(a.0.cmp(&b.0))
-            .then(a.1.cmp(&b.1))
+        b.births_agree
+            .cmp(&a.births_agree)
+            .then(b.value.total_cmp(&a.value))
+            .then(b.alike.cmp(&a.alike))
+            .then(a.row.cmp(&b.row))
+            .then(a.slot.cmp(&b.slot))
     });
     let mut out: Vec<Option<Matched>> = vec![None; rows.len()];
     let mut taken: BTreeSet<usize> = BTreeSet::new();
-    for (r, slot, value, births_agree) in pairs {
-        if out[r].is_some() || taken.contains(&slot) {
+    for (i, p) in pairs.iter().enumerate() {
+        if out[p.row].is_some() || taken.contains(&p.slot) {
             continue;
         }
-        taken.insert(slot);
-        let (row, person) = (&rows[r], &persons[slot]);
-        out[r] = Some(Matched {
+        taken.insert(p.slot);
+        let (row, person) = (&rows[p.row], &persons[p.slot]);
+        let mut why = why(row, person, p.births_agree);
+        // Another person as likely: say so, so a reviewer looks before confirming.
+        let tied: Vec<&str> = pairs[i + 1..]
+            .iter()
+            .take_while(|q| q.row == p.row && q.same_rank(p))
+            .map(|q| persons[q.slot].id.as_str())
+            .collect();
+        if !tied.is_empty() {
+            why.push_str(&format!(
+                "; as likely by name: {} (no birth date tells them apart)",
+                tied.join(", ")
+            ));
+        }
+        out[p.row] = Some(Matched {
             row: row.row,
             person: person.id.clone(),
-            score: (value * 10_000.0).round() / 10_000.0,
-            why: why(row, person, births_agree),
+            score: (p.value * 10_000.0).round() / 10_000.0,
+            why,
         });
     }
     out
+}
+
+/// A row and a person that may be one.
+#[derive(Debug, Clone, Copy)]
+struct Pair {
+    row: usize,
+    slot: usize,
+    value: f64,
+    births_agree: bool,
+    alike: usize,
+}
+
+impl Pair {
+    fn same_rank(&self, other: &Pair) -> bool {
+        self.value == other.value
+            && self.births_agree == other.births_agree
+            && self.alike == other.alike
+    }
+}
+
+/// The most words any name of the row shares, written alike (case aside), with a name of the person.
+fn words_alike(row: &ListRow, person: &RegisterPerson) -> usize {
+    let words = |n: &str| -> BTreeSet<String> {
+        n.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    std::iter::once(&row.name)
+        .chain(&row.other_names)
+        .map(|l| {
+            let l = words(l);
+            person
+                .names
+                .iter()
+                .map(|p| words(p).intersection(&l).count())
+                .max()
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// The words of a match: the pair of names that scored best, and the birth dates.
@@ -354,6 +488,19 @@ mod tests {
             .map(|p| p.person.as_str())
             .collect();
         assert_eq!(alone, ["p-3", "p-5"]);
+    }
+
+    #[test]
+    fn between_names_of_one_key_the_spelling_decides_and_a_tie_is_said() {
+        let persons = [
+            person("p-1", &["Edem Akduliov"], None),
+            person("p-2", &["Edem Akdulov"], None),
+        ];
+        let m = match_rows(&[row(1, "Akdulov Edem", None)], &persons);
+        assert_eq!(m[0].as_ref().map(|m| m.person.as_str()), Some("p-2"));
+        let m = match_rows(&[row(1, "Эдем Акдулов", None)], &persons);
+        let why = &m[0].as_ref().unwrap().why;
+        assert!(why.contains("as likely by name: p-2"), "{why}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod error;
 pub mod export_stream;
 pub mod index_update;
 pub mod ingest;
+pub mod lists_page;
 pub mod login_limit;
 pub mod monitor_pages;
 pub mod pages;

@@ -9,7 +9,7 @@
 
 use crate::Global;
 use anyhow::Context;
-use casebook_lists::{read_list, Limits, Override, Report};
+use casebook_lists::{read_list, Limits, Override};
 use casebook_register::Provenance;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -81,7 +81,7 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
                     serde_json::to_writer_pretty(&mut out, &report)?;
                     writeln!(out)?;
                 }
-                "csv" => write_csv(&report, &mut out)?,
+                "csv" => out.write_all(casebook_lists::report_csv(&report).as_bytes())?,
                 other => anyhow::bail!("unknown report format {other:?}: use json or csv"),
             }
             out.flush().context("writing the report")?;
@@ -181,66 +181,4 @@ fn import(
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The report as one CSV table: a `section` column says which part of the report a line is.
-fn write_csv(report: &Report, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "list",
-        "version",
-        "section",
-        "row",
-        "person",
-        "score",
-        "name",
-        "field",
-        "list_value",
-        "register_value",
-        "why",
-    ])?;
-    let version = report.version.to_string();
-    let mut line = |section: &str, row: Option<usize>, rest: [&str; 7]| -> csv::Result<()> {
-        let row = row.map(|r| r.to_string()).unwrap_or_default();
-        let mut record = vec![
-            report.list.as_str(),
-            version.as_str(),
-            section,
-            row.as_str(),
-        ];
-        record.extend(rest);
-        w.write_record(record)
-    };
-    let r = &report.reconciliation;
-    for m in &r.matched {
-        let score = format!("{:.4}", m.score);
-        line(
-            "matched",
-            Some(m.row),
-            [&m.person, &score, "", "", "", "", &m.why],
-        )?;
-    }
-    for o in &r.only_in_list {
-        line(
-            "only_in_list",
-            Some(o.row),
-            ["", "", &o.name, "", "", "", ""],
-        )?;
-    }
-    for o in &r.only_in_register {
-        line(
-            "only_in_register",
-            None,
-            [&o.person, "", "", "", "", "", ""],
-        )?;
-    }
-    for c in &r.conflicts {
-        line(
-            "conflict",
-            Some(c.row),
-            [&c.person, "", "", &c.field, &c.list, &c.register, ""],
-        )?;
-    }
-    w.flush()?;
-    Ok(())
 }
