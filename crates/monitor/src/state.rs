@@ -1,6 +1,7 @@
 //! The monitor's own state in `DATA/monitor.sqlite`: sources with their conditional-request
 //! validators and failures, pages and every archived version of them, watchlists, alerts and the
-//! webhook. Schema changes are `PRAGMA user_version` migrations, applied in order on open.
+//! webhook. Schema changes are numbered migrations, applied on open by the scheme every SQLite file
+//! of casebook shares (`casebook_migrate`).
 
 use crate::sources::SourceKind;
 use crate::watch::{AlertDraft, Watch, WatchKind};
@@ -9,8 +10,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// Migrations, the Nth bringing the schema to version N.
-const MIGRATIONS: &[&str] = &[r#"
+/// Numbered migrations (a new schema change is a new number, never an edit of an old one).
+const MIGRATIONS: &[casebook_migrate::Migration] = &[(
+    1,
+    r#"
 CREATE TABLE source (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
@@ -73,7 +76,8 @@ CREATE TABLE setting (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#];
+"#,
+)];
 
 /// A watched source as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -207,18 +211,14 @@ impl MonitorState {
         Self::migrate(Connection::open_in_memory()?)
     }
 
-    fn migrate(conn: Connection) -> Result<Self> {
+    fn migrate(mut conn: Connection) -> Result<Self> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let version: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if version as usize > MIGRATIONS.len() {
-            return Err(MonitorError::SchemaTooNew(version));
-        }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.unchecked_transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as u32)?;
-            tx.commit()?;
-        }
+        casebook_migrate::migrate(&mut conn, MIGRATIONS).map_err(|e| match e {
+            casebook_migrate::MigrateError::Newer { found, .. } => {
+                MonitorError::SchemaTooNew(found)
+            }
+            casebook_migrate::MigrateError::Sqlite(e) => MonitorError::Sqlite(e),
+        })?;
         Ok(MonitorState { conn })
     }
 
@@ -601,7 +601,10 @@ mod tests {
     fn migrations_run_once_and_reopen_cleanly() {
         let dir = tempfile::tempdir().unwrap();
         let state = MonitorState::open(dir.path()).unwrap();
-        assert_eq!(state.schema_version().unwrap(), MIGRATIONS.len() as u32);
+        assert_eq!(
+            state.schema_version().unwrap(),
+            casebook_migrate::highest(MIGRATIONS)
+        );
         let id = state
             .add_source(
                 "https://n.example/rss",

@@ -101,7 +101,11 @@ pub struct Accounts {
     path: PathBuf,
 }
 
-const SCHEMA: &str = "
+/// Numbered migrations (a new schema change is a new number, never an edit of an old one). The
+/// first keeps `IF NOT EXISTS`: files made before the numbering have its tables already.
+const MIGRATIONS: &[casebook_migrate::Migration] = &[(1, SCHEMA_1)];
+
+const SCHEMA_1: &str = "
 CREATE TABLE IF NOT EXISTS users (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     name          TEXT NOT NULL UNIQUE,
@@ -153,9 +157,12 @@ impl Accounts {
                 data_dir.display()
             )));
         }
-        let conn = Connection::open(&path).map_err(sql)?;
+        let mut conn = Connection::open(&path).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
-        conn.execute_batch(SCHEMA).map_err(sql)?;
+        casebook_migrate::migrate(&mut conn, MIGRATIONS).map_err(|e| match e {
+            casebook_migrate::MigrateError::Sqlite(source) => sql(source),
+            newer => AccountError::Invalid(format!("{}: {newer}", path.display())),
+        })?;
         Ok(Accounts {
             conn: Mutex::new(conn),
             path,

@@ -1,14 +1,16 @@
-//! Opening an older store: the numbered schema migrations in `crates/register/migrations/`, which a
-//! store has (`schema_migrations`, or `user_version` for a store from before that table), and
-//! applying the missing ones in one `IMMEDIATE` transaction.
+//! Opening an older store: the numbered schema migrations in `crates/register/migrations/`,
+//! applied and recorded by the scheme every SQLite file of casebook shares ([`casebook_migrate`]),
+//! plus what SQL alone cannot carry over (the backfills a store made before migration 2 needs),
+//! in the same `IMMEDIATE` transaction.
 //!
 //! Invariants: a migration is applied at most once and is recorded in the same transaction that
 //! applies it; a store that has a migration this build does not know (a newer casebook's) is
 //! refused before anything is written; `user_version` is the highest migration applied.
 
-use super::{now, Ctx, SqliteStore};
+use super::{Ctx, SqliteStore};
 use crate::error::{RegisterError, Result};
-use rusqlite::{params, Connection, TransactionBehavior};
+use casebook_migrate::Migration;
+use rusqlite::{Connection, TransactionBehavior};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -16,7 +18,7 @@ use std::path::Path;
 /// records which ones it has (`schema_migrations`), so a number may be missing from one build and
 /// added by the next (branches number their migrations independently). Migrations must therefore
 /// not depend on one another's order beyond the first.
-const MIGRATIONS: &[(u32, &str)] = &[
+const MIGRATIONS: &[Migration] = &[
     (1, include_str!("../../migrations/0001_initial.sql")),
     (
         2,
@@ -30,19 +32,7 @@ const MIGRATIONS: &[(u32, &str)] = &[
 ];
 
 /// The schema version this build writes: the highest migration number it knows.
-pub const SCHEMA_VERSION: u32 = highest_migration();
-
-const fn highest_migration() -> u32 {
-    let mut highest = 0;
-    let mut i = 0;
-    while i < MIGRATIONS.len() {
-        if MIGRATIONS[i].0 > highest {
-            highest = MIGRATIONS[i].0;
-        }
-        i += 1;
-    }
-    highest
-}
+pub const SCHEMA_VERSION: u32 = casebook_migrate::highest(MIGRATIONS);
 
 impl SqliteStore {
     pub(super) fn newer(&self, found: u32) -> RegisterError {
@@ -94,60 +84,16 @@ impl SqliteStore {
             crate::near_dupes::backfill(&tx, &path)?;
             crate::case_join::rekey(&tx, &path)?;
         }
-        tx.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-        )
-        .ctx(&path, || "recording the schema migrations".into())?;
-        let at = now();
-        for version in &applied {
-            tx.execute(
-                "INSERT OR IGNORE INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-                params![version, at],
-            )
+        casebook_migrate::record(&tx, &applied)
             .ctx(&path, || "recording the schema migrations".into())?;
-        }
-        let highest = applied.iter().max().copied().unwrap_or(SCHEMA_VERSION);
-        tx.pragma_update(None, "user_version", highest)
-            .ctx(&path, || "recording the schema version".into())?;
         tx.commit()
             .ctx(&path, || "committing the schema migration".into())
     }
 }
 
 /// The migrations a store has, and the first one this build does not know (a newer casebook's).
-/// A store from before `schema_migrations` has every migration up to its `user_version`.
 fn applied_migrations(conn: &Connection, path: &Path) -> Result<(BTreeSet<u32>, Option<u32>)> {
-    let err = || "reading the schema version".to_string();
-    let recorded: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')",
-            [],
-            |r| r.get(0),
-        )
-        .ctx(path, err)?;
-    let applied: BTreeSet<u32> = if recorded {
-        conn.prepare("SELECT version FROM schema_migrations")
-            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .ctx(path, err)?
-    } else {
-        let version: u32 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .ctx(path, err)?;
-        let mut known: BTreeSet<u32> = MIGRATIONS
-            .iter()
-            .map(|(v, _)| *v)
-            .filter(|v| *v <= version)
-            .collect();
-        if version > SCHEMA_VERSION {
-            known.insert(version);
-        }
-        known
-    };
-    let unknown = applied
-        .iter()
-        .copied()
-        .find(|v| !MIGRATIONS.iter().any(|(m, _)| m == v));
-    Ok((applied, unknown))
+    casebook_migrate::applied(conn, MIGRATIONS).ctx(path, || "reading the schema version".into())
 }
 
 #[cfg(test)]
