@@ -61,6 +61,7 @@ pub fn score(corpus: &[AnnotatedArticle]) -> BTreeMap<String, LanguageScore> {
 }
 
 /// CPU time this thread has used, in seconds; wall time where the platform has no thread clock.
+#[allow(unsafe_code)] // one libc call, its safety argued where it stands
 fn thread_seconds(wall: Instant) -> f64 {
     #[cfg(unix)]
     {
