@@ -56,9 +56,11 @@ impl Language {
     /// 10 July", "said on January 24 that").
     fn dates_the_telling(&self, doc: &Doc, s: &Sentence, d: &DateMention) -> bool {
         let first = doc.token_at_or_after(d.start).min(s.end_token);
+        // "He said that in 2023 officers forced him": behind a clause word the date is of what is told.
         doc.tokens[s.first_token.min(first)..first]
             .iter()
             .rev()
+            .take_while(|t| t.is_word && !self.segment_breaks.contains(&t.lower))
             .map(|t| t.lower.as_str())
             .filter(|w| !self.date_prepositions.contains(*w))
             .take(TELLING_REACH)

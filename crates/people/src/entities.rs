@@ -2,7 +2,7 @@
 //! organisation or detention-place head noun ("Kyivskyi District Court of Simferopol").
 //! Every token found here is closed to person recognition.
 
-use crate::lexicon::{Lexicon, PhraseKind};
+use crate::lexicon::{Lexicon, Phrase, PhraseKind};
 use crate::token::{Case, Kind, Token};
 use casebook_model::{EntityKind, EntityMention};
 
@@ -33,6 +33,19 @@ const DETERMINERS: [&str; 8] = ["the", "a", "an", "this", "that", "these", "thos
 /// Words that join the head noun of an organisation to its complement.
 const JOINERS: [&str; 5] = ["of", "for", "on", "in", "to"];
 
+/// True when a one-word group phrase is a given name here ("Islam Kurtveliev", not "Islam is"): the
+/// word is listed as a given name and a capitalised word follows it.
+fn given_name_of_a_person(lex: &Lexicon, tokens: &[Token], i: usize, p: &Phrase) -> bool {
+    p.kind == PhraseKind::Group
+        && p.words.len() == 1
+        && tokens
+            .get(i)
+            .is_some_and(|t| lex.given_names.contains(&t.lower))
+        && tokens
+            .get(i + 1)
+            .is_some_and(|n| n.case == Case::Title && matches!(n.kind, Kind::Word))
+}
+
 /// Finds the entities and groups in `tokens`, marking the tokens they cover. `bases` holds each token's
 /// other base forms (see `token::base_forms`): an inflected one-word place ("з Ялти") is found by them.
 pub fn find(
@@ -58,6 +71,7 @@ pub fn find(
                         .iter()
                         .enumerate()
                         .all(|(k, w)| tokens.get(i + k).is_some_and(|u| u.lower == *w))
+                        && !given_name_of_a_person(lex, tokens, i, p)
                 })
             })
             .or_else(|| {

@@ -618,3 +618,16 @@ fn verbs_and_captions_are_not_people() {
         p.persons
     );
 }
+
+#[test]
+fn given_names_that_are_words_and_descriptors_before_names() {
+    let text =
+        "Islam Kurtveliev and Ekrem Seitov were detained. Ombudswoman Daria Holub condemned it. \
+        The Nakhimov district court will hear the case; activists gathered at the Lenin monument. \
+        Islam is the faith of most Crimean Tatars.";
+    let p = run(text);
+    assert_eq!(
+        mentions(&p),
+        vec!["Islam Kurtveliev", "Ekrem Seitov", "Daria Holub"]
+    );
+}
