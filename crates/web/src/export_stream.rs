@@ -15,8 +15,11 @@ use std::task::{Context, Poll};
 use tokio::sync::mpsc;
 
 /// Bytes per chunk sent, and chunks waiting for the client at most: what one export holds. Small
-/// chunks also bound the work wasted after a client hangs up (noticed at the next chunk or two).
+/// chunks also bound the work wasted after a client hangs up (noticed at the next chunk or two),
+/// so the first chunks are smaller still ([`FIRST_CHUNK_BYTES`], doubling up to [`CHUNK_BYTES`]):
+/// an export started and abandoned costs a few kilobytes of work, not tens.
 const CHUNK_BYTES: usize = 16 * 1024;
+const FIRST_CHUNK_BYTES: usize = 2 * 1024;
 const CHUNKS_QUEUED: usize = 1;
 
 enum Message {
@@ -33,6 +36,8 @@ struct ChunkWriter {
     /// True once a chunk went out: the first write is sent at once, so the answer starts as soon
     /// as the export has begun rather than after a whole chunk.
     started: bool,
+    /// The size at which the current chunk is sent.
+    chunk: usize,
 }
 
 impl ChunkWriter {
@@ -53,9 +58,10 @@ impl ChunkWriter {
 impl Write for ChunkWriter {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         self.buf.extend_from_slice(data);
-        if self.buf.len() >= CHUNK_BYTES || !self.started {
+        if self.buf.len() >= self.chunk || !self.started {
             self.started = true;
             self.send()?;
+            self.chunk = (self.chunk * 2).min(CHUNK_BYTES);
         }
         Ok(data.len())
     }
@@ -110,6 +116,7 @@ where
                     tx,
                     buf: Vec::with_capacity(CHUNK_BYTES),
                     started: false,
+                    chunk: FIRST_CHUNK_BYTES,
                 };
                 write(store, &mut out)?;
                 out.send()

@@ -54,7 +54,7 @@ pub fn application(config: Config) -> Result<(AppState, axum::Router), StartErro
     // killed ingest): the comparison reads ids only, on a thread of its own, so the start does not
     // wait for it and an unchanged register costs no rebuild.
     let check = state.clone();
-    tokio::task::spawn_blocking(move || index_check(&check));
+    busy::in_background("casebook-index-check", move || index_check(&check));
     if state.public() {
         tokio::spawn(public_follow::follow_register(
             state.clone(),

@@ -1,6 +1,7 @@
-//! The search index's documents, projected from the register. The index is derived data: the server
-//! rebuilds it from the store after writes that change what search should find (ingests, merges,
-//! splits, edits, visibility), in the background, so requests never wait for it.
+//! The search index's documents, projected from the register. The index is derived data: uploads
+//! and reviewers' decisions update it record by record (`ingest`, `index_update`); the server
+//! rebuilds it whole from the store, in the background so requests never wait for it, when it is
+//! behind at start, after fetch jobs and the poller's runs, and for the public index.
 //!
 //! A public server keeps an index of its own (`DATA/public-index`, apart from the team's `index`),
 //! built only from what the public policy lets through, already redacted: a hidden person, their

@@ -110,7 +110,7 @@ const POOL_MAX_IDLE: usize = 8;
 /// this bounds the server's memory whatever the number of clients.
 pub const REGISTER_REQUESTS: usize = 4;
 /// Exports running at once; more wait for a turn like the register's requests do.
-pub const EXPORTS_AT_ONCE: usize = 1;
+pub const EXPORTS_AT_ONCE: usize = 2;
 /// How long a request waits for its turn before it is answered 503 with `Retry-After`.
 pub const REGISTER_WAIT: Duration = Duration::from_secs(10);
 /// Page cache of each register handle of the server, in MiB (the store's default is sized for an

@@ -48,7 +48,7 @@ impl StatusCounts {
             s.running = true;
             s.last_started = Some(Instant::now());
             let state = state.clone();
-            tokio::task::spawn_blocking(move || recount(&state));
+            crate::busy::in_background("casebook-status-count", move || recount(&state));
         }
         s.counted.as_ref().map(|(_, c)| c.clone())
     }
