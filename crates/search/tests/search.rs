@@ -498,3 +498,23 @@ fn rebuild_from_a_source_replaces_everything() {
     assert!(ids(&index, &Query::new("fabricated")).is_empty());
     assert_eq!(person_ids(&index, "Джелял", Mode::Names), vec!["p1"]);
 }
+
+#[test]
+fn a_name_in_one_case_form_finds_the_others_in_both_modes() {
+    let (_dir, index) = built();
+    // The article says "Нариман Джелял" and "Сервер Аблаев"; the queries are genitive and dative.
+    for query in ["Джеляла", "Наримана Джеляла", "Джелялу"] {
+        let hits = ids(&index, &Query::new(query).mode(Mode::Names));
+        assert!(
+            hits.contains(&(Kind::Person, "p1".into())),
+            "{query}: {hits:?}"
+        );
+        let hits = ids(&index, &Query::new(query).kinds(&[Kind::Article]));
+        assert!(
+            hits.contains(&(Kind::Article, "a2".into())),
+            "{query}: {hits:?}"
+        );
+    }
+    let hits = ids(&index, &Query::new("Аблаева").kinds(&[Kind::Article]));
+    assert!(hits.contains(&(Kind::Article, "a2".into())), "{hits:?}");
+}
