@@ -146,6 +146,27 @@ impl Drop for RunningJob {
     }
 }
 
+/// Runs `work` on a thread of its own at a lower priority (nice 10 on Linux), so that counts and
+/// checks the server makes in the background (persons by status, the index compared with the
+/// register at start: seconds of work at 100,000 articles) give way to requests on a small
+/// machine. Its own thread, not the blocking pool's: a pool thread would keep the priority.
+#[allow(unsafe_code)] // one libc call, its safety argued where it stands
+pub fn in_background(name: &str, work: impl FnOnce() + Send + 'static) {
+    let spawned = std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            #[cfg(target_os = "linux")]
+            // SAFETY: a plain system call; on Linux a nice value belongs to the calling thread.
+            unsafe {
+                let _ = libc::nice(10);
+            }
+            work()
+        });
+    if let Err(e) = spawned {
+        eprintln!("casebook-web: cannot start {name}: {e}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,25 +204,5 @@ mod tests {
         assert_eq!(busy.retry_after, Some(1));
         drop(_a);
         assert!(checks.turn().await.is_ok());
-    }
-}
-
-/// Runs `work` on a thread of its own at a lower priority (nice 10 on Linux), so that counts and
-/// checks the server makes in the background (persons by status, the index compared with the
-/// register at start: seconds of work at 100,000 articles) give way to requests on a small
-/// machine. Its own thread, not the blocking pool's: a pool thread would keep the priority.
-pub fn in_background(name: &str, work: impl FnOnce() + Send + 'static) {
-    let spawned = std::thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || {
-            #[cfg(target_os = "linux")]
-            // SAFETY: a plain system call; on Linux a nice value belongs to the calling thread.
-            unsafe {
-                let _ = libc::nice(10);
-            }
-            work()
-        });
-    if let Err(e) = spawned {
-        eprintln!("casebook-web: cannot start {name}: {e}");
     }
 }
