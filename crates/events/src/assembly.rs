@@ -43,7 +43,13 @@ impl Language {
         } else {
             (None, None)
         };
-        let lede_paragraph = doc.sentences.first().map(|s| s.paragraph);
+        // The paragraphs the report's news is told in while no other date has been: the first few,
+        // and each paragraph right after one whose events the news dated ("… пришли с обысками. ¶
+        // Силовики пришли домой к … ¶ Сейтмеметова … повезли в управление ФСБ").
+        let mut lede_until = doc
+            .sentences
+            .first()
+            .map_or(0, |s| s.paragraph + LEDE_PARAGRAPHS);
         let mut last_mentioned: Option<FuzzyDate> = None;
         // The date the narrative is at, and the paragraph that gave it: a sentence without a date of
         // its own ("Before that, officers searched his house") continues the story of the sentences
@@ -103,10 +109,14 @@ impl Language {
                 lede: published.filter(|_| {
                     self.lede_takes_published
                         && last_mentioned.is_none()
-                        && lede_paragraph.is_some_and(|p| s.paragraph < p + LEDE_PARAGRAPHS)
+                        && s.paragraph < lede_until
                 }),
             };
+            let told_the_news = facts.lede.is_some();
             self.sentence_events(doc, &facts, &victims, &referenced, &mut events);
+            if told_the_news && events.len() > first_event {
+                lede_until = lede_until.max(s.paragraph + 2);
+            }
             remember_group(
                 &mut recent_group,
                 &victims,

@@ -93,6 +93,10 @@ pub struct Cues {
     pub simultaneous: Vec<String>,
     pub clause_breaks: Vec<String>,
     pub segment_breaks: Vec<String>,
+    /// Words opening a clause that shares the verb of the clause before it, its own verb left out and
+    /// marked by a dash ("отправил А под домашний арест, а Б и В — в СИЗО").
+    #[serde(default)]
+    pub gapping_openers: Vec<String>,
     pub attribution: Vec<Attribution>,
     /// True when an undated event told in the report's first paragraph happened on the report's
     /// date (news agencies' style: "сотрудники ФСБ пришли с обысками", dated by the dateline).

@@ -143,7 +143,7 @@ impl Language {
         if let Some(prev) = before.last() {
             // "the lawyer of X" makes X the client, not the lawyer.
             if !self.client_markers.contains(&prev.lower) {
-                for t in before.iter().rev().take(3) {
+                for t in skip_quoted_names(before).take(3) {
                     let other_name = doc
                         .people
                         .mentions
@@ -226,8 +226,8 @@ impl Language {
         // "… said the head of the Mejlis Refat Chubarov, who …": the name closes the reporting clause.
         let closes = doc.tokens.get(m.last_token + 1).is_none_or(|t| !t.is_word);
         if closes {
-            let from = m.first_token.saturating_sub(7).max(s.first_token);
-            for t in doc.tokens[from..m.first_token].iter().rev() {
+            let from = m.first_token.saturating_sub(10).max(s.first_token);
+            for t in skip_quoted_names(&doc.tokens[from..m.first_token]).take(7) {
                 if !t.is_word
                     || doc
                         .people
@@ -298,4 +298,28 @@ impl Language {
         }
         false
     }
+}
+
+/// The tokens of `before`, last first, with a quoted name right before a word passed over: "корреспондент
+/// «Радио Свобода» Антон Наумлюк", "адвокат «Крымской солидарности» X" read as "корреспондент X". Quotation
+/// marks around a name of up to four words are an outlet's or group's name, not a break of the phrase.
+fn skip_quoted_names(before: &[Token]) -> impl Iterator<Item = &Token> {
+    const QUOTED_NAME_WORDS: usize = 4;
+    let mut i = before.len();
+    std::iter::from_fn(move || {
+        let close = i.checked_sub(1)?;
+        if matches!(before[close].lower.as_str(), "»" | "\u{201d}") {
+            let open = before[..close]
+                .iter()
+                .rposition(|t| matches!(t.lower.as_str(), "«" | "\u{201c}"))
+                .filter(|&o| close - o > 1 && close - o <= QUOTED_NAME_WORDS + 1)
+                .filter(|&o| before[o + 1..close].iter().all(|t| t.is_word));
+            if let Some(o) = open.filter(|&o| o > 0) {
+                i = o - 1;
+                return before.get(o - 1);
+            }
+        }
+        i = close;
+        before.get(close)
+    })
 }

@@ -547,3 +547,144 @@ fn crimean_tatar_negation_is_a_suffix_of_the_verb() {
         Some(FuzzyDate::day(2024, 10, 5))
     );
 }
+
+const KADYROV: P = P(
+    "Ленур Кадыров",
+    &[
+        "Ленур Кадыров",
+        "Ленура Кадырова",
+        "Ленуру Кадырову",
+        "Кадырова",
+    ],
+);
+const ZEKI: P = P(
+    "Зеки Асанов",
+    &["Зеки Асанов", "Зеки Асанова", "Зеки Асанову", "Асанова"],
+);
+const EDIP: P = P(
+    "Эдип Халилов",
+    &[
+        "Эдип Халилов",
+        "Эдипа Халилова",
+        "Эдипу Халилову",
+        "Халилова",
+    ],
+);
+
+#[test]
+fn a_clause_with_its_verb_left_out_shares_the_event() {
+    // "… а Б и В — в СИЗО": the second clause's verb is the first's.
+    let (people, events) = analyse(
+        "ru",
+        "На следующий день суд отправил Ленура Кадырова под домашний арест, а Зеки Асанова и Эдипа \
+         Халилова — в СИЗО на два месяца.",
+        Some("2024-03-02"),
+        &[KADYROV, ZEKI, EDIP],
+    );
+    for name in ["Ленур Кадыров", "Зеки Асанов", "Эдип Халилов"] {
+        assert!(
+            types_of(&people, &events, name).contains(&"arrest_custody".to_string()),
+            "{name}: {:?}",
+            events.events
+        );
+    }
+    // Without the dash the clause has a verb of its own, and is no part of the arrest.
+    let (people, events) = analyse(
+        "ru",
+        "Суд отправил Ленура Кадырова под домашний арест, а Зеки Асанов вернулся домой.",
+        Some("2024-03-02"),
+        &[KADYROV, ZEKI],
+    );
+    assert!(types_of(&people, &events, "Зеки Асанов").is_empty());
+}
+
+#[test]
+fn a_reporter_named_after_an_outlet_in_quotes_is_no_victim() {
+    let (people, events) = analyse(
+        "ru",
+        "Суд оштрафовал Ленура Кадырова на 2 тысячи рублей. Как рассказал корреспондент «Крымского \
+         ветра» Зеки Асанов, поводом для административного дела стала публикация в соцсети.",
+        Some("2024-03-02"),
+        &[KADYROV, ZEKI],
+    );
+    assert!(
+        types_of(&people, &events, "Ленур Кадыров").contains(&"administrative_penalty".to_string())
+    );
+    assert!(
+        types_of(&people, &events, "Зеки Асанов").is_empty(),
+        "{:?}",
+        events.events
+    );
+}
+
+#[test]
+fn the_relatives_of_someone_are_not_the_sentence_s_other_people() {
+    // "его детей пытали": the children were tortured, not the man the sentence is about.
+    let (people, events) = analyse(
+        "ru",
+        "Суд приговорил Ленура Кадырова к 12 годам колонии. Защита нашла ведущего встречи — он уехал \
+         вместе с семьей в Киев, после того как его детей пытали током оперативники.",
+        Some("2024-03-02"),
+        &[KADYROV],
+    );
+    assert_eq!(
+        types_of(&people, &events, "Ленур Кадыров"),
+        vec!["sentence".to_string()]
+    );
+}
+
+#[test]
+fn a_short_news_item_is_told_on_its_date_paragraph_after_paragraph() {
+    // No date stated in the text: the news, told over several paragraphs, took place on the report's date.
+    let (people, events) = analyse(
+        "ru",
+        "В Джанкое силовики пришли с обысками к крымским татарам.\n\nСотрудники ФСБ пришли домой к \
+         Ленуру Кадырову и Зеки Асанову.\n\nОбыск у Кадырова уже закончился, его повезли в управление \
+         ФСБ.\n\nКак передает адвокат Эдип Халилов, Зеки Асанова задержали по подозрению в участии в \
+         организации.",
+        Some("2024-03-02"),
+        &[KADYROV, ZEKI, EDIP],
+    );
+    let day = FuzzyDate::day(2024, 3, 2);
+    for (name, t) in [
+        ("Ленур Кадыров", "search"),
+        ("Зеки Асанов", "search"),
+        ("Зеки Асанов", "detention"),
+    ] {
+        let e = events
+            .events
+            .iter()
+            .find(|e| {
+                e.event_type == t && e.victims.iter().any(|&v| people.persons[v].name == name)
+            })
+            .unwrap_or_else(|| panic!("no {t} of {name}: {:?}", events.events));
+        assert_eq!(e.date, Some(day), "{t} of {name}");
+    }
+    // "задержали по подозрению": the suspicion is the ground of the detention, no charge of its own.
+    assert!(!types_of(&people, &events, "Зеки Асанов").contains(&"charge".to_string()));
+}
+
+#[test]
+fn a_counted_group_in_the_dative_is_the_people_named_next() {
+    let (people, events) = analyse(
+        "ru",
+        "5 марта 2024 года в военном суде во время прений обвинение запросило наказание троим фигурантам \
+         дела. Прокурор попросил назначить 17 лет колонии Ленуру Кадырову, 15 лет Зеки Асанову и 13 лет \
+         Эдипу Халилову.",
+        Some("2024-03-06"),
+        &[KADYROV, ZEKI, EDIP],
+    );
+    for name in ["Ленур Кадыров", "Зеки Асанов", "Эдип Халилов"] {
+        let types = types_of(&people, &events, name);
+        assert!(
+            types.contains(&"trial".to_string()),
+            "{name}: {:?}",
+            events.events
+        );
+        assert!(
+            !types.contains(&"sentence".to_string()),
+            "{name}: {:?}",
+            events.events
+        );
+    }
+}

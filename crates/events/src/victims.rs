@@ -149,9 +149,10 @@ impl Language {
                     }
                     next = Some(m);
                 }
+                let gapped = self.gapped_segments(doc, s, &seg, g, &trigger_segs);
                 let own: BTreeSet<usize> = direct
                     .iter()
-                    .filter(|(_, pg)| *pg == g)
+                    .filter(|(_, pg)| *pg == g || gapped.contains(pg))
                     .map(|(p, _)| *p)
                     .chain(antecedent)
                     .collect();
@@ -165,12 +166,62 @@ impl Language {
                 if !referred.is_empty() {
                     return referred;
                 }
+                // "… after his children were tortured": the clause's victims are relatives it does not
+                // name, not the people of the sentence's other clauses.
+                if self.names_a_relative(doc, s, &seg, g) {
+                    return Vec::new();
+                }
                 if !all.is_empty() {
                     return all.iter().copied().collect();
                 }
                 self.anaphor_victims(doc, si, h, None)
             })
             .collect()
+    }
+
+    /// The segments right after segment `g` that share its verb: "отправил Аббозова под домашний арест, а
+    /// Темерьянова, Кроша и Алиева — в СИЗО". A run of segments opened by a gapping word, none with a
+    /// trigger of its own, counts when a dash stands in it for the verb left out.
+    fn gapped_segments(
+        &self,
+        doc: &Doc,
+        s: &Sentence,
+        seg: &[usize],
+        g: usize,
+        trigger_segs: &BTreeSet<usize>,
+    ) -> BTreeSet<usize> {
+        let mut run = BTreeSet::new();
+        let mut dash = false;
+        for (offset, &k) in seg.iter().enumerate() {
+            if k <= g {
+                continue;
+            }
+            let token = &doc.tokens[s.first_token + offset];
+            let opens = offset > 0 && seg[offset - 1] != k;
+            if opens && (!self.gapping_openers.contains(&token.lower) || trigger_segs.contains(&k))
+            {
+                break;
+            }
+            if !opens && matches!(token.lower.as_str(), "—" | "–") {
+                dash = true;
+            }
+            run.insert(k);
+        }
+        if dash {
+            run
+        } else {
+            BTreeSet::new()
+        }
+    }
+
+    /// True when segment `g` of sentence `s` speaks of someone's relative ("его детей", "her husband").
+    fn names_a_relative(&self, doc: &Doc, s: &Sentence, seg: &[usize], g: usize) -> bool {
+        let tokens = &doc.tokens[s.first_token..s.end_token];
+        tokens.windows(2).enumerate().any(|(i, w)| {
+            seg.get(i) == Some(&g)
+                && self.possessives.contains(&w[0].lower)
+                && self.relations.contains(&w[1].lower)
+        })
     }
 
     /// Whom the pronoun or referring phrase nearest the trigger (within its clause when `clause` is

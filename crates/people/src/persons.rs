@@ -418,7 +418,7 @@ impl<'a> Linker<'a> {
                 if !self.single_is_name(at) {
                     return;
                 }
-                let given = self.lex.is_given_name(&t.lower);
+                let given = self.is_given(at);
                 let name = casebook_names::nominative(t.text(self.text)).into_owned();
                 self.persons.push(Person {
                     name_as_written: name == t.text(self.text),
@@ -455,10 +455,7 @@ impl<'a> Linker<'a> {
             let same_given =
                 (0..self.persons.len()).filter(|&i| self.persons[i].given.as_deref() == Some(k));
             // "his sister Elmaz" introduces someone new: such a given name may only refer back.
-            let introduced = at
-                .checked_sub(1)
-                .and_then(|p| self.tokens.get(p))
-                .is_some_and(|t| self.lex.relations.contains_key(&t.lower));
+            let introduced = self.after_relation(at);
             if introduced {
                 same_given
                     .filter_map(|i| self.persons[i].last_before(at).map(|s| (s, i)))
@@ -468,6 +465,28 @@ impl<'a> Linker<'a> {
                 self.nearest(at, same_given)
             }
         })
+    }
+
+    /// True when the word at `at` is a given name, in any case form ("Энвера").
+    fn is_given(&self, at: usize) -> bool {
+        self.lex.is_given_name(&self.tokens[at].lower)
+            || (self.tokens[at].cyrillic
+                && self.bases[at].iter().any(|b| self.lex.is_given_name(b)))
+    }
+
+    /// True when the word at `at` follows a relation word ("его жена Эльвира"), or a relation word and
+    /// the name of whose relative it is ("отца Мустафаева Энвера").
+    fn after_relation(&self, at: usize) -> bool {
+        let relation = |i: Option<usize>| {
+            i.and_then(|p| self.tokens.get(p))
+                .is_some_and(|t| self.lex.relations.contains_key(&t.lower))
+        };
+        relation(at.checked_sub(1))
+            || (relation(at.checked_sub(2))
+                && at
+                    .checked_sub(1)
+                    .and_then(|p| self.tokens.get(p))
+                    .is_some_and(|t| t.cyrillic && t.case == Case::Title))
     }
 
     /// Evidence that a lone capitalised word no full name explains is a person.
@@ -489,12 +508,7 @@ impl<'a> Linker<'a> {
             return true;
         }
         // "его жена Эльвира": a given name right after a relation word.
-        if self.lex.is_given_name(&t.lower)
-            && at
-                .checked_sub(1)
-                .and_then(|p| self.tokens.get(p))
-                .is_some_and(|p| self.lex.relations.contains_key(&p.lower))
-        {
+        if self.is_given(at) && self.after_relation(at) {
             return true;
         }
         // A verb of saying after the word: but "Witnesses said" opens a sentence with a plain noun.
@@ -611,6 +625,50 @@ fn name_bounds(
     Some((first, last))
 }
 
+/// The names a run of capitalised words `first..last` holds: usually one, none of a sentence opener's
+/// unknown first word, two of two names side by side.
+fn name_parts(
+    lex: &Lexicon,
+    tokens: &[Token],
+    classes: &[Class],
+    first: usize,
+    last: usize,
+) -> Vec<(usize, usize)> {
+    let mut parts = vec![(first, last)];
+    let len = last - first;
+    // "Commenting Nariman Dzhelyal": an unknown sentence opener before a given name is not a name.
+    if len >= 2
+        && tokens[first].sentence_start
+        && tokens[first].case == Case::Title
+        && classes[first] == Class::Other
+        && classes[first + 1] == Class::Given
+    {
+        parts = vec![(first + 1, last)];
+    }
+    // "отца Мустафаева Энвера": after a relation word, a Cyrillic surname in the genitive names whose
+    // relative the given name after it is ("Mustafaev's father, Enver"), not one name written surname
+    // first.
+    if len == 2
+        && tokens[first].cyrillic
+        && classes[first] != Class::Given
+        && classes[first + 1] == Class::Given
+        && first
+            .checked_sub(1)
+            .is_some_and(|p| lex.relations.contains_key(&tokens[p].lower))
+    {
+        parts = vec![(first, first + 1), (first + 1, last)];
+    }
+    // Two full names side by side: "Given Surname Given Surname".
+    if len == 4
+        && classes[first] == Class::Given
+        && classes[first + 2] == Class::Given
+        && classes[first + 1] != Class::Given
+    {
+        parts = vec![(first, first + 2), (first + 2, last)];
+    }
+    parts
+}
+
 /// Finds and links the person mentions among `tokens`.
 pub fn find(
     lex: &Lexicon,
@@ -649,25 +707,7 @@ pub fn find(
         let Some((first, last)) = name_bounds(lex, tokens, &classes, first, last) else {
             continue;
         };
-        let mut parts = vec![(first, last)];
-        let len = last - first;
-        // "Commenting Nariman Dzhelyal": an unknown sentence opener before a given name is not a name.
-        if len >= 2
-            && tokens[first].sentence_start
-            && tokens[first].case == Case::Title
-            && classes[first] == Class::Other
-            && classes[first + 1] == Class::Given
-        {
-            parts = vec![(first + 1, last)];
-        }
-        // Two full names side by side: "Given Surname Given Surname".
-        if len == 4
-            && classes[first] == Class::Given
-            && classes[first + 2] == Class::Given
-            && classes[first + 1] != Class::Given
-        {
-            parts = vec![(first, first + 2), (first + 2, last)];
-        }
+        let parts = name_parts(lex, tokens, &classes, first, last);
         for (a, b) in parts {
             match b - a {
                 1 => singles.push(a),

@@ -631,3 +631,23 @@ fn given_names_that_are_words_and_descriptors_before_names() {
         vec!["Islam Kurtveliev", "Ekrem Seitov", "Daria Holub"]
     );
 }
+
+#[test]
+fn a_relative_named_after_the_surname_of_whose_relative_he_is() {
+    // "отца Мустафаева Энвера": Mustafaev's father, Enver; not one name written surname first.
+    let p = run(
+        "Силовики пришли домой к блогеру Ремзи Бариеву. Бариева и отца Бариева Энвера повезли в \
+         управление ФСБ.",
+    );
+    let m = mentions(&p);
+    assert!(m.contains(&"Энвера"), "{m:?}");
+    assert!(!m.contains(&"Бариева Энвера"), "{m:?}");
+    assert_eq!(
+        person_of(&p, "Бариева", 1),
+        person_of(&p, "Ремзи Бариеву", 0)
+    );
+    assert_ne!(
+        person_of(&p, "Энвера", 0),
+        person_of(&p, "Ремзи Бариеву", 0)
+    );
+}
