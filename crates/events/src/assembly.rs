@@ -7,6 +7,7 @@ use crate::data::TAXONOMY;
 use crate::dates::{self, Anchor, DateMention};
 use crate::doc::Doc;
 use crate::language::Language;
+use crate::per_victim::{merge_details, split_shared};
 use crate::push_unique;
 use crate::text::Sentence;
 use crate::triggers::TriggerHit;
@@ -283,6 +284,23 @@ impl Language {
                 date_mentions,
                 &mut details,
             );
+            let mut victim_details = self.victim_details(doc, s, &def.id, victims, date_mentions);
+            if !victim_details.is_empty() {
+                let personal: BTreeSet<String> = victim_details
+                    .values()
+                    .flat_map(|d| d.keys().cloned())
+                    .collect();
+                details.retain(|k, _| !personal.contains(k));
+                let all = victims
+                    .iter()
+                    .map(|p| {
+                        let mut d = details.clone();
+                        d.extend(victim_details.remove(p).unwrap_or_default());
+                        (*p, d)
+                    })
+                    .collect();
+                split_shared(all, &mut details, &mut victim_details);
+            }
             let (place, destination) = places(doc, s, hit);
             if def.id == "transfer" {
                 if let Some(d) = destination.or_else(|| capitalised_after_to(self, doc, hit, s)) {
@@ -299,6 +317,7 @@ impl Language {
                     date,
                     place,
                     details,
+                    victim_details,
                     claimed_by: claimed_by.clone(),
                     evidence: Evidence {
                         article: doc.article.id.clone(),
@@ -351,12 +370,16 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
             let subset = |a: &[usize], b: &[usize]| a.iter().all(|v| b.contains(v));
             if subset(&e.victims, &o.victims) && more_precise(e.date, o.date) {
                 o.victims.retain(|v| !e.victims.contains(v));
+                let kept = o.victims.clone();
+                o.victim_details.retain(|p, _| kept.contains(p));
                 out.push((e, own));
                 continue;
             }
             if subset(&o.victims, &e.victims) && more_precise(o.date, e.date) {
                 let mut rest = e;
                 rest.victims.retain(|v| !o.victims.contains(v));
+                let kept = rest.victims.clone();
+                rest.victim_details.retain(|p, _| kept.contains(p));
                 out.push((rest, own));
                 continue;
             }
@@ -365,7 +388,9 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
             Some((o, o_own)) => {
                 let victims: BTreeSet<usize> =
                     o.victims.iter().chain(&e.victims).copied().collect();
-                o.victims = victims.into_iter().collect();
+                let victims: Vec<usize> = victims.into_iter().collect();
+                merge_details(o, &e, &victims);
+                o.victims = victims;
                 let better = match (own, *o_own) {
                     (true, false) => e.date.is_some(),
                     (false, true) => false,
@@ -375,9 +400,6 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
                     o.date = e.date;
                     o.evidence = e.evidence.clone();
                     *o_own = own;
-                }
-                for (k, v) in e.details {
-                    o.details.entry(k).or_insert(v);
                 }
                 for p in e.perpetrators {
                     push_unique(&mut o.perpetrators, p);
