@@ -208,6 +208,25 @@ impl Language {
         referenced
     }
 
+    /// True when the words right before the trigger make it name an event told elsewhere, to time
+    /// this sentence's ("after his arrest").
+    fn back_reference(&self, doc: &Doc, s: &Sentence, hit: &TriggerHit) -> bool {
+        // The words before the trigger's last word: a trigger may open with the cue itself
+        // ("after his arrest").
+        let last = doc
+            .token_at_or_after(hit.end)
+            .saturating_sub(1)
+            .max(hit.first_token);
+        let preceding: Vec<&str> = doc.tokens
+            [hit.first_token.saturating_sub(3).max(s.first_token)..last]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        self.back_references
+            .iter()
+            .any(|p| preceding.ends_with(&p.iter().map(String::as_str).collect::<Vec<_>>()))
+    }
+
     /// The events of one sentence: for each trigger, its named victims and, when the text counts
     /// more, the unnamed rest as a group of its own.
     fn sentence_events(
@@ -264,6 +283,8 @@ impl Language {
             let Some(def) = TAXONOMY.types.get(hit.type_index) else {
                 continue;
             };
+            // "Sentenced ten months after his arrest": the arrest is told to time the sentence.
+            let back_reference = self.back_reference(doc, s, hit);
             let own_date = own_dates.get(k).copied().flatten();
             // A sentence that gives dates of its own is set at its own time: an event in it
             // without one of them does not take the story's earlier date.
@@ -274,7 +295,8 @@ impl Language {
                         && event_dates.is_empty()
                         && referenced.get(k).is_none_or(|r| r.is_none())
                 }))
-                .or(lede.filter(|_| date_mentions.is_empty()));
+                .or(lede.filter(|_| date_mentions.is_empty()))
+                .filter(|_| !back_reference);
             let mut details = BTreeMap::new();
             let tail: String = doc.chars[hit.start..s.end].iter().collect();
             self.fill_details(
@@ -302,12 +324,13 @@ impl Language {
                 split_shared(all, &mut details, &mut victim_details);
             }
             let (place, destination) = places(doc, s, hit);
+            let place = place.filter(|_| !back_reference);
             if def.id == "transfer" {
                 if let Some(d) = destination.or_else(|| capitalised_after_to(self, doc, hit, s)) {
                     details.insert("destination".into(), d);
                 }
             }
-            let own = own_date.is_some();
+            let own = own_date.is_some() && !back_reference;
             events.push((
                 Event {
                     event_type: def.id.clone(),

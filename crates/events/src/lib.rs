@@ -142,3 +142,5 @@ mod tests;
 mod tests_languages;
 #[cfg(test)]
 mod tests_per_victim;
+#[cfg(test)]
+mod tests_story;
