@@ -47,3 +47,47 @@ fn an_arrest_named_only_to_time_a_verdict_stays_undated() {
         assert_eq!(e.place, None, "{e:?}");
     }
 }
+
+#[test]
+fn a_prosecutors_demand_is_no_sentence() {
+    for text in [
+        "The prosecutor asked the court to sentence Emir Khalilov to 15 years in a strict-regime colony.",
+        "Prosecutors requested 19 years in prison for Emir Khalilov.",
+        "The prosecution demanded that Emir Khalilov be sentenced to 17 years.",
+        "State prosecutor Ivan Petrenko asked for a 12-year sentence for Emir Khalilov.",
+        "The prosecutor sought a 14-year prison sentence for Emir Khalilov on Tuesday.",
+    ] {
+        let (_, events) = analyse(text, Some("2024-02-01"), &[P("Emir Khalilov", &[])], &[], &[]);
+        assert!(
+            events.events.iter().all(|e| e.event_type != "sentence"),
+            "{text}: {:?}",
+            events.events
+        );
+    }
+}
+
+#[test]
+fn a_group_sentenced_is_named_in_the_next_sentence() {
+    let (people, events) = analyse(
+        "Four Crimean Tatar men were sentenced on Monday to between 12 and 17 years in prison. They \
+         are Enver Kadyrov, Server Alimov, Ruslan Bekirov and Timur Ibraimov.",
+        Some("2024-02-06"),
+        &[
+            P("Enver Kadyrov", &[]),
+            P("Server Alimov", &[]),
+            P("Ruslan Bekirov", &[]),
+            P("Timur Ibraimov", &[]),
+        ],
+        &[],
+        &[],
+    );
+    for p in &people.persons {
+        let i = people.persons.iter().position(|q| q.name == p.name).unwrap_or(99);
+        let dated = events.events.iter().any(|e| {
+            e.event_type == "sentence"
+                && e.victims.contains(&i)
+                && e.date.map(|d| d.to_string()).as_deref() == Some("2024-02-05")
+        });
+        assert!(dated, "{}: {:?}", p.name, events.events);
+    }
+}
