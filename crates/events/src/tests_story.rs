@@ -82,7 +82,11 @@ fn a_group_sentenced_is_named_in_the_next_sentence() {
         &[],
     );
     for p in &people.persons {
-        let i = people.persons.iter().position(|q| q.name == p.name).unwrap_or(99);
+        let i = people
+            .persons
+            .iter()
+            .position(|q| q.name == p.name)
+            .unwrap_or(99);
         let dated = events.events.iter().any(|e| {
             e.event_type == "sentence"
                 && e.victims.contains(&i)
@@ -90,4 +94,36 @@ fn a_group_sentenced_is_named_in_the_next_sentence() {
         });
         assert!(dated, "{}: {:?}", p.name, events.events);
     }
+}
+
+#[test]
+fn cases_named_by_their_charge_or_by_brothers_are_cases() {
+    let (people, events) = analyse(
+        "Lenur Umerov, one of the defendants in the sabotage case, was sentenced on Monday to 15 \
+         years.\n\nHis cousin Ruslan Bekirov is held in the case of the Abdullaev brothers.",
+        Some("2024-02-06"),
+        &[P("Lenur Umerov", &[]), P("Ruslan Bekirov", &[])],
+        &[],
+        &[],
+    );
+    let names: Vec<(&str, Vec<&str>)> = events
+        .cases
+        .iter()
+        .map(|c| {
+            let who = c
+                .defendants
+                .iter()
+                .map(|&d| people.persons[d].name.as_str())
+                .collect();
+            (c.name.as_str(), who)
+        })
+        .collect();
+    assert!(
+        names.contains(&("sabotage case", vec!["Lenur Umerov"])),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("case of the Abdullaev brothers", vec!["Ruslan Bekirov"])),
+        "{names:?}"
+    );
 }
