@@ -106,6 +106,7 @@ pub fn oracle_events(
                 date: e.date,
                 place: e.details.get("place").cloned(),
                 details: e.details.clone(),
+                victim_details: Default::default(),
                 claimed_by: e.claimed_by.clone(),
             }
         })

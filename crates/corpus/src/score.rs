@@ -306,6 +306,7 @@ mod tests {
             date,
             place: None,
             details: BTreeMap::new(),
+            victim_details: Default::default(),
             claimed_by: None,
             evidence: Evidence {
                 article: String::new(),

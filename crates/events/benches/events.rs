@@ -85,6 +85,7 @@ fn naive(article: &Article, people: &ArticlePeople) -> ArticleEvents {
                     date,
                     place: None,
                     details: BTreeMap::new(),
+                    victim_details: Default::default(),
                     claimed_by: None,
                     evidence: Evidence {
                         article: article.id.clone(),

@@ -7,6 +7,7 @@ use crate::data::TAXONOMY;
 use crate::dates::{self, Anchor, DateMention};
 use crate::doc::Doc;
 use crate::language::Language;
+use crate::per_victim::{merge_details, split_shared};
 use crate::push_unique;
 use crate::text::Sentence;
 use crate::triggers::TriggerHit;
@@ -217,6 +218,25 @@ impl Language {
         referenced
     }
 
+    /// True when the words right before the trigger make it name an event told elsewhere, to time
+    /// this sentence's ("after his arrest").
+    fn back_reference(&self, doc: &Doc, s: &Sentence, hit: &TriggerHit) -> bool {
+        // The words before the trigger's last word: a trigger may open with the cue itself
+        // ("after his arrest").
+        let last = doc
+            .token_at_or_after(hit.end)
+            .saturating_sub(1)
+            .max(hit.first_token);
+        let preceding: Vec<&str> = doc.tokens
+            [hit.first_token.saturating_sub(3).max(s.first_token)..last]
+            .iter()
+            .map(|t| t.lower.as_str())
+            .collect();
+        self.back_references
+            .iter()
+            .any(|p| preceding.ends_with(&p.iter().map(String::as_str).collect::<Vec<_>>()))
+    }
+
     /// The events of one sentence: for each trigger, its named victims and, when the text counts
     /// more, the unnamed rest as a group of its own.
     fn sentence_events(
@@ -273,6 +293,8 @@ impl Language {
             let Some(def) = TAXONOMY.types.get(hit.type_index) else {
                 continue;
             };
+            // "Sentenced ten months after his arrest": the arrest is told to time the sentence.
+            let back_reference = self.back_reference(doc, s, hit);
             let own_date = own_dates.get(k).copied().flatten();
             // A sentence that gives dates of its own is set at its own time: an event in it
             // without one of them does not take the story's earlier date.
@@ -283,7 +305,8 @@ impl Language {
                         && event_dates.is_empty()
                         && referenced.get(k).is_none_or(|r| r.is_none())
                 }))
-                .or(lede.filter(|_| date_mentions.is_empty()));
+                .or(lede.filter(|_| date_mentions.is_empty()))
+                .filter(|_| !back_reference);
             let mut details = BTreeMap::new();
             let tail: String = doc.chars[hit.start..s.end].iter().collect();
             self.fill_details(
@@ -293,13 +316,31 @@ impl Language {
                 date_mentions,
                 &mut details,
             );
+            let mut victim_details = self.victim_details(doc, s, &def.id, victims, date_mentions);
+            if !victim_details.is_empty() {
+                let personal: BTreeSet<String> = victim_details
+                    .values()
+                    .flat_map(|d| d.keys().cloned())
+                    .collect();
+                details.retain(|k, _| !personal.contains(k));
+                let all = victims
+                    .iter()
+                    .map(|p| {
+                        let mut d = details.clone();
+                        d.extend(victim_details.remove(p).unwrap_or_default());
+                        (*p, d)
+                    })
+                    .collect();
+                split_shared(all, &mut details, &mut victim_details);
+            }
             let (place, destination) = places(doc, s, hit);
+            let place = place.filter(|_| !back_reference);
             if def.id == "transfer" {
                 if let Some(d) = destination.or_else(|| capitalised_after_to(self, doc, hit, s)) {
                     details.insert("destination".into(), d);
                 }
             }
-            let own = own_date.is_some();
+            let own = own_date.is_some() && !back_reference;
             events.push((
                 Event {
                     event_type: def.id.clone(),
@@ -309,6 +350,7 @@ impl Language {
                     date,
                     place,
                     details,
+                    victim_details,
                     claimed_by: claimed_by.clone(),
                     evidence: Evidence {
                         article: doc.article.id.clone(),
@@ -361,12 +403,16 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
             let subset = |a: &[usize], b: &[usize]| a.iter().all(|v| b.contains(v));
             if subset(&e.victims, &o.victims) && more_precise(e.date, o.date) {
                 o.victims.retain(|v| !e.victims.contains(v));
+                let kept = o.victims.clone();
+                o.victim_details.retain(|p, _| kept.contains(p));
                 out.push((e, own));
                 continue;
             }
             if subset(&o.victims, &e.victims) && more_precise(o.date, e.date) {
                 let mut rest = e;
                 rest.victims.retain(|v| !o.victims.contains(v));
+                let kept = rest.victims.clone();
+                rest.victim_details.retain(|p, _| kept.contains(p));
                 out.push((rest, own));
                 continue;
             }
@@ -375,7 +421,9 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
             Some((o, o_own)) => {
                 let victims: BTreeSet<usize> =
                     o.victims.iter().chain(&e.victims).copied().collect();
-                o.victims = victims.into_iter().collect();
+                let victims: Vec<usize> = victims.into_iter().collect();
+                merge_details(o, &e, &victims);
+                o.victims = victims;
                 let better = match (own, *o_own) {
                     (true, false) => e.date.is_some(),
                     (false, true) => false,
@@ -385,9 +433,6 @@ pub(crate) fn merge_within_article(events: Vec<(Event, bool)>) -> Vec<Event> {
                     o.date = e.date;
                     o.evidence = e.evidence.clone();
                     *o_own = own;
-                }
-                for (k, v) in e.details {
-                    o.details.entry(k).or_insert(v);
                 }
                 for p in e.perpetrators {
                     push_unique(&mut o.perpetrators, p);

@@ -85,6 +85,11 @@ pub struct Cues {
     pub coordination_words: Vec<String>,
     /// Words right before a trigger that make it a mere time reference ("before the trial").
     pub time_references: Vec<String>,
+    /// Words right before a trigger that make it name an event told elsewhere to time this
+    /// sentence's ("sentenced ten months after his arrest"): the event is kept, but the sentence's
+    /// date and place are not its own.
+    #[serde(default)]
+    pub back_references: Vec<String>,
     /// Determiners that make a trigger refer to an event already told ("the transfer took place …").
     pub definite_determiners: Vec<String>,
     /// Words after a trigger that open its object ("accused of", "charged with").

@@ -41,6 +41,7 @@ pub mod details;
 mod doc;
 mod language;
 pub mod merge;
+mod per_victim;
 pub mod status;
 mod stems;
 mod text;
@@ -139,3 +140,7 @@ fn starts_with_seq(words: &[&str], phrase: &[String]) -> bool {
 mod tests;
 #[cfg(test)]
 mod tests_languages;
+#[cfg(test)]
+mod tests_per_victim;
+#[cfg(test)]
+mod tests_story;

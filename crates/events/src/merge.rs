@@ -22,6 +22,10 @@ pub struct SourcedEvent {
     pub date: Option<FuzzyDate>,
     pub place: Option<String>,
     pub details: BTreeMap<String, String>,
+    /// Details that hold for one victim only, by global person id (see
+    /// [`casebook_model::Event::victim_details`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub victim_details: BTreeMap<String, BTreeMap<String, String>>,
     pub claimed_by: Option<String>,
     pub evidence: Evidence,
 }
@@ -31,6 +35,10 @@ pub struct SourcedEvent {
 pub struct Conflict {
     pub field: String,
     pub values: Vec<String>,
+    /// The victim (global person id) the sources disagree about, for a detail that holds for one
+    /// victim (a term, a regime); `None` for the event's own fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
 }
 
 /// One real event, reconciled from all the reports of it.
@@ -44,7 +52,11 @@ pub struct MergedEvent {
     /// The most precise date all reports agree with; on disagreement, the value most reports give.
     pub date: Option<FuzzyDate>,
     pub place: Option<String>,
+    /// The details every victim shares (all of them, for an event without named victims).
     pub details: BTreeMap<String, String>,
+    /// Each victim's details beyond `details`, reconciled from the reports naming that victim.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub victim_details: BTreeMap<String, BTreeMap<String, String>>,
     /// Set only when every report merely relays this party's claim.
     pub claimed_by: Option<String>,
     /// The sentence of every report.
@@ -163,10 +175,80 @@ fn vote(field: &str, values: Vec<String>, conflicts: &mut Vec<Conflict>) -> Opti
         conflicts.push(Conflict {
             field: field.to_string(),
             values: counts.keys().cloned().collect(),
+            person: None,
         });
     }
     let best = counts.values().copied().max()?;
     counts.into_iter().find(|(_, n)| *n == best).map(|(v, _)| v)
+}
+
+/// The details of an event's reports, reconciled victim by victim: a report's details hold for each
+/// victim it names (its own details overlaid with the victim's), and sources disagree only when they
+/// give one victim different values ("A, 17 years" and "A, 15 years"), never when co-defendants
+/// received different terms. The event keeps what every victim shares; each victim the rest. An
+/// event without named victims votes on its reports' details as a whole.
+type ReconciledDetails = (
+    BTreeMap<String, String>,
+    BTreeMap<String, BTreeMap<String, String>>,
+);
+
+fn reconcile_details(
+    reports: &[&SourcedEvent],
+    victims: &BTreeSet<String>,
+    conflicts: &mut Vec<Conflict>,
+) -> ReconciledDetails {
+    if victims.is_empty() {
+        let keys: BTreeSet<&String> = reports.iter().flat_map(|r| r.details.keys()).collect();
+        let mut details = BTreeMap::new();
+        for k in keys {
+            let values = reports
+                .iter()
+                .filter_map(|r| r.details.get(k).cloned())
+                .collect();
+            if let Some(v) = vote(k, values, conflicts) {
+                details.insert(k.clone(), v);
+            }
+        }
+        return (details, BTreeMap::new());
+    }
+    let mut per_victim: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for p in victims {
+        let own: Vec<BTreeMap<String, String>> = reports
+            .iter()
+            .filter(|r| r.victims.contains(p))
+            .map(|r| {
+                let mut d = r.details.clone();
+                if let Some(v) = r.victim_details.get(p) {
+                    d.extend(v.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                d
+            })
+            .collect();
+        let keys: BTreeSet<&String> = own.iter().flat_map(|d| d.keys()).collect();
+        let mut merged = BTreeMap::new();
+        for k in keys {
+            let mut found = Vec::new();
+            let values = own.iter().filter_map(|d| d.get(k).cloned()).collect();
+            let value = vote(k, values, &mut found);
+            conflicts.extend(found.into_iter().map(|c| Conflict {
+                person: Some(p.clone()),
+                ..c
+            }));
+            if let Some(v) = value {
+                merged.insert(k.clone(), v);
+            }
+        }
+        per_victim.insert(p.clone(), merged);
+    }
+    // What every victim has, with one value, is the event's.
+    let mut shared: BTreeMap<String, String> =
+        per_victim.values().next().cloned().unwrap_or_default();
+    shared.retain(|k, v| per_victim.values().all(|d| d.get(k) == Some(v)));
+    for d in per_victim.values_mut() {
+        d.retain(|k, _| !shared.contains_key(k));
+    }
+    per_victim.retain(|_, d| !d.is_empty());
+    (shared, per_victim)
 }
 
 /// Reconciles reports already known to be one event (a store that joined them one at a time):
@@ -204,6 +286,7 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
             conflicts.push(Conflict {
                 field: "date".to_string(),
                 values: distinct.into_iter().collect(),
+                person: None,
             });
         }
         finest_values
@@ -221,21 +304,11 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
         reports.iter().filter_map(|r| r.place.clone()).collect(),
         &mut conflicts,
     );
-    let keys: BTreeSet<&String> = reports.iter().flat_map(|r| r.details.keys()).collect();
-    let mut details = BTreeMap::new();
-    for k in keys {
-        let values = reports
-            .iter()
-            .filter_map(|r| r.details.get(k).cloned())
-            .collect();
-        if let Some(v) = vote(k, values, &mut conflicts) {
-            details.insert(k.clone(), v);
-        }
-    }
     let victims: BTreeSet<String> = reports
         .iter()
         .flat_map(|r| r.victims.iter().cloned())
         .collect();
+    let (details, victim_details) = reconcile_details(&reports, &victims, &mut conflicts);
     let mut perpetrators: Vec<String> = Vec::new();
     for p in reports.iter().flat_map(|r| r.perpetrators.iter()) {
         if !perpetrators.iter().any(|q| q.eq_ignore_ascii_case(p)) {
@@ -259,6 +332,7 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
         conflicts.push(Conflict {
             field: "group".into(),
             values: counts.iter().map(u32::to_string).collect(),
+            person: None,
         });
     }
     MergedEvent {
@@ -272,6 +346,7 @@ fn reconcile(events: &[SourcedEvent], members: &[usize]) -> MergedEvent {
         date,
         place,
         details,
+        victim_details,
         claimed_by,
         sources: reports.iter().map(|r| r.evidence.clone()).collect(),
         members: members.to_vec(),
@@ -505,6 +580,7 @@ mod tests {
             date: date.and_then(FuzzyDate::parse),
             place: None,
             details: BTreeMap::new(),
+            victim_details: BTreeMap::new(),
             claimed_by: None,
             evidence: ev(article),
         }
@@ -530,9 +606,57 @@ mod tests {
             m.conflicts,
             vec![Conflict {
                 field: "article".into(),
-                values: vec!["173.2".into(), "281".into()]
+                values: vec!["173.2".into(), "281".into()],
+                person: Some("dzhelyal".into()),
             }]
         );
+        // Only the outlet that names Akhtemov speaks of his charge: his stands alone.
+        assert_eq!(m.victim_details["akhtemov"]["article"], "281");
+    }
+
+    #[test]
+    fn co_defendants_keep_their_own_terms_and_disagree_only_about_one_person() {
+        let terms = |pairs: &[(&str, &str)]| -> BTreeMap<String, BTreeMap<String, String>> {
+            pairs
+                .iter()
+                .map(|(p, t)| {
+                    (
+                        p.to_string(),
+                        BTreeMap::from([("term".into(), t.to_string())]),
+                    )
+                })
+                .collect()
+        };
+        let mut a = event(
+            "sentence",
+            &["ali", "bekir", "cemil"],
+            Some("2024-03-12"),
+            "a",
+        );
+        a.details.insert("regime".into(), "strict".into());
+        a.victim_details = terms(&[
+            ("ali", "17 years"),
+            ("bekir", "15 years"),
+            ("cemil", "13 years"),
+        ]);
+        let mut b = event("sentence", &["bekir"], Some("2024-03-12"), "b");
+        b.details.insert("term".into(), "15 years".into());
+        let merged = merge_events(&[a.clone(), b], &MergeOptions::default());
+        assert_eq!(merged.len(), 1);
+        let m = &merged[0];
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        assert_eq!(m.details["regime"], "strict");
+        assert!(!m.details.contains_key("term"));
+        assert_eq!(m.victim_details["ali"]["term"], "17 years");
+        assert_eq!(m.victim_details["bekir"]["term"], "15 years");
+        assert_eq!(m.victim_details["cemil"]["term"], "13 years");
+        // A source that gives Cemil another term disagrees about him alone.
+        let mut c = event("sentence", &["cemil"], Some("2024-03-12"), "c");
+        c.details.insert("term".into(), "14 years".into());
+        let merged = merge_events(&[a, c], &MergeOptions::default());
+        assert_eq!(merged[0].conflicts.len(), 1);
+        assert_eq!(merged[0].conflicts[0].person.as_deref(), Some("cemil"));
+        assert_eq!(merged[0].conflicts[0].values, vec!["13 years", "14 years"]);
     }
 
     #[test]

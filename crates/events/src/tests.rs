@@ -12,9 +12,9 @@ pub(crate) static EXTRACTOR: std::sync::LazyLock<Extractor> =
 
 /// A person of a test article: full name, descriptors; every occurrence of the full name and of the
 /// surname is marked as a mention.
-struct P(&'static str, &'static [&'static str]);
+pub(crate) struct P(pub(crate) &'static str, pub(crate) &'static [&'static str]);
 
-fn analyse(
+pub(crate) fn analyse(
     body: &str,
     published: Option<&str>,
     persons: &[P],

@@ -175,11 +175,29 @@ pub struct Event {
     pub perpetrators: Vec<String>,
     pub date: Option<FuzzyDate>,
     pub place: Option<String>,
-    /// Details by type: `article`, `part`, `term`, `regime`, `amount`, `days`, `destination`, …
+    /// Details by type: `article`, `part`, `term`, `regime`, `amount`, `days`, `destination`, …, as
+    /// they hold for every victim.
     pub details: BTreeMap<String, String>,
+    /// Details that hold for one victim only, by index into [`ArticlePeople::persons`]: co-defendants
+    /// sentenced together to different terms ("A to 17 years, B to 15"). A victim's details are
+    /// `details` overlaid with its entry here.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub victim_details: BTreeMap<usize, BTreeMap<String, String>>,
     /// Set when the report only relays a party's claim (`FSB press office`).
     pub claimed_by: Option<String>,
     pub evidence: Evidence,
+}
+
+impl Event {
+    /// The details that hold for `victim` (an index into [`ArticlePeople::persons`]): the event's
+    /// own, overlaid with the victim's.
+    pub fn details_of(&self, victim: usize) -> BTreeMap<String, String> {
+        let mut out = self.details.clone();
+        if let Some(own) = self.victim_details.get(&victim) {
+            out.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        out
+    }
 }
 
 /// People prosecuted together, as one article names the case.

@@ -123,6 +123,7 @@ fn article(n: usize, names: &[String]) -> (Original, AnalysedArticle) {
             date,
             place: Some("Simferopol".to_string()),
             details,
+            victim_details: Default::default(),
             claimed_by: None,
             evidence: Evidence {
                 article: String::new(),

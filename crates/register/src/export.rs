@@ -183,6 +183,7 @@ fn event_json(e: &EventRecord) -> Value {
         "victims": e.victims,
         "perpetrators": e.perpetrators,
         "details": e.details,
+        "victim_details": e.victim_details,
         "claimed_by": e.claimed_by,
         "review": e.review.as_str(),
         "sources": sources_json(&e.sources),
@@ -194,7 +195,13 @@ fn conflicts_json(conflicts: &[ConflictRecord]) -> Value {
     Value::Array(
         conflicts
             .iter()
-            .map(|c| json!({"field": c.field, "values": c.values.iter().map(|v| json!({"value": v.value, "articles": v.articles})).collect::<Vec<_>>()}))
+            .map(|c| {
+                let mut o = json!({"field": c.field, "values": c.values.iter().map(|v| json!({"value": v.value, "articles": v.articles})).collect::<Vec<_>>()});
+                if let Some(p) = &c.person {
+                    o["person"] = json!(p);
+                }
+                o
+            })
             .collect(),
     )
 }
@@ -424,7 +431,8 @@ fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resul
             "review",
         ],
     )?;
-    let mut victims = csv_writer(dir, "event_victims.csv", &["event", "person"])?;
+    // A victim's own details (a co-defendant's term) stand in their row.
+    let mut victims = csv_writer(dir, "event_victims.csv", &["event", "person", "details"])?;
     let mut sources = csv_writer(
         dir,
         "event_sources.csv",
@@ -433,7 +441,7 @@ fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resul
     let mut conflicts = csv_writer(
         dir,
         "event_conflicts.csv",
-        &["event", "field", "value", "articles"],
+        &["event", "field", "person", "value", "articles"],
     )?;
     store.visit_events(&mut |e| {
         let Some(e) = policy.event(e) else {
@@ -457,7 +465,11 @@ fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resul
             ],
         )?;
         for v in &e.victims {
-            csv_row(&mut victims, &[e.id.clone(), v.clone()])?;
+            let own = e
+                .victim_details
+                .get(v)
+                .map_or_else(String::new, |d| json!(d).to_string());
+            csv_row(&mut victims, &[e.id.clone(), v.clone(), own])?;
         }
         for s in &e.sources {
             csv_row(
@@ -479,6 +491,7 @@ fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resul
                     &[
                         e.id.clone(),
                         c.field.clone(),
+                        c.person.clone().unwrap_or_default(),
                         v.value.clone(),
                         v.articles.join(CSV_LIST_SEPARATOR),
                     ],
@@ -590,12 +603,16 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         if let Some(s) = ev.sources.first() {
             props["summary"] = json!([s.text]);
         }
-        if !ev.perpetrators.is_empty() {
-            props["notes"] = json!(ev
-                .perpetrators
-                .iter()
-                .map(|p| format!("perpetrator: {p}"))
-                .collect::<Vec<_>>());
+        let notes: Vec<String> = ev
+            .perpetrators
+            .iter()
+            .map(|p| format!("perpetrator: {p}"))
+            .chain(ev.victim_details.iter().flat_map(|(person, d)| {
+                d.iter().map(move |(k, v)| format!("{k} of {person}: {v}"))
+            }))
+            .collect();
+        if !notes.is_empty() {
+            props["notes"] = json!(notes);
         }
         line(
             out,

@@ -8,30 +8,43 @@ use crate::sqlite::Ctx;
 use crate::types::{ConflictRecord, ConflictValue};
 use casebook_events::merge::{reconcile_reports, SourcedEvent};
 use casebook_model::{Evidence, FuzzyDate};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// One stored report: article, date, place, details (JSON) and claiming party.
+/// One stored report: article, date, place, details (JSON), claiming party, victims (article person
+/// indices, JSON) and each victim's own details (JSON, by article person index).
 type ReportRow = (
     String,
     Option<String>,
     Option<String>,
     String,
     Option<String>,
+    String,
+    Option<String>,
 );
 
-/// Recomputes an event's date, place, details, claim and conflicts from all its reports.
+/// Recomputes an event's date, place, details, each victim's details, claim and conflicts from all
+/// its reports; details are reconciled victim by victim, so co-defendants' different terms are no
+/// disagreement.
 pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Result<()> {
     let err = || format!("reconciling the reports of event {event_id}");
     let rows: Vec<ReportRow> = conn
         .prepare_cached(
-            "SELECT article_id, date, place, details_json, claimed_by FROM event_sources
-              WHERE event_id = ?1 ORDER BY article_id, seq",
+            "SELECT article_id, date, place, details_json, claimed_by, victims_json, victim_details_json
+               FROM event_sources WHERE event_id = ?1 ORDER BY article_id, seq",
         )
         .and_then(|mut s| {
             s.query_map([event_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })?
             .collect::<std::result::Result<Vec<_>, _>>()
         })
@@ -39,16 +52,39 @@ pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Resul
     if rows.is_empty() {
         return Ok(());
     }
-    let reports: Vec<SourcedEvent> = rows
-        .iter()
-        .map(|(article, date, place, details, claimed_by)| SourcedEvent {
+    let mut person_of = conn
+        .prepare_cached("SELECT person FROM article_persons WHERE article_id = ?1 AND idx = ?2")
+        .ctx(path, err)?;
+    let mut reports: Vec<SourcedEvent> = Vec::with_capacity(rows.len());
+    for (article, date, place, details, claimed_by, victims, victim_details) in &rows {
+        let indices: Vec<usize> = serde_json::from_str(victims).unwrap_or_default();
+        let own: BTreeMap<usize, BTreeMap<String, String>> = victim_details
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default();
+        let mut ids = Vec::with_capacity(indices.len());
+        let mut by_id = BTreeMap::new();
+        for i in indices {
+            let id: Option<String> = person_of
+                .query_row(params![article, i as i64], |r| r.get(0))
+                .optional()
+                .ctx(path, err)?;
+            if let Some(id) = id {
+                if let Some(d) = own.get(&i) {
+                    by_id.insert(id.clone(), d.clone());
+                }
+                ids.push(id);
+            }
+        }
+        reports.push(SourcedEvent {
             event_type: String::new(),
-            victims: Vec::new(),
+            victims: ids,
             victim_group: None,
             perpetrators: Vec::new(),
             date: date.as_deref().and_then(FuzzyDate::parse),
             place: place.clone(),
             details: serde_json::from_str(details).unwrap_or_default(),
+            victim_details: by_id,
             claimed_by: claimed_by.clone(),
             evidence: Evidence {
                 article: article.clone(),
@@ -56,12 +92,13 @@ pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Resul
                 start: 0,
                 end: 0,
             },
-        })
-        .collect();
+        });
+    }
     let merged = reconcile_reports(&reports);
     let conflicts = conflict_records(&reports, &merged.conflicts);
     conn.prepare_cached(
-        "UPDATE events SET date = ?2, place = ?3, details_json = ?4, claimed_by = ?5, conflicts_json = ?6
+        "UPDATE events SET date = ?2, place = ?3, details_json = ?4, claimed_by = ?5, conflicts_json = ?6,
+                victim_details_json = ?7
           WHERE id = ?1",
     )
     .and_then(|mut s| {
@@ -72,18 +109,31 @@ pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Resul
             serde_json::to_string(&merged.details).unwrap_or_else(|_| "{}".into()),
             merged.claimed_by,
             serde_json::to_string(&conflicts).unwrap_or_else(|_| "[]".into()),
+            (!merged.victim_details.is_empty())
+                .then(|| serde_json::to_string(&merged.victim_details).unwrap_or_default()),
         ])
     })
     .ctx(path, err)?;
     Ok(())
 }
 
-/// The value a report gives for a conflicting field.
-fn value_of(report: &SourcedEvent, field: &str) -> Option<String> {
-    match field {
-        "date" => report.date.map(|d| d.to_string()),
-        "place" => report.place.clone(),
-        key => report.details.get(key).cloned(),
+/// The value a report gives for a conflicting field, about `person` when the field is a victim's.
+fn value_of(report: &SourcedEvent, field: &str, person: Option<&str>) -> Option<String> {
+    match (field, person) {
+        ("date", None) => report.date.map(|d| d.to_string()),
+        ("place", None) => report.place.clone(),
+        (key, Some(p)) => {
+            if !report.victims.iter().any(|v| v == p) {
+                return None;
+            }
+            report
+                .victim_details
+                .get(p)
+                .and_then(|d| d.get(key))
+                .or_else(|| report.details.get(key))
+                .cloned()
+        }
+        (key, None) => report.details.get(key).cloned(),
     }
 }
 
@@ -97,7 +147,7 @@ fn conflict_records(
         .map(|c| {
             let mut by_value: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for r in reports {
-                if let Some(v) = value_of(r, &c.field) {
+                if let Some(v) = value_of(r, &c.field, c.person.as_deref()) {
                     let articles = by_value.entry(v).or_default();
                     if !articles.contains(&r.evidence.article) {
                         articles.push(r.evidence.article.clone());
@@ -106,6 +156,7 @@ fn conflict_records(
             }
             ConflictRecord {
                 field: c.field.clone(),
+                person: c.person.clone(),
                 values: by_value
                     .into_iter()
                     .map(|(value, articles)| ConflictValue { value, articles })
@@ -128,6 +179,7 @@ mod tests {
             date: FuzzyDate::parse(date),
             place: None,
             details: BTreeMap::from([("term".to_string(), term.to_string())]),
+            victim_details: Default::default(),
             claimed_by: None,
             evidence: Evidence {
                 article: article.into(),

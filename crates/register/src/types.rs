@@ -245,7 +245,12 @@ pub struct EventRecord {
     /// Register person ids of the named victims.
     pub victims: Vec<String>,
     pub perpetrators: Vec<String>,
+    /// What holds for every victim.
     pub details: BTreeMap<String, String>,
+    /// Each victim's own details beyond `details`, by register person id ("17 years" for one
+    /// co-defendant, "15 years" for another).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub victim_details: BTreeMap<String, BTreeMap<String, String>>,
     pub claimed_by: Option<String>,
     pub review: ReviewState,
     pub sources: Vec<SourceRecord>,
@@ -259,6 +264,9 @@ pub struct EventRecord {
 pub struct ConflictRecord {
     /// `date`, `place`, or a detail key (`term`, `article`, …).
     pub field: String,
+    /// The victim (register person id) the sources disagree about, for a detail of one victim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
     pub values: Vec<ConflictValue>,
 }
 

@@ -44,6 +44,8 @@ pub struct EventView {
     pub victims: Vec<PersonRef>,
     pub perpetrators: Vec<String>,
     pub details: BTreeMap<String, String>,
+    /// Each victim's own details (a co-defendant's term), by victim.
+    pub victim_details: Vec<(PersonRef, Vec<(String, String)>)>,
     pub claimed_by: Option<String>,
     pub review: ReviewState,
     pub sources: Vec<SourceView>,
@@ -55,6 +57,8 @@ pub struct EventView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ConflictView {
     pub field: String,
+    /// The victim the sources disagree about, for a detail of one victim.
+    pub person: Option<PersonRef>,
     /// Each value, with the articles (id, title) that give it.
     pub values: Vec<(String, Vec<(String, String)>)>,
 }
@@ -244,12 +248,17 @@ pub fn event_view(
     };
     let redact = |t: &str| policy.map_or_else(|| t.to_string(), |p| p.redact(t));
     let title = |a: &String| redact(titles.get(a).map_or("article", |t| t.as_str()));
+    let person = |v: &String| PersonRef {
+        id: v.clone(),
+        name: names.get(v).cloned().unwrap_or_else(|| v.clone()),
+    };
     Some(EventView {
         conflicts: event
             .conflicts
             .iter()
             .map(|c| ConflictView {
                 field: c.field.clone(),
+                person: c.person.as_ref().map(person),
                 values: c
                     .values
                     .iter()
@@ -288,6 +297,14 @@ pub fn event_view(
         place: event.place,
         perpetrators: event.perpetrators,
         details: event.details,
+        victim_details: event
+            .victim_details
+            .iter()
+            .map(|(v, d)| {
+                let d = d.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                (person(v), d)
+            })
+            .collect(),
         claimed_by: event.claimed_by,
         review: event.review,
     })

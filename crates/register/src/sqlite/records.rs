@@ -161,21 +161,23 @@ impl SqliteStore {
         } else {
             ""
         };
-        let rows: Vec<(String, String, Option<String>, String)> = self
+        type Row = (String, String, Option<String>, String, Option<String>);
+        let rows: Vec<Row> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT DISTINCT e.id, e.type, e.date, e.details_json {VICTIM_EVENTS_FROM} {not_all_rejected}"
+                "SELECT DISTINCT e.id, e.type, e.date, e.details_json, e.victim_details_json
+                 {VICTIM_EVENTS_FROM} {not_all_rejected}"
             ))
             .and_then(|mut s| {
                 s.query_map([person], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })?
                 .collect::<std::result::Result<Vec<_>, _>>()
             })
             .ctx(&self.path, || "reading a person's events".into())?;
         Ok(rows
             .into_iter()
-            .map(|(id, mut event_type, mut date, details)| {
+            .map(|(id, mut event_type, mut date, details, own)| {
                 if let Some(e) = edits.get(id.as_str()) {
                     if let Some(t) = e.get("type") {
                         event_type = t.clone();
@@ -184,10 +186,18 @@ impl SqliteStore {
                         date = Some(d.clone());
                     }
                 }
+                // The person's own details (a suspended term of one co-defendant) count for them.
+                let mut details: BTreeMap<String, String> =
+                    serde_json::from_str(&details).unwrap_or_default();
+                let mut own: BTreeMap<String, BTreeMap<String, String>> = own
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str(j).ok())
+                    .unwrap_or_default();
+                details.extend(own.remove(person).unwrap_or_default());
                 DatedEvent {
                     event_type,
                     date: date.as_deref().and_then(FuzzyDate::parse),
-                    details: serde_json::from_str(&details).unwrap_or_default(),
+                    details,
                 }
             })
             .collect())
@@ -224,25 +234,37 @@ impl SqliteStore {
     }
 
     pub(super) fn event_record(&self, id: &str, edits: &Edits) -> Result<EventRecord> {
-        let row: (
+        /// type, date, place, details, claimed by, conflicts, victims' own details.
+        type EventRow = (
             String,
             Option<String>,
             Option<String>,
             String,
             Option<String>,
             String,
-        ) = self
+            Option<String>,
+        );
+        let row: EventRow = self
             .conn
             .prepare_cached(
-                "SELECT type, date, place, details_json, claimed_by, conflicts_json FROM events WHERE id = ?1",
+                "SELECT type, date, place, details_json, claimed_by, conflicts_json, victim_details_json
+                   FROM events WHERE id = ?1",
             )
             .and_then(|mut s| {
                 s.query_row([id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
                 })
             })
             .ctx(&self.path, || "reading an event".into())?;
-        let (mut event_type, mut date, mut place, details, claimed_by, conflicts) = row;
+        let (mut event_type, mut date, mut place, details, claimed_by, conflicts, own) = row;
         if let Some(e) = edits.get(id) {
             if let Some(v) = e.get("type") {
                 event_type = v.clone();
@@ -280,6 +302,10 @@ impl SqliteStore {
             victims,
             perpetrators,
             details: serde_json::from_str(&details).unwrap_or_default(),
+            victim_details: own
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default(),
             claimed_by,
             sources,
             conflicts: serde_json::from_str(&conflicts).unwrap_or_default(),

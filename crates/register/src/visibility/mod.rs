@@ -185,6 +185,18 @@ impl PublicPolicy {
         for value in event.details.values_mut() {
             *value = self.redact(value);
         }
+        // A protected victim's own details and the disagreements about them go with them.
+        event.victim_details.retain(|p, _| self.allows_person(p));
+        for value in event
+            .victim_details
+            .values_mut()
+            .flat_map(|d| d.values_mut())
+        {
+            *value = self.redact(value);
+        }
+        event
+            .conflicts
+            .retain(|c| c.person.as_deref().is_none_or(|p| self.allows_person(p)));
         // Who claimed the event is a team matter (an account or a pipeline version).
         event.claimed_by = None;
         Some(event)

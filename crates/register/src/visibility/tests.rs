@@ -94,6 +94,7 @@ fn event(victims: &[&str], text: &str) -> EventRecord {
         victims: victims.iter().map(|v| v.to_string()).collect(),
         perpetrators: vec!["FSB".into()],
         details: BTreeMap::from([("witness".into(), "ЭЛЬМАЗ ВЕЛИЕВА".into())]),
+        victim_details: Default::default(),
         claimed_by: Some("analyst-anna".into()),
         review: ReviewState::Confirmed,
         sources: vec![source("a1", text)],

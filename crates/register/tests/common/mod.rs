@@ -90,6 +90,7 @@ pub fn article(
                 date: e.date,
                 place: Some("Simferopol".to_string()),
                 details: Default::default(),
+                victim_details: Default::default(),
                 claimed_by: None,
                 evidence: evidence(e.sentence),
             })

@@ -73,6 +73,7 @@ pub fn article(
                 date: FuzzyDate::parse(date),
                 place: Some("Simferopol".into()),
                 details: Default::default(),
+                victim_details: Default::default(),
                 claimed_by: None,
                 evidence: Evidence {
                     article: sha.clone(),

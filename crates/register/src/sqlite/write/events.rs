@@ -15,7 +15,7 @@ use crate::types::ClaimKind;
 use crate::AnalysedArticle;
 use casebook_model::{ArticlePeople, Event};
 use rusqlite::params;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The register events of an article's event reports.
 pub(super) struct StoredEvents {
@@ -58,7 +58,7 @@ pub(super) fn write_events(
         let id = found.as_ref().map(|k| k.id.clone());
         let id = id
             .unwrap_or_else(|| stable_id("e", &[tx.article, &seq.to_string(), &event.event_type]));
-        let created = insert_event(tx, &id, event, date.as_deref())?;
+        let created = insert_event(tx, &id, event, date.as_deref(), effective)?;
         stored.new_events += created;
         let created_event = (created > 0).then(|| KnownEvent {
             id: id.clone(),
@@ -96,11 +96,25 @@ pub(super) fn write_events(
 }
 
 /// The event row, unless an event with this id is stored; returns 1 when it was created, else 0.
-fn insert_event(tx: &ArticleTx, id: &str, event: &Event, date: Option<&str>) -> Result<usize> {
+fn insert_event(
+    tx: &ArticleTx,
+    id: &str,
+    event: &Event,
+    date: Option<&str>,
+    effective: &[String],
+) -> Result<usize> {
+    // Each victim's own details, by register person id.
+    let victim_details: BTreeMap<&str, &BTreeMap<String, String>> = event
+        .victim_details
+        .iter()
+        .filter_map(|(&p, d)| Some((effective.get(p)?.as_str(), d)))
+        .collect();
+    let victim_details = (!victim_details.is_empty()).then(|| to_json(&victim_details));
     tx.conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO events (id, type, date, place, details_json, claimed_by, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO events (id, type, date, place, details_json, claimed_by, created_at,
+                 victim_details_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -110,7 +124,8 @@ fn insert_event(tx: &ArticleTx, id: &str, event: &Event, date: Option<&str>) -> 
                 event.place,
                 to_json(&event.details),
                 event.claimed_by,
-                tx.at
+                tx.at,
+                victim_details,
             ])
         })
         .ctx(tx.path, tx.err())
@@ -139,8 +154,9 @@ fn insert_report(
     tx.conn
         .prepare_cached(
             "INSERT INTO event_sources (article_id, seq, event_id, text, start, \"end\", claim_id,
-               date, place, details_json, claimed_by, victims_json, perpetrators_json, type)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+               date, place, details_json, claimed_by, victims_json, perpetrators_json, type,
+               victim_details_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -158,6 +174,7 @@ fn insert_report(
                 to_json(&event.victims),
                 to_json(&event.perpetrators),
                 event.event_type,
+                (!event.victim_details.is_empty()).then(|| to_json(&event.victim_details)),
             ])
         })
         .ctx(tx.path, tx.err())?;

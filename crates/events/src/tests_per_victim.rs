@@ -1,0 +1,117 @@
+//! Details that hold for one victim of an event, on sentences written for these tests about invented
+//! people.
+
+use crate::tests::{analyse, P};
+use casebook_model::ArticleEvents;
+
+fn sentence(events: &ArticleEvents) -> &casebook_model::Event {
+    match events.events.iter().find(|e| e.event_type == "sentence") {
+        Some(e) => e,
+        None => panic!("no sentence event in {:?}", events.events),
+    }
+}
+
+#[test]
+fn co_defendants_sentenced_together_keep_their_own_terms() {
+    let (people, events) = analyse(
+        "On Tuesday the Southern District Military Court in Rostov-on-Don sentenced Lenur Umerov to 17 \
+         years in a strict-regime colony, Dilyaver Seitov to 15 years and Rustem Akimov to 13 years \
+         under article 205.2.",
+        Some("2024-03-14"),
+        &[
+            P("Lenur Umerov", &[]),
+            P("Dilyaver Seitov", &[]),
+            P("Rustem Akimov", &[]),
+        ],
+        &["Rostov-on-Don"],
+        &["Southern District Military Court"],
+    );
+    let e = sentence(&events);
+    assert_eq!(e.victims.len(), 3, "{:?}", events.events);
+    let term = |name: &str| {
+        let i = people
+            .persons
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(99);
+        e.details_of(i).get("term").cloned()
+    };
+    assert_eq!(term("Lenur Umerov").as_deref(), Some("17 years"));
+    assert_eq!(term("Dilyaver Seitov").as_deref(), Some("15 years"));
+    assert_eq!(term("Rustem Akimov").as_deref(), Some("13 years"));
+    // What the sentence says of them all stays the event's.
+    assert_eq!(e.details.get("article").map(String::as_str), Some("205.2"));
+    assert!(!e.details.contains_key("term"));
+}
+
+#[test]
+fn names_joined_by_a_conjunction_share_the_next_term() {
+    let (people, events) = analyse(
+        "The court sentenced Enver Kadyrov to 14 years, and Server Alimov and Ruslan Bekirov \
+         to 12 years each.",
+        Some("2023-06-02"),
+        &[
+            P("Enver Kadyrov", &[]),
+            P("Server Alimov", &[]),
+            P("Ruslan Bekirov", &[]),
+        ],
+        &[],
+        &[],
+    );
+    let e = sentence(&events);
+    assert_eq!(e.victims.len(), 3, "{:?}", events.events);
+    let term = |name: &str| {
+        let i = people
+            .persons
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(99);
+        e.details_of(i).get("term").cloned()
+    };
+    assert_eq!(term("Enver Kadyrov").as_deref(), Some("14 years"));
+    assert_eq!(term("Server Alimov").as_deref(), Some("12 years"));
+    assert_eq!(term("Ruslan Bekirov").as_deref(), Some("12 years"));
+}
+
+#[test]
+fn one_term_for_all_stays_on_the_event() {
+    let (_, events) = analyse(
+        "Eskender Useinov and Timur Ibraimov were sentenced to 11 years each on Monday.",
+        Some("2023-06-02"),
+        &[P("Eskender Useinov", &[]), P("Timur Ibraimov", &[])],
+        &[],
+        &[],
+    );
+    let e = sentence(&events);
+    assert_eq!(e.details.get("term").map(String::as_str), Some("11 years"));
+    assert!(e.victim_details.is_empty());
+}
+
+#[test]
+fn separate_sentences_about_each_defendant_stay_apart() {
+    let (people, events) = analyse(
+        "Lenur Umerov and Dilyaver Seitov were sentenced on Tuesday. Umerov was sentenced to 17 years. \
+         Seitov was sentenced to 15 years.",
+        Some("2024-03-14"),
+        &[P("Lenur Umerov", &[]), P("Dilyaver Seitov", &[])],
+        &[],
+        &[],
+    );
+    for (name, want) in [
+        ("Lenur Umerov", "17 years"),
+        ("Dilyaver Seitov", "15 years"),
+    ] {
+        let i = people
+            .persons
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(99);
+        let terms: Vec<String> = events
+            .events
+            .iter()
+            .filter(|e| e.event_type == "sentence" && e.victims.contains(&i))
+            .filter_map(|e| e.details_of(i).get("term").cloned())
+            .collect();
+        assert_eq!(terms, vec![want.to_string()], "{name}: {:?}", events.events);
+    }
+}
