@@ -77,7 +77,7 @@ struct Inner {
     /// The one ingest engine of uploads and fetch jobs, kept so its person index (the register's
     /// names) is read once per process, not once per job.
     engine: Mutex<casebook_pipeline::Engine>,
-    /// Full rebuilds of the search index run so far (writes update it record by record).
+    /// Full rebuilds of the search index asked for so far (writes update it record by record).
     rebuilds: std::sync::atomic::AtomicU64,
     accounts: Accounts,
     logins: LoginLimiter,
@@ -223,9 +223,9 @@ impl AppState {
         self.inner.engine.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Full rebuilds of the search index this process has run (each write path updates it record
-    /// by record; a rebuild is for a missing or stale index at start, and the public index).
-    pub fn rebuilds(&self) -> u64 {
+    /// Full rebuilds of the search index this process has asked for (each write path updates it
+    /// record by record; a rebuild is for a missing or stale index at start, and the public index).
+    pub fn rebuilds_asked(&self) -> u64 {
         self.inner.rebuilds.load(Ordering::SeqCst)
     }
 
@@ -380,6 +380,7 @@ impl AppState {
 
     /// Asks the background task to rebuild the search index from the register.
     pub fn request_reindex(&self) {
+        self.inner.rebuilds.fetch_add(1, Ordering::SeqCst);
         self.inner.reindex.notify_one();
     }
 
@@ -431,7 +432,6 @@ impl AppState {
                 return;
             }
             let state = self.clone();
-            self.inner.rebuilds.fetch_add(1, Ordering::SeqCst);
             let result =
                 tokio::task::spawn_blocking(move || crate::projection::reindex(&state)).await;
             match result {
