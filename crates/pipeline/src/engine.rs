@@ -8,12 +8,14 @@
 //! stored again article by article so one bad article costs itself only; persons are resolved by
 //! one resolver (the names stage's [`IndexResolver`]) kept for the engine's life, so names are
 //! joined across batches, runs and writers alike; nothing handed in is lost: an input with no
-//! storable article is kept as an original.
+//! storable article is kept as an original. Pure text work stays off the write transaction: the
+//! near-duplicate signatures are made on the analysis thread.
 
 use crate::analyse::{Analysis, Pipeline};
 use crate::error::Result;
 use crate::index::Indexer;
 use crate::EXTRACTOR_VERSION;
+use casebook_article::near_duplicate::Signature;
 use casebook_model::{AnalysedArticle, Original};
 use casebook_register::{IndexResolver, Provenance, RegisterError, Store, StoreOutcome, Written};
 use std::sync::mpsc;
@@ -194,11 +196,7 @@ impl Engine {
         analysis: Analysis,
         indexer: Option<&mut Indexer>,
     ) -> Result<Recorded> {
-        let mut batch = vec![Pending {
-            seq: 0,
-            original,
-            analysis,
-        }];
+        let mut batch = vec![Pending::new(0, original, analysis)];
         // One answer per input given.
         let recorded = self.store_batch(store, &mut batch)?.pop().ok_or_else(|| {
             RegisterError::Invalid("the store gave no answer for the page".into())
@@ -249,11 +247,7 @@ impl Engine {
                 yield_to_the_store();
                 for (seq, original) in analysis_inbox {
                     let analysis = pipeline.analyse(&original);
-                    let pending = Pending {
-                        seq,
-                        original,
-                        analysis,
-                    };
+                    let pending = Pending::new(seq, original, analysis);
                     if analysed_out.send(pending).is_err() {
                         break;
                     }
@@ -308,12 +302,16 @@ impl Engine {
             .iter()
             .flat_map(|p| p.analysis.articles.iter().map(move |a| (&p.original, a)))
             .collect();
+        let signatures: Vec<Option<Signature>> = pending
+            .iter()
+            .flat_map(|p| p.signatures.iter().cloned())
+            .collect();
         let mut outcomes: Vec<std::result::Result<StoreOutcome, RegisterError>> = if pairs
             .is_empty()
         {
             Vec::new()
         } else {
-            match store.store_batch(&pairs, &self.provenance, &self.resolver) {
+            match store.store_batch_signed(&pairs, &signatures, &self.provenance, &self.resolver) {
                 Ok(outcomes) => outcomes.into_iter().map(Ok).collect(),
                 // One refused article must not cost the others: each alone, with its own answer.
                 Err(_) => pairs
@@ -361,6 +359,25 @@ struct Pending {
     seq: usize,
     original: Original,
     analysis: Analysis,
+    /// Each article's near-duplicate signature, made with the analysis (pure text work, on the
+    /// analysis thread) rather than inside the store's write transaction.
+    signatures: Vec<Option<Signature>>,
+}
+
+impl Pending {
+    fn new(seq: usize, original: Original, analysis: Analysis) -> Self {
+        let signatures = analysis
+            .articles
+            .iter()
+            .map(|a| Signature::of_text(&a.article.text()))
+            .collect();
+        Pending {
+            seq,
+            original,
+            analysis,
+            signatures,
+        }
+    }
 }
 
 /// The storing side of one [`Engine::run`].
