@@ -11,10 +11,11 @@ use casebook_register::{Store, Written};
 use casebook_search::{ArticleDoc, EventDoc, SearchIndex};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Adds stored articles and their events to the index, and re-indexes the persons they touched.
 pub struct Indexer {
-    index: SearchIndex,
+    index: Arc<SearchIndex>,
     touched: BTreeSet<String>,
 }
 
@@ -26,10 +27,21 @@ impl Indexer {
 
     /// Feeds an index already open.
     pub fn new(index: SearchIndex) -> Self {
+        Self::shared(Arc::new(index))
+    }
+
+    /// Feeds an index others use too (a server's, which its requests search and its reviewers'
+    /// decisions update): writers take the index's lock in turn.
+    pub fn shared(index: Arc<SearchIndex>) -> Self {
         Indexer {
             index,
             touched: BTreeSet::new(),
         }
+    }
+
+    /// The index fed.
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
     }
 
     /// Indexes stored articles with their events, in one commit; remembers their persons for

@@ -7,26 +7,26 @@
 //! derived search index kept in step.
 //!
 //! Unlike the stage crates this one sits at the edge: it writes the store and the index (through
-//! their own crates; it opens no file or socket itself). The work is split so callers can overlap
-//! it: [`Pipeline::analyse`] is pure and `Sync` (run it on any thread, or several), [`Recorder`]
-//! writes one analysis to a store, and [`Indexer`] feeds what was written to the search index.
-//! [`Ingestor`] chains the three for callers that need no overlap. [`projection::documents`]
-//! projects the whole register into index documents for a rebuild, and [`StoreSink`] is the
-//! monitor's [`Sink`](casebook_monitor::Sink): fetched pages become originals and articles.
+//! their own crates; it opens no file or socket itself). [`Pipeline::analyse`] is pure and `Sync`;
+//! [`Engine`] is the one ingest engine every writer uses: the text stages on a worker thread, the
+//! store in batches on the caller's, one person resolver, and an [`Indexer`] fed with what was
+//! written. [`projection::for_each_document`] streams the whole register into index documents for
+//! a rebuild, and [`StoreSink`] is the monitor's [`Sink`](casebook_monitor::Sink): fetched pages
+//! become originals and articles through the engine.
 
 mod analyse;
+mod engine;
 mod error;
 mod index;
 pub mod projection;
-mod record;
 mod sink;
 
 pub use analyse::{Analysis, Pipeline};
+pub use engine::{ArticleOutcome, Engine, Recorded, Settled, Tally, STORE_BATCH};
 pub use error::{PipelineError, Result};
 pub use index::{
     compare_index, index_persons, index_stored, CaughtUp, IndexComparison, IndexGap, Indexer,
 };
-pub use record::{ArticleOutcome, Ingestor, Recorded, Recorder};
 pub use sink::{record_page, StoreSink};
 
 /// The pipeline release recorded as the provenance of every claim.

@@ -1,9 +1,13 @@
 //! The register projected into search-index documents: the index is derived data, rebuilt from
-//! these (`casebook reindex`, and the web server after writes) whenever it is lost or stale.
+//! these (`casebook reindex`, and the web server at start) whenever it is lost or stale. Writes
+//! keep it in step record by record instead (the [`Engine`](crate::Engine) and its
+//! [`Indexer`](crate::Indexer), and the web's review decisions).
 
-use crate::error::Result;
-use casebook_register::{PersonRecord, Store};
-use casebook_search::{ArticleDoc, EventDoc, IndexDoc, PersonDoc};
+use crate::error::{PipelineError, Result};
+use casebook_register::{PersonRecord, RegisterError, Store};
+use casebook_search::{
+    ArticleDoc, EventDoc, IndexDoc, IndexSource, PersonDoc, SearchError, SearchIndex,
+};
 use std::collections::HashMap;
 
 /// The year of an ISO-8601 date or partial date (`2024-09-04`, `2024-09`, `2024`).
@@ -24,17 +28,67 @@ pub fn person_doc(p: &PersonRecord, places: Vec<String>) -> PersonDoc {
     }
 }
 
-/// Every document the index should hold, from the register as it is now: articles, events (with
-/// their victims' names and the outlet of their first source) and persons (with the places of
-/// their events).
+/// Every document the index should hold, from the register as it is now, in one list (for tests
+/// and small registers; rebuilds stream with [`for_each_document`] or [`rebuild`]).
 pub fn documents(store: &dyn Store) -> Result<Vec<IndexDoc>> {
     let mut docs = Vec::new();
-    let mut sites: HashMap<String, String> = HashMap::new();
+    for_each_document(store, &mut |doc| {
+        docs.push(doc);
+        Ok(())
+    })?;
+    Ok(docs)
+}
+
+/// Hands every document the index should hold to `f`, from the register as it is now: articles,
+/// events (with their victims' names and the outlet of their first source) and persons (with the
+/// places of their events). Streams: articles and events go to `f` as they are read, so what is
+/// held is the persons (names for the events' victims) and each article's outlet, never the
+/// register's texts. An error of `f` ends the walk and is returned.
+pub fn for_each_document(
+    store: &dyn Store,
+    f: &mut dyn FnMut(IndexDoc) -> Result<()>,
+) -> Result<()> {
+    // The store's visits take callbacks answering the store's errors: an error of `f` is kept
+    // here and the visit ended with a stand-in.
+    let mut failed: Option<PipelineError> = None;
+    let mut send = |doc: IndexDoc| -> casebook_register::Result<()> {
+        f(doc).map_err(|e| {
+            failed = Some(e);
+            RegisterError::Invalid("the index refused a document".into())
+        })
+    };
+    let walked = walk(store, &mut send);
+    match (walked, failed) {
+        (_, Some(err)) => Err(err),
+        (Err(err), None) => Err(err.into()),
+        (Ok(()), None) => Ok(()),
+    }
+}
+
+fn walk(
+    store: &dyn Store,
+    send: &mut dyn FnMut(IndexDoc) -> casebook_register::Result<()>,
+) -> casebook_register::Result<()> {
+    let mut persons = Vec::new();
+    store.visit_persons(&mut |p| {
+        persons.push(p);
+        Ok(())
+    })?;
+    // Outlets are few: each article holds a number into this list, not a string of its own.
+    let mut outlets: Vec<String> = Vec::new();
+    let mut sites: HashMap<String, u32> = HashMap::new();
     store.visit_article_search_fields(&mut |a| {
         if let Some(site) = &a.site {
-            sites.insert(a.id.clone(), site.clone());
+            let at = match outlets.iter().rposition(|o| o == site) {
+                Some(at) => at,
+                None => {
+                    outlets.push(site.clone());
+                    outlets.len() - 1
+                }
+            };
+            sites.insert(a.id.clone(), at as u32);
         }
-        docs.push(IndexDoc::Article(ArticleDoc {
+        send(IndexDoc::Article(ArticleDoc {
             year: a.published.as_deref().and_then(year_of),
             id: a.id,
             title: a.title,
@@ -42,13 +96,7 @@ pub fn documents(store: &dyn Store) -> Result<Vec<IndexDoc>> {
             site: a.site,
             url: a.url,
             people: a.people,
-        }));
-        Ok(())
-    })?;
-    let mut persons = Vec::new();
-    store.visit_persons(&mut |p| {
-        persons.push(p);
-        Ok(())
+        }))
     })?;
     let names: HashMap<&str, &str> = persons
         .iter()
@@ -65,7 +113,7 @@ pub fn documents(store: &dyn Store) -> Result<Vec<IndexDoc>> {
             }
         }
         let first = e.sources.first();
-        docs.push(IndexDoc::Event(EventDoc {
+        send(IndexDoc::Event(EventDoc {
             year: e.date.as_deref().and_then(year_of),
             victims: e
                 .victims
@@ -74,17 +122,70 @@ pub fn documents(store: &dyn Store) -> Result<Vec<IndexDoc>> {
                 .collect(),
             evidence: first.map(|s| s.text.clone()).unwrap_or_default(),
             article: first.map(|s| s.article.clone()).unwrap_or_default(),
-            outlet: first.and_then(|s| sites.get(&s.article).cloned()),
+            outlet: first
+                .and_then(|s| sites.get(&s.article))
+                .and_then(|&at| outlets.get(at as usize).cloned()),
             id: e.id,
             event_type: e.event_type,
             date: e.date,
             place: e.place,
-        }));
-        Ok(())
+        }))
     })?;
+    drop(names);
     for p in &persons {
         let places = places.remove(&p.id).unwrap_or_default();
-        docs.push(IndexDoc::Person(person_doc(p, places)));
+        send(IndexDoc::Person(person_doc(p, places)))?;
     }
-    Ok(docs)
+    Ok(())
+}
+
+/// Replaces the whole index with the register's documents, streamed from the store into one
+/// commit (readers see the old index until it is complete); `keep_going` is asked before each
+/// document, and a no leaves the old index as it was. Returns the number of records indexed.
+pub fn rebuild(
+    index: &SearchIndex,
+    store: &dyn Store,
+    keep_going: &dyn Fn() -> bool,
+) -> Result<usize> {
+    rebuild_with(index, keep_going, &mut |f| for_each_document(store, f))
+}
+
+/// Documents handed to a callback one by one: what [`rebuild_with`] rebuilds from.
+pub type Visit<'a> = dyn FnMut(&mut dyn FnMut(IndexDoc) -> Result<()>) -> Result<()> + 'a;
+
+/// [`rebuild`] from any stream of documents (the public view of the register, in the web server).
+pub fn rebuild_with(
+    index: &SearchIndex,
+    keep_going: &dyn Fn() -> bool,
+    visit: &mut Visit<'_>,
+) -> Result<usize> {
+    struct Source<'v, 'k> {
+        visit: std::cell::RefCell<&'v mut Visit<'k>>,
+        keep_going: &'v dyn Fn() -> bool,
+    }
+    impl IndexSource for Source<'_, '_> {
+        fn for_each_doc(
+            &self,
+            sink: &mut dyn FnMut(IndexDoc) -> std::result::Result<(), SearchError>,
+        ) -> std::result::Result<(), SearchError> {
+            let mut visit = self.visit.borrow_mut();
+            visit(&mut |doc| {
+                if !(self.keep_going)() {
+                    return Err(PipelineError::Index(SearchError::Source(
+                        "the rebuild was stopped".into(),
+                    )));
+                }
+                sink(doc).map_err(PipelineError::Index)
+            })
+            .map_err(|e| match e {
+                PipelineError::Index(e) => e,
+                other => SearchError::Source(Box::new(other)),
+            })
+        }
+    }
+    let source = Source {
+        visit: std::cell::RefCell::new(visit),
+        keep_going,
+    };
+    Ok(index.rebuild_from(&source)?)
 }

@@ -1,29 +1,24 @@
 //! The monitor's sink over the real register: each fetched page is archived as an untouched
 //! original and read through the whole pipeline; what it brought is reported back for alerts.
 
-use crate::analyse::{Analysis, Pipeline};
+use crate::analyse::Analysis;
+use crate::engine::{Engine, Recorded};
 use crate::error::Result;
 use crate::index::Indexer;
-use crate::record::{Recorded, Recorder};
 use casebook_monitor::{
     CapturedPage, IngestReport, ReportedArticle, ReportedEvent, ReportedPerson, Sink,
 };
 use casebook_register::{ClaimFilter, ClaimKind, Store};
 use std::path::Path;
 
-/// Called after a page brought articles into the register (the web server asks for an index
-/// rebuild with it).
-type OnStored = Box<dyn FnMut() + Send>;
-
-/// Pages become originals in the register and go through the whole pipeline. The search index is
-/// kept in step either by an [`Indexer`] of the sink's own or, inside a server that owns the index,
-/// by the [`StoreSink::on_stored`] hook.
+/// Pages become originals in the register and go through the whole pipeline (the [`Engine`]).
+/// The search index is kept in step by the sink's [`Indexer`] when it has one: the index of the
+/// data directory for `casebook watch`, the server's own index for the poller of `casebook serve`.
 pub struct StoreSink {
     store: Box<dyn Store + Send>,
-    pipeline: &'static Pipeline,
-    recorder: Recorder,
+    engine: Engine,
     indexer: Option<Indexer>,
-    on_stored: Option<OnStored>,
+    stored_pages: usize,
 }
 
 // `casebook serve` moves the sink into the poller's thread: it must stay Send.
@@ -33,32 +28,25 @@ const _: fn() = || {
 };
 
 impl StoreSink {
-    /// A sink over any store, recording with `recorder`; no index is fed until one is given.
-    pub fn new(store: Box<dyn Store + Send>, recorder: Recorder) -> Self {
+    /// A sink over any store, storing with `engine`; no index is fed until one is given.
+    pub fn new(store: Box<dyn Store + Send>, engine: Engine) -> Self {
         StoreSink {
             store,
-            pipeline: Pipeline::shared(),
-            recorder,
+            engine,
             indexer: None,
-            on_stored: None,
+            stored_pages: 0,
         }
     }
 
     /// Opens the register in the data directory, recording as `actor`.
     pub fn open(data: &Path, actor: &str) -> Result<Self> {
         let store = casebook_register::open(data)?;
-        Ok(Self::new(Box::new(store), Recorder::new(actor)))
+        Ok(Self::new(Box::new(store), Engine::new(actor)))
     }
 
-    /// Feeds this index with every article stored.
+    /// Feeds this index with every article stored (and the persons they touched).
     pub fn with_indexer(mut self, indexer: Indexer) -> Self {
         self.indexer = Some(indexer);
-        self
-    }
-
-    /// Calls `hook` after each page that brought articles into the register.
-    pub fn on_stored(mut self, hook: impl FnMut() + Send + 'static) -> Self {
-        self.on_stored = Some(Box::new(hook));
         self
     }
 
@@ -67,27 +55,20 @@ impl StoreSink {
         self.store.as_ref()
     }
 
-    /// Re-indexes the persons the pages touched (after a run); returns how many.
-    pub fn finish(&mut self) -> Result<usize> {
-        match self.indexer.as_mut() {
-            Some(indexer) => indexer.refresh_persons(self.store.as_ref()),
-            None => Ok(0),
-        }
+    /// Pages that brought articles into the register so far.
+    pub fn stored_pages(&self) -> usize {
+        self.stored_pages
     }
 
     fn ingest_page(&mut self, page: CapturedPage) -> Result<IngestReport, String> {
-        let (recorded, report) =
-            record_page(self.store.as_mut(), self.pipeline, &self.recorder, page)?;
-        if let Some(indexer) = self.indexer.as_mut() {
-            if let Err(err) = indexer.add(recorded.written()) {
-                // The index is derived and can be rebuilt; the store holds everything.
-                eprintln!("casebook: the search index was not updated: {err}");
-            }
-        }
+        let (_, report) = record_page(
+            self.store.as_mut(),
+            &self.engine,
+            page,
+            self.indexer.as_mut(),
+        )?;
         if !report.articles.is_empty() {
-            if let Some(hook) = self.on_stored.as_mut() {
-                hook();
-            }
+            self.stored_pages += 1;
         }
         Ok(report)
     }
@@ -95,24 +76,26 @@ impl StoreSink {
 
 /// Reads one fetched page through the whole pipeline into `store`: the page is archived as an
 /// untouched original, its articles (with the page's address where they name none) are analysed
-/// and stored, and what they brought is read back as the report the monitor matches its
+/// and stored by the [`Engine`] in one transaction, `indexer` (when given) takes them with their
+/// events and persons, and what they brought is read back as the report the monitor matches its
 /// watchlists against. Every sink over the register (the CLI's and the poller's [`StoreSink`], the
 /// web application's fetch jobs) goes through here. An `Err` means the page was not stored whole;
 /// the monitor keeps it unconsumed and fetches it again.
 pub fn record_page(
     store: &mut dyn Store,
-    pipeline: &Pipeline,
-    recorder: &Recorder,
+    engine: &Engine,
     page: CapturedPage,
+    indexer: Option<&mut Indexer>,
 ) -> Result<(Recorded, IngestReport), String> {
     let url = page.url.clone();
     let original = casebook_ingest::original(page.url, page.bytes);
+    let pipeline = engine.pipeline();
     let mut analysis = analyse_guarded(&original.source, || pipeline.analyse(&original));
     for analysed in &mut analysis.articles {
         analysed.article.url.get_or_insert_with(|| url.clone());
     }
-    let recorded = recorder
-        .record(store, &original, analysis)
+    let recorded = engine
+        .record(store, original, analysis, indexer)
         .map_err(|e| format!("archiving the page: {e}"))?;
     if let Some(err) = recorded.first_error() {
         return Err(format!("storing an article of the page: {err}"));

@@ -2,8 +2,8 @@
 //! project's own example articles (`examples/`) and pages written here about invented people.
 
 use casebook_monitor::{CapturedPage, Sink};
-use casebook_pipeline::{projection, Indexer, Ingestor, Pipeline, Recorder, StoreSink};
-use casebook_register::{SqliteStore, Store, StoreOutcome};
+use casebook_pipeline::{projection, Engine, Indexer, Pipeline, Settled, StoreSink};
+use casebook_register::{SqliteStore, Store};
 use casebook_search::{IndexDoc, Kind, Query, SearchIndex};
 use std::path::PathBuf;
 
@@ -53,41 +53,65 @@ fn analysis_is_the_same_on_several_threads() {
     assert_eq!(alone, threaded);
 }
 
+/// Runs the engine over `originals`, with `indexer` when given; returns what each input became.
+fn run_engine(
+    store: &mut SqliteStore,
+    engine: &Engine,
+    originals: Vec<casebook_model::Original>,
+    indexer: Option<&mut Indexer>,
+) -> (casebook_pipeline::Tally, Vec<String>) {
+    let mut settled = Vec::new();
+    let tally = engine
+        .run(store, originals.into_iter(), indexer, &mut |s| {
+            settled.push(match s {
+                Settled::Current { seq, .. } => format!("{seq} current"),
+                Settled::Recorded { seq, recorded } => format!(
+                    "{seq} written {} original-only {}",
+                    recorded.written().count(),
+                    recorded.original_only
+                ),
+            })
+        })
+        .unwrap();
+    settled.sort();
+    (tally, settled)
+}
+
 #[test]
-fn recording_stores_once_and_keeps_an_unreadable_original() {
+fn the_engine_stores_once_and_keeps_an_unreadable_original() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = SqliteStore::open(dir.path()).unwrap();
-    let ingestor = Ingestor::new("tester");
+    let engine = Engine::new("tester");
     let original = example(DETAINED);
-    assert!(!ingestor.recorder().is_current(&store, &original).unwrap());
+    assert!(!engine.is_current(&store, &original).unwrap());
 
-    let recorded = ingestor.ingest(&mut store, &original).unwrap();
-    assert!(!recorded.original_only);
-    assert_eq!(recorded.sha256, original.sha256);
-    let written: Vec<_> = recorded.written().collect();
-    assert_eq!(written.len(), 1);
-    assert!(written[0].1.new_persons >= 1);
-    assert!(ingestor.recorder().is_current(&store, &original).unwrap());
-
-    // A second recorder (another run) finds it stored and changes nothing.
-    let again = Ingestor::new("tester")
-        .ingest(&mut store, &original)
-        .unwrap();
-    assert!(matches!(
-        again.articles[0].outcome,
-        Ok(StoreOutcome::AlreadyStored)
-    ));
-    assert_eq!(again.written().count(), 0);
-
+    let blank = casebook_ingest::original("blank.txt", b"   \n".to_vec());
+    let (tally, settled) = run_engine(
+        &mut store,
+        &engine,
+        vec![original.clone(), blank.clone()],
+        None,
+    );
+    assert_eq!(
+        settled,
+        [
+            "0 written 1 original-only false",
+            "1 written 0 original-only true"
+        ]
+    );
+    assert_eq!(
+        (tally.inputs, tally.stored, tally.without_article),
+        (2, 1, 1)
+    );
+    assert!(tally.new_persons >= 1);
+    assert!(engine.is_current(&store, &original).unwrap());
     // Bytes with no article in them are still archived.
-    let empty = casebook_ingest::original("blank.txt", b"   \n".to_vec());
-    let recorded = Recorder::new("tester")
-        .record(&mut store, &empty, Pipeline::shared().analyse(&empty))
-        .unwrap();
-    assert!(recorded.original_only);
-    assert!(recorded.articles.is_empty());
-    assert!(!recorded.failures.is_empty());
-    assert!(store.has_original(&empty.sha256).unwrap());
+    assert!(store.has_original(&blank.sha256).unwrap());
+
+    // A second engine (another run) finds it stored and skips it before any analysis.
+    let (tally, settled) = run_engine(&mut store, &Engine::new("tester"), vec![original], None);
+    assert_eq!(settled, ["0 current"]);
+    assert_eq!((tally.stored, tally.already), (0, 1));
     assert_eq!(store.stats().unwrap().articles, 1);
 }
 
@@ -96,12 +120,14 @@ fn the_projection_and_the_indexer_agree_with_the_register() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = SqliteStore::open(dir.path()).unwrap();
     let mut indexer = Indexer::open(dir.path()).unwrap();
-    let ingestor = Ingestor::new("tester");
-    for name in [DETAINED, REMANDED] {
-        let recorded = ingestor.ingest(&mut store, &example(name)).unwrap();
-        assert_eq!(indexer.add(recorded.written()).unwrap(), 1);
-    }
-    assert!(indexer.finish(&store).unwrap() >= 1);
+    let engine = Engine::new("tester").with_batch(1);
+    let (tally, _) = run_engine(
+        &mut store,
+        &engine,
+        vec![example(DETAINED), example(REMANDED)],
+        Some(&mut indexer),
+    );
+    assert_eq!(tally.stored, 2);
 
     let stats = store.stats().unwrap();
     let docs = projection::documents(&store).unwrap();
@@ -170,14 +196,9 @@ fn captured(url: &str, outlet: &str) -> CapturedPage {
 #[test]
 fn the_sink_reports_what_a_page_brought_and_a_syndicated_copy_brings_no_new_event() {
     let dir = tempfile::tempdir().unwrap();
-    let stored_pages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = stored_pages.clone();
     let mut sink = StoreSink::open(dir.path(), "casebook-watch")
         .unwrap()
-        .with_indexer(Indexer::open(dir.path()).unwrap())
-        .on_stored(move || {
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        });
+        .with_indexer(Indexer::open(dir.path()).unwrap());
 
     let first = sink
         .ingest(captured("https://first.example/remand", "First Outlet"))
@@ -213,7 +234,13 @@ fn the_sink_reports_what_a_page_brought_and_a_syndicated_copy_brings_no_new_even
         .ingest(captured("https://first.example/remand", "First Outlet"))
         .unwrap();
     assert!(again.articles.is_empty());
-    assert_eq!(stored_pages.load(std::sync::atomic::Ordering::SeqCst), 2);
-    assert!(sink.finish().unwrap() >= 1);
+    assert_eq!(sink.stored_pages(), 2);
     assert_eq!(sink.store().stats().unwrap().articles, 2);
+    // Each page was searchable as soon as it was stored, its persons included: no rebuild.
+    let index = SearchIndex::open_or_create(dir.path().join("index")).unwrap();
+    index.refresh().unwrap();
+    let hits = index
+        .search(&Query::new("Server Aliev").kinds(&[Kind::Person]))
+        .unwrap();
+    assert_eq!(hits.total, 1, "{hits:?}");
 }

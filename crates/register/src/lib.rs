@@ -101,6 +101,21 @@ pub trait Store {
             .collect()
     }
 
+    /// [`Store::store_batch`] with each article's near-duplicate signature (`Signature::of_text` of
+    /// its text; `None` when it has none) computed by the caller, in the batch's order: the ingest
+    /// engine signs on its analysis thread, so the text work stays out of the write transaction.
+    fn store_batch_signed(
+        &mut self,
+        batch: &[(&Original, &AnalysedArticle)],
+        signatures: &[Option<casebook_article::near_duplicate::Signature>],
+        provenance: &Provenance,
+        resolver: &dyn PersonResolver,
+    ) -> Result<Vec<StoreOutcome>> {
+        // Backends that link near-duplicates elsewhere have no use for them.
+        let _ = signatures;
+        self.store_batch(batch, provenance, resolver)
+    }
+
     /// The untouched bytes of an original.
     fn original_bytes(&self, sha256: &str) -> Result<Vec<u8>>;
 

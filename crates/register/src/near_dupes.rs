@@ -18,15 +18,16 @@ use std::path::Path;
 /// boilerplate body, and comparing against all of them would make one insert grow with the store.
 const MAX_CANDIDATES_PER_BAND: i64 = 64;
 
-/// Stores the signature of `article_id`'s body and links it to the stored articles it nearly
-/// duplicates; returns their ids, most similar first.
+/// Stores the signature of `article_id`'s body (computed by the caller, outside the write
+/// transaction; `None` for a body too short to have one) and links it to the stored articles it
+/// nearly duplicates; returns their ids, most similar first.
 pub(crate) fn link(
     conn: &Connection,
     path: &Path,
     article_id: &str,
-    text: &str,
+    signature: Option<&Signature>,
 ) -> Result<Vec<String>> {
-    let Some(signature) = Signature::of_text(text) else {
+    let Some(signature) = signature else {
         return Ok(Vec::new());
     };
     let err = || format!("linking near-duplicates of article {article_id}");
@@ -175,12 +176,8 @@ pub(crate) fn backfill(conn: &Connection, path: &Path) -> Result<usize> {
     let n = rows.len();
     for (id, paragraphs) in rows {
         let paragraphs: Vec<String> = serde_json::from_str(&paragraphs).unwrap_or_default();
-        link(
-            conn,
-            path,
-            &id,
-            &paragraphs.join(casebook_model::PARAGRAPH_SEPARATOR),
-        )?;
+        let signature = Signature::of_text(&paragraphs.join(casebook_model::PARAGRAPH_SEPARATOR));
+        link(conn, path, &id, signature.as_ref())?;
     }
     Ok(n)
 }

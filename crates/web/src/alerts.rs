@@ -21,7 +21,6 @@ use casebook_monitor::{
     Alert, CapturedPage, IngestReport, Monitor, MonitorConfig, Sink, SourceKind, SourceOutcome,
     SourceRecord, Watch, WatchKind,
 };
-use casebook_pipeline::Ingestor;
 use casebook_register::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -331,27 +330,49 @@ pub async fn fetch_source(state: &AppState, caller: &Caller, id: i64) -> WebResu
 }
 
 /// The sink of a fetch job: each page goes through the shared flow
-/// ([`casebook_pipeline::record_page`]) into the register, and its outcome becomes a row of the job.
+/// ([`casebook_pipeline::record_page`], the server's one ingest engine) into the register and the
+/// team's search index, and its outcome becomes a row of the job.
 pub struct WebSink {
     state: AppState,
     job: Arc<Mutex<Job>>,
-    ingestor: Ingestor,
+    actor: String,
+    /// The team's index, fed page by page; `None` for the public index (rebuilt as a whole).
+    indexer: Option<casebook_pipeline::Indexer>,
+}
+
+impl WebSink {
+    /// A sink filling in `job`'s rows as `actor`.
+    pub fn new(state: &AppState, job: Arc<Mutex<Job>>, actor: &str) -> Self {
+        WebSink {
+            state: state.clone(),
+            job,
+            actor: actor.to_string(),
+            indexer: state.indexer(),
+        }
+    }
+
+    /// True when pages stored here are not indexed as they come, so the index needs a rebuild.
+    pub fn needs_rebuild(&self) -> bool {
+        self.indexer.is_none()
+    }
 }
 
 impl Sink for WebSink {
     fn ingest(&mut self, page: CapturedPage) -> Result<IngestReport, String> {
         let url = page.url.clone();
-        let ingestor = &self.ingestor;
-        let outcome = self.state.store_blocking(|store| {
+        let (state, actor, indexer) = (&self.state, &self.actor, &mut self.indexer);
+        let outcome = state.store_blocking(|store| {
+            let mut engine = state.engine();
+            engine.set_actor(actor);
             Ok(casebook_pipeline::record_page(
                 store,
-                ingestor.pipeline(),
-                ingestor.recorder(),
+                &engine,
                 page,
+                indexer.as_mut(),
             ))
         });
         let (row, answer) = match outcome {
-            Ok(Ok((recorded, report))) => (ingest::file_result(url, recorded), Ok(report)),
+            Ok(Ok((recorded, report))) => (ingest::file_result(url, &recorded), Ok(report)),
             Ok(Err(why)) | Err(WebError { message: why, .. }) => {
                 (page_row(&url, "failed", vec![why.clone()]), Err(why))
             }
@@ -404,11 +425,8 @@ pub fn start_fetch(
         // The listings are counted done once the run reports on them.
         (j.id, j.files.len())
     };
-    let sink = WebSink {
-        state: state.clone(),
-        job: Arc::clone(&job),
-        ingestor: ingest::ingestor(state, actor),
-    };
+    let sink = WebSink::new(state, Arc::clone(&job), actor);
+    let rebuild = sink.needs_rebuild();
     let data_dir = state.config().data_dir.clone();
     let mut config = MonitorConfig::default();
     config.fetch.allow_private = state.config().allow_private_fetch;
@@ -483,7 +501,10 @@ pub fn start_fetch(
             j.done = j.total;
             j.finished = true;
             drop(j);
-            state.request_reindex();
+            // The team's index took every page as it was stored; only a public one is rebuilt.
+            if rebuild {
+                state.request_reindex();
+            }
         });
     if let Err(e) = spawned {
         let mut j = failed_job.lock().unwrap_or_else(|p| p.into_inner());

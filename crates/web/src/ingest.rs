@@ -1,12 +1,12 @@
-//! Ingest from the web: uploaded files run through the very flow of `casebook ingest` and the
-//! monitor (casebook-pipeline: read, extract the article, find people, find events, store with
-//! provenance), one background job per upload, with progress and an error per file that failed.
+//! Ingest from the web: uploaded files run through the one ingest engine of `casebook ingest` and
+//! the monitor (casebook-pipeline: read, extract the article, find people, find events, store with
+//! provenance in batches, index what was stored), one background job per upload, with progress and
+//! an error per file that failed.
 
 use crate::error::WebResult;
 use crate::state::AppState;
-use casebook_pipeline::{Ingestor, Recorded, Recorder};
-use casebook_register::{KeyResolver, Provenance, Store, StoreOutcome};
-use casebook_search::SearchIndex;
+use casebook_pipeline::{Recorded, Settled};
+use casebook_register::StoreOutcome;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 
@@ -108,55 +108,15 @@ impl Jobs {
     }
 }
 
-/// Runs one file through the shared ingest flow (casebook-pipeline) into the register, and into
-/// `index` when given, as `casebook ingest` indexes (the articles stored, their events and
-/// persons); sets `stale` when the index could not be written.
-fn ingest_file(
-    store: &mut dyn Store,
-    upload: Upload,
-    ingestor: &Ingestor,
-    index: Option<&SearchIndex>,
-    stale: &mut bool,
-) -> FileResult {
-    let original = casebook_ingest::original(upload.name.clone(), upload.bytes);
-    match ingestor.ingest(store, &original) {
-        Ok(recorded) => {
-            if let Some(index) = index {
-                let stored = recorded
-                    .articles
-                    .iter()
-                    .filter_map(|a| a.written().map(|w| (&a.analysed, w)));
-                let indexed =
-                    casebook_pipeline::index_stored(index, stored).and_then(|(_, persons)| {
-                        casebook_pipeline::index_persons(index, &*store, &persons)
-                    });
-                if let Err(e) = indexed {
-                    eprintln!("casebook-web: indexing {} failed: {e}", upload.name);
-                    *stale = true;
-                }
-            }
-            file_result(upload.name, recorded)
-        }
-        Err(e) => FileResult {
-            name: upload.name,
-            outcome: "failed".into(),
-            articles: 0,
-            new_persons: 0,
-            new_events: 0,
-            errors: vec![e.to_string()],
-        },
-    }
-}
-
 /// The job row of one input the shared flow recorded.
-pub fn file_result(name: String, recorded: Recorded) -> FileResult {
+pub fn file_result(name: String, recorded: &Recorded) -> FileResult {
     let mut result = FileResult {
         name,
         outcome: "stored".into(),
         articles: 0,
         new_persons: 0,
         new_events: 0,
-        errors: recorded.failures,
+        errors: recorded.failures.clone(),
     };
     let mut already = 0;
     for (n, stored) in recorded.articles.iter().enumerate() {
@@ -186,58 +146,89 @@ pub fn file_result(name: String, recorded: Recorded) -> FileResult {
     result
 }
 
-/// The shared flow as the web application runs it for `actor`. Uploads and fetch jobs keep the
-/// register's own key resolver (distinct spellings stay distinct people until a reviewer merges
-/// them); `casebook ingest` and the monitor's poller use the names stage's index.
-pub fn ingestor(state: &AppState, actor: &str) -> Ingestor {
-    Ingestor::with_recorder(Recorder::with_resolver(
-        Provenance {
-            extractor_version: state.config().extractor_version.clone(),
-            actor: actor.to_string(),
-        },
-        Box::new(KeyResolver),
-    ))
-}
-
 /// Starts a job ingesting `uploads` as `actor`; returns its id at once. Refused (429 with
 /// `Retry-After`) when the server already has as many jobs running and waiting as it takes.
+///
+/// The job runs the one ingest engine of `casebook ingest` (casebook-pipeline: the text stages on
+/// a worker thread, the store in batches), and the team's search index takes what it stored record
+/// by record, so an upload is searchable when its job ends without any rebuild.
 pub fn start(state: &AppState, actor: &str, uploads: Vec<Upload>) -> WebResult<u64> {
     let ticket = state.job_slots().admit()?;
     let job = state
         .jobs()
         .create(actor, uploads.iter().map(|u| u.name.clone()).collect());
     let id = job.lock().unwrap_or_else(|p| p.into_inner()).id;
-    let ingestor = ingestor(state, actor);
     let state = state.clone();
+    let actor = actor.to_string();
     tokio::task::spawn_blocking(move || {
         let _running = ticket.wait_turn();
-        // The team's index takes the stored records at once; the public one is redacted as a
-        // whole and rebuilt.
-        let index = if state.public() { None } else { state.index() };
-        let mut stale = index.is_none();
-        for (i, upload) in uploads.into_iter().enumerate() {
-            if state.stopping() {
-                // Files not stored yet are reported as not done; sending them again stores them.
-                break;
-            }
-            let outcome = state.store_blocking(|store| {
-                Ok(ingest_file(store, upload, &ingestor, index, &mut stale))
-            });
-            let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
-            if let (Ok(r), Some(slot)) = (outcome, j.files.get_mut(i)) {
-                *slot = r;
-            } else if let Some(slot) = j.files.get_mut(i) {
-                slot.outcome = "failed".into();
-                slot.errors.push("the register could not be opened".into());
-            }
-            j.done = i + 1;
-        }
+        run_job(&state, &actor, &job, uploads);
         job.lock().unwrap_or_else(|p| p.into_inner()).finished = true;
-        if stale {
-            state.request_reindex();
-        }
     });
     Ok(id)
+}
+
+/// Stores `uploads` through the engine, filling in the job's rows as each file is settled.
+pub fn run_job(state: &AppState, actor: &str, job: &Mutex<Job>, uploads: Vec<Upload>) {
+    // The public index is redacted as a whole and rebuilt; the team's takes the records at once.
+    let mut indexer = state.indexer();
+    let rebuild = indexer.is_none();
+    let row = |seq: usize, result: FileResult| {
+        let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(slot) = j.files.get_mut(seq) {
+            *slot = result;
+        }
+        j.done += 1;
+    };
+    let ran = state.store_blocking(|store| {
+        let mut engine = state.engine();
+        engine.set_actor(actor);
+        // Files not stored when the server stops are reported as not done; sending them again
+        // stores them.
+        let originals = uploads
+            .into_iter()
+            .take_while(|_| !state.stopping())
+            .map(|u| casebook_ingest::original(u.name, u.bytes));
+        let ran = engine.run(
+            store,
+            originals,
+            indexer.as_mut(),
+            &mut |settled| match settled {
+                Settled::Current { seq, source } => row(
+                    seq,
+                    FileResult {
+                        name: source.to_string(),
+                        outcome: "already_stored".into(),
+                        articles: 1,
+                        new_persons: 0,
+                        new_events: 0,
+                        errors: Vec::new(),
+                    },
+                ),
+                Settled::Recorded { seq, recorded } => {
+                    row(seq, file_result(recorded.source.clone(), recorded))
+                }
+            },
+        );
+        Ok(ran)
+    });
+    let failed = match ran {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(e) => Some(e.message),
+    };
+    if let Some(why) = failed {
+        eprintln!("casebook-web: an ingest job stopped: {why}");
+        let mut j = job.lock().unwrap_or_else(|p| p.into_inner());
+        for slot in j.files.iter_mut().filter(|f| f.outcome == "waiting") {
+            slot.outcome = "failed".into();
+            slot.errors
+                .push(format!("the register refused the job: {why}"));
+        }
+    }
+    if rebuild {
+        state.request_reindex();
+    }
 }
 
 impl Jobs {

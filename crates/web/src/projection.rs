@@ -1,7 +1,8 @@
-//! The search index's documents, projected from the register. The index is derived data: uploads
-//! and reviewers' decisions update it record by record (`ingest`, `index_update`); the server
-//! rebuilds it whole from the store, in the background so requests never wait for it, when it is
-//! behind at start, after fetch jobs and the poller's runs, and for the public index.
+//! The search index's documents, projected from the register. The index is derived data: uploads,
+//! fetch jobs, the poller and reviewers' decisions update it record by record (`ingest`, `alerts`,
+//! `index_update`); the server rebuilds it whole from the store, streamed and in the background so
+//! requests never wait for it, only when it is missing or behind at start, and for the public
+//! index.
 //!
 //! A public server keeps an index of its own (`DATA/public-index`, apart from the team's `index`),
 //! built only from what the public policy lets through, already redacted: a hidden person, their
@@ -18,17 +19,27 @@ use std::collections::HashMap;
 
 pub use casebook_pipeline::projection::year_of;
 
-/// Every document the index should hold, from the register as it is now: the whole register (the
-/// projection of casebook-pipeline, shared with `casebook reindex`), or its public view.
+/// Every document the index should hold, from the register as it is now, in one list (tests; the
+/// rebuild streams them): the whole register (the projection of casebook-pipeline, shared with
+/// `casebook reindex`), or its public view.
 pub fn documents(state: &AppState) -> WebResult<Vec<IndexDoc>> {
     let public = state.public();
     state.store_blocking(|store| {
+        let mut docs = Vec::new();
         if public {
             let policy = PublicPolicy::build(store)?;
-            return public_documents(store, &policy);
+            for_each_public_document(store, &policy, &mut |doc| {
+                docs.push(doc);
+                Ok(())
+            })?;
+            return Ok(docs);
         }
-        casebook_pipeline::projection::documents(store)
-            .map_err(|e| WebError::internal("projecting the register into the search index", e))
+        casebook_pipeline::projection::for_each_document(store, &mut |doc| {
+            docs.push(doc);
+            Ok(())
+        })
+        .map_err(|e| WebError::internal("projecting the register into the search index", e))?;
+        Ok(docs)
     })
 }
 
@@ -37,13 +48,46 @@ pub fn documents(state: &AppState) -> WebResult<Vec<IndexDoc>> {
 /// events with their public victims and redacted evidence.
 pub fn public_documents(store: &dyn Store, policy: &PublicPolicy) -> WebResult<Vec<IndexDoc>> {
     let mut docs = Vec::new();
+    for_each_public_document(store, policy, &mut |doc| {
+        docs.push(doc);
+        Ok(())
+    })?;
+    Ok(docs)
+}
+
+/// [`public_documents`] handed to `send` one by one as they are read (the public rebuild streams
+/// them into the index).
+pub fn for_each_public_document(
+    store: &dyn Store,
+    policy: &PublicPolicy,
+    send: &mut dyn FnMut(IndexDoc) -> casebook_pipeline::Result<()>,
+) -> WebResult<()> {
+    let mut failed = None;
+    let mut send = |doc: IndexDoc| -> casebook_register::Result<()> {
+        send(doc).map_err(|e| {
+            failed = Some(e);
+            casebook_register::RegisterError::Invalid("the index refused a document".into())
+        })
+    };
+    let walked = walk_public(store, policy, &mut send);
+    if let Some(e) = failed {
+        return Err(WebError::internal("rebuilding the public search index", e));
+    }
+    walked
+}
+
+fn walk_public(
+    store: &dyn Store,
+    policy: &PublicPolicy,
+    send: &mut dyn FnMut(IndexDoc) -> casebook_register::Result<()>,
+) -> WebResult<()> {
     let mut sites: HashMap<String, String> = HashMap::new();
     store.visit_article_search_fields(&mut |a| {
         let site = a.site.map(|s| policy.redact(&s));
         if let Some(site) = &site {
             sites.insert(a.id.clone(), site.clone());
         }
-        docs.push(IndexDoc::Article(ArticleDoc {
+        send(IndexDoc::Article(ArticleDoc {
             year: a.published.as_deref().and_then(year_of),
             title: a.title.map(|t| policy.redact(&t)),
             text: policy.redact(&a.text),
@@ -55,8 +99,7 @@ pub fn public_documents(store: &dyn Store, policy: &PublicPolicy) -> WebResult<V
                 .filter(|n| !policy.mentions_protected(n))
                 .collect(),
             id: a.id,
-        }));
-        Ok(())
+        }))
     })?;
     let mut places: HashMap<String, Vec<String>> = HashMap::new();
     store.visit_events(&mut |e| {
@@ -72,7 +115,7 @@ pub fn public_documents(store: &dyn Store, policy: &PublicPolicy) -> WebResult<V
             }
         }
         let first = e.sources.first();
-        docs.push(IndexDoc::Event(EventDoc {
+        send(IndexDoc::Event(EventDoc {
             year: e.date.as_deref().and_then(year_of),
             victims: e
                 .victims
@@ -86,24 +129,25 @@ pub fn public_documents(store: &dyn Store, policy: &PublicPolicy) -> WebResult<V
             event_type: e.event_type,
             date: e.date,
             place: e.place,
-        }));
-        Ok(())
+        }))
     })?;
     let mut persons: Vec<_> = policy.shown().collect();
     persons.sort_by(|a, b| a.id.cmp(&b.id));
     for p in persons {
-        docs.push(IndexDoc::Person(PersonDoc {
+        send(IndexDoc::Person(PersonDoc {
             id: p.id.clone(),
             names: p.names.clone(),
             status: p.status.map(|s| s.as_str().to_string()),
             places: places.remove(&p.id).unwrap_or_default(),
             visibility: Visibility::Public,
-        }));
+        }))?;
     }
-    Ok(docs)
+    Ok(())
 }
 
-/// Rebuilds the whole index from the register; returns the number of records indexed.
+/// Rebuilds the whole index from the register, streamed from the store into one commit (a
+/// rebuild cut short by a stopping server leaves the old index as it was); returns the number of
+/// records indexed.
 pub fn reindex(state: &AppState) -> WebResult<usize> {
     let Some(index) = state.index() else {
         return Err(WebError::new(
@@ -111,15 +155,31 @@ pub fn reindex(state: &AppState) -> WebResult<usize> {
             "search is off: the search index could not be opened",
         ));
     };
-    let docs = documents(state)?;
-    // A rebuild cut short by a stopping server leaves the old index as it was (one commit).
-    let n = index.rebuild(docs.into_iter().map(|doc| {
-        if state.stopping() {
-            Err("the server is stopping")
+    let keep_going = || !state.stopping();
+    let public = state.public();
+    let n = state.store_blocking(|store| {
+        let rebuilt = if public {
+            let policy = PublicPolicy::build(store)?;
+            let mut error = None;
+            let rebuilt =
+                casebook_pipeline::projection::rebuild_with(index, &keep_going, &mut |f| {
+                    for_each_public_document(store, &policy, f).map_err(|e| {
+                        let message = e.message.clone();
+                        error = Some(e);
+                        casebook_pipeline::PipelineError::Register(
+                            casebook_register::RegisterError::Invalid(message),
+                        )
+                    })
+                });
+            if let Some(e) = error {
+                return Err(e);
+            }
+            rebuilt
         } else {
-            Ok(doc)
-        }
-    }))?;
+            casebook_pipeline::projection::rebuild(index, &*store, &keep_going)
+        };
+        rebuilt.map_err(|e| WebError::internal("rebuilding the search index", e))
+    })?;
     index.refresh()?;
     Ok(n)
 }

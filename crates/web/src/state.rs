@@ -73,7 +73,12 @@ struct Inner {
     /// Idle register handles. SQLite in WAL mode lets several readers run beside one writer, so
     /// each request takes its own handle instead of queueing on one.
     pool: Mutex<Vec<SqliteStore>>,
-    index: Option<SearchIndex>,
+    index: Option<Arc<SearchIndex>>,
+    /// The one ingest engine of uploads and fetch jobs, kept so its person index (the register's
+    /// names) is read once per process, not once per job.
+    engine: Mutex<casebook_pipeline::Engine>,
+    /// Full rebuilds of the search index asked for so far (writes update it record by record).
+    rebuilds: std::sync::atomic::AtomicU64,
     accounts: Accounts,
     logins: LoginLimiter,
     password_checks: PasswordChecks,
@@ -141,7 +146,7 @@ impl AppState {
             "index"
         });
         let index = match SearchIndex::open_or_create(index_dir) {
-            Ok(index) => Some(index),
+            Ok(index) => Some(Arc::new(index)),
             Err(e) => {
                 eprintln!("casebook-web: search is off: {e}");
                 None
@@ -150,11 +155,17 @@ impl AppState {
         let logins = LoginLimiter::default();
         let password_checks = PasswordChecks::new(config.password_checks, config.password_wait);
         let job_slots = JobSlots::new(config.jobs_running, config.jobs_waiting);
+        let engine = casebook_pipeline::Engine::with_provenance(casebook_register::Provenance {
+            extractor_version: config.extractor_version.clone(),
+            actor: "casebook-web".into(),
+        });
         Ok(AppState {
             inner: Arc::new(Inner {
                 config,
                 pool: Mutex::new(vec![store]),
                 index,
+                engine: Mutex::new(engine),
+                rebuilds: Default::default(),
                 accounts,
                 logins,
                 password_checks,
@@ -188,7 +199,34 @@ impl AppState {
 
     /// The search index, when it could be opened.
     pub fn index(&self) -> Option<&SearchIndex> {
-        self.inner.index.as_ref()
+        self.inner.index.as_deref()
+    }
+
+    /// The search index, for a writer on another thread (the poller's sink).
+    pub fn shared_index(&self) -> Option<Arc<SearchIndex>> {
+        self.inner.index.clone()
+    }
+
+    /// What feeds the index with what uploads and fetch jobs store: the team's index, record by
+    /// record; `None` for the public index (redacted as a whole, rebuilt when the register moves)
+    /// and when search is off.
+    pub fn indexer(&self) -> Option<casebook_pipeline::Indexer> {
+        if self.public() {
+            return None;
+        }
+        self.shared_index().map(casebook_pipeline::Indexer::shared)
+    }
+
+    /// The ingest engine of uploads and fetch jobs; one job stores at a time.
+    pub fn engine(&self) -> std::sync::MutexGuard<'_, casebook_pipeline::Engine> {
+        // A poisoned lock only means a job panicked; the engine's resolver follows the store.
+        self.inner.engine.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Full rebuilds of the search index this process has asked for (each write path updates it
+    /// record by record; a rebuild is for a missing or stale index at start, and the public index).
+    pub fn rebuilds_asked(&self) -> u64 {
+        self.inner.rebuilds.load(Ordering::SeqCst)
     }
 
     /// The public policy at the register's current head: the one kept when the register has not
@@ -342,6 +380,7 @@ impl AppState {
 
     /// Asks the background task to rebuild the search index from the register.
     pub fn request_reindex(&self) {
+        self.inner.rebuilds.fetch_add(1, Ordering::SeqCst);
         self.inner.reindex.notify_one();
     }
 

@@ -92,22 +92,16 @@ fn build(args: &Args, _global: &Global) -> anyhow::Result<()> {
         "casebook-bench",
         indexer.as_mut(),
         10_000,
-        crate::commands::ingest::STORE_BATCH,
+        crate::commands::ingest::STORE_BATCH as u64,
     )?;
-    let ingest_secs = started.elapsed().as_secs_f64();
-    if let Some(indexer) = indexer {
-        indexer.finish(&store)?;
-    }
+    // The engine re-indexes the persons the run touched at its end: that is within this time.
     let secs = started.elapsed().as_secs_f64();
     let stats = store.stats()?;
     let size = dir_size(&args.dir);
     let store_size = dir_size(&args.dir) - dir_size(&args.dir.join("index"));
     println!("articles            {}", tally.stored);
     println!("persons / events    {} / {}", stats.persons, stats.events);
-    println!(
-        "time                {secs:.1} s (ingest {ingest_secs:.1} s, person re-index {:.1} s)",
-        secs - ingest_secs
-    );
+    println!("time                {secs:.1} s (persons re-indexed at the end included)");
     println!(
         "throughput          {:.0} articles/s end to end",
         tally.stored as f64 / secs

@@ -4,7 +4,7 @@
 
 use crate::Global;
 use anyhow::{Context, Result};
-use casebook_search::{IndexDoc, Kind, SearchError, SearchIndex};
+use casebook_search::{Kind, SearchError, SearchIndex};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -13,12 +13,10 @@ pub struct Args {}
 
 pub fn run(_args: Args, global: &Global) -> Result<ExitCode> {
     let started = Instant::now();
-    // The same projection the web server rebuilds with after writes (casebook-pipeline).
+    // The same projection the web server rebuilds with at start (casebook-pipeline), streamed from
+    // the store into the index: the register's texts are never all in memory.
     let store = casebook_register::open(&global.data)
         .with_context(|| format!("opening the register in {}", global.data.display()))?;
-    let docs = casebook_pipeline::projection::documents(&store).context("reading the register")?;
-    let counts = Kind::ALL.map(|k| docs.iter().filter(|d| d.kind() == k).count());
-
     let dir = global.data.join("index");
     let index = match SearchIndex::open_or_create(&dir) {
         // An index of an older layout is derived data: replace it.
@@ -29,10 +27,16 @@ pub fn run(_args: Args, global: &Global) -> Result<ExitCode> {
         }
         other => other?,
     };
-    let indexed = index.rebuild(
-        docs.into_iter()
-            .map(Ok::<IndexDoc, std::convert::Infallible>),
-    )?;
+    let mut counts = [0usize; 3];
+    let indexed = casebook_pipeline::projection::rebuild_with(&index, &|| true, &mut |f| {
+        casebook_pipeline::projection::for_each_document(&store, &mut |doc| {
+            if let Some(at) = Kind::ALL.iter().position(|k| *k == doc.kind()) {
+                counts[at] += 1;
+            }
+            f(doc)
+        })
+    })
+    .context("rebuilding the search index from the register")?;
     eprintln!(
         "reindexed {indexed} records ({} articles, {} people, {} events) into {} in {:.1} s",
         counts[0],

@@ -1,8 +1,8 @@
 //! `casebook serve`: the web application and JSON API over the register, with the monitor's poller
 //! beside it. The poller runs on a thread of its own (its own small runtime), checks the watched
 //! sources (`casebook watch add`) every `--poll-interval` seconds through the shared ingest flow
-//! (`casebook_pipeline::StoreSink`), and asks the server to rebuild its search index after pages
-//! brought articles in. A failing source is recorded and counted in the log line of the run; it
+//! (`casebook_pipeline::StoreSink`), and feeds the server's search index with what each page
+//! brought (no rebuild). A failing source is recorded and counted in the log line of the run; it
 //! never stops the server. On Ctrl-C or SIGTERM the server stops taking requests, the poller, index
 //! work and background jobs are told to stop, and requests and a poller run in progress get a short
 //! grace period each (running side by side): the process exits within a few seconds whatever runs.
@@ -222,12 +222,14 @@ fn open_poller(
     config.fetch.allow_private = settings.allow_private_fetch;
     let monitor = Monitor::open(&settings.data, config)
         .with_context(|| format!("opening the monitor in {}", settings.data.display()))?;
-    // The server owns the search index (one writer per index): rather than writing it from this
-    // thread, the sink asks the server to rebuild it after pages brought articles in.
+    // The sink writes the server's own search index page by page (writers take its lock in
+    // turn); a public server's index is redacted as a whole and follows the register by itself.
     let sink = StoreSink::open(&settings.data, &settings.actor)
-        .with_context(|| format!("opening the register in {}", settings.data.display()))?
-        .on_stored(move || state.request_reindex());
-    Ok((monitor, sink))
+        .with_context(|| format!("opening the register in {}", settings.data.display()))?;
+    Ok(match state.indexer() {
+        Some(indexer) => (monitor, sink.with_indexer(indexer)),
+        None => (monitor, sink),
+    })
 }
 
 fn poll(

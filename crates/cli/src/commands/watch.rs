@@ -238,10 +238,8 @@ fn run_sources(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    // The sink indexed every page as it stored it, persons included.
     let report = runtime.block_on(monitor.run_once(&mut sink))?;
-    if let Err(err) = sink.finish() {
-        eprintln!("casebook watch: the search index was not updated: {err}");
-    }
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

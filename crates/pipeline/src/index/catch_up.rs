@@ -127,7 +127,8 @@ impl Indexer {
         let (articles, events) = (wanted(Kind::Article), wanted(Kind::Event));
         let mut done = CaughtUp::default();
         let mut writer = self.index.writer()?;
-        for doc in crate::projection::documents(store)? {
+        // Streamed: only the records missing are kept, and only until written.
+        crate::projection::for_each_document(store, &mut |doc| {
             let add = match &doc {
                 IndexDoc::Article(a) => articles.contains(a.id.as_str()),
                 IndexDoc::Event(e) => events.contains(e.id.as_str()),
@@ -140,7 +141,8 @@ impl Indexer {
                 writer.add(&doc)?;
                 done.added += usize::from(doc.kind() != Kind::Person);
             }
-        }
+            Ok(())
+        })?;
         for gap in &comparison.gaps {
             for id in &gap.extra {
                 writer.delete(gap.kind, id);

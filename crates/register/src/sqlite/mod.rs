@@ -286,7 +286,17 @@ impl Store for SqliteStore {
         provenance: &Provenance,
         resolver: &dyn PersonResolver,
     ) -> Result<Vec<StoreOutcome>> {
-        self.write_batch(batch, provenance, resolver)
+        self.write_batch(batch, None, provenance, resolver)
+    }
+
+    fn store_batch_signed(
+        &mut self,
+        batch: &[(&Original, &AnalysedArticle)],
+        signatures: &[Option<casebook_article::near_duplicate::Signature>],
+        provenance: &Provenance,
+        resolver: &dyn PersonResolver,
+    ) -> Result<Vec<StoreOutcome>> {
+        self.write_batch(batch, Some(signatures), provenance, resolver)
     }
 
     fn original_bytes(&self, sha256: &str) -> Result<Vec<u8>> {

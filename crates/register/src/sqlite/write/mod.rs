@@ -21,6 +21,7 @@ use crate::error::Result;
 use crate::identity::PersonResolver;
 use crate::types::*;
 use crate::{AnalysedArticle, Original, Store};
+use casebook_article::near_duplicate::Signature;
 use casebook_model::Article;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -44,12 +45,14 @@ impl ArticleTx<'_> {
     }
 }
 
-/// Everything `store_article` writes, in one transaction.
+/// Everything `store_article` writes, in one transaction. `signature` is the article body's
+/// near-duplicate signature, computed before the transaction (pure text work has no place in it).
 fn write_article(
     conn: &Connection,
     path: &Path,
     original: &Original,
     analysed: &AnalysedArticle,
+    signature: Option<&Signature>,
     provenance: &Provenance,
     resolver: &dyn PersonResolver,
 ) -> Result<StoreOutcome> {
@@ -80,7 +83,7 @@ fn write_article(
         at: &at,
     };
     insert_article_row(&tx, original, article)?;
-    let near = crate::near_dupes::link(conn, path, &article.id, &article.text())?;
+    let near = crate::near_dupes::link(conn, path, &article.id, signature)?;
 
     let people = &analysed.people;
     let persons = persons::write_persons(&tx, people, resolver)?;
@@ -248,8 +251,17 @@ impl SqliteStore {
             // Checked before taking the write lock, so a re-run over stored articles never queues.
             return Ok(StoreOutcome::AlreadyStored);
         }
+        let signature = Signature::of_text(&analysed.article.text());
         let stored = self.write("storing an article", |conn, path| {
-            write_article(conn, path, original, analysed, provenance, resolver)
+            write_article(
+                conn,
+                path,
+                original,
+                analysed,
+                signature.as_ref(),
+                provenance,
+                resolver,
+            )
         });
         if stored.is_err() {
             // The resolver may have read names of the rolled-back transaction.
@@ -275,9 +287,13 @@ impl SqliteStore {
     }
 
     /// [`Store::store_batch`](crate::Store::store_batch).
+    /// `signatures` are the articles' near-duplicate signatures in the batch's order, when the
+    /// caller computed them (on its analysis thread); otherwise they are computed here, before the
+    /// transaction.
     pub(in crate::sqlite) fn write_batch(
         &mut self,
         batch: &[(&Original, &AnalysedArticle)],
+        signatures: Option<&[Option<Signature>]>,
         provenance: &Provenance,
         resolver: &dyn PersonResolver,
     ) -> Result<Vec<StoreOutcome>> {
@@ -290,11 +306,33 @@ impl SqliteStore {
         if !pending.contains(&true) {
             return Ok(batch.iter().map(|_| StoreOutcome::AlreadyStored).collect());
         }
+        let computed: Vec<Option<Signature>>;
+        let signatures = match signatures {
+            Some(given) if given.len() == batch.len() => given,
+            _ => {
+                computed = batch
+                    .iter()
+                    .zip(&pending)
+                    .map(|((_, a), &p)| p.then(|| Signature::of_text(&a.article.text())).flatten())
+                    .collect();
+                &computed
+            }
+        };
         let stored = self.write("storing a batch of articles", |conn, path| {
             let mut outcomes = Vec::with_capacity(batch.len());
-            for ((original, analysed), pending) in batch.iter().zip(pending) {
+            for (((original, analysed), pending), signature) in
+                batch.iter().zip(pending).zip(signatures)
+            {
                 outcomes.push(if pending {
-                    write_article(conn, path, original, analysed, provenance, resolver)?
+                    write_article(
+                        conn,
+                        path,
+                        original,
+                        analysed,
+                        signature.as_ref(),
+                        provenance,
+                        resolver,
+                    )?
                 } else {
                     StoreOutcome::AlreadyStored
                 });
