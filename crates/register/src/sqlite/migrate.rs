@@ -29,6 +29,7 @@ const MIGRATIONS: &[Migration] = &[
     (5, include_str!("../../migrations/0005_report_type.sql")),
     (16, include_str!("../../migrations/0016_lists.sql")),
     (19, include_str!("../../migrations/0019_summary.sql")),
+    (161, include_str!("../../migrations/0161_review_queue.sql")),
 ];
 
 /// The schema version this build writes: the highest migration number it knows.
