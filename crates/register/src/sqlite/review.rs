@@ -445,4 +445,28 @@ impl SqliteStore {
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .ctx(&self.path, || "reading the status-changing types".into())
     }
+
+    /// These claims by id (unknown ids left out), in one query: what a list of decisions shows of
+    /// its targets.
+    pub fn claims_by_id(&self, ids: &[String]) -> Result<HashMap<String, Claim>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM json_each(?1) j CROSS JOIN claims c ON c.id = j.value",
+                super::records::CLAIM_COLUMNS
+                    .split(", ")
+                    .map(|c| format!("c.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .and_then(|mut s| {
+                s.query_map([list], super::records::claim_row)?
+                    .map(|c| c.map(|c| (c.id.clone(), c)))
+                    .collect()
+            })
+            .ctx(&self.path, || "reading claims".into())
+    }
 }
