@@ -209,3 +209,87 @@ fn status_changing_types_are_the_taxonomys() {
     from_taxonomy.sort();
     assert_eq!(s.review_status_types().unwrap(), from_taxonomy);
 }
+
+/// A queue of 100,000 articles (rows written straight into the tables, as the triggers would):
+/// the first pages of every order and filter read through the indexes, in milliseconds.
+#[test]
+fn a_queue_of_100000_articles_reads_page_by_page() {
+    let (dir, s) = open_tmp();
+    drop(s);
+    let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
+         INSERT INTO articles (id, source, original_sha256, url, title, published, authors_json,
+                site, language, paragraphs_json, near_dupes_json, extractor_version, ingested_at)
+         SELECT printf('%064x', i * 7919), 'in/' || i, printf('%064x', i), NULL,
+                'Report ' || i, printf('2024-%02d-%02d', 1 + i % 12, 1 + i % 28), '[]',
+                'outlet' || (i % 40) || '.example', CASE i % 3 WHEN 0 THEN 'ru' WHEN 1 THEN 'uk' ELSE 'en' END,
+                '[]', '[]', 'v', '2024' FROM n;
+         INSERT INTO review_queue (article_id, open, total, priority, confidence, language, outlet,
+                published, taken_by)
+         SELECT id, 1 + rowid % 7, 8, 1 + rowid % 5, (rowid % 97) / 100.0, language, site, published,
+                CASE WHEN rowid % 500 = 0 THEN 'ana' END FROM articles;",
+    )
+    .unwrap();
+    drop(conn);
+    let s = SqliteStore::open(dir.path()).unwrap();
+    let filters = [
+        ("priority", QueueFilter::default()),
+        (
+            "least confident",
+            QueueFilter {
+                sort: QueueSort::ConfidenceAsc,
+                ..Default::default()
+            },
+        ),
+        (
+            "language",
+            QueueFilter {
+                language: Some("uk".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "outlet and month",
+            QueueFilter {
+                outlet: Some("outlet7.example".into()),
+                from: Some("2024-08".into()),
+                to: Some("2024-08".into()),
+                ..Default::default()
+            },
+        ),
+        (
+            "my queue",
+            QueueFilter {
+                taken_by: Some("ana".into()),
+                ..Default::default()
+            },
+        ),
+    ];
+    for (what, filter) in filters {
+        let mut after: Option<String> = None;
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let page = s.review_queue_page(&filter, after.as_deref(), 50).unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            // A last page may come out empty when the one before was exactly full.
+            assert!(!page.rows.is_empty() || after.is_some(), "{what}");
+            match page.next {
+                Some(n) => after = Some(n),
+                None => break,
+            }
+        }
+        let worst = times.iter().cloned().fold(0.0, f64::max);
+        println!("queue of 100,000 articles, {what}: pages of 50 in {times:.1?} ms");
+        assert!(worst < 500.0, "{what}: a page took {worst:.0} ms");
+    }
+    let t = std::time::Instant::now();
+    let progress = s.queue_progress().unwrap();
+    println!(
+        "queue progress over 100,000 articles: {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    assert_eq!(progress.open_articles, 100_000);
+}

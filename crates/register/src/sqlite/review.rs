@@ -388,8 +388,9 @@ impl SqliteStore {
         let err = || "reading the queue's progress".to_string();
         let open_articles: i64 = self
             .conn
-            .prepare_cached("SELECT COUNT(*) FROM review_queue INDEXED BY review_queue_confidence WHERE open > 0")
-            .and_then(|mut s| s.query_row([], |r| r.get(0)))
+            .prepare_cached("SELECT n FROM review_counts WHERE name = 'open_articles'")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+            .map(|n: Option<i64>| n.unwrap_or(0))
             .ctx(&self.path, err)?;
         let by_state: HashMap<String, i64> = self
             .conn
