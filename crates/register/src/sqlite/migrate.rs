@@ -30,6 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     (16, include_str!("../../migrations/0016_lists.sql")),
     (19, include_str!("../../migrations/0019_summary.sql")),
     (161, include_str!("../../migrations/0161_review_queue.sql")),
+    (162, include_str!("../../migrations/0162_review_counts.sql")),
 ];
 
 /// The schema version this build writes: the highest migration number it knows.
