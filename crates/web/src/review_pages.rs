@@ -593,6 +593,37 @@ pub async fn take(
     Ok(back_to(form.back.as_deref(), "/review/queue", &notice))
 }
 
+/// What the audit log's targets are in words, by id: an article's title, outlet and date, a
+/// claim's summary with its article's title; other targets (persons, users) are left out.
+pub fn labels(
+    store: &SqliteStore,
+    entries: &[casebook_register::AuditEntry],
+) -> WebResult<HashMap<String, String>> {
+    let ids: Vec<String> = entries.iter().map(|e| e.target.clone()).collect();
+    let claims = store.claims_by_id(&ids)?;
+    let mut article_ids: Vec<String> = ids.clone();
+    article_ids.extend(claims.values().filter_map(|c| c.article.clone()));
+    article_ids.sort();
+    article_ids.dedup();
+    let metas = store.article_meta_of(&article_ids)?;
+    let mut out: HashMap<String, String> = HashMap::new();
+    for (id, m) in &metas {
+        let mut label = m.title.clone();
+        for part in [&m.outlet, &m.published, &m.language] {
+            if !part.is_empty() {
+                label.push_str(" · ");
+                label.push_str(part);
+            }
+        }
+        out.insert(id.clone(), label);
+    }
+    for (id, mut c) in claims {
+        data::titled_summary(&mut c, &metas);
+        out.insert(id, c.summary);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,6 +112,14 @@ async fn a_reviewer_clears_an_article_and_a_second_one_is_told_it_is_open() {
         !review.contains(&format!("<code>{}</code>", claims[0])),
         "{review}"
     );
+    // The audit log says what an ingested article is, beside its hash.
+    let (_, audit) = app.get("/audit", Some(&s)).await;
+    assert!(
+        audit.contains(
+            "FSB officers detained Emil Ziyadinov in Simferopol on Monday. · news.example.org · 2025-03-12"
+        ),
+        "{audit}"
+    );
 }
 
 #[tokio::test]
