@@ -285,7 +285,10 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
     }
     let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
-        "DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
+        // Migration 161's views read columns the older schema lacks.
+        "DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
+         DROP VIEW claim_scores; DROP VIEW article_meta;
+         DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
          UPDATE articles SET near_dupes_json = '[]';
          DROP TABLE near_duplicates; DROP TABLE article_bands; DROP TABLE article_signatures;
          DROP TABLE case_reports;
@@ -419,7 +422,9 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
     // Back to the shape of version 3: reports, victims and perpetrators in tables of their own.
     let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
-        "CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        "DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
+         DROP VIEW claim_scores; DROP VIEW article_meta;
+         CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
            event_id TEXT NOT NULL, date TEXT, place TEXT, details_json TEXT NOT NULL,
            claimed_by TEXT, PRIMARY KEY (article_id, seq));
          INSERT INTO event_reports SELECT article_id, seq, event_id, date, place, details_json,

@@ -496,13 +496,21 @@ pub async fn apply_undo(state: &AppState, caller: &Caller, id: i64) -> WebResult
 }
 
 /// `POST /api/decisions`: a decision (`{"action":"confirm","target":"…"}`, `merge`, `split`, …).
+/// The answer carries the server's time for it (`Server-Timing: decide;dur=MS`).
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
     Json(decision): Json<Decision>,
-) -> WebResult<(StatusCode, Json<DecisionRecord>)> {
+) -> WebResult<Response> {
+    let started = std::time::Instant::now();
     let record = apply_decision(&state, &caller, decision).await?;
-    Ok((StatusCode::CREATED, Json(record)))
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok((
+        StatusCode::CREATED,
+        [("server-timing", format!("decide;dur={ms:.2}"))],
+        Json(record),
+    )
+        .into_response())
 }
 
 /// `POST /api/decisions/{id}/undo`.

@@ -4,7 +4,7 @@
 use crate::accounts::{Role, Session};
 use crate::error::{ErrorInfo, WebError, WebResult};
 use crate::state::AppState;
-use crate::{alerts, api, monitor_pages, pages};
+use crate::{alerts, api, monitor_pages, pages, review_pages};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -94,6 +94,11 @@ pub fn router(state: AppState) -> Router {
             .route("/review", get(pages::review))
             .route("/review/decide", post(pages::decide))
             .route("/review/undo", post(pages::undo))
+            .route("/review/queue", get(review_pages::queue))
+            .route("/review/take", post(review_pages::take))
+            .route("/review/articles/{id}", get(review_pages::article))
+            .route("/review/persons/{id}", get(review_pages::person))
+            .route("/static/review.js", get(review_pages::js))
             .route("/ingest", get(pages::ingest).post(pages::ingest_upload))
             .route("/audit", get(pages::audit))
             .route("/lists", get(crate::lists_page::lists))

@@ -8,7 +8,7 @@ use casebook_model::{Status, Visibility};
 use casebook_register::identity::script_of;
 use casebook_register::visibility::{outlet_host, PublicPerson, PublicPolicy};
 use casebook_register::{
-    Claim, DecisionRecord, EventRecord, PersonRecord, ReviewState, SqliteStore, Store,
+    ArticleMeta, Claim, DecisionRecord, EventRecord, PersonRecord, ReviewState, SqliteStore, Store,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -25,6 +25,10 @@ pub struct PersonRef {
 pub struct SourceView {
     pub article: String,
     pub article_title: String,
+    /// The outlet (site or host), the date and the language of the article; empty when unknown.
+    pub outlet: String,
+    pub published: String,
+    pub language: String,
     /// SHA-256 of the untouched original the article was read from.
     pub original: String,
     pub text: String,
@@ -173,6 +177,11 @@ pub struct ReviewQueue {
     pub claims: Vec<Claim>,
     pub merge_candidates: Vec<MergeCandidate>,
     pub decisions: Vec<DecisionRecord>,
+    /// What the page shows of the claims' articles, by id: title, outlet, date, language.
+    pub articles: HashMap<String, ArticleMeta>,
+    /// What each decision's target is, in words (a claim's summary with its article's title),
+    /// by target id; targets not listed are shown as they are (person and event ids).
+    pub targets: HashMap<String, String>,
     /// The claim id after which the next page starts, empty on the last page.
     pub next: String,
 }
@@ -239,7 +248,7 @@ pub fn original_of(article: &str) -> String {
 pub fn event_view(
     event: EventRecord,
     names: &HashMap<String, String>,
-    titles: &HashMap<String, String>,
+    titles: &HashMap<String, ArticleMeta>,
     policy: Option<&PublicPolicy>,
 ) -> Option<EventView> {
     let event = match policy {
@@ -247,7 +256,7 @@ pub fn event_view(
         None => event,
     };
     let redact = |t: &str| policy.map_or_else(|| t.to_string(), |p| p.redact(t));
-    let title = |a: &String| redact(titles.get(a).map_or("article", |t| t.as_str()));
+    let title = |a: &String| redact(titles.get(a).map_or("article", |t| t.title.as_str()));
     let person = |v: &String| PersonRef {
         id: v.clone(),
         name: names.get(v).cloned().unwrap_or_else(|| v.clone()),
@@ -281,7 +290,19 @@ pub fn event_view(
             .sources
             .into_iter()
             .map(|s| SourceView {
-                article_title: redact(titles.get(&s.article).map_or("article", |t| t.as_str())),
+                article_title: title(&s.article),
+                outlet: titles
+                    .get(&s.article)
+                    .map(|m| redact(&m.outlet))
+                    .unwrap_or_default(),
+                published: titles
+                    .get(&s.article)
+                    .map(|m| m.published.clone())
+                    .unwrap_or_default(),
+                language: titles
+                    .get(&s.article)
+                    .map(|m| m.language.clone())
+                    .unwrap_or_default(),
                 original: original_of(&s.article),
                 article: s.article,
                 text: s.text,
@@ -310,14 +331,18 @@ pub fn event_view(
     })
 }
 
-fn titles_for(store: &dyn Store, events: &[EventRecord]) -> WebResult<HashMap<String, String>> {
+/// What the sources of these events show of their articles (title, outlet, date, language).
+fn titles_for(
+    store: &SqliteStore,
+    events: &[EventRecord],
+) -> WebResult<HashMap<String, ArticleMeta>> {
     let mut ids: Vec<String> = events
         .iter()
         .flat_map(|e| e.sources.iter().map(|s| s.article.clone()))
         .collect();
     ids.sort();
     ids.dedup();
-    read::article_titles(store, &ids)
+    Ok(store.article_meta_of(&ids)?)
 }
 
 /// How many newest events the dashboard lists.
@@ -576,12 +601,49 @@ pub fn review_queue(store: &SqliteStore, after: Option<&str>) -> WebResult<Revie
             b: r(b),
         })
         .collect();
+    let decisions = store.decisions(50)?;
+    let target_ids: Vec<String> = decisions.iter().map(|d| d.target.clone()).collect();
+    let decided = store.claims_by_id(&target_ids)?;
+    let mut article_ids: Vec<String> = page
+        .claims
+        .iter()
+        .chain(decided.values())
+        .filter_map(|c| c.article.clone())
+        .collect();
+    article_ids.sort();
+    article_ids.dedup();
+    let articles = store.article_meta_of(&article_ids)?;
+    let mut claims = page.claims;
+    for c in &mut claims {
+        titled_summary(c, &articles);
+    }
+    let targets = decided
+        .into_values()
+        .map(|mut c| {
+            titled_summary(&mut c, &articles);
+            (c.id, c.summary)
+        })
+        .collect();
     Ok(ReviewQueue {
-        claims: page.claims,
+        claims,
         merge_candidates,
-        decisions: store.decisions(50)?,
+        decisions,
+        articles,
+        targets,
         next: page.next.unwrap_or_default(),
     })
+}
+
+/// Puts the article's title where a claim's summary names the article by its hash ("… is named
+/// in 3fa4…"): a reviewer reads titles, never hashes.
+pub fn titled_summary(claim: &mut Claim, articles: &HashMap<String, ArticleMeta>) {
+    if let Some(meta) = claim.article.as_ref().and_then(|a| articles.get(a)) {
+        if claim.summary.contains(&meta.id) {
+            claim.summary = claim
+                .summary
+                .replace(&meta.id, &format!("“{}”", meta.title));
+        }
+    }
 }
 
 /// An article's body as HTML: paragraphs, people linked to their case files, evidence sentences

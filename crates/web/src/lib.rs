@@ -32,6 +32,8 @@ pub mod public_follow;
 pub mod read;
 pub mod redirect;
 pub mod response_headers;
+pub mod review_locks;
+pub mod review_pages;
 pub mod state;
 pub mod summary;
 

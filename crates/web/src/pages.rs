@@ -690,6 +690,8 @@ struct AuditPage {
     chain_entries: u64,
     chain_problem: String,
     older: String,
+    /// What each target is in words (an article's title and outlet, a claim's summary), by id.
+    labels: std::collections::HashMap<String, String>,
 }
 
 /// Query of the audit page.
@@ -708,7 +710,7 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> WebResult<Response> {
     caller.require(Role::Viewer)?;
-    let (mut entries, report) = state
+    let (mut entries, report, labels) = state
         .store(move |store| {
             let report = store.verify_audit()?;
             let end = q.before.unwrap_or(i64::MAX).min(report.entries as i64 + 1);
@@ -718,7 +720,8 @@ pub async fn audit(
                 .into_iter()
                 .filter(|e| e.seq < end)
                 .collect::<Vec<_>>();
-            Ok((entries, report))
+            let labels = crate::review_pages::labels(store, &entries)?;
+            Ok((entries, report, labels))
         })
         .await?;
     entries.reverse();
@@ -736,6 +739,7 @@ pub async fn audit(
             .unwrap_or_default(),
         entries,
         older,
+        labels,
     })
 }
 

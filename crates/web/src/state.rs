@@ -102,6 +102,8 @@ struct Inner {
     public_policy: Mutex<Option<(i64, Arc<casebook_register::visibility::PublicPolicy>)>>,
     /// Persons by status, counted in the background for the dashboard.
     status_counts: crate::summary::StatusCounts,
+    /// Which articles reviewers have open now (soft locks).
+    review_locks: crate::review_locks::ReviewLocks,
 }
 
 /// The public server's search index, in the data directory, apart from the team's `index`.
@@ -175,11 +177,17 @@ impl AppState {
                 jobs: Jobs::default(),
                 monitor,
                 status_counts: Default::default(),
+                review_locks: Default::default(),
                 public_policy: Mutex::new(None),
                 register_turns: Arc::new(tokio::sync::Semaphore::new(REGISTER_REQUESTS)),
                 export_turns: Arc::new(tokio::sync::Semaphore::new(EXPORTS_AT_ONCE)),
             }),
         })
+    }
+
+    /// The soft locks of articles under review.
+    pub fn review_locks(&self) -> &crate::review_locks::ReviewLocks {
+        &self.inner.review_locks
     }
 
     /// The configuration.

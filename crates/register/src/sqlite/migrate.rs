@@ -33,6 +33,12 @@ const MIGRATIONS: &[Migration] = &[
         141,
         include_str!("../../migrations/0141_victim_details.sql"),
     ),
+    (161, include_str!("../../migrations/0161_review_queue.sql")),
+    (162, include_str!("../../migrations/0162_review_counts.sql")),
+    (
+        163,
+        include_str!("../../migrations/0163_review_queue_one_pass.sql"),
+    ),
 ];
 
 /// The schema version this build writes: the highest migration number it knows.

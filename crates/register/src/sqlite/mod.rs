@@ -34,12 +34,17 @@ mod listing;
 mod migrate;
 mod paged;
 mod records;
+mod review;
 mod summary;
 mod write;
 
 pub use audit::{audit_hash, AUDIT_GENESIS};
 pub use migrate::SCHEMA_VERSION;
 pub use paged::{CaseFilePage, ReviewPage};
+pub use review::{
+    priority_label, ArticleMeta, QueueFilter, QueuePage, QueueProgress, QueueRow, QueueSort,
+    ScoredClaim,
+};
 pub use summary::{month_of, RegisterSummary};
 
 /// The store's file name inside the data directory.
