@@ -412,6 +412,12 @@ pub async fn person(
                 .possible_duplicates
                 .iter()
                 .flat_map(|c| c.subject.split('|').map(str::to_string))
+                // The victims whose details the sources disagree about.
+                .chain(
+                    file.timeline
+                        .iter()
+                        .flat_map(|e| e.conflicts.iter().filter_map(|c| c.person.clone())),
+                )
                 .collect();
             let names = data::names_of(store, None, &others)?;
             let named = |id: &str| PersonRef {
@@ -446,6 +452,7 @@ pub async fn person(
                         .iter()
                         .map(|c| ConflictView {
                             field: c.field.clone(),
+                            person: c.person.as_deref().map(named),
                             values: c
                                 .values
                                 .iter()
