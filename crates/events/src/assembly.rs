@@ -15,6 +15,10 @@ use crate::victims::{remember_group, RecentGroup, SentenceVictims};
 use casebook_model::{Event, Evidence, FuzzyDate};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How many characters may stand between an event named to time another and a date of its own ("after
+/// his detention in October 2022": the date expression may begin at "in").
+const BACK_REFERENCE_GAP: usize = 4;
+
 /// How many paragraphs open a report with its news, before any other date is told.
 const LEDE_PARAGRAPHS: usize = 3;
 
@@ -305,8 +309,16 @@ impl Language {
                         && event_dates.is_empty()
                         && referenced.get(k).is_none_or(|r| r.is_none())
                 }))
-                .or(lede.filter(|_| date_mentions.is_empty()))
-                .filter(|_| !back_reference);
+                .or(lede.filter(|_| date_mentions.is_empty()));
+            // It keeps only a date that stands right after it ("since his detention in March").
+            let date = if back_reference {
+                event_dates
+                    .iter()
+                    .find(|d| d.start >= hit.end && d.start <= hit.end + BACK_REFERENCE_GAP)
+                    .map(|d| d.date)
+            } else {
+                date
+            };
             let mut details = BTreeMap::new();
             let tail: String = doc.chars[hit.start..s.end].iter().collect();
             self.fill_details(
@@ -340,7 +352,7 @@ impl Language {
                     details.insert("destination".into(), d);
                 }
             }
-            let own = own_date.is_some() && !back_reference;
+            let own = own_date.is_some() && (!back_reference || date.is_some());
             events.push((
                 Event {
                     event_type: def.id.clone(),

@@ -127,3 +127,21 @@ fn cases_named_by_their_charge_or_by_brothers_are_cases() {
         "{names:?}"
     );
 }
+
+#[test]
+fn an_event_named_to_time_another_keeps_a_date_of_its_own() {
+    let (_, events) = analyse(
+        "Emir Khalilov told the court that after his detention in October 2022 he was beaten.",
+        Some("2023-12-01"),
+        &[P("Emir Khalilov", &[])],
+        &[],
+        &[],
+    );
+    let d = events.events.iter().find(|e| e.event_type == "detention");
+    assert_eq!(
+        d.and_then(|e| e.date).map(|d| d.to_string()).as_deref(),
+        Some("2022-10"),
+        "{:?}",
+        events.events
+    );
+}
