@@ -222,14 +222,14 @@ impl Engine {
         &self,
         store: &mut dyn Store,
         inputs: impl Iterator<Item = Original>,
-        mut indexer: Option<&mut Indexer>,
+        indexer: Option<&mut Indexer>,
         settled: &mut dyn FnMut(Settled<'_>),
     ) -> Result<Tally> {
         let ahead = self.batch.clamp(*IN_FLIGHT.start(), *IN_FLIGHT.end());
         let mut run = Run {
             engine: self,
             store,
-            indexer: indexer.as_deref_mut(),
+            indexer,
             settled,
             tally: Tally::default(),
             pending: Vec::new(),
