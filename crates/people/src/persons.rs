@@ -625,8 +625,9 @@ fn name_bounds(
     Some((first, last))
 }
 
-/// The names a run of capitalised words `first..last` holds: usually one, none of a sentence opener's
-/// unknown first word, two of two names side by side.
+/// The names a run of capitalised words `first..last` holds: usually one, without a sentence opener's
+/// unknown first word; two for two names side by side, or for a surname and the given name of the
+/// relative it is followed by ("отца Мустафаева Энвера").
 fn name_parts(
     lex: &Lexicon,
     tokens: &[Token],
