@@ -2,13 +2,23 @@
 //! people.
 
 use crate::tests::{analyse, P};
-use casebook_model::ArticleEvents;
+use casebook_model::{ArticleEvents, ArticlePeople, Event};
 
-fn sentence(events: &ArticleEvents) -> &casebook_model::Event {
+fn sentence(events: &ArticleEvents) -> &Event {
     match events.events.iter().find(|e| e.event_type == "sentence") {
         Some(e) => e,
         None => panic!("no sentence event in {:?}", events.events),
     }
+}
+
+/// The term the event gives the person named `name` as their own, if any.
+fn term_of(people: &ArticlePeople, e: &Event, name: &str) -> Option<String> {
+    let i = people
+        .persons
+        .iter()
+        .position(|p| p.name == name)
+        .unwrap_or(usize::MAX);
+    e.details_of(i).get("term").cloned()
 }
 
 #[test]
@@ -28,14 +38,7 @@ fn co_defendants_sentenced_together_keep_their_own_terms() {
     );
     let e = sentence(&events);
     assert_eq!(e.victims.len(), 3, "{:?}", events.events);
-    let term = |name: &str| {
-        let i = people
-            .persons
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or(99);
-        e.details_of(i).get("term").cloned()
-    };
+    let term = |name: &str| term_of(&people, e, name);
     assert_eq!(term("Lenur Umerov").as_deref(), Some("17 years"));
     assert_eq!(term("Dilyaver Seitov").as_deref(), Some("15 years"));
     assert_eq!(term("Rustem Akimov").as_deref(), Some("13 years"));
@@ -60,14 +63,7 @@ fn names_joined_by_a_conjunction_share_the_next_term() {
     );
     let e = sentence(&events);
     assert_eq!(e.victims.len(), 3, "{:?}", events.events);
-    let term = |name: &str| {
-        let i = people
-            .persons
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or(99);
-        e.details_of(i).get("term").cloned()
-    };
+    let term = |name: &str| term_of(&people, e, name);
     assert_eq!(term("Enver Kadyrov").as_deref(), Some("14 years"));
     assert_eq!(term("Server Alimov").as_deref(), Some("12 years"));
     assert_eq!(term("Ruslan Bekirov").as_deref(), Some("12 years"));

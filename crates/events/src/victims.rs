@@ -218,10 +218,14 @@ impl Language {
     fn names_a_relative(&self, doc: &Doc, s: &Sentence, seg: &[usize], g: usize) -> bool {
         let tokens = &doc.tokens[s.first_token..s.end_token];
         tokens.windows(2).enumerate().any(|(i, w)| {
-            seg.get(i) == Some(&g)
-                && self.possessives.contains(&w[0].lower)
-                && self.relations.contains(&w[1].lower)
+            seg.get(i) == Some(&g) && self.possessive_relation(&w[0].lower, &w[1].lower)
         })
+    }
+
+    /// "его детей", "her husband": a possessive and a relation word, someone else than the one the
+    /// possessive names.
+    fn possessive_relation(&self, first: &str, second: &str) -> bool {
+        self.possessives.contains(first) && self.relations.contains(second)
     }
 
     /// Whom the pronoun or referring phrase nearest the trigger (within its clause when `clause` is
@@ -251,10 +255,10 @@ impl Language {
                 .map(|t| t.lower.as_str())
                 .collect();
             // "her husband", "his son": someone else than the one the possessive names.
-            if rest.first().is_some_and(|w| self.possessives.contains(*w))
-                && rest.get(1).is_some_and(|w| self.relations.contains(*w))
-            {
-                continue;
+            if let [first, second, ..] = rest[..] {
+                if self.possessive_relation(first, second) {
+                    continue;
+                }
             }
             let plural = if self
                 .plural_anaphors

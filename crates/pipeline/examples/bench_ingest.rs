@@ -32,10 +32,11 @@ fn peak_rss_kib() -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-/// CPU time this thread has used so far, in seconds (Linux `/proc/thread-self/stat`): on a
-/// shared machine the wall clock says little about what each side costs.
-fn thread_cpu_s() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+/// CPU time used so far, in seconds, read from a Linux `stat` file: `/proc/thread-self/stat` for
+/// this thread (on a shared machine the wall clock says little about what each side costs),
+/// `/proc/self/stat` for the whole process.
+fn cpu_s(stat_file: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(stat_file) else {
         return 0.0;
     };
     // Fields after the command name (which ends with ')'): utime and stime are the 12th and 13th.
@@ -69,22 +70,6 @@ fn dir_size(dir: &std::path::Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
-}
-
-/// CPU time the whole process has used so far, in seconds (Linux `/proc/self/stat`).
-fn process_cpu_s() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks: f64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i).and_then(|v| v.parse::<f64>().ok()))
-        .sum();
-    ticks / 100.0
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -124,8 +109,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     })?;
     let secs = started.elapsed().as_secs_f64();
-    let store_cpu = thread_cpu_s();
-    let other_cpu = process_cpu_s() - store_cpu;
+    let store_cpu = cpu_s("/proc/thread-self/stat");
+    let other_cpu = cpu_s("/proc/self/stat") - store_cpu;
     let stored = tally.stored;
     let stats = store.stats()?;
     println!("articles stored     {stored} of {articles}");
