@@ -289,7 +289,6 @@ async fn the_public_view_has_no_alerts_watchlist_or_sources() {
 
 /// A news host on loopback: a feed listing an article page and a page that is gone.
 async fn news_host() -> std::net::SocketAddr {
-    use axum::routing::get;
     let page = std::fs::read("../../examples/pages/utf8-en.html").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -300,20 +299,7 @@ async fn news_host() -> std::net::SocketAddr {
 <item><title>A story taken down</title><link>http://{addr}/news/gone.html</link><pubDate>Sun, 06 Jul 2025 10:00:00 GMT</pubDate></item>
 </channel></rss>"#
     );
-    let router = axum::Router::new()
-        .route(
-            "/feed.xml",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], feed) }),
-        )
-        .route(
-            "/news/kurtumerov.html",
-            get(
-                move || async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) },
-            ),
-        );
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
+    serve_news_site(listener, feed, "/news/kurtumerov.html", page);
     addr
 }
 

@@ -87,7 +87,6 @@ async fn an_upload_is_found_by_search_when_its_job_ends_without_a_rebuild() {
 
 /// A news host on loopback serving a feed with one article page.
 async fn news_host() -> std::net::SocketAddr {
-    use axum::routing::get;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let feed = format!(
@@ -108,20 +107,7 @@ async fn news_host() -> std::net::SocketAddr {
          <body><article><h1>Crimean Tatar beekeeper detained in Stary Krym</h1>{paragraphs}\
          </article></body></html>"
     );
-    let router = axum::Router::new()
-        .route(
-            "/feed.xml",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], feed) }),
-        )
-        .route(
-            "/news/beekeeper.html",
-            get(
-                move || async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) },
-            ),
-        );
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
+    serve_news_site(listener, feed, "/news/beekeeper.html", page.into_bytes());
     addr
 }
 

@@ -278,3 +278,28 @@ pub fn multipart(files: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// Serves a news site on `listener` for fetch tests: an RSS feed at `/feed.xml` and one HTML page at
+/// `page_path`. Returns at once; the site runs until the test's runtime ends.
+pub fn serve_news_site(
+    listener: tokio::net::TcpListener,
+    feed: String,
+    page_path: &'static str,
+    page: Vec<u8>,
+) {
+    use axum::routing::get;
+    let router = axum::Router::new()
+        .route(
+            "/feed.xml",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], feed) }),
+        )
+        .route(
+            page_path,
+            get(
+                move || async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) },
+            ),
+        );
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+}
