@@ -163,6 +163,9 @@ pub struct Lexicon {
     pub relative_pronouns: Vec<String>,
     /// Words that join coordinated names or triggers ("and").
     pub conjunctions: Vec<String>,
+    /// Words that pair a list with the names before it, item by item ("respectively").
+    #[serde(default)]
+    pub respectively: Vec<String>,
     /// Possessive pronouns: before a relation word they point to someone else ("her husband").
     pub possessives: Vec<String>,
     /// Phrases after a count that make it part of a group told before ("two of them").

@@ -5,9 +5,9 @@ use super::*;
 use casebook_model::{ArticlePerson, Event, FuzzyDate, PersonMention, Precision, Published};
 
 /// An invented person: the name, and the forms the text writes it in (inflected as written).
-struct P(&'static str, &'static [&'static str]);
+pub(crate) struct P(pub(crate) &'static str, pub(crate) &'static [&'static str]);
 
-fn analyse(
+pub(crate) fn analyse(
     language: &str,
     body: &str,
     published: Option<&str>,

@@ -111,3 +111,113 @@ fn separate_sentences_about_each_defendant_stay_apart() {
         assert_eq!(terms, vec![want.to_string()], "{name}: {:?}", events.events);
     }
 }
+
+#[test]
+fn a_list_said_respectively_gives_each_name_its_item() {
+    let (people, events) = analyse(
+        "Lenur Umerov, Dilyaver Seitov and Rustem Akimov were sentenced to 17, 15 and 13 years \
+         respectively in a strict-regime colony.",
+        Some("2024-03-14"),
+        &[
+            P("Lenur Umerov", &[]),
+            P("Dilyaver Seitov", &[]),
+            P("Rustem Akimov", &[]),
+        ],
+        &[],
+        &[],
+    );
+    let e = sentence(&events);
+    let term = |name: &str| term_of(&people, e, name);
+    assert_eq!(term("Lenur Umerov").as_deref(), Some("17 years"));
+    assert_eq!(term("Dilyaver Seitov").as_deref(), Some("15 years"));
+    assert_eq!(term("Rustem Akimov").as_deref(), Some("13 years"));
+    assert_eq!(e.details.get("regime").map(String::as_str), Some("strict"));
+    assert!(!e.details.contains_key("term"), "{:?}", e.details);
+
+    // Without "respectively" the list says nothing of who got which.
+    let (_, events) = analyse(
+        "Lenur Umerov and Dilyaver Seitov were sentenced to terms between 17 and 15 years.",
+        Some("2024-03-14"),
+        &[P("Lenur Umerov", &[]), P("Dilyaver Seitov", &[])],
+        &[],
+        &[],
+    );
+    assert!(sentence(&events).victim_details.is_empty());
+}
+
+#[test]
+fn amounts_said_respectively_keep_their_digit_groups() {
+    let (people, events) = analyse(
+        "A court in Simferopol fined Server Mustafayev and Edem Bekirov 20,000 and 30,000 rubles \
+         respectively for a single picket.",
+        Some("2024-03-14"),
+        &[P("Server Mustafayev", &[]), P("Edem Bekirov", &[])],
+        &["Simferopol"],
+        &[],
+    );
+    let fine = match events
+        .events
+        .iter()
+        .find(|e| e.details.contains_key("currency"))
+    {
+        Some(e) => e,
+        None => panic!("no fine in {:?}", events.events),
+    };
+    let amount = |name: &str| {
+        let i = people.persons.iter().position(|p| p.name == name);
+        fine.details_of(i.unwrap_or(usize::MAX))
+            .get("amount")
+            .cloned()
+    };
+    assert_eq!(amount("Server Mustafayev").as_deref(), Some("20000"));
+    assert_eq!(amount("Edem Bekirov").as_deref(), Some("30000"));
+}
+
+#[test]
+fn russian_and_ukrainian_lists_said_respectively() {
+    use crate::tests_languages::{analyse as analyse_in, P as Forms};
+    let persons = [
+        Forms("Ленур Умеров", &["Ленура Умерова"]),
+        Forms("Дилявер Сеитов", &["Дилявера Сеитова"]),
+        Forms("Рустем Акимов", &["Рустема Акимова"]),
+    ];
+    let (people, events) = analyse_in(
+        "ru",
+        "Южный окружной военный суд приговорил Ленура Умерова, Дилявера Сеитова и Рустема \
+         Акимова к 17, 15 и 13 годам колонии строгого режима соответственно.",
+        Some("2024-03-14"),
+        &persons,
+    );
+    let e = sentence(&events);
+    for (name, want) in [
+        ("Ленур Умеров", "17 years"),
+        ("Дилявер Сеитов", "15 years"),
+        ("Рустем Акимов", "13 years"),
+    ] {
+        assert_eq!(
+            term_of(&people, e, name).as_deref(),
+            Some(want),
+            "{name}: {e:?}"
+        );
+    }
+    let persons = [
+        Forms("Ленур Умеров", &["Ленура Умерова"]),
+        Forms("Рустем Акімов", &["Рустема Акімова"]),
+    ];
+    let (people, events) = analyse_in(
+        "uk",
+        "Суд засудив Ленура Умерова та Рустема Акімова до 14 і 12 років позбавлення волі \
+         відповідно.",
+        Some("2024-03-14"),
+        &persons,
+    );
+    let e = sentence(&events);
+    for (name, want) in [("Ленур Умеров", "14 years"), ("Рустем Акімов", "12 years")]
+    {
+        assert_eq!(
+            term_of(&people, e, name).as_deref(),
+            Some(want),
+            "{name}: {e:?}"
+        );
+    }
+}

@@ -132,7 +132,8 @@ pub fn index_persons(
     let mut writer = index.writer()?;
     for id in ids {
         let person = store.person(id)?;
-        writer.add_person(&crate::projection::person_doc(&person, Vec::new()))?;
+        let places = store.person_places(id)?;
+        writer.add_person(&crate::projection::person_doc(&person, places))?;
     }
     writer.finish()?;
     Ok(ids.len())

@@ -169,6 +169,14 @@ fn the_projection_and_the_indexer_agree_with_the_register() {
             .unwrap();
         assert_eq!(hits.total, 1, "{spelling}: {hits:?}");
     }
+    // ... and by the places of his events, as the projection lists them.
+    assert!(!person.places.is_empty(), "{person:?}");
+    for place in &person.places {
+        let hits = index
+            .search(&Query::new(place).kinds(&[Kind::Person]))
+            .unwrap();
+        assert_eq!(hits.total, 1, "{place}: {hits:?}");
+    }
 }
 
 fn captured(url: &str, outlet: &str) -> CapturedPage {

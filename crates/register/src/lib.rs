@@ -127,6 +127,10 @@ pub trait Store {
     /// One person's record (names, status, visibility); a merged-away id leads to its root.
     fn person(&self, id: &str) -> Result<PersonRecord>;
 
+    /// The places of a person's events in event-id order, each once, with reviewers' edits
+    /// applied (what the search index lists for the person); a merged-away id leads to its root.
+    fn person_places(&self, id: &str) -> Result<Vec<String>>;
+
     /// Persons whose names contain `text` (case-insensitive), at most `limit`.
     fn find_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRecord>>;
 

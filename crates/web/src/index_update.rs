@@ -9,7 +9,7 @@
 
 use casebook_pipeline::projection::{person_doc, year_of};
 use casebook_register::web_reads::PersonRoots;
-use casebook_register::{Decision, Result, SqliteStore};
+use casebook_register::{Decision, Result, SqliteStore, Store};
 use casebook_search::{EventDoc, IndexDoc, Kind, SearchError, SearchIndex};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -103,22 +103,12 @@ pub fn after(store: &SqliteStore, before: Before) -> Result<Vec<Update>> {
             continue;
         }
         let page = store.case_file_page(id, 0, usize::MAX)?;
-        let mut timeline = page.file.timeline;
-        // Places in event-id order, as the full projection lists them.
-        timeline.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut places: Vec<String> = Vec::new();
-        for e in &timeline {
-            if let Some(place) = &e.place {
-                if !places.contains(place) {
-                    places.push(place.clone());
-                }
-            }
-        }
+        let places = store.person_places(id)?;
         updates.push(Update::Put(IndexDoc::Person(person_doc(
             &page.file.person,
             places,
         ))));
-        for e in timeline {
+        for e in page.file.timeline {
             events.insert(e.id.clone(), e);
         }
     }

@@ -4,7 +4,7 @@
 //! Invariants: a read never writes; visits go in a stable order (by id) so exports and rebuilt
 //! indexes come out the same from the same register; merged-away person ids lead to their root.
 
-use super::records::{claim_row, CLAIM_COLUMNS};
+use super::records::{claim_row, CLAIM_COLUMNS, EVENT_BATCH};
 use super::{Ctx, SqliteStore};
 use crate::error::{RegisterError, Result};
 use crate::identity::name_key;
@@ -32,10 +32,7 @@ impl SqliteStore {
               WHERE ap.person = ?1",
             &root,
         )?;
-        let mut timeline = Vec::with_capacity(event_ids.len());
-        for id in event_ids {
-            timeline.push(self.event_record(&id, &edits)?);
-        }
+        let mut timeline = self.event_records(&event_ids, &edits)?;
         timeline.sort_by(|a, b| match (&a.date, &b.date) {
             (Some(x), Some(y)) => x.cmp(y).then(a.id.cmp(&b.id)),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -172,11 +169,25 @@ impl SqliteStore {
             .prepare("SELECT id FROM events ORDER BY id")
             .ctx(&self.path, err)?;
         let mut rows = stmt.query([]).ctx(&self.path, err)?;
-        while let Some(r) = rows.next().ctx(&self.path, err)? {
-            let id: String = r.get(0).ctx(&self.path, err)?;
-            f(self.event_record(&id, &edits)?)?;
+        let mut batch = Vec::with_capacity(EVENT_BATCH);
+        loop {
+            let done = match rows.next().ctx(&self.path, err)? {
+                Some(r) => {
+                    batch.push(r.get::<_, String>(0).ctx(&self.path, err)?);
+                    false
+                }
+                None => true,
+            };
+            if batch.len() == EVENT_BATCH || done {
+                for event in self.event_records(&batch, &edits)? {
+                    f(event)?;
+                }
+                batch.clear();
+            }
+            if done {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     /// [`Store::visit_cases`].

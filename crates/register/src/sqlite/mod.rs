@@ -316,6 +316,10 @@ impl Store for SqliteStore {
         self.read_person(id)
     }
 
+    fn person_places(&self, id: &str) -> Result<Vec<String>> {
+        self.read_person_places(id)
+    }
+
     fn find_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRecord>> {
         self.search_persons(text, limit)
     }

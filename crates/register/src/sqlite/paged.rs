@@ -43,7 +43,7 @@ pub(super) fn sort_by_preference(names: &mut [(String, i64)]) {
 }
 
 /// A list of ids as a JSON array, read in SQL with `json_each`: one statement for any number of ids.
-fn id_list(ids: &[String]) -> String {
+pub(super) fn id_list(ids: &[String]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string())
 }
 
@@ -148,6 +148,31 @@ impl SqliteStore {
         Ok(rows)
     }
 
+    /// [`Store::person_places`]: one statement, with reviewers' place edits applied in it.
+    pub(super) fn read_person_places(&self, person: &str) -> Result<Vec<String>> {
+        let Some(root) = self.root_person(person)? else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<Option<String>> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT place FROM (SELECT DISTINCT e.id,
+                        COALESCE((SELECT f.value FROM field_edits f
+                                   WHERE f.target = e.id AND f.field = 'place'
+                                   ORDER BY f.decision_id DESC LIMIT 1), e.place) AS place
+                   {VICTIM_EVENTS_FROM}) ORDER BY id"
+            ))
+            .and_then(|mut s| s.query_map([&root], |r| r.get(0))?.collect())
+            .ctx(&self.path, || "reading a person's places".into())?;
+        let mut places: Vec<String> = Vec::new();
+        for place in rows.into_iter().flatten() {
+            if !place.is_empty() && !places.contains(&place) {
+                places.push(place);
+            }
+        }
+        Ok(places)
+    }
+
     /// A person's case file with `limit` of their events from `offset` on, newest first.
     pub fn case_file_page(
         &self,
@@ -166,10 +191,13 @@ impl SqliteStore {
         let record = self.person_record(&root, &edits, &vis)?;
         let order = self.timeline_order(&root, &edits)?;
         let total_events = order.len();
-        let mut timeline = Vec::new();
-        for (id, _) in order.into_iter().skip(offset).take(limit) {
-            timeline.push(self.event_record(&id, &edits)?);
-        }
+        let page: Vec<String> = order
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(id, _)| id)
+            .collect();
+        let timeline = self.event_records(&page, &edits)?;
         Ok(CaseFilePage {
             file: CaseFile {
                 person: record,

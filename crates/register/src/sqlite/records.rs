@@ -13,6 +13,10 @@ use crate::types::*;
 use casebook_model::{FuzzyDate, Status};
 use std::collections::{BTreeMap, HashMap};
 
+/// Events read per statement when visiting many: large enough that the statements cost little
+/// beside the rows, small enough that a visit holds little in memory.
+pub(super) const EVENT_BATCH: usize = 256;
+
 impl SqliteStore {
     pub(super) fn load_edits(&self) -> Result<Edits> {
         let mut edits: Edits = HashMap::new();
@@ -234,82 +238,139 @@ impl SqliteStore {
     }
 
     pub(super) fn event_record(&self, id: &str, edits: &Edits) -> Result<EventRecord> {
-        /// type, date, place, details, claimed by, conflicts, victims' own details.
-        type EventRow = (
-            String,
-            Option<String>,
-            Option<String>,
-            String,
-            Option<String>,
-            String,
-            Option<String>,
-        );
-        let row: EventRow = self
+        self.event_records(&[id.to_string()], edits)?
+            .pop()
+            .ok_or_else(|| crate::error::RegisterError::UnknownId {
+                kind: "event",
+                id: id.to_string(),
+            })
+    }
+
+    /// The records of the events `ids` names, in that order (ids the register lacks are left
+    /// out). Four statements for the whole list, whatever its length: a case file's page of 50
+    /// events read one at a time cost 200 statements.
+    pub(super) fn event_records(&self, ids: &[String], edits: &Edits) -> Result<Vec<EventRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = paged::id_list(ids);
+        let mut rows: HashMap<String, EventRecord> = self
             .conn
             .prepare_cached(
-                "SELECT type, date, place, details_json, claimed_by, conflicts_json, victim_details_json
-                   FROM events WHERE id = ?1",
+                "SELECT e.id, e.type, e.date, e.place, e.details_json, e.claimed_by,
+                        e.conflicts_json, e.victim_details_json
+                   FROM json_each(?1) j CROSS JOIN events e ON e.id = j.value",
             )
             .and_then(|mut s| {
-                s.query_row([id], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                    ))
-                })
+                s.query_map([&list], |r| {
+                    let details: String = r.get(4)?;
+                    let conflicts: String = r.get(6)?;
+                    let own: Option<String> = r.get(7)?;
+                    Ok(EventRecord {
+                        id: r.get(0)?,
+                        review: ReviewState::Suggested,
+                        event_type: r.get(1)?,
+                        date: r.get(2)?,
+                        place: r.get(3)?,
+                        victims: Vec::new(),
+                        perpetrators: Vec::new(),
+                        details: serde_json::from_str(&details).unwrap_or_default(),
+                        victim_details: own
+                            .as_deref()
+                            .and_then(|j| serde_json::from_str(j).ok())
+                            .unwrap_or_default(),
+                        claimed_by: r.get(5)?,
+                        sources: Vec::new(),
+                        conflicts: serde_json::from_str(&conflicts).unwrap_or_default(),
+                    })
+                })?
+                .map(|e| e.map(|e| (e.id.clone(), e)))
+                .collect()
             })
-            .ctx(&self.path, || "reading an event".into())?;
-        let (mut event_type, mut date, mut place, details, claimed_by, conflicts, own) = row;
-        if let Some(e) = edits.get(id) {
-            if let Some(v) = e.get("type") {
-                event_type = v.clone();
-            }
-            if let Some(v) = e.get("date") {
-                date = Some(v.clone()).filter(|v| !v.is_empty());
-            }
-            if let Some(v) = e.get("place") {
-                place = Some(v.clone()).filter(|v| !v.is_empty());
+            .ctx(&self.path, || "reading events".into())?;
+        for (event, person) in self.pairs(
+            "SELECT DISTINCT v.event_id, ap.person FROM json_each(?1) j
+               CROSS JOIN event_victims v ON v.event_id = j.value
+               JOIN article_persons ap ON ap.article_id = v.article_id AND ap.idx = v.person_idx
+              ORDER BY 1, 2",
+            &list,
+        )? {
+            if let Some(e) = rows.get_mut(&event) {
+                e.victims.push(person);
             }
         }
-        let victims = self.strings(
-            "SELECT DISTINCT ap.person FROM event_victims v
-               JOIN article_persons ap ON ap.article_id = v.article_id AND ap.idx = v.person_idx
-              WHERE v.event_id = ?1 ORDER BY 1",
-            id,
-        )?;
-        let perpetrators = self.strings(
-            "SELECT DISTINCT j.value FROM event_sources s, json_each(s.perpetrators_json) j
-              WHERE s.event_id = ?1 ORDER BY 1",
-            id,
-        )?;
-        let sources = self.sources(
-            "SELECT s.article_id, s.text, s.start, s.\"end\", s.claim_id, c.state
-               FROM event_sources s JOIN claims c ON c.id = s.claim_id
-              WHERE s.event_id = ?1 ORDER BY s.article_id, s.seq",
-            id,
-        )?;
-        Ok(EventRecord {
-            id: id.to_string(),
-            review: aggregate_review(&sources),
-            event_type,
-            date,
-            place,
-            victims,
-            perpetrators,
-            details: serde_json::from_str(&details).unwrap_or_default(),
-            victim_details: own
-                .as_deref()
-                .and_then(|j| serde_json::from_str(j).ok())
-                .unwrap_or_default(),
-            claimed_by,
-            sources,
-            conflicts: serde_json::from_str(&conflicts).unwrap_or_default(),
-        })
+        for (event, perpetrator) in self.pairs(
+            "SELECT DISTINCT s.event_id, p.value FROM json_each(?1) j
+               CROSS JOIN event_sources s ON s.event_id = j.value, json_each(s.perpetrators_json) p
+              ORDER BY 1, 2",
+            &list,
+        )? {
+            if let Some(e) = rows.get_mut(&event) {
+                e.perpetrators.push(perpetrator);
+            }
+        }
+        let sources: Vec<(String, SourceRecord)> = self
+            .conn
+            .prepare_cached(
+                "SELECT s.event_id, s.article_id, s.text, s.start, s.\"end\", s.claim_id, c.state
+                   FROM json_each(?1) j CROSS JOIN event_sources s ON s.event_id = j.value
+                   JOIN claims c ON c.id = s.claim_id
+                  ORDER BY s.event_id, s.article_id, s.seq",
+            )
+            .and_then(|mut s| {
+                s.query_map([&list], |r| {
+                    Ok((
+                        r.get(0)?,
+                        SourceRecord {
+                            article: r.get(1)?,
+                            text: r.get(2)?,
+                            start: r.get::<_, i64>(3)? as usize,
+                            end: r.get::<_, i64>(4)? as usize,
+                            claim: r.get(5)?,
+                            review: ReviewState::parse(&r.get::<_, String>(6)?)
+                                .unwrap_or(ReviewState::Suggested),
+                        },
+                    ))
+                })?
+                .collect()
+            })
+            .ctx(&self.path, || "reading sources".into())?;
+        for (event, source) in sources {
+            if let Some(e) = rows.get_mut(&event) {
+                e.sources.push(source);
+            }
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for id in ids {
+            let Some(mut e) = rows.remove(id) else {
+                continue;
+            };
+            e.review = aggregate_review(&e.sources);
+            if let Some(edit) = edits.get(id) {
+                if let Some(v) = edit.get("type") {
+                    e.event_type = v.clone();
+                }
+                if let Some(v) = edit.get("date") {
+                    e.date = Some(v.clone()).filter(|v| !v.is_empty());
+                }
+                if let Some(v) = edit.get("place") {
+                    e.place = Some(v.clone()).filter(|v| !v.is_empty());
+                }
+            }
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// Rows of two strings for a statement over one parameter.
+    fn pairs(&self, sql: &'static str, param: &str) -> Result<Vec<(String, String)>> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut s| {
+                s.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<std::result::Result<Vec<_>, _>>()
+            })
+            .ctx(&self.path, || "reading the register".into())
     }
 
     pub(super) fn case_record(&self, id: &str, name: String, edits: &Edits) -> Result<CaseRecord> {

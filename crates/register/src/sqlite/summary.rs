@@ -167,13 +167,9 @@ impl SqliteStore {
                 ids.insert(id.clone());
             }
         }
-        let mut events = Vec::with_capacity(ids.len());
-        for id in ids {
-            let event = self.event_record(&id, &edits)?;
-            if event.date.is_some() {
-                events.push(event);
-            }
-        }
+        let ids: Vec<String> = ids.into_iter().collect();
+        let mut events = self.event_records(&ids, &edits)?;
+        events.retain(|e| e.date.is_some());
         events.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
         events.truncate(limit);
         Ok(events)
@@ -195,8 +191,11 @@ impl SqliteStore {
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
             .ctx(&self.path, || "listing confirmed events".into())?;
         let edits = self.load_edits()?;
-        for id in ids {
-            f(self.event_record(&id, &edits)?)?;
+        let ids: Vec<String> = ids.into_iter().collect();
+        for batch in ids.chunks(super::records::EVENT_BATCH) {
+            for event in self.event_records(batch, &edits)? {
+                f(event)?;
+            }
         }
         Ok(())
     }
