@@ -237,15 +237,6 @@ impl SqliteStore {
             .ctx(&self.path, || "reading the register".into())
     }
 
-    pub(super) fn event_record(&self, id: &str, edits: &Edits) -> Result<EventRecord> {
-        self.event_records(&[id.to_string()], edits)?
-            .pop()
-            .ok_or_else(|| crate::error::RegisterError::UnknownId {
-                kind: "event",
-                id: id.to_string(),
-            })
-    }
-
     /// The records of the events `ids` names, in that order (ids the register lacks are left
     /// out). Four statements for the whole list, whatever its length: a case file's page of 50
     /// events read one at a time cost 200 statements.
