@@ -39,6 +39,10 @@ const MIGRATIONS: &[Migration] = &[
         163,
         include_str!("../../migrations/0163_review_queue_one_pass.sql"),
     ),
+    (
+        191,
+        include_str!("../../migrations/0191_same_person_lookup.sql"),
+    ),
 ];
 
 /// The schema version this build writes: the highest migration number it knows.

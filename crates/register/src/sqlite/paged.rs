@@ -126,9 +126,7 @@ impl SqliteStore {
     fn timeline_order(&self, root: &str, edits: &Edits) -> Result<Vec<(String, Option<String>)>> {
         let mut rows: Vec<(String, Option<String>)> = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT DISTINCT e.id, e.date {VICTIM_EVENTS_FROM}"
-            ))
+            .prepare_cached(&format!("SELECT e.id, e.date {VICTIM_EVENTS_FROM}"))
             .and_then(|mut s| {
                 s.query_map([root], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect()
@@ -156,11 +154,10 @@ impl SqliteStore {
         let rows: Vec<Option<String>> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT place FROM (SELECT DISTINCT e.id,
-                        COALESCE((SELECT f.value FROM field_edits f
+                "SELECT COALESCE((SELECT f.value FROM field_edits f
                                    WHERE f.target = e.id AND f.field = 'place'
-                                   ORDER BY f.decision_id DESC LIMIT 1), e.place) AS place
-                   {VICTIM_EVENTS_FROM}) ORDER BY id"
+                                   ORDER BY f.decision_id DESC LIMIT 1), e.place)
+                   {VICTIM_EVENTS_FROM} ORDER BY e.id"
             ))
             .and_then(|mut s| s.query_map([&root], |r| r.get(0))?.collect())
             .ctx(&self.path, || "reading a person's places".into())?;
@@ -258,8 +255,13 @@ impl SqliteStore {
             let mut stmt = self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT {CLAIM_COLUMNS} FROM claims WHERE kind = 'same_person' AND state = 'suggested'
-                      AND (subject LIKE ?1 || '|%' OR subject LIKE '%|' || ?1)"
+                    // One branch per side of the subject, each through its index (migration
+                    // 191); `+state` keeps the planner off the index by state and kind.
+                    "SELECT {CLAIM_COLUMNS} FROM claims WHERE kind = 'same_person'
+                        AND substr(subject, 1, instr(subject, '|') - 1) = ?1 AND +state = 'suggested'
+                     UNION
+                     SELECT {CLAIM_COLUMNS} FROM claims WHERE kind = 'same_person'
+                        AND substr(subject, instr(subject, '|') + 1) = ?1 AND +state = 'suggested'"
                 ))
                 .ctx(&self.path, || "reading claims".into())?;
             let rows: Vec<Claim> = stmt

@@ -169,7 +169,7 @@ impl SqliteStore {
         let rows: Vec<Row> = self
             .conn
             .prepare_cached(&format!(
-                "SELECT DISTINCT e.id, e.type, e.date, e.details_json, e.victim_details_json
+                "SELECT e.id, e.type, e.date, e.details_json, e.victim_details_json
                  {VICTIM_EVENTS_FROM} {not_all_rejected}"
             ))
             .and_then(|mut s| {

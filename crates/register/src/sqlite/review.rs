@@ -8,7 +8,7 @@
 //! on the rows walked); nothing here writes a claim or a decision (taking an article is not a
 //! decision and changes no fact).
 
-use super::{Ctx, SqliteStore, VICTIM_EVENTS_FROM};
+use super::{Ctx, SqliteStore, VICTIM_REPORTS_FROM};
 use crate::error::Result;
 use crate::types::Claim;
 use rusqlite::types::Value;
@@ -356,7 +356,7 @@ impl SqliteStore {
         let sql = format!(
             "WITH ids(id) AS (
                  SELECT ap.claim_id FROM article_persons ap WHERE ap.person = ?1
-                 UNION SELECT s.claim_id {VICTIM_EVENTS_FROM})
+                 UNION SELECT s.claim_id {VICTIM_REPORTS_FROM})
              SELECT {SCORED_COLUMNS} FROM ids
                CROSS JOIN claims c ON c.id = ids.id
                CROSS JOIN claim_scores s ON s.claim_id = c.id

@@ -8,7 +8,7 @@
 //! the same events whatever else the register holds.
 
 use crate::error::Result;
-use crate::sqlite::{Ctx, VICTIM_EVENTS_FROM};
+use crate::sqlite::{Ctx, VICTIM_REPORTS_FROM};
 use casebook_events::merge::dates_compatible;
 use casebook_model::FuzzyDate;
 use rusqlite::{params, Connection};
@@ -67,7 +67,7 @@ impl VictimEvents {
     ) -> Result<Vec<KnownEvent>> {
         if !self.by_victim.contains_key(victim) {
             let mut known: Vec<(String, String)> = conn
-                .prepare_cached(&format!("SELECT s.event_id, s.type {VICTIM_EVENTS_FROM}"))
+                .prepare_cached(&format!("SELECT s.event_id, s.type {VICTIM_REPORTS_FROM}"))
                 .and_then(|mut s| {
                     s.query_map([victim], |r| Ok((r.get(0)?, r.get(1)?)))?
                         .collect::<std::result::Result<Vec<_>, _>>()
