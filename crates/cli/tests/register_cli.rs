@@ -153,6 +153,46 @@ fn two_ingests_and_a_reader_at_once_neither_lock_nor_corrupt() {
 }
 
 #[test]
+fn review_list_names_each_claims_article_by_title_not_hash() {
+    let scratch = Scratch::new("review-list");
+    let inputs = scratch.0.join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    write_corpus(&inputs, 3);
+    let data = scratch.0.join("data");
+    let cli = |args: &[&str]| {
+        let out = run(casebook().arg("--data").arg(&data).args(args));
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        out.stdout
+    };
+    cli(&["ingest", "--no-index", inputs.to_str().unwrap()]);
+
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_slice(&cli(&["review", "list", "--json", "--limit", "20"])).unwrap();
+    assert!(!rows.is_empty());
+    let store = SqliteStore::open(&data).unwrap();
+    for row in &rows {
+        let article = row["article"].as_str().unwrap().to_string();
+        let meta = store
+            .article_meta_of(std::slice::from_ref(&article))
+            .unwrap();
+        let title = &meta[&article].title;
+        assert!(!title.is_empty() && !title.contains(&article), "{row}");
+        assert_eq!(
+            row["source"]["title"].as_str(),
+            Some(title.as_str()),
+            "{row}"
+        );
+    }
+
+    let text = String::from_utf8(cli(&["review", "list", "--limit", "20"])).unwrap();
+    assert_eq!(text.lines().count(), rows.len());
+    for (line, row) in text.lines().zip(&rows) {
+        let title = row["source"]["title"].as_str().unwrap();
+        assert!(line.contains(&format!("[{title}")), "{line}");
+    }
+}
+
+#[test]
 fn bad_input_gets_a_clear_error() {
     let scratch = Scratch::new("bad");
     let data = scratch.0.join("data");

@@ -12,7 +12,7 @@ use crate::types::*;
 use crate::visibility::{PublicPerson, PublicPolicy};
 use crate::Store;
 use serde_json::{json, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -322,8 +322,8 @@ pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     let mut ex = Exporter::new(store, public)?;
     let policy = &mut ex.policy;
     csv_persons(ex.store, policy, dir)?;
-    csv_articles(ex.store, policy, dir)?;
-    csv_events(ex.store, policy, dir)?;
+    let titles = csv_articles(ex.store, policy, dir)?;
+    csv_events(ex.store, policy, dir, &titles)?;
     csv_cases(ex.store, policy, dir)
 }
 
@@ -362,8 +362,13 @@ fn csv_persons(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resu
     csv_flush(names)
 }
 
-/// `articles.csv` and `mentions.csv`.
-fn csv_articles(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<()> {
+/// Each article's title and publication date by id, as exported: the rows that cite an article
+/// carry them, so a spreadsheet shows which report a sentence is from without a look-up.
+type ArticleTitles = HashMap<String, (String, String)>;
+
+/// `articles.csv` and `mentions.csv`; returns the titles the event sources cite.
+fn csv_articles(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<ArticleTitles> {
+    let mut titles = ArticleTitles::new();
     let mut articles = csv_writer(
         dir,
         "articles.csv",
@@ -380,10 +385,21 @@ fn csv_articles(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Res
     let mut mentions = csv_writer(
         dir,
         "mentions.csv",
-        &["article", "person", "text", "start", "end", "review"],
+        &[
+            "article",
+            "article_title",
+            "article_published",
+            "person",
+            "text",
+            "start",
+            "end",
+            "review",
+        ],
     )?;
     store.visit_articles(&mut |a| {
         let a = policy.article(a);
+        let title = a.title.clone().unwrap_or_default();
+        let published = a.published.clone().unwrap_or_default();
         csv_row(
             &mut articles,
             &[
@@ -401,6 +417,8 @@ fn csv_articles(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Res
                 &mut mentions,
                 &[
                     a.id.clone(),
+                    title.clone(),
+                    published.clone(),
                     m.person.clone(),
                     m.text.clone(),
                     m.start.to_string(),
@@ -409,14 +427,21 @@ fn csv_articles(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Res
                 ],
             )?;
         }
+        titles.insert(a.id.clone(), (title, published));
         Ok(())
     })?;
     csv_flush(articles)?;
-    csv_flush(mentions)
+    csv_flush(mentions)?;
+    Ok(titles)
 }
 
 /// `events.csv`, `event_victims.csv`, `event_sources.csv` and `event_conflicts.csv`.
-fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result<()> {
+fn csv_events(
+    store: &dyn Store,
+    policy: &mut ExportPolicy,
+    dir: &Path,
+    titles: &ArticleTitles,
+) -> Result<()> {
     let mut events = csv_writer(
         dir,
         "events.csv",
@@ -436,7 +461,16 @@ fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resul
     let mut sources = csv_writer(
         dir,
         "event_sources.csv",
-        &["event", "article", "text", "start", "end", "review"],
+        &[
+            "event",
+            "article",
+            "article_title",
+            "article_published",
+            "text",
+            "start",
+            "end",
+            "review",
+        ],
     )?;
     let mut conflicts = csv_writer(
         dir,
@@ -477,6 +511,12 @@ fn csv_events(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Resul
                 &[
                     e.id.clone(),
                     s.article.clone(),
+                    titles
+                        .get(&s.article)
+                        .map_or_else(String::new, |t| t.0.clone()),
+                    titles
+                        .get(&s.article)
+                        .map_or_else(String::new, |t| t.1.clone()),
                     s.text.clone(),
                     s.start.to_string(),
                     s.end.to_string(),

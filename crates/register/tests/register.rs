@@ -554,6 +554,32 @@ fn full_csv_and_ftm_exports_cover_every_record_type() {
     assert_eq!(count("articles.csv"), 3);
     assert_eq!(count("events.csv"), 3);
     assert_eq!(count("event_sources.csv"), 4);
+    // Rows citing an article carry its title and date, as articles.csv has them.
+    let table = |f: &str| -> Vec<std::collections::HashMap<String, String>> {
+        let mut r = csv::Reader::from_path(dir.path().join(f)).unwrap();
+        let header = r.headers().unwrap().clone();
+        r.records()
+            .map(|row| {
+                let row = row.unwrap();
+                header
+                    .iter()
+                    .map(str::to_string)
+                    .zip(row.iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    };
+    let articles = table("articles.csv");
+    for f in ["event_sources.csv", "mentions.csv"] {
+        let rows = table(f);
+        assert!(!rows.is_empty(), "{f}");
+        for row in rows {
+            let a = articles.iter().find(|a| a["id"] == row["article"]).unwrap();
+            assert!(!a["title"].is_empty());
+            assert_eq!(row["article_title"], a["title"], "{f}");
+            assert_eq!(row["article_published"], a["published"], "{f}");
+        }
+    }
     assert_eq!(count("cases.csv"), 1);
     assert_eq!(count("case_defendants.csv"), 2);
     let mut ftm = Vec::new();

@@ -146,12 +146,42 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
                 subject,
                 limit,
             })?;
+            // Each claim with the article it was read from, as a reviewer knows it: title,
+            // outlet, date and language, not the article's hash.
+            let mut ids: Vec<String> = claims.iter().filter_map(|c| c.article.clone()).collect();
+            ids.sort();
+            ids.dedup();
+            let meta = store.article_meta_of(&ids)?;
+            let source_of =
+                |c: &casebook_register::Claim| c.article.as_ref().and_then(|a| meta.get(a));
             if json {
-                println!("{}", serde_json::to_string_pretty(&claims)?);
+                let mut rows = Vec::with_capacity(claims.len());
+                for c in &claims {
+                    let mut row = serde_json::to_value(c)?;
+                    if let Some(m) = source_of(c) {
+                        row["source"] = serde_json::json!({
+                            "title": m.title,
+                            "outlet": m.outlet,
+                            "published": m.published,
+                            "language": m.language,
+                        });
+                    }
+                    rows.push(row);
+                }
+                println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 for c in &claims {
+                    let source = source_of(c).map_or_else(String::new, |m| {
+                        let parts = [&m.title, &m.outlet, &m.published, &m.language];
+                        let parts: Vec<&str> = parts
+                            .iter()
+                            .map(|p| p.as_str())
+                            .filter(|p| !p.is_empty())
+                            .collect();
+                        format!("  [{}]", parts.join(" · "))
+                    });
                     println!(
-                        "{}  {:<11} {:<10} {}",
+                        "{}  {:<11} {:<10} {}{source}",
                         c.id,
                         c.kind.as_str(),
                         c.state.as_str(),
