@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use casebook_lists::{Changes, Report};
 use casebook_register::lists::ListSummary;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Persons only in the register shown on the page (the export has them all).
 const REGISTER_ONLY_SHOWN: usize = 200;
@@ -83,6 +84,14 @@ struct ListPage {
     report: Report,
     register_only_shown: Vec<String>,
     changes: Option<(u32, Changes)>,
+    /// The display name of each person the page links to: a reviewer reads names, not ids.
+    names: HashMap<String, String>,
+}
+
+impl ListPage {
+    fn name_of<'a>(&'a self, person: &'a str) -> &'a str {
+        self.names.get(person).map_or(person, String::as_str)
+    }
 }
 
 /// `GET /lists/{name}?version=N`.
@@ -94,7 +103,7 @@ pub async fn list(
 ) -> WebResult<Response> {
     caller.require(Role::Viewer)?;
     let list_name = name.clone();
-    let (report, changes) = state
+    let (report, changes, names) = state
         .store(move |store| {
             let report = store.list_report(&list_name, q.version)?;
             let changes = if report.version > 1 {
@@ -103,7 +112,21 @@ pub async fn list(
             } else {
                 None
             };
-            Ok((report, changes))
+            let r = &report.reconciliation;
+            let shown: Vec<String> = r
+                .matched
+                .iter()
+                .map(|m| m.person.clone())
+                .chain(r.conflicts.iter().map(|c| c.person.clone()))
+                .chain(
+                    r.only_in_register
+                        .iter()
+                        .take(REGISTER_ONLY_SHOWN)
+                        .map(|p| p.person.clone()),
+                )
+                .collect();
+            let names = store.person_names_of(&shown)?;
+            Ok((report, changes, names))
         })
         .await?;
     let register_only_shown = report
@@ -124,6 +147,7 @@ pub async fn list(
         report,
         register_only_shown,
         changes,
+        names,
     })
 }
 

@@ -4,48 +4,19 @@
 //! a person, add a feed, see the alert arrive in the inbox and read it from the keyboard; and no
 //! page wider than a 390-pixel phone screen (`CASEBOOK_SCREENSHOTS=DIR` keeps screenshots of them).
 //!
-//! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them when it runs as
-//! root); without them the test prints why it was skipped and passes.
+//! Needs Debian's `chromium` and `chromium-driver` (`scripts/install-chromium`, which `scripts/test`
+//! runs); without them, or when Chromium cannot start, this test fails.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 
+use browser::{browser, start_driver};
 use common::*;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// chromedriver, killed when the test ends (it is our own child process).
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn find_program(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in names {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
-        }
-    }
-    None
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 async fn start_server(dir: &Path, public: bool) -> SocketAddr {
     let mut config = casebook_web::Config::new(dir);
@@ -64,38 +35,6 @@ async fn start_server(dir: &Path, public: bool) -> SocketAddr {
         .unwrap();
     });
     addr
-}
-
-async fn browser(chromium: &Path, driver_port: u16, profile: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    let started = Instant::now();
-    loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-        {
-            Ok(c) => return c,
-            Err(e) if started.elapsed() < Duration::from_secs(20) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("cannot start a browser session: {e}"),
-        }
-    }
 }
 
 /// Waits until the page source satisfies `ready`, reloading `url` between looks.
@@ -130,13 +69,7 @@ async fn submit_decision(c: &Client, form_css: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_reviewer_works_through_the_register_in_a_real_browser() {
-    let (Some(chromium), Some(chromedriver)) = (
-        find_program(&["chromium", "chromium-browser", "google-chrome"]),
-        find_program(&["chromedriver"]),
-    ) else {
-        eprintln!("SKIPPED browser test: chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
-        return;
-    };
+    let (chromium, _driver, driver_port) = start_driver();
     let data = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
     {
@@ -148,15 +81,6 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
     let addr = start_server(data.path(), false).await;
     // "localhost" is a secure context, so the browser keeps the Secure session cookie over HTTP.
     let base = format!("http://localhost:{}", addr.port());
-    let driver_port = free_port();
-    let _driver = Driver(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
     let c = browser(&chromium, driver_port, profile.path()).await;
 
     log_in(&c, &base).await;

@@ -34,7 +34,11 @@ async fn a_lists_report_is_a_page_and_a_json_and_csv_export() {
 
     let (status, page) = app.get("/lists/kyiv%20group", Some(&viewer)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert!(page.contains(&format!("/persons/{emil}")), "{page}");
+    // Persons are shown by name, linked to their case file, never by a bare id.
+    assert!(
+        page.contains(&format!("/persons/{emil}\">Emil Ziyadinov</a>")),
+        "{page}"
+    );
     assert!(page.contains("Петро Вигаданий"), "{page}");
     assert!(
         page.contains("звільнений"),

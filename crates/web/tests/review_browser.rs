@@ -6,45 +6,24 @@
 //! Needs Debian's `chromium` and `chromium-driver` (`scripts/install-chromium`, which
 //! `scripts/test` runs); without them, or when Chromium cannot start, this test fails.
 
+#[path = "common/browser.rs"]
+mod browser;
 mod common;
 
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use browser::{browser, start_driver};
 use casebook_register::{KeyResolver, Provenance, QueueFilter, SqliteStore, Store};
 use common::*;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Articles in the queue.
 const ARTICLES: usize = 40;
-
-/// chromedriver, killed when the test ends (our own child process).
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn program(names: &[&str]) -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "{} is not installed: run scripts/install-chromium (as root: apt-get install -y chromium chromium-driver)",
-                names[0]
-            )
-        })
-}
 
 /// What the server saw: pages loaded (HTML GETs) and the time of each decision.
 #[derive(Default)]
@@ -138,38 +117,6 @@ async fn start(dir: &Path, seen: Arc<Mutex<Seen>>) -> SocketAddr {
     addr
 }
 
-async fn browser(chromium: &Path, driver_port: u16, profile: &Path) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({
-            "binary": chromium,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-dev-shm-usage", "--window-size=1280,900",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        }),
-    );
-    let started = Instant::now();
-    loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&format!("http://127.0.0.1:{driver_port}"))
-            .await
-        {
-            Ok(c) => return c,
-            Err(e) if started.elapsed() < Duration::from_secs(30) => {
-                let _ = e;
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(e) => panic!("Chromium cannot start: {e}"),
-        }
-    }
-}
-
 async fn eval_i64(c: &Client, js: &str) -> i64 {
     c.execute(js, vec![]).await.unwrap().as_i64().unwrap_or(-1)
 }
@@ -201,8 +148,7 @@ const SAME_PAGE_JS: &str = "return window.__reviewMark === 1 ? 1 : 0;";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_reviewer_clears_a_queue_of_40_articles_by_keyboard() {
-    let chromium = program(&["chromium", "chromium-browser", "google-chrome"]);
-    let chromedriver = program(&["chromedriver"]);
+    let (chromium, _driver, driver_port) = start_driver();
     let data = tempfile::tempdir().unwrap();
     let profile = tempfile::tempdir().unwrap();
     let claims = seed_queue(data.path());
@@ -214,19 +160,6 @@ async fn a_reviewer_clears_a_queue_of_40_articles_by_keyboard() {
     let addr = start(data.path(), seen.clone()).await;
     // "localhost" is a secure context, so the browser keeps the Secure session cookie over HTTP.
     let base = format!("http://localhost:{}", addr.port());
-    let driver_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _driver = Driver(
-        Command::new(&chromedriver)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
     let c = browser(&chromium, driver_port, profile.path()).await;
 
     c.goto(&format!("{base}/login?next=/review/queue"))
