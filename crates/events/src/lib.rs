@@ -42,6 +42,7 @@ mod doc;
 mod language;
 pub mod merge;
 mod per_victim;
+pub mod perpetrator;
 pub mod status;
 mod stems;
 mod text;

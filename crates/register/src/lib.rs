@@ -40,9 +40,10 @@ pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
 pub use record_ids::RecordIds;
 pub use sqlite::{
-    audit_hash, month_of, priority_label, ArticleMeta, CaseFilePage, QueueFilter, QueuePage,
-    QueueProgress, QueueRow, QueueSort, RegisterSummary, ReviewPage, ScoredClaim, SqliteStore,
-    AUDIT_GENESIS, SCHEMA_VERSION, STORE_FILE,
+    audit_hash, month_of, priority_label, ArticleMeta, CaseFilePage, PerpetratorFile,
+    PerpetratorFilter, PerpetratorRow, QueueFilter, QueuePage, QueueProgress, QueueRow, QueueSort,
+    RegisterSummary, ReviewPage, ScoredClaim, SqliteStore, AUDIT_GENESIS, SCHEMA_VERSION,
+    STORE_FILE,
 };
 pub use types::*;
 

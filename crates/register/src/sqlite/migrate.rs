@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
         163,
         include_str!("../../migrations/0163_review_queue_one_pass.sql"),
     ),
+    (164, include_str!("../../migrations/0164_perpetrators.sql")),
     (
         191,
         include_str!("../../migrations/0191_same_person_lookup.sql"),

@@ -33,6 +33,7 @@ mod decisions;
 mod listing;
 mod migrate;
 mod paged;
+mod perpetrators;
 mod records;
 mod review;
 mod summary;
@@ -41,6 +42,7 @@ mod write;
 pub use audit::{audit_hash, AUDIT_GENESIS};
 pub use migrate::SCHEMA_VERSION;
 pub use paged::{CaseFilePage, ReviewPage};
+pub use perpetrators::{PerpetratorFile, PerpetratorFilter, PerpetratorRow};
 pub use review::{
     priority_label, ArticleMeta, QueueFilter, QueuePage, QueueProgress, QueueRow, QueueSort,
     ScoredClaim,

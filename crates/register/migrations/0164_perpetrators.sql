@@ -1,0 +1,50 @@
+-- Schema version 164 (issue 16): the perpetrators events name, for the perpetrators pages and
+-- lists. Each report (`event_sources` row) that names a perpetrator has a row per name in
+-- `perpetrator_reports`; `perpetrator_counts` holds how many reports name each. Triggers keep both
+-- as reports are stored and removed, so the pages cost what they show, not what the register holds.
+
+CREATE TABLE perpetrator_reports (
+    name       TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    event_id   TEXT NOT NULL,
+    PRIMARY KEY (name, article_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX perpetrator_reports_report ON perpetrator_reports(article_id, seq);
+
+CREATE TABLE perpetrator_counts (
+    name    TEXT PRIMARY KEY,
+    reports INTEGER NOT NULL
+) WITHOUT ROWID;
+
+INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id)
+SELECT DISTINCT j.value, s.article_id, s.seq, s.event_id
+  FROM event_sources s, json_each(s.perpetrators_json) j
+ WHERE s.perpetrators_json != '[]' AND j.type = 'text';
+INSERT INTO perpetrator_counts (name, reports)
+SELECT name, COUNT(*) FROM perpetrator_reports GROUP BY name;
+
+CREATE TRIGGER perpetrators_report_stored AFTER INSERT ON event_sources
+WHEN NEW.perpetrators_json != '[]'
+BEGIN
+    INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id)
+    SELECT DISTINCT j.value, NEW.article_id, NEW.seq, NEW.event_id
+      FROM json_each(NEW.perpetrators_json) j WHERE j.type = 'text';
+    INSERT INTO perpetrator_counts (name, reports)
+    SELECT name, 1 FROM perpetrator_reports
+     WHERE article_id = NEW.article_id AND seq = NEW.seq
+    ON CONFLICT (name) DO UPDATE SET reports = reports + 1;
+END;
+
+CREATE TRIGGER perpetrators_report_removed AFTER DELETE ON event_sources
+WHEN OLD.perpetrators_json != '[]'
+BEGIN
+    UPDATE perpetrator_counts SET reports = reports - 1
+     WHERE name IN (SELECT name FROM perpetrator_reports
+                     WHERE article_id = OLD.article_id AND seq = OLD.seq);
+    DELETE FROM perpetrator_counts
+     WHERE reports <= 0
+       AND name IN (SELECT name FROM perpetrator_reports
+                     WHERE article_id = OLD.article_id AND seq = OLD.seq);
+    DELETE FROM perpetrator_reports WHERE article_id = OLD.article_id AND seq = OLD.seq;
+END;
