@@ -16,6 +16,13 @@ static ROLES: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every language's role words of perpetrators, sorted (what a filter by role offers).
+pub fn roles() -> Vec<&'static str> {
+    let mut roles: Vec<&'static str> = ROLES.iter().map(String::as_str).collect();
+    roles.sort_unstable();
+    roles
+}
+
 /// A perpetrator as a monitor lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Perpetrator {

@@ -8,6 +8,7 @@
 //! formula are neutralised.
 
 use crate::error::{RegisterError, Result};
+use crate::export_perpetrators::{ftm_id, PerpetratorList};
 use crate::types::*;
 use crate::visibility::{PublicPerson, PublicPolicy};
 use crate::Store;
@@ -275,7 +276,11 @@ pub fn export_json(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resu
     out.flush().map_err(io_err(e))
 }
 
-fn csv_writer(dir: &Path, name: &str, header: &[&str]) -> Result<csv::Writer<std::fs::File>> {
+pub(crate) fn csv_writer(
+    dir: &Path,
+    name: &str,
+    header: &[&str],
+) -> Result<csv::Writer<std::fs::File>> {
     let path = dir.join(name);
     let mut w = csv::Writer::from_path(&path).map_err(|err| RegisterError::Io {
         context: format!("cannot create {}", path.display()),
@@ -297,7 +302,7 @@ pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_row(w: &mut csv::Writer<std::fs::File>, row: &[String]) -> Result<()> {
+pub(crate) fn csv_row(w: &mut csv::Writer<std::fs::File>, row: &[String]) -> Result<()> {
     w.write_record(row.iter().map(|cell| csv_cell(cell).into_owned()))
         .map_err(|err| RegisterError::Io {
             context: "writing the CSV export".into(),
@@ -313,7 +318,7 @@ fn csv_flush(mut w: csv::Writer<std::fs::File>) -> Result<()> {
 pub const CSV_LIST_SEPARATOR: &str = "; ";
 
 /// Writes one CSV table per record type into `dir`: persons, person_names, articles, mentions,
-/// events, event_victims, event_sources, event_conflicts, cases, case_defendants.
+/// events, event_victims, event_sources, event_conflicts, perpetrators, cases, case_defendants.
 pub fn export_csv(store: &dyn Store, public: bool, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| RegisterError::Io {
         context: format!("cannot create the export directory {}", dir.display()),
@@ -477,10 +482,12 @@ fn csv_events(
         "event_conflicts.csv",
         &["event", "field", "person", "value", "articles"],
     )?;
+    let mut perpetrators = PerpetratorList::default();
     store.visit_events(&mut |e| {
         let Some(e) = policy.event(e) else {
             return Ok(());
         };
+        perpetrators.add(&e);
         csv_row(
             &mut events,
             &[
@@ -543,7 +550,8 @@ fn csv_events(
     csv_flush(events)?;
     csv_flush(victims)?;
     csv_flush(sources)?;
-    csv_flush(conflicts)
+    csv_flush(conflicts)?;
+    perpetrators.write_csv(dir)
 }
 
 /// `cases.csv` and `case_defendants.csv`.
@@ -578,7 +586,9 @@ fn csv_cases(store: &dyn Store, policy: &mut ExportPolicy, dir: &Path) -> Result
 }
 
 /// Writes FollowTheMoney entities, one per line: `Person`, `Article`, `Documentation` (a person
-/// named in an article), `Event` (with `involved` persons), `CourtCase` and `CourtCaseParty`.
+/// named in an article), `Event` (with `involved` persons), `UnknownLink` (a perpetrator of an
+/// event, role `perpetrator`), the perpetrators (`Person` with `position`, `Organization`,
+/// `Employment`), `CourtCase` and `CourtCaseParty`.
 pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Result<()> {
     let mut ex = Exporter::new(store, public)?;
     let policy = &mut ex.policy;
@@ -629,6 +639,7 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         }
         Ok(())
     })?;
+    let mut perpetrators = PerpetratorList::default();
     ex.store.visit_events(&mut |ev| {
         let Some(ev) = policy.event(ev) else {
             return Ok(());
@@ -654,11 +665,22 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         if !notes.is_empty() {
             props["notes"] = json!(notes);
         }
+        perpetrators.add(&ev);
+        for p in &ev.perpetrators {
+            let id = crate::stable_id("perpetrated", &[p, &ev.id]);
+            line(
+                out,
+                json!({"id": id, "schema": "UnknownLink", "properties": {"subject": [ftm_id(p)], "object": [ev.id], "role": ["perpetrator"]}}),
+            )?;
+        }
         line(
             out,
             json!({"id": ev.id, "schema": "Event", "properties": props}),
         )
     })?;
+    for entity in perpetrators.ftm_entities() {
+        line(out, entity)?;
+    }
     ex.store.visit_cases(&mut |c| {
         let Some(c) = policy.case(c) else { return Ok(()) };
         let names = if c.names.is_empty() { vec![c.name.clone()] } else { c.names.clone() };

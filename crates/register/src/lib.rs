@@ -19,6 +19,7 @@ mod case_join;
 mod checkpoint;
 pub mod error;
 pub mod export;
+mod export_perpetrators;
 pub mod identity;
 pub mod lists;
 mod near_dupes;
@@ -35,6 +36,8 @@ pub mod web_reads;
 
 pub use article_text::{ArticleSearchFields, ArticleText, EvidenceSpan};
 pub use audit_anchor::AuditAnchor;
+/// What a perpetrator string names, for the readers of [`PerpetratorRow`] (the web's pages).
+pub use casebook_events::perpetrator::{roles as perpetrator_roles, Perpetrator};
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};

@@ -4,6 +4,7 @@
 mod common;
 
 use casebook_model::FuzzyDate;
+use casebook_register::export::{export_csv, export_ftm};
 use casebook_register::{KeyResolver, PerpetratorFilter, SqliteStore, Store};
 use common::*;
 
@@ -67,6 +68,46 @@ fn perpetrators_follow_their_reports_and_have_files() {
         vec![("Southern District Military Court".to_string(), 1)]
     );
     assert!(s.perpetrator_file("judge Nobody", 0, 10).unwrap().is_none());
+
+    // The exports list them: a CSV table (the sentence is one event with the earlier report of
+    // it, which named the FSB), and FollowTheMoney entities with the judge's position and the
+    // court they sat in.
+    let out = tempfile::tempdir().unwrap();
+    export_csv(&s, false, out.path()).unwrap();
+    let table = std::fs::read_to_string(out.path().join("perpetrators.csv")).unwrap();
+    let judge_row = table
+        .lines()
+        .find(|l| l.starts_with("judge Viktor Zaitsev,"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert_eq!(
+        judge_row,
+        "judge Viktor Zaitsev,Viktor Zaitsev,person,judge,1,2023-05-02,2023-05-02,FSB; Southern District Military Court"
+    );
+    let mut ftm = Vec::new();
+    export_ftm(&s, false, &mut ftm).unwrap();
+    let entities: Vec<serde_json::Value> = String::from_utf8(ftm)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let judge = entities
+        .iter()
+        .find(|e| e["schema"] == "Person" && e["properties"]["name"][0] == "Viktor Zaitsev")
+        .expect("the judge is a Person");
+    assert_eq!(judge["properties"]["position"][0], "judge");
+    let court = entities
+        .iter()
+        .find(|e| {
+            e["schema"] == "Organization"
+                && e["properties"]["name"][0] == "Southern District Military Court"
+        })
+        .expect("the court is an Organization");
+    assert!(entities.iter().any(|e| e["schema"] == "Employment"
+        && e["properties"]["employee"][0] == judge["id"]
+        && e["properties"]["employer"][0] == court["id"]));
+    assert!(entities.iter().any(|e| e["schema"] == "UnknownLink"
+        && e["properties"]["subject"][0] == judge["id"]
+        && e["properties"]["role"][0] == "perpetrator"));
 
     // A newer pipeline that no longer reads the judge in the report takes them off the list.
     sentenced.1.events.events[0].perpetrators = vec!["FSB".into()];

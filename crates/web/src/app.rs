@@ -104,6 +104,8 @@ pub fn router(state: AppState) -> Router {
             .route("/lists", get(crate::lists_page::lists))
             .route("/lists/{name}", get(crate::lists_page::list))
             .route("/lists/{name}/{file}", get(crate::lists_page::export))
+            .route("/perpetrators", get(crate::perpetrators_page::list))
+            .route("/perpetrators/{name}", get(crate::perpetrators_page::file))
             .route("/users", get(pages::users).post(pages::add_user))
             .route("/account", get(pages::account))
             .route("/account/password", post(pages::change_password))

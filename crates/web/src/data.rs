@@ -232,7 +232,7 @@ pub fn names_of(
     Ok(store.person_names_of(&ids)?)
 }
 
-fn victims_of(events: &[EventRecord]) -> Vec<String> {
+pub(crate) fn victims_of(events: &[EventRecord]) -> Vec<String> {
     events
         .iter()
         .flat_map(|e| e.victims.iter().cloned())
@@ -332,7 +332,7 @@ pub fn event_view(
 }
 
 /// What the sources of these events show of their articles (title, outlet, date, language).
-fn titles_for(
+pub(crate) fn titles_for(
     store: &SqliteStore,
     events: &[EventRecord],
 ) -> WebResult<HashMap<String, ArticleMeta>> {

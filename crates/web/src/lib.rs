@@ -27,6 +27,7 @@ pub mod lists_page;
 pub mod login_limit;
 pub mod monitor_pages;
 pub mod pages;
+pub mod perpetrators_page;
 pub mod projection;
 pub mod public_follow;
 pub mod read;
