@@ -2,17 +2,18 @@
 -- lists. Each report (`event_sources` row) that names a perpetrator has a row per name in
 -- `perpetrator_reports`; `perpetrator_counts` holds how many reports name each. Triggers keep both
 -- as reports are stored and removed, so the pages cost what they show, not what the register holds.
+-- Written to be applied again over its own tables (a store rebuilt to an older shape).
 
-CREATE TABLE perpetrator_reports (
+CREATE TABLE IF NOT EXISTS perpetrator_reports (
     name       TEXT NOT NULL,
     article_id TEXT NOT NULL,
     seq        INTEGER NOT NULL,
     event_id   TEXT NOT NULL,
     PRIMARY KEY (name, article_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX perpetrator_reports_report ON perpetrator_reports(article_id, seq);
+CREATE INDEX IF NOT EXISTS perpetrator_reports_report ON perpetrator_reports(article_id, seq);
 
-CREATE TABLE perpetrator_counts (
+CREATE TABLE IF NOT EXISTS perpetrator_counts (
     name    TEXT PRIMARY KEY,
     reports INTEGER NOT NULL
 ) WITHOUT ROWID;
@@ -21,9 +22,11 @@ INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id)
 SELECT DISTINCT j.value, s.article_id, s.seq, s.event_id
   FROM event_sources s, json_each(s.perpetrators_json) j
  WHERE s.perpetrators_json != '[]' AND j.type = 'text';
+DELETE FROM perpetrator_counts;
 INSERT INTO perpetrator_counts (name, reports)
 SELECT name, COUNT(*) FROM perpetrator_reports GROUP BY name;
 
+DROP TRIGGER IF EXISTS perpetrators_report_stored;
 CREATE TRIGGER perpetrators_report_stored AFTER INSERT ON event_sources
 WHEN NEW.perpetrators_json != '[]'
 BEGIN
@@ -36,6 +39,7 @@ BEGIN
     ON CONFLICT (name) DO UPDATE SET reports = reports + 1;
 END;
 
+DROP TRIGGER IF EXISTS perpetrators_report_removed;
 CREATE TRIGGER perpetrators_report_removed AFTER DELETE ON event_sources
 WHEN OLD.perpetrators_json != '[]'
 BEGIN

@@ -42,6 +42,16 @@ pub(super) fn sort_by_preference(names: &mut [(String, i64)]) {
     });
 }
 
+/// Sorts (id, date) pairs latest date first, undated last, each group by id.
+pub(super) fn newest_first(rows: &mut [(String, Option<String>)]) {
+    rows.sort_by(|a, b| match (&a.1, &b.1) {
+        (Some(x), Some(y)) => y.cmp(x).then(a.0.cmp(&b.0)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.0.cmp(&b.0),
+    });
+}
+
 /// A list of ids as a JSON array, read in SQL with `json_each`: one statement for any number of ids.
 pub(super) fn id_list(ids: &[String]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string())
@@ -137,12 +147,7 @@ impl SqliteStore {
                 *date = Some(d.clone()).filter(|d| !d.is_empty());
             }
         }
-        rows.sort_by(|a, b| match (&a.1, &b.1) {
-            (Some(x), Some(y)) => y.cmp(x).then(a.0.cmp(&b.0)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.0.cmp(&b.0),
-        });
+        newest_first(&mut rows);
         Ok(rows)
     }
 

@@ -122,12 +122,7 @@ impl SqliteStore {
                 *date = Some(d.clone()).filter(|d| !d.is_empty());
             }
         }
-        order.sort_by(|a, b| match (&a.1, &b.1) {
-            (Some(x), Some(y)) => y.cmp(x).then(a.0.cmp(&b.0)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.0.cmp(&b.0),
-        });
+        paged::newest_first(&mut order);
         let ids: Vec<String> = order.iter().map(|(id, _)| id.clone()).collect();
         let page: Vec<String> = ids.iter().skip(offset).take(limit).cloned().collect();
         let events = self.event_records(&page, &edits)?;

@@ -17,6 +17,18 @@ use std::collections::{BTreeMap, HashMap};
 /// beside the rows, small enough that a visit holds little in memory.
 pub(super) const EVENT_BATCH: usize = 256;
 
+/// A source read from columns `at..` (article, text, start, end, claim, claim state).
+fn source_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<SourceRecord> {
+    Ok(SourceRecord {
+        article: r.get(at)?,
+        text: r.get(at + 1)?,
+        start: r.get::<_, i64>(at + 2)? as usize,
+        end: r.get::<_, i64>(at + 3)? as usize,
+        claim: r.get(at + 4)?,
+        review: ReviewState::parse(&r.get::<_, String>(at + 5)?).unwrap_or(ReviewState::Suggested),
+    })
+}
+
 impl SqliteStore {
     pub(super) fn load_edits(&self) -> Result<Edits> {
         let mut edits: Edits = HashMap::new();
@@ -211,18 +223,8 @@ impl SqliteStore {
         self.conn
             .prepare_cached(sql)
             .and_then(|mut s| {
-                s.query_map([id], |r| {
-                    Ok(SourceRecord {
-                        article: r.get(0)?,
-                        text: r.get(1)?,
-                        start: r.get::<_, i64>(2)? as usize,
-                        end: r.get::<_, i64>(3)? as usize,
-                        claim: r.get(4)?,
-                        review: ReviewState::parse(&r.get::<_, String>(5)?)
-                            .unwrap_or(ReviewState::Suggested),
-                    })
-                })?
-                .collect::<std::result::Result<Vec<_>, _>>()
+                s.query_map([id], |r| source_row(r, 0))?
+                    .collect::<std::result::Result<Vec<_>, _>>()
             })
             .ctx(&self.path, || "reading sources".into())
     }
@@ -309,21 +311,8 @@ impl SqliteStore {
                   ORDER BY s.event_id, s.article_id, s.seq",
             )
             .and_then(|mut s| {
-                s.query_map([&list], |r| {
-                    Ok((
-                        r.get(0)?,
-                        SourceRecord {
-                            article: r.get(1)?,
-                            text: r.get(2)?,
-                            start: r.get::<_, i64>(3)? as usize,
-                            end: r.get::<_, i64>(4)? as usize,
-                            claim: r.get(5)?,
-                            review: ReviewState::parse(&r.get::<_, String>(6)?)
-                                .unwrap_or(ReviewState::Suggested),
-                        },
-                    ))
-                })?
-                .collect()
+                s.query_map([&list], |r| Ok((r.get(0)?, source_row(r, 1)?)))?
+                    .collect()
             })
             .ctx(&self.path, || "reading sources".into())?;
         for (event, source) in sources {
