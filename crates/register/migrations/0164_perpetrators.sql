@@ -9,17 +9,21 @@ CREATE TABLE IF NOT EXISTS perpetrator_reports (
     article_id TEXT NOT NULL,
     seq        INTEGER NOT NULL,
     event_id   TEXT NOT NULL,
+    -- The report's own date: a perpetrator's file walks their reports newest first by it, so a
+    -- court named in a hundred thousand reports opens as fast as a judge named in one.
+    date       TEXT,
     PRIMARY KEY (name, article_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS perpetrator_reports_report ON perpetrator_reports(article_id, seq);
+CREATE INDEX IF NOT EXISTS perpetrator_reports_dated ON perpetrator_reports(name, date, event_id);
 
 CREATE TABLE IF NOT EXISTS perpetrator_counts (
     name    TEXT PRIMARY KEY,
     reports INTEGER NOT NULL
 ) WITHOUT ROWID;
 
-INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id)
-SELECT DISTINCT j.value, s.article_id, s.seq, s.event_id
+INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id, date)
+SELECT DISTINCT j.value, s.article_id, s.seq, s.event_id, s.date
   FROM event_sources s, json_each(s.perpetrators_json) j
  WHERE s.perpetrators_json != '[]' AND j.type = 'text';
 DELETE FROM perpetrator_counts;
@@ -30,8 +34,8 @@ DROP TRIGGER IF EXISTS perpetrators_report_stored;
 CREATE TRIGGER perpetrators_report_stored AFTER INSERT ON event_sources
 WHEN NEW.perpetrators_json != '[]'
 BEGIN
-    INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id)
-    SELECT DISTINCT j.value, NEW.article_id, NEW.seq, NEW.event_id
+    INSERT OR IGNORE INTO perpetrator_reports (name, article_id, seq, event_id, date)
+    SELECT DISTINCT j.value, NEW.article_id, NEW.seq, NEW.event_id, NEW.date
       FROM json_each(NEW.perpetrators_json) j WHERE j.type = 'text';
     INSERT INTO perpetrator_counts (name, reports)
     SELECT name, 1 FROM perpetrator_reports

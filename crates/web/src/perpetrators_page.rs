@@ -130,10 +130,10 @@ struct PerpetratorPage {
     /// Institutions named beside them: link, name, reports.
     institutions: Vec<(String, String, u64)>,
     cases: Vec<String>,
-    total_events: usize,
     events: Vec<EventView>,
     page: usize,
-    pages: usize,
+    /// True when older events follow this page.
+    more: bool,
 }
 
 /// Query of a perpetrator's file.
@@ -188,9 +188,8 @@ pub async fn file(
             .map(|(n, c)| (format!("/perpetrators/{}", urlencode(&n)), n, c))
             .collect(),
         cases: file.cases.into_iter().map(|(_, name)| name).collect(),
-        total_events: file.total_events,
         events,
         page,
-        pages: file.total_events.div_ceil(PAGE).max(1),
+        more: file.more,
     })
 }

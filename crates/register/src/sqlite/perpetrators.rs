@@ -1,11 +1,12 @@
 //! The perpetrators events name — the judges, prosecutors, investigators and officers, and the
 //! courts and services, that monitors list for sanctions work — read from the tables the triggers
 //! of migration 164 keep: the list with its filters, and one perpetrator's file (their events with
-//! evidence, the institutions named beside them, the cases).
+//! evidence, newest report first, the institutions named beside them, the cases).
 //!
 //! Invariants: a read never writes; a perpetrator is the text the events stage wrote
 //! ([`casebook_events::perpetrator::Perpetrator::read`] tells a person with a role from an
-//! institution); the list costs the distinct perpetrators, a file the perpetrator's own reports.
+//! institution); the list costs the distinct perpetrators, a file's page the reports up to its
+//! last event (and the latest [`BESIDE_REPORTS`] for the institutions).
 
 use super::{paged, Ctx, SqliteStore};
 use crate::error::Result;
@@ -33,16 +34,21 @@ pub struct PerpetratorFilter {
     pub text: Option<String>,
 }
 
-/// One perpetrator with a page of their events, newest first.
+/// Reports a file reads to find the institutions named beside a perpetrator: their latest ones.
+const BESIDE_REPORTS: usize = 1_000;
+
+/// One perpetrator with a page of their events, newest report first.
 #[derive(Debug, Clone)]
 pub struct PerpetratorFile {
     pub row: PerpetratorRow,
-    /// Institutions named in the same reports, most often first, with how often.
+    /// Institutions named in the same reports among their latest [`BESIDE_REPORTS`], most often
+    /// first, with how often.
     pub institutions: Vec<(String, u64)>,
-    /// The cases their events belong to: id and name.
+    /// The cases of the events on this page: id and name.
     pub cases: Vec<(String, String)>,
-    pub total_events: usize,
     pub events: Vec<EventRecord>,
+    /// True when older events follow this page.
+    pub more: bool,
 }
 
 impl SqliteStore {
@@ -105,38 +111,48 @@ impl SqliteStore {
         let Some(reports) = reports else {
             return Ok(None);
         };
-        let edits = self.load_edits()?;
-        let mut order: Vec<(String, Option<String>)> = self
-            .conn
-            .prepare_cached(
-                "SELECT e.id, e.date FROM events e WHERE e.id IN
-                   (SELECT event_id FROM perpetrator_reports WHERE name = ?1)",
-            )
-            .and_then(|mut s| {
-                s.query_map([text], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
-            .ctx(&self.path, err)?;
-        for (id, date) in &mut order {
-            if let Some(d) = edits.get(id.as_str()).and_then(|e| e.get("date")) {
-                *date = Some(d.clone()).filter(|d| !d.is_empty());
+        // Their reports newest first, through the index on (name, date): the page costs the
+        // reports up to its last event, not all of them (a court may be named in 100,000).
+        let mut ids: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT event_id FROM perpetrator_reports WHERE name = ?1
+                      ORDER BY date DESC, event_id DESC",
+                )
+                .ctx(&self.path, err)?;
+            let mut rows = stmt.query([text]).ctx(&self.path, err)?;
+            while let Some(r) = rows.next().ctx(&self.path, err)? {
+                let id: String = r.get(0).ctx(&self.path, err)?;
+                if seen.insert(id.clone()) {
+                    ids.push(id);
+                    if ids.len() > offset.saturating_add(limit) {
+                        break;
+                    }
+                }
             }
         }
-        paged::newest_first(&mut order);
-        let ids: Vec<String> = order.iter().map(|(id, _)| id.clone()).collect();
-        let page: Vec<String> = ids.iter().skip(offset).take(limit).cloned().collect();
+        let more = ids.len() > offset.saturating_add(limit);
+        let page: Vec<String> = ids.into_iter().skip(offset).take(limit).collect();
+        let edits = self.load_edits()?;
         let events = self.event_records(&page, &edits)?;
         let beside: Vec<(String, i64)> = self
             .conn
             .prepare_cached(
-                "SELECT o.name, COUNT(*) FROM perpetrator_reports r
+                "SELECT o.name, COUNT(*) FROM
+                   (SELECT article_id, seq FROM perpetrator_reports WHERE name = ?1
+                     ORDER BY date DESC LIMIT ?2) r
                    JOIN perpetrator_reports o ON o.article_id = r.article_id AND o.seq = r.seq
-                  WHERE r.name = ?1 AND o.name != ?1
+                  WHERE o.name != ?1
                   GROUP BY o.name ORDER BY 2 DESC, 1",
             )
             .and_then(|mut s| {
-                s.query_map([text], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
+                s.query_map(rusqlite::params![text, BESIDE_REPORTS as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect()
             })
             .ctx(&self.path, err)?;
         let institutions = beside
@@ -152,7 +168,7 @@ impl SqliteStore {
                    JOIN cases c ON c.id = ce.case_id ORDER BY c.name",
             )
             .and_then(|mut s| {
-                s.query_map([paged::id_list(&ids)], |r| Ok((r.get(0)?, r.get(1)?)))?
+                s.query_map([paged::id_list(&page)], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect()
             })
             .ctx(&self.path, err)?;
@@ -174,8 +190,8 @@ impl SqliteStore {
             },
             institutions,
             cases,
-            total_events: ids.len(),
             events,
+            more,
         }))
     }
 }
