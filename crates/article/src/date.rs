@@ -1,8 +1,9 @@
 //! Human datelines: "June 23, 2025, 8:42 a.m.", "Jan. 26, 2026", "23 June 2025", "23.06.2025",
 //! "23 червня 2025", "23 июня 2025 г.", read into a [`HumanDate`] as precise as the text is.
 //!
-//! Month, weekday and label words are data (`data/date_words.tsv`); the grammar of the few
-//! date shapes news sites print is the code below.
+//! Words are data: month and weekday names of every language from the shared calendar
+//! (`casebook_vocabulary`), the glued Crimean Tatar month endings, labels and halves of the day from
+//! `data/date_words.tsv`; the grammar of the few date shapes news sites print is the code below.
 
 use casebook_model::{Precision, Published};
 use regex::Regex;
@@ -55,7 +56,7 @@ impl HumanDate {
     }
 }
 
-/// What a word of `data/date_words.tsv` means.
+/// What a date word means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Word {
     Month(u32),
@@ -77,6 +78,13 @@ struct Grammar {
 
 static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
     let mut words = HashMap::new();
+    // The text's language is not known yet: a dateline may be in any language the calendar lists.
+    for &(month, number) in casebook_vocabulary::all_months() {
+        words.insert(word_key(month), Word::Month(number));
+    }
+    for &(weekday, _) in casebook_vocabulary::all_weekdays() {
+        words.insert(word_key(weekday), Word::Weekday);
+    }
     for line in include_str!("../data/date_words.tsv").lines() {
         let Some((word, meaning)) = line.split_once('\t') else {
             continue;
@@ -84,16 +92,8 @@ static GRAMMAR: LazyLock<Grammar> = LazyLock::new(|| {
         if word.starts_with('#') {
             continue;
         }
-        let meaning = match meaning.trim() {
-            "weekday" => Word::Weekday,
-            "month-suffix" => Word::MonthSuffix,
-            "label" => Word::Label,
-            "am" => Word::Am,
-            "pm" => Word::Pm,
-            n => match n.parse() {
-                Ok(month) if (1..=12).contains(&month) => Word::Month(month),
-                _ => continue,
-            },
+        let Some(meaning) = listed_meaning(meaning) else {
+            continue;
         };
         words.insert(word_key(word.trim()), meaning);
     }
@@ -205,7 +205,19 @@ fn is_separator(c: char) -> bool {
         )
 }
 
-/// A word as `data/date_words.tsv` lists it: lower case, the Turkic dotted capital İ as i.
+/// What `data/date_words.tsv` says a word means; `None` for a meaning it has no business listing
+/// (months and weekdays are the calendar's).
+fn listed_meaning(meaning: &str) -> Option<Word> {
+    match meaning.trim() {
+        "month-suffix" => Some(Word::MonthSuffix),
+        "label" => Some(Word::Label),
+        "am" => Some(Word::Am),
+        "pm" => Some(Word::Pm),
+        _ => None,
+    }
+}
+
+/// A word as the date words list it: lower case, the Turkic dotted capital İ as i.
 fn word_key(word: &str) -> String {
     word.replace('İ', "i").to_lowercase()
 }
@@ -280,6 +292,17 @@ mod tests {
     }
 
     #[test]
+    fn every_date_word_has_a_meaning_of_its_own() {
+        for line in include_str!("../data/date_words.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let meaning = line.split_once('\t').and_then(|(_, m)| listed_meaning(m));
+            assert!(meaning.is_some(), "date_words.tsv: {line:?}");
+        }
+    }
+
+    #[test]
     fn english_datelines() {
         assert_eq!(
             value("June 23, 2025, 8:42 a.m.").as_deref(),
@@ -344,6 +367,10 @@ mod tests {
             Some("2024-03-05T09:30:00")
         );
         assert_eq!(value("Червень 2025").as_deref(), Some("2025-06"));
+        // Forms the calendar lists for the events stage's date grammars read here too.
+        assert_eq!(value("12 янв. 2025").as_deref(), Some("2025-01-12"));
+        let (date, _) = find("Его задержали в июне 2025 года").unwrap();
+        assert_eq!(date.value(), "2025-06");
         assert_eq!(value("12 mayıs 2023").as_deref(), Some("2023-05-12"));
     }
 

@@ -2,21 +2,12 @@
 //! `15 September 2021`), which the corpus's relative dates are resolved against.
 
 use casebook_model::FuzzyDate;
-use std::sync::LazyLock;
 
-/// Month number (1-based) for every month name and abbreviation in `data/months.txt`.
-static MONTHS: LazyLock<Vec<(String, u32)>> = LazyLock::new(|| {
-    include_str!("../data/months.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .zip(1u32..)
-        .flat_map(|(line, n)| line.split_whitespace().map(move |w| (w.to_string(), n)))
-        .collect()
-});
-
+/// Month number (1-based) of an English month name or abbreviation ("Sept." as "sept"), by the
+/// shared calendar (`casebook_vocabulary`).
 fn month_number(word: &str) -> Option<u32> {
-    let word = word.to_lowercase();
-    MONTHS
+    let word = word.trim_end_matches('.').to_lowercase();
+    casebook_vocabulary::months("en")
         .iter()
         .find(|(name, _)| *name == word)
         .map(|&(_, n)| n)

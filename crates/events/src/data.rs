@@ -149,7 +149,13 @@ pub struct Lexicon {
     pub distinct_group_words: Vec<String>,
     pub number_words: BTreeMap<String, u32>,
     pub abbreviations: Vec<String>,
+    /// Month names (every form the calendar lists) and their numbers, 1 to 12. Not in the lexicon
+    /// files: taken from the shared calendar (`casebook_vocabulary`) when the file is read.
+    #[serde(skip)]
     pub months: BTreeMap<String, u32>,
+    /// Weekday names and their numbers, 0 (Monday) to 6, as `chrono`'s `num_days_from_monday`
+    /// counts. Taken from the shared calendar like the months.
+    #[serde(skip)]
     pub weekdays: BTreeMap<String, u32>,
     pub relative_days: BTreeMap<String, i64>,
     pub later_units: BTreeMap<String, i64>,
@@ -251,15 +257,38 @@ fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
     }
 }
 
+/// Fills in a lexicon's month and weekday names: its language's, from the shared calendar.
+fn add_calendar(lexicon: &mut Lexicon, language: &str) {
+    lexicon.months = casebook_vocabulary::months(language)
+        .iter()
+        .map(|&(word, number)| (word.to_string(), number))
+        .collect();
+    // The calendar counts weekdays from 1 (Monday), the date resolver from 0.
+    lexicon.weekdays = casebook_vocabulary::weekdays(language)
+        .iter()
+        .map(|&(word, number)| (word.to_string(), number.saturating_sub(1)))
+        .collect();
+}
+
+/// A language's knowledge file, its lexicon completed from the calendar.
+fn language_file(name: &str, text: &str) -> LanguageFile {
+    let mut file: LanguageFile = parse(name, text);
+    add_calendar(&mut file.lexicon, &file.language);
+    file
+}
+
 /// The event taxonomy (`data/taxonomy.toml`).
 pub static TAXONOMY: LazyLock<Taxonomy> =
     LazyLock::new(|| parse("taxonomy.toml", include_str!("../data/taxonomy.toml")));
 /// Negation, modality and attribution cues (`data/cues.toml`).
 pub static CUES: LazyLock<Cues> =
     LazyLock::new(|| parse("cues.toml", include_str!("../data/cues.toml")));
-/// The lexicon (`data/lexicon.toml`).
-pub static LEXICON: LazyLock<Lexicon> =
-    LazyLock::new(|| parse("lexicon.toml", include_str!("../data/lexicon.toml")));
+/// The lexicon (`data/lexicon.toml`), with the English month and weekday names of the calendar.
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut lexicon: Lexicon = parse("lexicon.toml", include_str!("../data/lexicon.toml"));
+    add_calendar(&mut lexicon, "en");
+    lexicon
+});
 /// Detail patterns (`data/details.toml`).
 pub static DETAILS: LazyLock<DetailPatterns> =
     LazyLock::new(|| parse("details.toml", include_str!("../data/details.toml")));
@@ -268,9 +297,9 @@ pub static DETAILS: LazyLock<DetailPatterns> =
 /// `data/lexicon.crh.toml`).
 pub static LANGUAGES: LazyLock<Vec<LanguageFile>> = LazyLock::new(|| {
     vec![
-        parse("lexicon.ru.toml", include_str!("../data/lexicon.ru.toml")),
-        parse("lexicon.uk.toml", include_str!("../data/lexicon.uk.toml")),
-        parse("lexicon.crh.toml", include_str!("../data/lexicon.crh.toml")),
+        language_file("lexicon.ru.toml", include_str!("../data/lexicon.ru.toml")),
+        language_file("lexicon.uk.toml", include_str!("../data/lexicon.uk.toml")),
+        language_file("lexicon.crh.toml", include_str!("../data/lexicon.crh.toml")),
     ]
 });
 
@@ -345,6 +374,33 @@ mod tests {
         }
         let codes: Vec<&str> = LANGUAGES.iter().map(|l| l.language.as_str()).collect();
         assert_eq!(codes, ["ru", "uk", "crh"]);
+    }
+
+    #[test]
+    fn month_and_weekday_names_are_the_calendars() {
+        // Names left in a lexicon file would be ignored (the fields are skipped): they belong in
+        // the calendar of casebook-vocabulary.
+        for (name, text) in [
+            ("lexicon.toml", include_str!("../data/lexicon.toml")),
+            ("lexicon.ru.toml", include_str!("../data/lexicon.ru.toml")),
+            ("lexicon.uk.toml", include_str!("../data/lexicon.uk.toml")),
+            ("lexicon.crh.toml", include_str!("../data/lexicon.crh.toml")),
+        ] {
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.starts_with("months") || l.starts_with("weekdays")),
+                "{name} lists month or weekday names"
+            );
+        }
+        assert_eq!(LEXICON.weekdays.get("monday"), Some(&0));
+        assert_eq!(LEXICON.weekdays.get("sunday"), Some(&6));
+        let russian = &LANGUAGES[0].lexicon;
+        assert_eq!(russian.months.get("июне"), Some(&6));
+        assert_eq!(russian.weekdays.get("среду"), Some(&2));
+        let crimean_tatar = &LANGUAGES[2].lexicon;
+        assert_eq!(crimean_tatar.months.get("ekim"), Some(&10));
+        assert_eq!(crimean_tatar.weekdays.get("bazar"), Some(&6));
     }
 
     #[test]

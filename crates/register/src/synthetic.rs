@@ -55,20 +55,13 @@ impl Rng {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// The English name of month `index` (0 for January), from the shared calendar.
+fn month_name(index: usize) -> &'static str {
+    u32::try_from(index % 12 + 1)
+        .ok()
+        .and_then(casebook_vocabulary::month_name)
+        .unwrap_or_default()
+}
 
 /// Makes synthetic articles; the same seed and population give the same corpus.
 #[derive(Debug, Clone)]
@@ -124,9 +117,9 @@ impl Generator {
                 .replace("{COURT}", rng.pick(table("courts")))
                 .replace(
                     "{DATE}",
-                    &format!("{} {} {year}", 1 + rng.below(28), MONTHS[month]),
+                    &format!("{} {} {year}", 1 + rng.below(28), month_name(month)),
                 )
-                .replace("{MONTH}", MONTHS[(month + 2) % 12])
+                .replace("{MONTH}", month_name(month + 2))
                 .replace("{YEARS}", &(5 + rng.below(15)).to_string())
                 .replace(
                     "{ARTICLE}",

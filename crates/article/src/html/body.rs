@@ -9,7 +9,8 @@
 //!    (`data/html_boilerplate_tags.txt`, `data/html_boilerplate_words.txt`); this also makes the
 //!    scoring pass cheaper;
 //! 2. after scoring, whole paragraphs that read as chrome (`data/html_boilerplate_lines.txt`,
-//!    stand-alone datelines from `data/html_date_words.txt`, short link-only blocks, repeats).
+//!    stand-alone datelines of the calendar's month and weekday names and the words of
+//!    `data/html_date_words.txt`, short link-only blocks, repeats).
 
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, ParsePolicy, Readability};
@@ -75,8 +76,17 @@ static CHROME_LINES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         .collect()
 });
 
-static DATE_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| data_lines(include_str!("../../data/html_date_words.txt")).collect());
+/// Words a stand-alone dateline is made of: the month and weekday names of every language the
+/// calendar lists (`casebook_vocabulary`), and the other dateline words of the data file.
+static DATE_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    let calendar = casebook_vocabulary::all_months()
+        .iter()
+        .chain(casebook_vocabulary::all_weekdays())
+        .map(|&(word, _)| word);
+    data_lines(include_str!("../../data/html_date_words.txt"))
+        .chain(calendar)
+        .collect()
+});
 
 /// Non-empty, non-comment lines of a bundled data file.
 pub(super) fn data_lines(text: &'static str) -> impl Iterator<Item = &'static str> {
@@ -569,6 +579,8 @@ mod tests {
             "Updated 5:27 am EST, Wednesday, November 20, 2024"
         ));
         assert!(is_dateline("23 июня 2025, 10:15"));
+        assert!(is_dateline("Thur. 5 Sept. 2024"));
+        assert!(is_dateline("12 янв. 2025"));
         assert!(is_dateline("23.06.2025"));
         assert!(!is_dateline("63"), "a bare number is a table cell");
         assert!(!is_dateline(
