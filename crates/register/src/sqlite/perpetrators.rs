@@ -41,7 +41,7 @@ const BESIDE_REPORTS: usize = 1_000;
 #[derive(Debug, Clone)]
 pub struct PerpetratorFile {
     pub row: PerpetratorRow,
-    /// Institutions named in the same reports among their latest [`BESIDE_REPORTS`], most often
+    /// Institutions named in the same reports among their latest 1,000, most often
     /// first, with how often.
     pub institutions: Vec<(String, u64)>,
     /// The cases of the events on this page: id and name.
