@@ -46,10 +46,19 @@ async fn wait_for_page(c: &Client, url: &str, what: &str, ready: impl Fn(&str) -
         if ready(&source) {
             return source;
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "timed out waiting for {what} at {url}"
-        );
+        if started.elapsed() > Duration::from_secs(120) {
+            // What the page showed last, without its markup: the job's rows say where it stopped.
+            let text = c
+                .find(Locator::Css("main"))
+                .await
+                .ok()
+                .map(|m| async move { m.text().await.unwrap_or_default() });
+            let text = match text {
+                Some(t) => t.await,
+                None => String::new(),
+            };
+            panic!("timed out waiting for {what} at {url}; the page said:\n{text}");
+        }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
