@@ -17,7 +17,7 @@ mod same_event;
 
 use super::audit::append_audit;
 use super::{now, to_json, Ctx, SqliteStore, BULK_SETUP};
-use crate::error::Result;
+use crate::error::{RegisterError, Result};
 use crate::identity::PersonResolver;
 use crate::types::*;
 use crate::{AnalysedArticle, Original, Store};
@@ -245,29 +245,10 @@ impl SqliteStore {
         provenance: &Provenance,
         resolver: &dyn PersonResolver,
     ) -> Result<StoreOutcome> {
-        if self.article_version(&analysed.article.id)?.as_deref()
-            == Some(&provenance.extractor_version)
-        {
-            // Checked before taking the write lock, so a re-run over stored articles never queues.
-            return Ok(StoreOutcome::AlreadyStored);
-        }
-        let signature = Signature::of_text(&analysed.article.text());
-        let stored = self.write("storing an article", |conn, path| {
-            write_article(
-                conn,
-                path,
-                original,
-                analysed,
-                signature.as_ref(),
-                provenance,
-                resolver,
-            )
-        });
-        if stored.is_err() {
-            // The resolver may have read names of the rolled-back transaction.
-            resolver.forget();
-        }
-        stored
+        // One article is a batch of one: the same checks, signature and transaction.
+        self.write_batch(&[(original, analysed)], None, provenance, resolver)?
+            .pop()
+            .ok_or_else(|| RegisterError::Invalid("a batch of one article stored nothing".into()))
     }
 
     /// [`Store::prepare_bulk_ingest`](crate::Store::prepare_bulk_ingest): a larger page cache (a
@@ -318,7 +299,12 @@ impl SqliteStore {
                 &computed
             }
         };
-        let stored = self.write("storing a batch of articles", |conn, path| {
+        let what = if batch.len() == 1 {
+            "storing an article"
+        } else {
+            "storing a batch of articles"
+        };
+        let stored = self.write(what, |conn, path| {
             let mut outcomes = Vec::with_capacity(batch.len());
             for (((original, analysed), pending), signature) in
                 batch.iter().zip(pending).zip(signatures)
