@@ -8,7 +8,7 @@
 //! formula are neutralised.
 
 use crate::error::{RegisterError, Result};
-use crate::export_perpetrators::{ftm_id, PerpetratorList};
+use crate::export_perpetrators::PerpetratorList;
 use crate::types::*;
 use crate::visibility::{PublicPerson, PublicPolicy};
 use crate::Store;
@@ -482,7 +482,7 @@ fn csv_events(
         "event_conflicts.csv",
         &["event", "field", "person", "value", "articles"],
     )?;
-    let mut perpetrators = PerpetratorList::default();
+    let mut perpetrators = PerpetratorList::new(store.perpetrator_spellings()?);
     store.visit_events(&mut |e| {
         let Some(e) = policy.event(e) else {
             return Ok(());
@@ -639,7 +639,7 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
         }
         Ok(())
     })?;
-    let mut perpetrators = PerpetratorList::default();
+    let mut perpetrators = PerpetratorList::new(ex.store.perpetrator_spellings()?);
     ex.store.visit_events(&mut |ev| {
         let Some(ev) = policy.event(ev) else {
             return Ok(());
@@ -666,11 +666,14 @@ pub fn export_ftm(store: &dyn Store, public: bool, out: &mut dyn Write) -> Resul
             props["notes"] = json!(notes);
         }
         perpetrators.add(&ev);
-        for p in &ev.perpetrators {
-            let id = crate::stable_id("perpetrated", &[p, &ev.id]);
+        // One link per perpetrator, however many of their spellings the event's reports use.
+        let subjects: std::collections::BTreeSet<String> =
+            ev.perpetrators.iter().map(|p| perpetrators.ftm_id(p)).collect();
+        for subject in subjects {
+            let id = crate::stable_id("perpetrated", &[&subject, &ev.id]);
             line(
                 out,
-                json!({"id": id, "schema": "UnknownLink", "properties": {"subject": [ftm_id(p)], "object": [ev.id], "role": ["perpetrator"]}}),
+                json!({"id": id, "schema": "UnknownLink", "properties": {"subject": [subject], "object": [ev.id], "role": ["perpetrator"]}}),
             )?;
         }
         line(

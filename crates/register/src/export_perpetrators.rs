@@ -7,10 +7,11 @@
 //! perpetrators of confirmed events only.
 
 use crate::error::{RegisterError, Result};
+use crate::perpetrator_spellings::PerpetratorSpellings;
 use crate::types::EventRecord;
 use casebook_events::perpetrator::Perpetrator;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 #[derive(Default)]
@@ -18,31 +19,56 @@ struct Entry {
     events: u64,
     first: Option<String>,
     last: Option<String>,
-    /// Institutions named in the same events, with how often.
+    /// The spellings the exported events use, with how often.
+    spellings: BTreeMap<String, u64>,
+    /// Institutions (by their group's spelling) named in the same events, with how often.
     beside: BTreeMap<String, u64>,
 }
 
-/// Perpetrators by the text the events stage wrote.
-#[derive(Default)]
-pub(crate) struct PerpetratorList {
-    by_text: BTreeMap<String, Entry>,
+impl Entry {
+    /// The spelling the exported events use most: the one shown.
+    fn shown(&self) -> &str {
+        self.spellings
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map_or("", |(t, _)| t.as_str())
+    }
 }
 
-/// The FollowTheMoney id of a perpetrator.
-pub(crate) fn ftm_id(text: &str) -> String {
-    crate::stable_id("perp", &[text])
+/// Perpetrators by their group of spellings (keyed by the register's spelling of the group).
+pub(crate) struct PerpetratorList {
+    spellings: PerpetratorSpellings,
+    by_group: BTreeMap<String, Entry>,
 }
 
 impl PerpetratorList {
+    /// An empty list that groups spellings as the register does.
+    pub(crate) fn new(spellings: PerpetratorSpellings) -> Self {
+        PerpetratorList {
+            spellings,
+            by_group: BTreeMap::new(),
+        }
+    }
+
+    /// The FollowTheMoney id of the perpetrator written `text`: one per group of spellings.
+    pub(crate) fn ftm_id(&self, text: &str) -> String {
+        crate::stable_id("perp", &[self.spellings.canonical(text)])
+    }
+
     /// Counts an event the export writes.
     pub(crate) fn add(&mut self, e: &EventRecord) {
-        let institutions: Vec<&String> = e
+        let groups: BTreeSet<&str> = e
             .perpetrators
             .iter()
+            .map(|p| self.spellings.canonical(p))
+            .collect();
+        let institutions: Vec<&str> = groups
+            .iter()
+            .copied()
             .filter(|p| Perpetrator::read(p).role().is_none())
             .collect();
-        for p in &e.perpetrators {
-            let entry = self.by_text.entry(p.clone()).or_default();
+        for group in &groups {
+            let entry = self.by_group.entry(group.to_string()).or_default();
             entry.events += 1;
             if let Some(d) = &e.date {
                 if entry.first.as_ref().is_none_or(|f| d < f) {
@@ -52,10 +78,21 @@ impl PerpetratorList {
                     entry.last = Some(d.clone());
                 }
             }
-            for i in institutions.iter().filter(|i| **i != p) {
-                *entry.beside.entry((*i).clone()).or_default() += 1;
+            for i in institutions.iter().filter(|i| *i != group) {
+                *entry.beside.entry(i.to_string()).or_default() += 1;
             }
         }
+        for p in &e.perpetrators {
+            let group = self.spellings.canonical(p);
+            if let Some(entry) = self.by_group.get_mut(group) {
+                *entry.spellings.entry(p.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    /// The shown spelling of the group keyed `group`.
+    fn shown<'a>(&'a self, group: &'a str) -> &'a str {
+        self.by_group.get(group).map_or(group, Entry::shown)
     }
 
     /// `perpetrators.csv` in `dir`.
@@ -72,12 +109,15 @@ impl PerpetratorList {
                 "first_date",
                 "last_date",
                 "institutions",
+                "other_spellings",
             ],
         )?;
-        for (text, e) in &self.by_text {
+        let list = |items: Vec<&str>| items.join(crate::export::CSV_LIST_SEPARATOR);
+        for e in self.by_group.values() {
+            let text = e.shown();
             let p = Perpetrator::read(text);
             let row = [
-                text.clone(),
+                text.to_string(),
                 p.name().to_string(),
                 if p.role().is_some() {
                     "person"
@@ -89,11 +129,14 @@ impl PerpetratorList {
                 e.events.to_string(),
                 e.first.clone().unwrap_or_default(),
                 e.last.clone().unwrap_or_default(),
-                e.beside
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(crate::export::CSV_LIST_SEPARATOR),
+                list(e.beside.keys().map(|g| self.shown(g)).collect()),
+                list(
+                    e.spellings
+                        .keys()
+                        .map(String::as_str)
+                        .filter(|t| *t != text)
+                        .collect(),
+                ),
             ];
             crate::export::csv_row(&mut w, &row)?;
         }
@@ -106,23 +149,37 @@ impl PerpetratorList {
     /// The FollowTheMoney entities of the perpetrators and of who served which body.
     pub(crate) fn ftm_entities(&self) -> Vec<Value> {
         let mut out = Vec::new();
-        for (text, e) in &self.by_text {
-            let p = Perpetrator::read(text);
-            let id = ftm_id(text);
-            match p.role() {
-                Some(role) => {
-                    out.push(json!({"id": id, "schema": "Person", "properties": {"name": [p.name()], "position": [role]}}));
+        for (group, e) in &self.by_group {
+            let shown = Perpetrator::read(e.shown());
+            let id = self.ftm_id(group);
+            let readings: Vec<Perpetrator> =
+                e.spellings.keys().map(|t| Perpetrator::read(t)).collect();
+            let aliases: BTreeSet<&str> = readings
+                .iter()
+                .map(Perpetrator::name)
+                .filter(|n| *n != shown.name())
+                .collect();
+            let mut properties = json!({"name": [shown.name()]});
+            if !aliases.is_empty() {
+                properties["alias"] = json!(aliases);
+            }
+            match shown.role() {
+                Some(_) => {
+                    let roles: BTreeSet<&str> =
+                        readings.iter().filter_map(Perpetrator::role).collect();
+                    properties["position"] = json!(roles);
+                    out.push(json!({"id": id, "schema": "Person", "properties": properties}));
                     for body in e.beside.keys() {
                         out.push(json!({
-                            "id": crate::stable_id("employment", &[text, body]),
+                            "id": crate::stable_id("employment", &[group, body]),
                             "schema": "Employment",
-                            "properties": {"employee": [id], "employer": [ftm_id(body)], "role": [role]},
+                            "properties": {"employee": [id], "employer": [self.ftm_id(body)], "role": roles},
                         }));
                     }
                 }
-                None => out.push(
-                    json!({"id": id, "schema": "Organization", "properties": {"name": [p.name()]}}),
-                ),
+                None => {
+                    out.push(json!({"id": id, "schema": "Organization", "properties": properties}))
+                }
             }
         }
         out

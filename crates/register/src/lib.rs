@@ -23,6 +23,7 @@ mod export_perpetrators;
 pub mod identity;
 pub mod lists;
 mod near_dupes;
+pub mod perpetrator_spellings;
 mod reconcile;
 pub mod record_ids;
 mod sqlite;
@@ -41,6 +42,7 @@ pub use casebook_events::perpetrator::{roles as perpetrator_roles, Perpetrator};
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
+pub use perpetrator_spellings::PerpetratorSpellings;
 pub use record_ids::RecordIds;
 pub use sqlite::{
     audit_hash, month_of, priority_label, ArticleMeta, CaseFilePage, PerpetratorFile,
@@ -167,6 +169,10 @@ pub trait Store {
 
     /// Visits every event, in id order.
     fn visit_events(&self, f: &mut dyn FnMut(EventRecord) -> Result<()>) -> Result<()>;
+
+    /// Which spellings the register's event reports use for one perpetrator (what the
+    /// perpetrators pages and the exports group).
+    fn perpetrator_spellings(&self) -> Result<PerpetratorSpellings>;
 
     /// Visits every case, in id order.
     fn visit_cases(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()>;

@@ -82,7 +82,7 @@ fn perpetrators_follow_their_reports_and_have_files() {
         .unwrap_or_else(|| panic!("{table}"));
     assert_eq!(
         judge_row,
-        "judge Viktor Zaitsev,Viktor Zaitsev,person,judge,1,2023-05-02,2023-05-02,FSB; Southern District Military Court"
+        "judge Viktor Zaitsev,Viktor Zaitsev,person,judge,1,2023-05-02,2023-05-02,FSB; Southern District Military Court,"
     );
     let mut ftm = Vec::new();
     export_ftm(&s, false, &mut ftm).unwrap();
@@ -120,4 +120,146 @@ fn perpetrators_follow_their_reports_and_have_files() {
         .perpetrator_file("judge Viktor Zaitsev", 0, 10)
         .unwrap()
         .is_none());
+}
+
+#[test]
+fn one_perpetrator_in_several_spellings_and_scripts_is_listed_and_filed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(dir.path()).unwrap();
+    let reports = [
+        (
+            "z1.txt",
+            "Judge Viktor Zaitsev sentenced Lenur Seitov to 13 years on 2 May 2023.",
+            "Lenur Seitov",
+            (2023, 5, 2),
+            vec!["judge Viktor Zaitsev", "FSB"],
+        ),
+        (
+            "z2.txt",
+            "Судья Виктор Зайцев приговорил Эдема Халилова к 12 годам 3 июня 2023 года.",
+            "Эдем Халилов",
+            (2023, 6, 3),
+            vec!["судья Виктор Зайцев", "ФСБ"],
+        ),
+        (
+            "z3.txt",
+            "Judge Zaitsev sentenced Server Umerov to 11 years on 4 July 2023.",
+            "Server Umerov",
+            (2023, 7, 4),
+            vec!["judge Zaitsev"],
+        ),
+        (
+            "z4.txt",
+            "Judge Olga Maltseva sentenced Rustem Aliev to 10 years on 5 August 2023.",
+            "Rustem Aliev",
+            (2023, 8, 5),
+            vec!["judge Olga Maltseva"],
+        ),
+    ];
+    for (source, sentence, victim, (y, m, d), perpetrators) in reports {
+        let mut item = article(
+            source,
+            &[sentence],
+            &[victim],
+            vec![TestEvent {
+                event_type: "sentence",
+                victims: vec![0],
+                date: Some(FuzzyDate::day(y, m, d)),
+                sentence: 0,
+            }],
+            &[],
+        );
+        item.1.events.events[0].perpetrators = perpetrators.into_iter().map(String::from).collect();
+        store(&mut s, &item);
+    }
+
+    let (rows, total) = s
+        .perpetrators(&PerpetratorFilter::default(), 0, 50)
+        .unwrap();
+    assert_eq!(total, 3, "the judge, the FSB and the other judge: {rows:?}");
+    let zaitsev = rows
+        .iter()
+        .find(|r| r.perpetrator.name() == "Viktor Zaitsev")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(zaitsev.reports, 3);
+    assert_eq!(
+        zaitsev.other_spellings,
+        ["judge Zaitsev", "судья Виктор Зайцев"]
+    );
+    // A filter by the Russian role word or a Cyrillic spelling finds the judge too.
+    let by_role = PerpetratorFilter {
+        role: Some("судья".into()),
+        ..Default::default()
+    };
+    let (found, _) = s.perpetrators(&by_role, 0, 50).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].text, "judge Viktor Zaitsev");
+
+    // Any spelling opens the one file, with the events of every spelling, newest first.
+    let file = s
+        .perpetrator_file("судья Виктор Зайцев", 0, 10)
+        .unwrap()
+        .expect("the judge has a file");
+    assert_eq!(file.row.text, "judge Viktor Zaitsev");
+    let dates: Vec<_> = file
+        .events
+        .iter()
+        .map(|e| e.date.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(dates, ["2023-07-04", "2023-06-03", "2023-05-02"]);
+    assert_eq!(file.institutions, vec![("FSB".to_string(), 2)]);
+    let page = s.perpetrator_file("judge Zaitsev", 1, 1).unwrap().unwrap();
+    assert_eq!(page.events.len(), 1);
+    assert_eq!(page.events[0].date.as_deref(), Some("2023-06-03"));
+    assert!(page.more);
+
+    // The exports name them once, with their other spellings as aliases.
+    let out = tempfile::tempdir().unwrap();
+    export_csv(&s, false, out.path()).unwrap();
+    let table = std::fs::read_to_string(out.path().join("perpetrators.csv")).unwrap();
+    let judges: Vec<&str> = table.lines().filter(|l| l.contains("Zaitsev")).collect();
+    assert_eq!(judges.len(), 1, "{table}");
+    assert!(
+        judges[0].contains(",person,judge,3,2023-05-02,2023-07-04,FSB,"),
+        "{table}"
+    );
+    assert!(
+        judges[0].ends_with("judge Zaitsev; судья Виктор Зайцев"),
+        "{table}"
+    );
+    let mut ftm = Vec::new();
+    export_ftm(&s, false, &mut ftm).unwrap();
+    let entities: Vec<serde_json::Value> = String::from_utf8(ftm)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let judges: Vec<&serde_json::Value> = entities
+        .iter()
+        .filter(|e| {
+            e["schema"] == "Person"
+                && e["properties"]["position"].to_string().contains("judge")
+                && e["properties"]["name"][0] != "Olga Maltseva"
+        })
+        .collect();
+    assert_eq!(judges.len(), 1, "{judges:?}");
+    let judge = judges[0];
+    assert_eq!(
+        judge["properties"]["alias"],
+        serde_json::json!(["Zaitsev", "Виктор Зайцев"])
+    );
+    assert_eq!(
+        judge["properties"]["position"],
+        serde_json::json!(["judge", "судья"])
+    );
+    let links = entities
+        .iter()
+        .filter(|e| e["schema"] == "UnknownLink" && e["properties"]["subject"][0] == judge["id"])
+        .count();
+    assert_eq!(links, 3);
+    let organizations = entities
+        .iter()
+        .filter(|e| e["schema"] == "Organization")
+        .count();
+    assert_eq!(organizations, 1, "the FSB, once");
 }

@@ -13,9 +13,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use casebook_register::{
-    perpetrator_roles as roles, Perpetrator, PerpetratorFilter, PerpetratorRow,
-};
+use casebook_register::{perpetrator_roles as roles, PerpetratorFilter, PerpetratorRow};
 use serde::Deserialize;
 
 /// Perpetrators, or a perpetrator's events, per page.
@@ -37,6 +35,8 @@ struct Row {
     name: String,
     /// Empty for an institution.
     role: String,
+    /// The other spellings reports use, joined for display.
+    also: String,
     reports: u64,
 }
 
@@ -46,6 +46,7 @@ impl From<PerpetratorRow> for Row {
             url: format!("/perpetrators/{}", urlencode(&r.text)),
             name: r.perpetrator.name().to_string(),
             role: r.perpetrator.role().unwrap_or_default().to_string(),
+            also: r.other_spellings.join("; "),
             reports: r.reports,
         }
     }
@@ -126,6 +127,8 @@ struct PerpetratorPage {
     url: String,
     name: String,
     role: String,
+    /// The other spellings reports use for them.
+    also: Vec<String>,
     reports: u64,
     /// Institutions named beside them: link, name, reports.
     institutions: Vec<(String, String, u64)>,
@@ -169,8 +172,8 @@ pub async fn file(
             Ok((file, events))
         })
         .await?;
-    let url = format!("/perpetrators/{}", urlencode(&text));
-    let perpetrator = Perpetrator::read(&text);
+    let url = format!("/perpetrators/{}", urlencode(&file.row.text));
+    let perpetrator = &file.row.perpetrator;
     render(&PerpetratorPage {
         layout: Layout::new(
             &caller,
@@ -181,6 +184,7 @@ pub async fn file(
         url,
         name: perpetrator.name().to_string(),
         role: perpetrator.role().unwrap_or_default().to_string(),
+        also: file.row.other_spellings.clone(),
         reports: file.row.reports,
         institutions: file
             .institutions

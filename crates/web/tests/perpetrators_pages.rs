@@ -30,6 +30,17 @@ async fn perpetrators_are_listed_filtered_and_each_has_a_file() {
         store
             .store_article(&original, &analysed, &provenance, &KeyResolver)
             .unwrap();
+        // The same judge, written in Cyrillic by another outlet.
+        let (original, mut analysed) = article(
+            "sentenced_ru.txt",
+            &["Судья Виктор Зайцев продлил арест Эмиля Зиядинова 3 июля 2025 года."],
+            &["Эмиль Зиядинов"],
+            &[("arrest_custody", vec![0], "2025-07-03", 0)],
+        );
+        analysed.events.events[0].perpetrators = vec!["судья Виктор Зайцев".into()];
+        store
+            .store_article(&original, &analysed, &provenance, &KeyResolver)
+            .unwrap();
     }
     let app = TestApp::over(dir, false);
     // Team pages only.
@@ -59,9 +70,23 @@ async fn perpetrators_are_listed_filtered_and_each_has_a_file() {
         "{bodies}"
     );
 
+    // One judge in two scripts is one row, with the other spelling beside the name.
+    assert!(page.contains("also судья Виктор Зайцев"), "{page}");
+    assert!(!page.contains("/perpetrators/%D1%81"), "{page}");
+
     let (status, file) = app.get(judge, Some(&viewer)).await;
     assert_eq!(status, StatusCode::OK, "{file}");
     assert!(file.contains("<h1>Viktor Zaitsev</h1>"), "{file}");
+    assert!(file.contains("Also written: судья Виктор Зайцев"), "{file}");
+    assert!(file.contains("продлил арест"), "{file}");
+    let (status, same) = app
+        .get(
+            "/perpetrators/%D1%81%D1%83%D0%B4%D1%8C%D1%8F%20%D0%92%D0%B8%D0%BA%D1%82%D0%BE%D1%80%20%D0%97%D0%B0%D0%B9%D1%86%D0%B5%D0%B2",
+            Some(&viewer),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{same}");
+    assert!(same.contains("<h1>Viktor Zaitsev</h1>"), "{same}");
     assert!(
         file.contains("sentenced Emil Ziyadinov to 13 years"),
         "{file}"

@@ -383,6 +383,10 @@ impl Store for SqliteStore {
         self.each_case(f)
     }
 
+    fn perpetrator_spellings(&self) -> Result<crate::PerpetratorSpellings> {
+        self.grouped_perpetrator_spellings()
+    }
+
     fn visit_article_search_fields(
         &self,
         f: &mut dyn FnMut(ArticleSearchFields) -> Result<()>,
