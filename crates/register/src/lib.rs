@@ -45,10 +45,10 @@ pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resol
 pub use perpetrator_spellings::PerpetratorSpellings;
 pub use record_ids::RecordIds;
 pub use sqlite::{
-    audit_hash, month_of, priority_label, ArticleMeta, CaseFilePage, PerpetratorFile,
-    PerpetratorFilter, PerpetratorRow, QueueFilter, QueuePage, QueueProgress, QueueRow, QueueSort,
-    RegisterSummary, ReviewPage, ScoredClaim, SqliteStore, AUDIT_GENESIS, SCHEMA_VERSION,
-    STORE_FILE,
+    audit_hash, month_of, priority_label, titled_summary, ArticleMeta, Calibration, CaseFilePage,
+    PerpetratorFile, PerpetratorFilter, PerpetratorRow, QueueFilter, QueuePage, QueueProgress,
+    QueueRow, QueueSort, RegisterSummary, ReviewPage, ScoredClaim, SqliteStore, AUDIT_GENESIS,
+    SCHEMA_VERSION, STORE_FILE,
 };
 pub use types::*;
 

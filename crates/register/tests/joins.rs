@@ -288,7 +288,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
         // Migration 161's views and 164's triggers read columns the older schema lacks.
         "DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
          DROP TRIGGER perpetrators_report_stored; DROP TRIGGER perpetrators_report_removed;
-         DROP VIEW claim_scores; DROP VIEW article_meta;
+         DROP VIEW claim_scores; DROP VIEW claim_profiles; DROP VIEW article_meta;
          DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
          UPDATE articles SET near_dupes_json = '[]';
          DROP TABLE near_duplicates; DROP TABLE article_bands; DROP TABLE article_signatures;
@@ -425,7 +425,7 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
     conn.execute_batch(
         "DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
          DROP TRIGGER perpetrators_report_stored; DROP TRIGGER perpetrators_report_removed;
-         DROP VIEW claim_scores; DROP VIEW article_meta;
+         DROP VIEW claim_scores; DROP VIEW claim_profiles; DROP VIEW article_meta;
          CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
            event_id TEXT NOT NULL, date TEXT, place TEXT, details_json TEXT NOT NULL,
            claimed_by TEXT, PRIMARY KEY (article_id, seq));

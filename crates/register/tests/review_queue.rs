@@ -293,3 +293,85 @@ fn a_queue_of_100000_articles_reads_page_by_page() {
     );
     assert_eq!(progress.open_articles, 100_000);
 }
+
+#[test]
+fn the_confidence_is_fitted_to_the_reviewers_decisions() {
+    let (_d, mut s) = open_tmp();
+    for n in 0..20 {
+        store(&mut s, &item(n, "search", &format!("Enver Seitov{n}")));
+    }
+    let claims = s
+        .claims(&ClaimFilter {
+            state: None,
+            kind: None,
+            subject: None,
+            limit: 1_000,
+        })
+        .unwrap();
+    let of =
+        |kind: ClaimKind| -> Vec<&Claim> { claims.iter().filter(|c| c.kind == kind).collect() };
+    let (events, persons) = (of(ClaimKind::Event), of(ClaimKind::Person));
+    assert_eq!((events.len(), persons.len()), (20, 20));
+    let ids = |cs: &[&Claim]| -> Vec<String> { cs.iter().map(|c| c.id.clone()).collect() };
+    let confidence =
+        |s: &SqliteStore, id: &str| s.claim_confidences(&[id.to_string()]).unwrap()[id].0;
+    // The prior: a dated and placed search with a named victim (0.95); a person named once by two words.
+    let open_event = events[19].id.clone();
+    let profile = s
+        .claim_confidences(std::slice::from_ref(&open_event))
+        .unwrap();
+    assert!(
+        (confidence(&s, &open_event) - 0.95).abs() < 1e-9,
+        "{profile:?}"
+    );
+    let prior_person = confidence(&s, &persons[19].id);
+
+    // Reviewers reject the first ten searches and confirm the first ten persons; the confidence
+    // changes only when it is calibrated.
+    for c in &events[..10] {
+        s.decide(
+            "rev",
+            &Decision::Reject {
+                target: c.id.clone(),
+            },
+        )
+        .unwrap();
+    }
+    for c in &persons[..10] {
+        s.decide(
+            "rev",
+            &Decision::Confirm {
+                target: c.id.clone(),
+            },
+        )
+        .unwrap();
+    }
+    assert!((confidence(&s, &open_event) - 0.95).abs() < 1e-9);
+    let c = s.calibrate_confidence().unwrap();
+    assert_eq!((c.decided, c.profiles), (20, 2));
+    assert!(c.brier_after.unwrap() < c.brier_before.unwrap(), "{c:?}");
+    assert!(c.reranked >= 10, "{c:?}");
+    // Ten rejections against five pseudo-decisions of the prior: (0 + 5 × 0.95) / 15.
+    assert!((confidence(&s, &open_event) - 0.95 * 5.0 / 15.0).abs() < 1e-9);
+    let person = confidence(&s, &persons[19].id);
+    assert!((person - (10.0 + 5.0 * prior_person) / 15.0).abs() < 1e-9);
+    assert_eq!(
+        s.claim_confidences(&ids(&events[..1])).unwrap()[&events[0].id].1,
+        "event search d1v1p1r0"
+    );
+    // The queue ranks the open articles by the fitted confidence.
+    let rows = all_pages(
+        &s,
+        &QueueFilter {
+            sort: QueueSort::ConfidenceAsc,
+            ..Default::default()
+        },
+        50,
+    );
+    assert_eq!(rows.len(), 10);
+    assert!(
+        rows.iter()
+            .all(|r| (r.confidence - 0.95 * 5.0 / 15.0).abs() < 1e-9),
+        "{rows:?}"
+    );
+}

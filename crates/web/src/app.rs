@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
             .route("/review/undo", post(pages::undo))
             .route("/review/queue", get(review_pages::queue))
             .route("/review/take", post(review_pages::take))
+            .route("/review/calibrate", post(review_pages::calibrate))
             .route("/review/articles/{id}", get(review_pages::article))
             .route("/review/persons/{id}", get(review_pages::person))
             .route("/static/review.js", get(review_pages::js))

@@ -8,7 +8,8 @@ use casebook_model::{Status, Visibility};
 use casebook_register::identity::script_of;
 use casebook_register::visibility::{outlet_host, PublicPerson, PublicPolicy};
 use casebook_register::{
-    ArticleMeta, Claim, DecisionRecord, EventRecord, PersonRecord, ReviewState, SqliteStore, Store,
+    titled_summary, ArticleMeta, Claim, DecisionRecord, EventRecord, PersonRecord, ReviewState,
+    SqliteStore, Store,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -632,18 +633,6 @@ pub fn review_queue(store: &SqliteStore, after: Option<&str>) -> WebResult<Revie
         targets,
         next: page.next.unwrap_or_default(),
     })
-}
-
-/// Puts the article's title where a claim's summary names the article by its hash ("… is named
-/// in 3fa4…"): a reviewer reads titles, never hashes.
-pub fn titled_summary(claim: &mut Claim, articles: &HashMap<String, ArticleMeta>) {
-    if let Some(meta) = claim.article.as_ref().and_then(|a| articles.get(a)) {
-        if claim.summary.contains(&meta.id) {
-            claim.summary = claim
-                .summary
-                .replace(&meta.id, &format!("“{}”", meta.title));
-        }
-    }
 }
 
 /// An article's body as HTML: paragraphs, people linked to their case files, evidence sentences

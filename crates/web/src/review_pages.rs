@@ -19,7 +19,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use casebook_register::{
     priority_label, ArticleMeta, ClaimKind, QueueFilter, QueueProgress, QueueRow, QueueSort,
-    ScoredClaim, SqliteStore,
+    ScoredClaim, SqliteStore, Store as _,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -600,6 +600,36 @@ pub async fn take(
     Ok(back_to(form.back.as_deref(), "/review/queue", &notice))
 }
 
+/// The form that fits the confidence to the decisions.
+#[derive(Debug, Deserialize)]
+pub struct CalibrateForm {
+    pub back: Option<String>,
+}
+
+/// `POST /review/calibrate`: fits the machine's confidence to the decisions so far and re-ranks the
+/// queue (recorded in the audit log with what it found).
+pub async fn calibrate(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawForm(body): RawForm,
+) -> WebResult<Response> {
+    let user = caller.require(Role::Analyst)?.user.name.clone();
+    let form: CalibrateForm = parse_form(&body)?;
+    let c = state
+        .store(move |store| {
+            let c = store.calibrate_confidence()?;
+            let found = serde_json::to_value(&c).unwrap_or_default();
+            store.record_action(&user, "calibrate", "confidence", &found)?;
+            Ok(c)
+        })
+        .await?;
+    let notice = format!(
+        "the confidence now follows {} decisions in {} profiles; {} open articles re-ranked",
+        c.decided, c.profiles, c.reranked
+    );
+    Ok(back_to(form.back.as_deref(), "/review/queue", &notice))
+}
+
 /// What the audit log's targets are in words, by id: an article's title, outlet and date, a
 /// claim's summary with its article's title; other targets (persons, users) are left out.
 pub fn labels(
@@ -625,7 +655,7 @@ pub fn labels(
         out.insert(id.clone(), label);
     }
     for (id, mut c) in claims {
-        data::titled_summary(&mut c, &metas);
+        casebook_register::titled_summary(&mut c, &metas);
         out.insert(id, c.summary);
     }
     Ok(out)

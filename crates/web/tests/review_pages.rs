@@ -195,6 +195,27 @@ async fn taking_and_assigning_make_my_queue_and_forms_work_without_script() {
         .to_str()
         .unwrap()
         .starts_with("/review/articles/"));
+
+    // With a decision made, the queue offers to fit the confidence to the decisions; doing so is
+    // an analyst's act, recorded in the audit log.
+    let (_, queue) = app.get("/review/queue", Some(&s)).await;
+    assert!(queue.contains("action=\"/review/calibrate\""), "{queue}");
+    let calibrate = |who: &common::Session| {
+        Request::post("/review/calibrate")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &who.cookie)
+            .body(Body::from(format!("csrf={}&back=/review/queue", who.csrf)))
+            .unwrap()
+    };
+    let (status, _, _) = app.send(calibrate(&v)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, body) = app.send(calibrate(&s)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let to = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(to.contains("follows%201%20decisions"), "{to}");
+    let store = casebook_register::SqliteStore::open(app.dir.path()).unwrap();
+    let log = casebook_register::Store::audit_entries(&store, 0, 100_000).unwrap();
+    assert_eq!(log.last().map(|e| e.action.as_str()), Some("calibrate"));
 }
 
 #[tokio::test]

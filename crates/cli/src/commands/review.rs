@@ -83,6 +83,13 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Fit the machine's confidence to the decisions so far and re-rank the queue's open articles.
+    Calibrate {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: Who,
+    },
 }
 
 /// The reviewer recorded with a decision.
@@ -123,74 +130,7 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
             subject,
             limit,
             json,
-        } => {
-            let state = match state.as_str() {
-                "all" => None,
-                s => Some(ReviewState::parse(s).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "unknown review state {s:?}: use suggested, confirmed, rejected or all"
-                    )
-                })?),
-            };
-            let kind = match kind.as_deref() {
-                None => None,
-                Some(k) => Some(ClaimKind::parse(k).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "unknown claim kind {k:?}: use person, event, case or same_person"
-                    )
-                })?),
-            };
-            let claims = store.claims(&ClaimFilter {
-                state,
-                kind,
-                subject,
-                limit,
-            })?;
-            // Each claim with the article it was read from, as a reviewer knows it: title,
-            // outlet, date and language, not the article's hash.
-            let mut ids: Vec<String> = claims.iter().filter_map(|c| c.article.clone()).collect();
-            ids.sort();
-            ids.dedup();
-            let meta = store.article_meta_of(&ids)?;
-            let source_of =
-                |c: &casebook_register::Claim| c.article.as_ref().and_then(|a| meta.get(a));
-            if json {
-                let mut rows = Vec::with_capacity(claims.len());
-                for c in &claims {
-                    let mut row = serde_json::to_value(c)?;
-                    if let Some(m) = source_of(c) {
-                        row["source"] = serde_json::json!({
-                            "title": m.title,
-                            "outlet": m.outlet,
-                            "published": m.published,
-                            "language": m.language,
-                        });
-                    }
-                    rows.push(row);
-                }
-                println!("{}", serde_json::to_string_pretty(&rows)?);
-            } else {
-                for c in &claims {
-                    let source = source_of(c).map_or_else(String::new, |m| {
-                        let parts = [&m.title, &m.outlet, &m.published, &m.language];
-                        let parts: Vec<&str> = parts
-                            .iter()
-                            .map(|p| p.as_str())
-                            .filter(|p| !p.is_empty())
-                            .collect();
-                        format!("  [{}]", parts.join(" · "))
-                    });
-                    println!(
-                        "{}  {:<11} {:<10} {}{source}",
-                        c.id,
-                        c.kind.as_str(),
-                        c.state.as_str(),
-                        c.summary
-                    );
-                }
-                eprintln!("{} claims", claims.len());
-            }
-        }
+        } => list(&store, &state, kind.as_deref(), subject, limit, json)?,
         Command::Confirm { targets, who } => {
             for target in targets {
                 decide(&who, Decision::Confirm { target })?;
@@ -250,6 +190,116 @@ pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        Command::Calibrate { json, who } => {
+            let c = store.calibrate_confidence()?;
+            store.record_action(
+                &who.name(),
+                "calibrate",
+                "confidence",
+                &serde_json::to_value(&c)?,
+            )?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&c)?);
+            } else {
+                let brier =
+                    |b: Option<f64>| b.map_or_else(|| "-".to_string(), |b| format!("{b:.3}"));
+                println!(
+                    "confidence fitted on {} decided claims in {} profiles; Brier score on them {} before, {} after; {} open articles re-ranked",
+                    c.decided,
+                    c.profiles,
+                    brier(c.brier_before),
+                    brier(c.brier_after),
+                    c.reranked
+                );
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `casebook review list`: claims with their article as a reviewer knows it and the machine's
+/// confidence.
+fn list(
+    store: &casebook_register::SqliteStore,
+    state: &str,
+    kind: Option<&str>,
+    subject: Option<String>,
+    limit: usize,
+    json: bool,
+) -> anyhow::Result<()> {
+    let state = match state {
+        "all" => None,
+        s => Some(ReviewState::parse(s).ok_or_else(|| {
+            anyhow::anyhow!("unknown review state {s:?}: use suggested, confirmed, rejected or all")
+        })?),
+    };
+    let kind = match kind {
+        None => None,
+        Some(k) => Some(ClaimKind::parse(k).ok_or_else(|| {
+            anyhow::anyhow!("unknown claim kind {k:?}: use person, event, case or same_person")
+        })?),
+    };
+    let mut claims = store.claims(&ClaimFilter {
+        state,
+        kind,
+        subject,
+        limit,
+    })?;
+    // Each claim with the article it was read from, as a reviewer knows it: title,
+    // outlet, date and language, not the article's hash.
+    let mut ids: Vec<String> = claims.iter().filter_map(|c| c.article.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    let meta = store.article_meta_of(&ids)?;
+    for c in &mut claims {
+        casebook_register::titled_summary(c, &meta);
+    }
+    let source_of = |c: &casebook_register::Claim| c.article.as_ref().and_then(|a| meta.get(a));
+    let ids: Vec<String> = claims.iter().map(|c| c.id.clone()).collect();
+    let confidence = store.claim_confidences(&ids)?;
+    if json {
+        let mut rows = Vec::with_capacity(claims.len());
+        for c in &claims {
+            let mut row = serde_json::to_value(c)?;
+            if let Some((value, profile)) = confidence.get(&c.id) {
+                row["confidence"] = serde_json::json!(value);
+                row["profile"] = serde_json::json!(profile);
+            }
+            if let Some(m) = source_of(c) {
+                row["source"] = serde_json::json!({
+                    "title": m.title,
+                    "outlet": m.outlet,
+                    "published": m.published,
+                    "language": m.language,
+                });
+            }
+            rows.push(row);
+        }
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        for c in &claims {
+            let source = source_of(c).map_or_else(String::new, |m| {
+                let parts = [&m.title, &m.outlet, &m.published, &m.language];
+                let parts: Vec<&str> = parts
+                    .iter()
+                    .map(|p| p.as_str())
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                format!("  [{}]", parts.join(" · "))
+            });
+            let confidence = confidence.get(&c.id).map_or_else(
+                || "  -".to_string(),
+                |(v, _)| format!("{:>3}", (v * 100.0).round()),
+            );
+            println!(
+                "{}  {:<11} {:<10} {confidence}%  {}{source}",
+                c.id,
+                c.kind.as_str(),
+                c.state.as_str(),
+                c.summary
+            );
+        }
+        eprintln!("{} claims", claims.len());
+    }
+    Ok(())
 }

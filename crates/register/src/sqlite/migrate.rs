@@ -41,6 +41,10 @@ const MIGRATIONS: &[Migration] = &[
     ),
     (164, include_str!("../../migrations/0164_perpetrators.sql")),
     (
+        165,
+        include_str!("../../migrations/0165_confidence_fit.sql"),
+    ),
+    (
         191,
         include_str!("../../migrations/0191_same_person_lookup.sql"),
     ),

@@ -29,6 +29,7 @@ use std::time::Duration;
 
 mod articles;
 mod audit;
+mod confidence;
 mod decisions;
 mod listing;
 mod migrate;
@@ -40,12 +41,13 @@ mod summary;
 mod write;
 
 pub use audit::{audit_hash, AUDIT_GENESIS};
+pub use confidence::Calibration;
 pub use migrate::SCHEMA_VERSION;
 pub use paged::{CaseFilePage, ReviewPage};
 pub use perpetrators::{PerpetratorFile, PerpetratorFilter, PerpetratorRow};
 pub use review::{
-    priority_label, ArticleMeta, QueueFilter, QueuePage, QueueProgress, QueueRow, QueueSort,
-    ScoredClaim,
+    priority_label, titled_summary, ArticleMeta, QueueFilter, QueuePage, QueueProgress, QueueRow,
+    QueueSort, ScoredClaim,
 };
 pub use summary::{month_of, RegisterSummary};
 

@@ -471,3 +471,15 @@ impl SqliteStore {
             .ctx(&self.path, || "reading claims".into())
     }
 }
+
+/// Puts the article's title where a claim's summary names the article by its hash ("… is named
+/// in 3fa4…"): a reviewer reads titles, never hashes.
+pub fn titled_summary(claim: &mut Claim, articles: &HashMap<String, ArticleMeta>) {
+    if let Some(meta) = claim.article.as_ref().and_then(|a| articles.get(a)) {
+        if claim.summary.contains(&meta.id) {
+            claim.summary = claim
+                .summary
+                .replace(&meta.id, &format!("“{}”", meta.title));
+        }
+    }
+}
