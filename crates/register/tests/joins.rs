@@ -308,6 +308,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
          ALTER TABLE events DROP COLUMN conflicts_json;
          DROP TABLE schema_migrations;
          ALTER TABLE event_sources DROP COLUMN victim_details_json;
+         ALTER TABLE claims DROP COLUMN profile;
          ALTER TABLE events DROP COLUMN victim_details_json;
          PRAGMA user_version = 1;",
     )
@@ -449,6 +450,7 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
          CREATE INDEX article_bands_article ON article_bands(article_id);
          CREATE INDEX claims_subject ON claims(subject);
          ALTER TABLE event_sources DROP COLUMN victim_details_json;
+         ALTER TABLE claims DROP COLUMN profile;
          ALTER TABLE events DROP COLUMN victim_details_json;
          DELETE FROM schema_migrations WHERE version >= 4;
          PRAGMA user_version = 3;",
@@ -490,6 +492,9 @@ fn a_store_of_schema_version_four_matches_new_reports_to_its_events() {
     conn.execute_batch(
         "ALTER TABLE event_sources DROP COLUMN type;
          ALTER TABLE event_sources DROP COLUMN victim_details_json;
+         DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
+         DROP VIEW claim_scores;
+         ALTER TABLE claims DROP COLUMN profile;
          ALTER TABLE events DROP COLUMN victim_details_json;
          DELETE FROM schema_migrations WHERE version >= 5;
          PRAGMA user_version = 4;",

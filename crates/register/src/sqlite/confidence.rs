@@ -51,10 +51,9 @@ impl SqliteStore {
             conn.execute_batch(
                 "DELETE FROM confidence_fit;
                  INSERT INTO confidence_fit (profile, confirmed, rejected)
-                 SELECT p.profile, SUM(c.state = 'confirmed'), SUM(c.state = 'rejected')
-                   FROM claims c JOIN claim_profiles p ON p.claim_id = c.id
-                  WHERE c.state IN ('confirmed', 'rejected')
-                  GROUP BY p.profile;",
+                 SELECT COALESCE(profile, kind), SUM(state = 'confirmed'), SUM(state = 'rejected')
+                   FROM claims WHERE state IN ('confirmed', 'rejected')
+                  GROUP BY 1;",
             )
             .ctx(path, err)?;
             let (brier_after, decided) = brier(conn, path)?;
