@@ -8,6 +8,17 @@ use casebook_register::export::{export_csv, export_ftm};
 use casebook_register::{KeyResolver, PerpetratorFilter, SqliteStore, Store};
 use common::*;
 
+/// The team's FollowTheMoney export, one entity per line.
+fn ftm_entities(s: &SqliteStore) -> Vec<serde_json::Value> {
+    let mut ftm = Vec::new();
+    export_ftm(s, false, &mut ftm).unwrap();
+    String::from_utf8(ftm)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 #[test]
 fn perpetrators_follow_their_reports_and_have_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -84,13 +95,7 @@ fn perpetrators_follow_their_reports_and_have_files() {
         judge_row,
         "judge Viktor Zaitsev,Viktor Zaitsev,person,judge,1,2023-05-02,2023-05-02,FSB; Southern District Military Court,"
     );
-    let mut ftm = Vec::new();
-    export_ftm(&s, false, &mut ftm).unwrap();
-    let entities: Vec<serde_json::Value> = String::from_utf8(ftm)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let entities = ftm_entities(&s);
     let judge = entities
         .iter()
         .find(|e| e["schema"] == "Person" && e["properties"]["name"][0] == "Viktor Zaitsev")
@@ -227,13 +232,7 @@ fn one_perpetrator_in_several_spellings_and_scripts_is_listed_and_filed_once() {
         judges[0].ends_with("judge Zaitsev; судья Виктор Зайцев"),
         "{table}"
     );
-    let mut ftm = Vec::new();
-    export_ftm(&s, false, &mut ftm).unwrap();
-    let entities: Vec<serde_json::Value> = String::from_utf8(ftm)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let entities = ftm_entities(&s);
     let judges: Vec<&serde_json::Value> = entities
         .iter()
         .filter(|e| {
