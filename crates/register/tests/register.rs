@@ -120,6 +120,19 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
     }
     let kaitov = person_id(&s, "Emir Kaitov");
     let seitov = person_id(&s, "Lenur Seitov");
+    let events_of = |s: &SqliteStore, id: &str| -> std::collections::BTreeSet<String> {
+        s.case_file(id)
+            .unwrap()
+            .timeline
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    let both: std::collections::BTreeSet<String> = events_of(&s, &kaitov)
+        .union(&events_of(&s, &seitov))
+        .cloned()
+        .collect();
+    assert!(both.len() > events_of(&s, &kaitov).len());
     let merge = s
         .decide(
             "rev",
@@ -130,8 +143,10 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
         )
         .unwrap();
     assert_eq!(s.stats().unwrap().persons, 3);
-    // The merged-away id leads to the person it was merged into.
+    // The merged-away id leads to the person it was merged into, with their events.
     assert_eq!(s.case_file(&seitov).unwrap().person.id, kaitov);
+    assert_eq!(events_of(&s, &kaitov), both);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
 
     // A newer pipeline reads the same articles again: the merge holds.
     for item in &corpus {
@@ -160,6 +175,7 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
         s.case_file(&kaitov).unwrap().person.names,
         vec!["Emir Kaitov".to_string()]
     );
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
     // A new article naming the split-off person lands on the split person, not on Kaitov.
     let later = article(
         "a5.txt",
