@@ -129,6 +129,11 @@ pub struct Lexicon {
     pub role_exceptions: Vec<String>,
     pub relations: Vec<String>,
     pub perpetrator_roles: Vec<String>,
+    /// The role each of `perpetrator_roles` is, in the English lexicon's words, position by
+    /// position ("судья" is a "judge"): one official's role whatever the language of the report.
+    /// Empty in the English lexicon, whose words are the roles.
+    #[serde(default)]
+    pub perpetrator_role_classes: Vec<String>,
     pub speech_verbs: Vec<String>,
     /// Words that open a date and may stand between it and a verb of saying ("said on Tuesday").
     #[serde(default)]

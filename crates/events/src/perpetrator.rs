@@ -3,7 +3,7 @@
 //! "FSB"). The role words are the lexicons' `perpetrator_roles`, in every language read.
 
 use crate::data::{LANGUAGES, LEXICON};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Every language's role words of perpetrators.
@@ -13,6 +13,22 @@ static ROLES: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .iter()
         .chain(LANGUAGES.iter().flat_map(|l| &l.lexicon.perpetrator_roles))
         .map(|r| r.to_lowercase())
+        .collect()
+});
+
+/// Every role word → the role it is, in the English lexicon's words (`perpetrator_role_classes`).
+static CLASSES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+    let english = LEXICON.perpetrator_roles.iter().map(|r| (r, r));
+    let others = LANGUAGES.iter().flat_map(|l| {
+        let lexicon = &l.lexicon;
+        lexicon
+            .perpetrator_roles
+            .iter()
+            .zip(&lexicon.perpetrator_role_classes)
+    });
+    english
+        .chain(others)
+        .map(|(role, class)| (role.to_lowercase(), class.to_lowercase()))
         .collect()
 });
 
@@ -63,11 +79,33 @@ impl Perpetrator {
             Perpetrator::Institution { .. } => None,
         }
     }
+
+    /// The role in the English lexicon's words, whatever the report's language: "judge" for
+    /// "судья", "суддя" and "hakim"; `None` for an institution.
+    pub fn role_class(&self) -> Option<&str> {
+        let role = self.role()?;
+        Some(CLASSES.get(role).map_or(role, String::as_str))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_role_word_is_one_of_the_english_roles() {
+        for language in LANGUAGES.iter() {
+            let lexicon = &language.lexicon;
+            assert_eq!(
+                lexicon.perpetrator_roles.len(),
+                lexicon.perpetrator_role_classes.len(),
+                "each perpetrator role has its class, position by position"
+            );
+            for class in &lexicon.perpetrator_role_classes {
+                assert!(LEXICON.perpetrator_roles.contains(class), "{class:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_role_word_first_names_a_person_in_every_language() {
@@ -86,6 +124,19 @@ mod tests {
         let court = Perpetrator::read("Kyivskyi District Court");
         assert_eq!(court.role(), None);
         assert_eq!(court.name(), "Kyivskyi District Court");
+        assert_eq!(
+            Perpetrator::read("судья Иван Петров").role_class(),
+            Some("judge")
+        );
+        assert_eq!(
+            Perpetrator::read("слідчий Петро Вигаданий").role_class(),
+            Some("investigator")
+        );
+        assert_eq!(
+            Perpetrator::read("judge Ivan Petrov").role_class(),
+            Some("judge")
+        );
+        assert_eq!(court.role_class(), None);
         // A capitalised first word is part of a name, not a role.
         assert_eq!(Perpetrator::read("Judge Advocate Office").role(), None);
     }

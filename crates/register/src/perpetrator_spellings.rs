@@ -1,7 +1,8 @@
 //! Which spellings name one perpetrator: "judge Viktor Zaitsev", "судья Виктор Зайцев" and
 //! "judge V. Zaitsev" are one judge, "FSB" and "ФСБ" one service. Persons are matched the way the
 //! register matches victims (`casebook_names`, across scripts, cases and initials); a bare
-//! surname joins the one person of the same role who has it; institutions join on their name key.
+//! surname joins the one person of the same role (in any language: "судья" is a judge) who has it;
+//! institutions join on their name key.
 //!
 //! Invariants: pure (no I/O); a person never joins an institution; the spelling seen in most
 //! reports names its group, and a group's id does not depend on which spellings an export holds.
@@ -30,7 +31,7 @@ impl PerpetratorSpellings {
                 continue;
             }
             let perpetrator = Perpetrator::read(text);
-            let slot = match perpetrator.role() {
+            let slot = match perpetrator.role_class() {
                 Some(role) => {
                     let name = perpetrator.name();
                     let joined = match persons.resolve(name) {
@@ -45,7 +46,9 @@ impl PerpetratorSpellings {
                             out.groups
                                 .get(slot)
                                 .and_then(|g| g.first())
-                                .is_some_and(|first| Perpetrator::read(first).role() == Some(role))
+                                .is_some_and(|first| {
+                                    Perpetrator::read(first).role_class() == Some(role)
+                                })
                                 .then_some(slot)
                         }
                         _ => None,
@@ -141,6 +144,17 @@ mod tests {
         assert_eq!(s.spellings("judge Zaitsev"), ["judge Zaitsev"]);
         assert_eq!(s.spellings("judge Oleh Petrenko"), ["judge Oleh Petrenko"]);
         assert_eq!(s.canonical("unknown"), "unknown");
+    }
+
+    #[test]
+    fn a_bare_surname_joins_across_languages_of_the_role_word() {
+        let s = PerpetratorSpellings::group([
+            "judge Viktor Zaitsev",
+            "судья Зайцев",
+            "прокурор Зайцев",
+        ]);
+        assert_eq!(s.canonical("судья Зайцев"), "judge Viktor Zaitsev");
+        assert_eq!(s.canonical("прокурор Зайцев"), "прокурор Зайцев");
     }
 
     #[test]

@@ -160,6 +160,13 @@ fn one_perpetrator_in_several_spellings_and_scripts_is_listed_and_filed_once() {
             (2023, 8, 5),
             vec!["judge Olga Maltseva"],
         ),
+        (
+            "z5.txt",
+            "Суддя Петро Вигаданий засудив Рустема Алієва до 10 років 6 вересня 2023 року.",
+            "Рустем Алієв",
+            (2023, 9, 6),
+            vec!["суддя Петро Вигаданий"],
+        ),
     ];
     for (source, sentence, victim, (y, m, d), perpetrators) in reports {
         let mut item = article(
@@ -181,7 +188,10 @@ fn one_perpetrator_in_several_spellings_and_scripts_is_listed_and_filed_once() {
     let (rows, total) = s
         .perpetrators(&PerpetratorFilter::default(), 0, 50)
         .unwrap();
-    assert_eq!(total, 3, "the judge, the FSB and the other judge: {rows:?}");
+    assert_eq!(
+        total, 4,
+        "the judge, the FSB and two other judges: {rows:?}"
+    );
     let zaitsev = rows
         .iter()
         .find(|r| r.perpetrator.name() == "Viktor Zaitsev")
@@ -199,6 +209,14 @@ fn one_perpetrator_in_several_spellings_and_scripts_is_listed_and_filed_once() {
     let (found, _) = s.perpetrators(&by_role, 0, 50).unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].text, "judge Viktor Zaitsev");
+    // And the English role finds a judge named only in Ukrainian.
+    let judges = PerpetratorFilter {
+        role: Some("judge".into()),
+        ..Default::default()
+    };
+    let (found, _) = s.perpetrators(&judges, 0, 50).unwrap();
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found.iter().any(|r| r.text == "суддя Петро Вигаданий"));
 
     // Any spelling opens the one file, with the events of every spelling, newest first.
     let file = s

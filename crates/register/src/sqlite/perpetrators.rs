@@ -33,7 +33,8 @@ pub struct PerpetratorRow {
 /// Which perpetrators the list shows.
 #[derive(Debug, Clone, Default)]
 pub struct PerpetratorFilter {
-    /// Only persons with this role word ("judge").
+    /// Only persons with this role word, or of this role in any language ("judge" finds
+    /// "судья" too).
     pub role: Option<String>,
     /// Only persons (`Some(true)`) or only institutions (`Some(false)`).
     pub persons: Option<bool>,
@@ -117,10 +118,12 @@ impl SqliteStore {
             .filter(|r| {
                 let mut spellings = std::iter::once(&r.text).chain(&r.other_spellings);
                 spellings.any(|t| {
-                    let role = Perpetrator::read(t);
-                    let role = role.role();
+                    let perpetrator = Perpetrator::read(t);
+                    let role = perpetrator.role();
                     filter.persons.is_none_or(|p| p == role.is_some())
-                        && filter.role.as_deref().is_none_or(|want| role == Some(want))
+                        && filter.role.as_deref().is_none_or(|want| {
+                            role == Some(want) || perpetrator.role_class() == Some(want)
+                        })
                         && text
                             .as_deref()
                             .is_none_or(|want| t.to_lowercase().contains(want))
