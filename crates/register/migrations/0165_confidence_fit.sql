@@ -2,12 +2,13 @@
 -- decisions. Each claim has a profile: what the text gave it (for an event report: its type, and
 -- whether it has a date, a named victim, a place, and whether it only relays a party's claim; for
 -- a person: how often they are mentioned and how many words their name has). The prior is
--- migration 161's fixed formula over the same facts. A claim's profile is written once, when its article is stored (the queue's ingest
--- trigger below), so ranking a claim reads a column instead of its reports. `confidence_fit` counts the decided claims of
--- each profile, as the last calibration (`casebook review calibrate`) found them; a claim's
--- confidence is its profile's share confirmed, smoothed towards the prior by `PRIOR_WEIGHT` = 5
--- pseudo-decisions, so a profile without decisions keeps the prior and one with hundreds follows
--- the reviewers. Calibrating is explicit because it re-ranks every open article of the queue.
+-- migration 161's fixed formula over the same facts. A claim's profile is written once, when its
+-- article is stored (the queue's ingest trigger below), so ranking a claim reads a column instead
+-- of its reports. `confidence_fit` counts the decided claims of each profile, as the last
+-- calibration (`casebook review calibrate`) found them; a claim's confidence is its profile's
+-- share confirmed, smoothed towards the prior by 5 pseudo-decisions, so a profile without
+-- decisions keeps the prior and one with hundreds follows the reviewers. Calibrating is explicit
+-- because it re-ranks every open article of the queue.
 
 CREATE TABLE IF NOT EXISTS confidence_fit (
     profile   TEXT PRIMARY KEY,

@@ -21,8 +21,8 @@ pub struct Calibration {
     pub profiles: u64,
     /// Brier score (mean squared gap between confidence and decision; 0 is perfect, 0.25 a coin)
     /// of the decided claims' confidence before this calibration and after it. The second is
-    /// measured on the decisions the fit learnt from, so it flatters: `casebook bench` measures on
-    /// decisions held out.
+    /// measured on the decisions the fit learnt from, so it flatters: `scripts/bench-confidence`
+    /// measures on decisions held out.
     pub brier_before: Option<f64>,
     pub brier_after: Option<f64>,
     /// Open articles of the queue re-ranked.
