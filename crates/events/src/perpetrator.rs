@@ -3,28 +3,18 @@
 //! "FSB"). The role words are the lexicons' `perpetrator_roles`, in every language read.
 
 use crate::data::{LANGUAGES, LEXICON};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// Every language's role words of perpetrators.
-static ROLES: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    LEXICON
-        .perpetrator_roles
-        .iter()
-        .chain(LANGUAGES.iter().flat_map(|l| &l.lexicon.perpetrator_roles))
-        .map(|r| r.to_lowercase())
-        .collect()
-});
-
-/// Every role word → the role it is, in the English lexicon's words (`perpetrator_role_classes`).
-static CLASSES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
+/// Every language's role words of perpetrators → the role each is, in the English lexicon's
+/// words (`perpetrator_role_classes`; a word without a class is its own role).
+static ROLES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
     let english = LEXICON.perpetrator_roles.iter().map(|r| (r, r));
     let others = LANGUAGES.iter().flat_map(|l| {
         let lexicon = &l.lexicon;
-        lexicon
-            .perpetrator_roles
-            .iter()
-            .zip(&lexicon.perpetrator_role_classes)
+        let classes = &lexicon.perpetrator_role_classes;
+        (lexicon.perpetrator_roles.iter().enumerate())
+            .map(|(i, r)| (r, classes.get(i).unwrap_or(r)))
     });
     english
         .chain(others)
@@ -34,7 +24,7 @@ static CLASSES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
 
 /// Every language's role words of perpetrators, sorted (what a filter by role offers).
 pub fn roles() -> Vec<&'static str> {
-    let mut roles: Vec<&'static str> = ROLES.iter().map(String::as_str).collect();
+    let mut roles: Vec<&'static str> = ROLES.keys().map(String::as_str).collect();
     roles.sort_unstable();
     roles
 }
@@ -53,7 +43,7 @@ impl Perpetrator {
     pub fn read(text: &str) -> Perpetrator {
         let text = text.trim();
         if let Some((first, rest)) = text.split_once(' ') {
-            if ROLES.contains(first) && !rest.trim().is_empty() {
+            if ROLES.contains_key(first) && !rest.trim().is_empty() {
                 return Perpetrator::Person {
                     role: first.to_string(),
                     name: rest.trim().to_string(),
@@ -84,7 +74,7 @@ impl Perpetrator {
     /// "судья", "суддя" and "hakim"; `None` for an institution.
     pub fn role_class(&self) -> Option<&str> {
         let role = self.role()?;
-        Some(CLASSES.get(role).map_or(role, String::as_str))
+        Some(ROLES.get(role).map_or(role, String::as_str))
     }
 }
 

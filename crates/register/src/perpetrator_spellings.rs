@@ -34,14 +34,13 @@ impl PerpetratorSpellings {
             let slot = match perpetrator.role_class() {
                 Some(role) => {
                     let name = perpetrator.name();
-                    let joined = match persons.resolve(name) {
+                    let prepared = PreparedName::new(name);
+                    let joined = match persons.resolve_prepared(&prepared) {
                         Resolution::Same(slot, _) => Some(slot as usize),
                         // A bare surname, with or without initials ("judge Zaitsev", "judge V.
                         // Zaitsev"), is only ever a candidate: it joins the one known person of
                         // the same role it could be (initials that disagree are no candidate).
-                        Resolution::Candidate(c)
-                            if c.len() == 1 && PreparedName::new(name).core_len() == 1 =>
-                        {
+                        Resolution::Candidate(c) if c.len() == 1 && prepared.core_len() == 1 => {
                             let slot = c[0].0 as usize;
                             out.groups
                                 .get(slot)
