@@ -8,6 +8,11 @@ use std::process::ExitCode;
 mod commands;
 mod inputs;
 
+/// mimalloc serves every allocation of the process (the `override` feature takes C's `malloc` too,
+/// so SQLite's page cache allocates from it): see `Cargo.toml` for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "casebook",

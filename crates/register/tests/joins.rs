@@ -285,9 +285,11 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
     }
     let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
-        // Migration 161's views and 164's triggers read columns the older schema lacks.
+        // Migration 161's views and 164's and 166's triggers read columns the older schema lacks.
         "DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
          DROP TRIGGER perpetrators_report_stored; DROP TRIGGER perpetrators_report_removed;
+         DROP TRIGGER victim_events_report_stored; DROP TRIGGER victim_events_report_removed;
+         DROP TRIGGER victim_events_person_moved; DROP TABLE victim_events;
          DROP VIEW claim_scores; DROP VIEW claim_profiles; DROP VIEW article_meta;
          DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
          UPDATE articles SET near_dupes_json = '[]';
@@ -426,6 +428,8 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
     conn.execute_batch(
         "DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
          DROP TRIGGER perpetrators_report_stored; DROP TRIGGER perpetrators_report_removed;
+         DROP TRIGGER victim_events_report_stored; DROP TRIGGER victim_events_report_removed;
+         DROP TRIGGER victim_events_person_moved; DROP TABLE victim_events;
          DROP VIEW claim_scores; DROP VIEW claim_profiles; DROP VIEW article_meta;
          CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
            event_id TEXT NOT NULL, date TEXT, place TEXT, details_json TEXT NOT NULL,
@@ -490,7 +494,9 @@ fn a_store_of_schema_version_four_matches_new_reports_to_its_events() {
     // Back to the shape of version 4: reports without their event's type.
     let conn = rusqlite::Connection::open(dir.path().join(STORE_FILE)).unwrap();
     conn.execute_batch(
-        "ALTER TABLE event_sources DROP COLUMN type;
+        "DROP TRIGGER victim_events_report_stored; DROP TRIGGER victim_events_report_removed;
+         DROP TRIGGER victim_events_person_moved; DROP TABLE victim_events;
+         ALTER TABLE event_sources DROP COLUMN type;
          ALTER TABLE event_sources DROP COLUMN victim_details_json;
          DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;
          DROP VIEW claim_scores;

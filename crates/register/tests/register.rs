@@ -208,6 +208,50 @@ fn merge_split_and_undo_survive_a_rerun_of_a_newer_pipeline() {
 }
 
 #[test]
+fn each_victims_events_follow_rereadings_and_a_drift_is_reported() {
+    let (dir, mut s) = open_tmp();
+    let detained = |victims: Vec<usize>| {
+        article(
+            "v.txt",
+            &["Server Mustafayev and Emil Ziyadinov were detained in Bakhchysarai on 12 May 2023."],
+            &["Server Mustafayev", "Emil Ziyadinov"],
+            vec![TestEvent {
+                event_type: "detention",
+                victims,
+                date: Some(casebook_model::FuzzyDate::year(2023)),
+                sentence: 0,
+            }],
+            &[],
+        )
+    };
+    store(&mut s, &detained(vec![0, 1]));
+    let rows = |dir: &tempfile::TempDir| -> i64 {
+        rusqlite::Connection::open(dir.path().join(STORE_FILE))
+            .unwrap()
+            .query_row("SELECT COUNT(*) FROM victim_events", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(rows(&dir), 2);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+    // A newer reading names one victim only: the other's row goes with the old report.
+    let (original, analysed) = detained(vec![1]);
+    s.store_article(&original, &analysed, &provenance("v2"), &KeyResolver)
+        .unwrap();
+    assert_eq!(rows(&dir), 1);
+    assert_eq!(s.integrity_check().unwrap(), Vec::<String>::new());
+    // A row changed beside the triggers is found.
+    rusqlite::Connection::open(dir.path().join(STORE_FILE))
+        .unwrap()
+        .execute("DELETE FROM victim_events", [])
+        .unwrap();
+    let problems = s.integrity_check().unwrap();
+    assert!(
+        problems.iter().any(|p| p.contains("victim_events")),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn confirm_reject_and_edit_keep_through_a_rerun() {
     let (_dir, mut s) = open_tmp();
     let corpus = corpus();

@@ -28,6 +28,9 @@ pub struct Args {
     /// Fresh directory for the benchmark's register (must not exist yet).
     #[arg(long, default_value = "casebook-bench-data")]
     pub dir: PathBuf,
+    /// Articles stored per transaction (the ingest's default unless given).
+    #[arg(long, default_value_t = crate::commands::ingest::STORE_BATCH as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch: u64,
     /// Skip the search index (measures the store alone).
     #[arg(long)]
     pub no_index: bool,
@@ -92,7 +95,7 @@ fn build(args: &Args, _global: &Global) -> anyhow::Result<()> {
         "casebook-bench",
         indexer.as_mut(),
         10_000,
-        crate::commands::ingest::STORE_BATCH as u64,
+        args.batch,
     )?;
     // The engine re-indexes the persons the run touched at its end: that is within this time.
     let secs = started.elapsed().as_secs_f64();

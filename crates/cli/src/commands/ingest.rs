@@ -51,14 +51,23 @@ pub fn ingest_into(
     let stored = Cell::new(0u64);
     let started = Instant::now();
     let mut read = 0u64;
+    let mut interval = (0u64, started);
     let originals = inputs.filter_map(|input| {
         read += 1;
         if progress > 0 && read.is_multiple_of(progress) {
+            // Inputs run ahead of the store by what is on its way through the analysis, so the
+            // store's own rate is given too: overall, and over the articles stored since the last
+            // line (the running rate, which shows how storing slows as the register grows).
+            let (before, since) = interval;
+            let now = Instant::now();
+            let stored_now = stored.get();
             eprintln!(
-                "casebook ingest: {read} inputs, {} articles stored, {:.0} inputs/s",
-                stored.get(),
-                read as f64 / started.elapsed().as_secs_f64().max(1e-9)
+                "casebook ingest: {read} inputs, {stored_now} articles stored, {:.0} inputs/s; {:.0} articles/s overall, {:.0} since the last line",
+                read as f64 / started.elapsed().as_secs_f64().max(1e-9),
+                stored_now as f64 / started.elapsed().as_secs_f64().max(1e-9),
+                (stored_now - before) as f64 / now.duration_since(since).as_secs_f64().max(1e-9),
             );
+            interval = (stored_now, now);
         }
         match input {
             Ok((source, bytes)) => Some(casebook_ingest::original(source, bytes)),

@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
         165,
         include_str!("../../migrations/0165_confidence_fit.sql"),
     ),
+    (166, include_str!("../../migrations/0166_victim_events.sql")),
     (
         191,
         include_str!("../../migrations/0191_same_person_lookup.sql"),

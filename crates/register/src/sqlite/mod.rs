@@ -133,25 +133,16 @@ type VisibilityMap = HashMap<String, BTreeMap<String, Visibility>>;
 /// The reports (`s`, rows of `event_sources`) that name register person `?1` among their victims:
 /// through the person's articles and those articles' reports. The joins are in this order on
 /// purpose (`CROSS JOIN` keeps it): a report's victims are checked before anything else is read.
-macro_rules! victim_reports_from {
-    () => {
-        "FROM article_persons ap
+const VICTIM_REPORTS_FROM: &str = "FROM article_persons ap
     CROSS JOIN event_sources s ON s.article_id = ap.article_id
     CROSS JOIN json_each(s.victims_json) j
-    WHERE ap.person = ?1 AND j.value = ap.idx"
-    };
-}
-const VICTIM_REPORTS_FROM: &str = victim_reports_from!();
+    WHERE ap.person = ?1 AND j.value = ap.idx";
 
-/// The events whose victims include register person `?1`, as `e`, each once. The event ids are
-/// gathered first and each event read once: joining the events to the reports read an event
-/// for every report of it and sorted the rows to drop the repeats, three times the cost for a
-/// person named in a hundred articles.
-const VICTIM_EVENTS_FROM: &str = concat!(
-    "FROM events e WHERE e.id IN (SELECT s.event_id ",
-    victim_reports_from!(),
-    ")"
-);
+/// The events whose victims include register person `?1`, as `e`, each once: from the person's
+/// rows in `victim_events` (schema 166), which cost the events found, not the person's articles
+/// and their every report.
+const VICTIM_EVENTS_FROM: &str =
+    "FROM events e WHERE e.id IN (SELECT v.event_id FROM victim_events v WHERE v.person = ?1)";
 
 /// The effective register person of a machine-resolved person under a name key: the split rule
 /// for the name if a reviewer split it off, then the root of any merge.

@@ -3,12 +3,13 @@
 //! [`casebook_events::merge::dates_compatible`]); two undated reports join only when one article
 //! is a syndicated copy of the other.
 //!
-//! Invariants: each victim's events are read once per article (not once per report); an event is
-//! joined to the oldest matching event of the first victim that has one, so the same reports give
-//! the same events whatever else the register holds.
+//! Invariants: each victim's events of a type are read once per article (not once per report),
+//! from `victim_events` (schema 166), so the read costs the events found, not the victim's
+//! articles; an event is joined to the oldest matching event of the first victim that has one, so
+//! the same reports give the same events whatever else the register holds.
 
 use crate::error::Result;
-use crate::sqlite::{Ctx, VICTIM_REPORTS_FROM};
+use crate::sqlite::Ctx;
 use casebook_events::merge::dates_compatible;
 use casebook_model::FuzzyDate;
 use rusqlite::{params, Connection};
@@ -23,14 +24,13 @@ pub(super) struct KnownEvent {
     pub(super) created_at: String,
 }
 
-/// The events each victim of an article already has, read once per victim and article (not once
-/// per event report): an article reports several events of the same few persons, and a person
-/// in the news often has many. Only the ids and types come with the victim (from the reports);
-/// an event's date and age are read when its type matches a new report's.
+/// The events each victim of an article already has, read once per victim, type and article (not
+/// once per event report): an article reports several events of the same few persons. Only the
+/// ids come with the victim; an event's date and age are read when a new report may join it.
 #[derive(Default)]
 pub(super) struct VictimEvents {
-    /// Per victim: (event id, type) of each event they are a victim of, in no set order.
-    by_victim: HashMap<String, Vec<(String, String)>>,
+    /// Per (victim, type): the ids of the events of that type they are a victim of, in no set order.
+    by_victim: HashMap<(String, String), Vec<String>>,
     /// Events read so far, by id.
     events: HashMap<String, KnownEvent>,
 }
@@ -65,26 +65,20 @@ impl VictimEvents {
         victim: &str,
         event_type: &str,
     ) -> Result<Vec<KnownEvent>> {
-        if !self.by_victim.contains_key(victim) {
-            let mut known: Vec<(String, String)> = conn
-                .prepare_cached(&format!("SELECT s.event_id, s.type {VICTIM_REPORTS_FROM}"))
+        let key = (victim.to_string(), event_type.to_string());
+        if !self.by_victim.contains_key(&key) {
+            let known: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT event_id FROM victim_events WHERE person = ?1 AND type = ?2",
+                )
                 .and_then(|mut s| {
-                    s.query_map([victim], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    s.query_map(params![victim, event_type], |r| r.get(0))?
                         .collect::<std::result::Result<Vec<_>, _>>()
                 })
                 .ctx(path, || "reading a person's events".into())?;
-            known.sort_unstable();
-            known.dedup();
-            self.by_victim.insert(victim.to_string(), known);
+            self.by_victim.insert(key.clone(), known);
         }
-        let ids: Vec<String> = self
-            .by_victim
-            .get(victim)
-            .into_iter()
-            .flatten()
-            .filter(|(_, t)| t == event_type)
-            .map(|(id, _)| id.clone())
-            .collect();
+        let ids: Vec<String> = self.by_victim.get(&key).cloned().unwrap_or_default();
         let mut events = Vec::with_capacity(ids.len());
         for id in ids {
             events.push(self.event(conn, path, &id)?);
@@ -162,10 +156,11 @@ impl VictimEvents {
             self.events.insert(id.to_string(), known);
         }
         for victim in victims {
-            // A victim not read yet reads the event from the store when it is.
-            if let Some(known) = self.by_victim.get_mut(*victim) {
-                if !known.iter().any(|(k, _)| k == id) {
-                    known.push((id.to_string(), event_type.to_string()));
+            // A victim not read yet for this type reads the event from the store when it is.
+            let key = (victim.to_string(), event_type.to_string());
+            if let Some(known) = self.by_victim.get_mut(&key) {
+                if !known.iter().any(|k| k == id) {
+                    known.push(id.to_string());
                 }
             }
         }
