@@ -4,9 +4,16 @@
 //! invented people.
 
 use casebook_article::{detect_language, extract_text_dump};
+use casebook_model::Article;
 
-fn dump(lines: &[&str]) -> String {
-    lines.join("\n")
+/// The article of the text dump of `lines`, read as the file `name`.
+fn extract(name: &str, lines: &[&str]) -> Article {
+    extract_text_dump(name, &lines.join("\n")).unwrap()
+}
+
+/// The date of publication read from the dump, as the article keeps it.
+fn published(article: &Article) -> Option<&str> {
+    article.published.as_ref().map(|p| p.value.as_str())
 }
 
 const RU_BODY_1: &str = "В Джанкое сотрудники ФСБ провели обыски в домах трёх крымских татар, \
@@ -16,42 +23,43 @@ const RU_BODY_2: &str =
 
 #[test]
 fn a_one_word_rubric_after_the_headline_keeps_the_body_russian() {
-    let text = dump(&[
-        "В Джанкое силовики пришли с обысками к крымским татарам",
-        "Новость",
-        "14 марта 2021, 8:15",
-        "",
-        "В Джанкое силовики пришли с обысками к крымским татарам",
-        "",
-        RU_BODY_1,
-        "",
-        RU_BODY_2,
-    ]);
-    let article = extract_text_dump("ru.txt", &text).unwrap();
+    let article = extract(
+        "ru.txt",
+        &[
+            "В Джанкое силовики пришли с обысками к крымским татарам",
+            "Новость",
+            "14 марта 2021, 8:15",
+            "",
+            "В Джанкое силовики пришли с обысками к крымским татарам",
+            "",
+            RU_BODY_1,
+            "",
+            RU_BODY_2,
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("В Джанкое силовики пришли с обысками к крымским татарам")
     );
     assert_eq!(article.paragraphs, vec![RU_BODY_1, RU_BODY_2]);
-    assert_eq!(
-        article.published.map(|p| p.value).as_deref(),
-        Some("2021-03-14T08:15:00")
-    );
+    assert_eq!(published(&article), Some("2021-03-14T08:15:00"));
 }
 
 #[test]
 fn a_one_word_rubric_after_the_headline_keeps_the_body_ukrainian() {
     let body = "У Бахчисараї окупаційний суд заарештував на два місяці 35-річного Рената \
         Абібулаєва, повідомляє «Кримська солідарність».";
-    let text = dump(&[
-        "У Бахчисараї суд заарештував кримського татарина",
-        "Новина",
-        "",
-        "05 квітня 2022, 11:40",
-        "",
-        body,
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+    let article = extract(
+        "uk.txt",
+        &[
+            "У Бахчисараї суд заарештував кримського татарина",
+            "Новина",
+            "",
+            "05 квітня 2022, 11:40",
+            "",
+            body,
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("У Бахчисараї суд заарештував кримського татарина")
@@ -64,27 +72,31 @@ fn a_one_word_rubric_after_the_headline_keeps_the_body_ukrainian() {
 fn a_one_word_rubric_after_the_headline_keeps_the_body_english_and_turkish() {
     let english = "Officers searched the home of Rustem Aliyev in Stary Krym on Tuesday, his \
         relatives said.";
-    let text = dump(&[
-        "Searches in Stary Krym",
-        "News",
-        "March 2, 2021",
-        "",
-        english,
-    ]);
-    let article = extract_text_dump("en.txt", &text).unwrap();
+    let article = extract(
+        "en.txt",
+        &[
+            "Searches in Stary Krym",
+            "News",
+            "March 2, 2021",
+            "",
+            english,
+        ],
+    );
     assert_eq!(article.title.as_deref(), Some("Searches in Stary Krym"));
     assert_eq!(article.paragraphs, vec![english]);
 
     let turkish = "Kırım'da Rus güvenlik güçleri, Kırım Tatarı Server Kadirov'un evinde arama \
         yaptı.";
-    let text = dump(&[
-        "Kırım'da yeni aramalar",
-        "Haber",
-        "2 Mart 2021",
-        "",
-        turkish,
-    ]);
-    let article = extract_text_dump("tr.txt", &text).unwrap();
+    let article = extract(
+        "tr.txt",
+        &[
+            "Kırım'da yeni aramalar",
+            "Haber",
+            "2 Mart 2021",
+            "",
+            turkish,
+        ],
+    );
     assert_eq!(article.title.as_deref(), Some("Kırım'da yeni aramalar"));
     assert_eq!(article.paragraphs, vec![turkish]);
 }
@@ -93,75 +105,77 @@ fn a_one_word_rubric_after_the_headline_keeps_the_body_english_and_turkish() {
 fn a_rubric_after_the_headline_keeps_the_body_crimean_tatar() {
     let body = "Bağçasarayda FSB hadimleri qırımtatar Server Kadırovnıñ evinde tintüv keçirdiler. \
         Soñra onı tevqif etip Aqmescitke alıp kettiler.";
-    let text = dump(&[
-        "Bağçasarayda tintüvler",
-        "Haberler",
-        "27 Ekimay 2021",
-        "",
-        body,
-    ]);
-    let article = extract_text_dump("crh.txt", &text).unwrap();
+    let article = extract(
+        "crh.txt",
+        &[
+            "Bağçasarayda tintüvler",
+            "Haberler",
+            "27 Ekimay 2021",
+            "",
+            body,
+        ],
+    );
     assert_eq!(article.title.as_deref(), Some("Bağçasarayda tintüvler"));
     assert_eq!(article.paragraphs, vec![body]);
-    assert_eq!(
-        article.published.map(|p| p.value).as_deref(),
-        Some("2021-10-27")
-    );
+    assert_eq!(published(&article), Some("2021-10-27"));
     assert_eq!(detect_language(body).as_deref(), Some("crh"));
 }
 
 #[test]
 fn a_rubric_dateline_is_not_the_headline() {
-    let text = dump(&[
-        "• 12 ноября 2020 в России, Общество",
-        "",
-        "    Четверо крымчан получили от 11 до 17 лет колонии",
-        "",
-        RU_BODY_1,
-        "",
-        RU_BODY_2,
-    ]);
-    let article = extract_text_dump("ru.txt", &text).unwrap();
+    let article = extract(
+        "ru.txt",
+        &[
+            "• 12 ноября 2020 в России, Общество",
+            "",
+            "    Четверо крымчан получили от 11 до 17 лет колонии",
+            "",
+            RU_BODY_1,
+            "",
+            RU_BODY_2,
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("Четверо крымчан получили от 11 до 17 лет колонии")
     );
-    assert_eq!(
-        article.published.map(|p| p.value).as_deref(),
-        Some("2020-11-12")
-    );
+    assert_eq!(published(&article), Some("2020-11-12"));
     assert_eq!(article.paragraphs, vec![RU_BODY_1, RU_BODY_2]);
 }
 
 #[test]
 fn skip_links_are_not_the_headline_nor_body() {
     let title = "\"Угроза здоровью\". Как содержат крымских политзаключенных";
-    let text = dump(&[
-        title,
-        "",
-        "Ссылки для упрощенного доступа",
-        "",
-        title,
-        "",
-        RU_BODY_1,
-    ]);
-    let article = extract_text_dump("ru.txt", &text).unwrap();
+    let article = extract(
+        "ru.txt",
+        &[
+            title,
+            "",
+            "Ссылки для упрощенного доступа",
+            "",
+            title,
+            "",
+            RU_BODY_1,
+        ],
+    );
     assert_eq!(article.title.as_deref(), Some(title));
     assert_eq!(article.paragraphs, vec![RU_BODY_1]);
 
-    let text = dump(&[
-        "Generic selectors",
-        "Exact matches only",
-        "Search in title",
-        "Search in content",
-        "Post Type Selectors",
-        "",
-        "Повернення ще трьох цивільних кримчан з полону",
-        "",
-        "Увечері 3 липня з російського полону повернулися троє цивільних, серед них Ісмаїл \
+    let article = extract(
+        "uk.txt",
+        &[
+            "Generic selectors",
+            "Exact matches only",
+            "Search in title",
+            "Search in content",
+            "Post Type Selectors",
+            "",
+            "Повернення ще трьох цивільних кримчан з полону",
+            "",
+            "Увечері 3 липня з російського полону повернулися троє цивільних, серед них Ісмаїл \
          Сеїтов.",
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("Повернення ще трьох цивільних кримчан з полону")
@@ -173,37 +187,38 @@ fn skip_links_are_not_the_headline_nor_body() {
 fn a_language_switcher_is_not_the_headline_and_the_body_survives() {
     let body = "В окупованому Криму суд оштрафував ще п’ятьох кримських татар, які чекали біля \
         будівлі суду на вирок у справі Алі Сулейманова.";
-    let text = dump(&[
-        "UA EN",
-        "",
-        "У Криму суд оштрафував ще п’ятьох кримських татар",
-        "",
-        "12:00 19.11.2021",
-        "",
-        body,
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+    let article = extract(
+        "uk.txt",
+        &[
+            "UA EN",
+            "",
+            "У Криму суд оштрафував ще п’ятьох кримських татар",
+            "",
+            "12:00 19.11.2021",
+            "",
+            body,
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("У Криму суд оштрафував ще п’ятьох кримських татар")
     );
-    assert_eq!(
-        article.published.map(|p| p.value).as_deref(),
-        Some("2021-11-19T12:00:00")
-    );
+    assert_eq!(published(&article), Some("2021-11-19T12:00:00"));
     assert_eq!(article.paragraphs, vec![body]);
 }
 
 #[test]
 fn the_site_name_gives_way_to_the_headline() {
-    let text = dump(&[
-        "Крым.Реалии",
-        "Суд в Симферополе продлил арест Асану Велиеву",
-        "3 февраля 2023",
-        "",
-        RU_BODY_1,
-    ]);
-    let article = extract_text_dump("ru.txt", &text).unwrap();
+    let article = extract(
+        "ru.txt",
+        &[
+            "Крым.Реалии",
+            "Суд в Симферополе продлил арест Асану Велиеву",
+            "3 февраля 2023",
+            "",
+            RU_BODY_1,
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("Суд в Симферополе продлил арест Асану Велиеву")
@@ -214,58 +229,63 @@ fn the_site_name_gives_way_to_the_headline() {
 #[test]
 fn a_comment_widget_is_never_the_author() {
     let body = "Окупаційний суд у Сімферополі продовжив арешт Ервіну Халілову ще на три місяці.";
-    let text = dump(&[
-        "Суд продовжив арешт Ервіну Халілову",
-        "",
-        body,
-        "",
-        "FACEBOOK КОМЕНТАРІ",
-        "",
-        "Ще новини",
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+    let article = extract(
+        "uk.txt",
+        &[
+            "Суд продовжив арешт Ервіну Халілову",
+            "",
+            body,
+            "",
+            "FACEBOOK КОМЕНТАРІ",
+            "",
+            "Ще новини",
+        ],
+    );
     assert!(article.authors.is_empty(), "{:?}", article.authors);
     assert_eq!(article.paragraphs, vec![body]);
 
-    let text = dump(&[
-        "Суд продовжив арешт Ервіну Халілову",
-        "",
-        body,
-        "",
-        "Поділитися Facebook",
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+    let article = extract(
+        "uk.txt",
+        &[
+            "Суд продовжив арешт Ервіну Халілову",
+            "",
+            body,
+            "",
+            "Поділитися Facebook",
+        ],
+    );
     assert!(article.authors.is_empty(), "{:?}", article.authors);
 
-    let text = dump(&[
-        "Суд продовжив арешт Ервіну Халілову",
-        "",
-        body,
-        "",
-        "Ольга Максименко",
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+    let article = extract(
+        "uk.txt",
+        &[
+            "Суд продовжив арешт Ервіну Халілову",
+            "",
+            body,
+            "",
+            "Ольга Максименко",
+        ],
+    );
     assert_eq!(article.authors, vec!["Ольга Максименко".to_string()]);
 }
 
 #[test]
 fn a_breadcrumb_trail_is_not_the_headline() {
-    let text = dump(&[
-        "Головна › Новини › Крим",
-        "Окупанти провели обшуки у трьох кримських татар у Старому Криму",
-        "08.02.2024 09:30",
-        "",
-        "Російські силовики провели обшуки в будинках трьох кримських татар у Старому Криму, \
+    let article = extract(
+        "uk.txt",
+        &[
+            "Головна › Новини › Крим",
+            "Окупанти провели обшуки у трьох кримських татар у Старому Криму",
+            "08.02.2024 09:30",
+            "",
+            "Російські силовики провели обшуки в будинках трьох кримських татар у Старому Криму, \
          серед них 52-річного Февзі Аблаєва, повідомляє «Кримська солідарність».",
-    ]);
-    let article = extract_text_dump("uk.txt", &text).unwrap();
+        ],
+    );
     assert_eq!(
         article.title.as_deref(),
         Some("Окупанти провели обшуки у трьох кримських татар у Старому Криму")
     );
     assert_eq!(article.paragraphs.len(), 1);
-    assert_eq!(
-        article.published.map(|p| p.value).as_deref(),
-        Some("2024-02-08T09:30:00")
-    );
+    assert_eq!(published(&article), Some("2024-02-08T09:30:00"));
 }

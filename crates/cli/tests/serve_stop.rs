@@ -4,28 +4,13 @@
 
 mod common;
 
-use common::Scratch;
+use common::{casebook, free_port, ok, Scratch};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "a long test password for stopping";
-
-fn casebook(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    cmd.arg("--data").arg(data);
-    cmd
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Sends a whole request and reads the whole answer.
 fn exchange(addr: &str, request: &str) -> String {
@@ -63,16 +48,9 @@ fn wait_first_answer(addr: &str, child: &mut Child) {
 fn sigterm_stops_the_server_within_seconds_while_an_upload_hangs() {
     let scratch = Scratch::new("serve-stop");
     let data = scratch.0.join("data");
-    let out = casebook(&data)
+    ok(casebook(&data)
         .args(["user", "add", "stopper", "--role", "analyst"])
-        .env("CASEBOOK_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .env("CASEBOOK_PASSWORD", PASSWORD));
     let addr = format!("127.0.0.1:{}", free_port());
     let mut child = casebook(&data)
         .args(["serve", "--addr", &addr, "--insecure-cookies"])

@@ -1,15 +1,15 @@
 //! `casebook user add` through the built binary: the account is created and the creation is in the
 //! register's audit log under who ran the command, never with the password.
 
+mod common;
+
 use casebook_register::{SqliteStore, Store};
-use std::process::Command;
+use common::{casebook, ok};
 
 #[test]
 fn user_add_is_recorded_in_the_audit_log_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .arg("--data")
-        .arg(dir.path())
+    let out = ok(casebook(dir.path())
         .args([
             "user",
             "add",
@@ -19,14 +19,7 @@ fn user_add_is_recorded_in_the_audit_log_without_the_password() {
             "--by",
             "root@host",
         ])
-        .env("CASEBOOK_PASSWORD", "a long first password")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .env("CASEBOOK_PASSWORD", "a long first password"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("added amina (admin)"));
     let store = SqliteStore::open(dir.path()).unwrap();
     let entries = store.audit_entries(0, 100).unwrap();
@@ -40,9 +33,7 @@ fn user_add_is_recorded_in_the_audit_log_without_the_password() {
     assert!(!entry.payload.to_string().contains("first password"));
     assert!(store.verify_audit().unwrap().broken.is_none());
     // A refused account (too short a password) writes nothing.
-    let out = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .arg("--data")
-        .arg(dir.path())
+    let out = casebook(dir.path())
         .args(["user", "add", "bekir"])
         .env("CASEBOOK_PASSWORD", "short")
         .output()

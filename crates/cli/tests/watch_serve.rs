@@ -6,87 +6,23 @@
 
 mod common;
 
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use common::Scratch;
-use std::collections::BTreeMap;
+// The news site the monitor's own tests serve.
+#[path = "../../monitor/tests/common/news_site.rs"]
+mod news_site;
+
+use common::{casebook, free_port, ok, Scratch};
+use news_site::{hits, lock, news_site, not_modified, put, Shared};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // The news host on loopback
 
-#[derive(Default)]
-struct Site {
-    /// path → (body, content type)
-    pages: BTreeMap<String, (String, &'static str)>,
-    /// path → requests answered (any status)
-    hits: BTreeMap<String, usize>,
-    /// path → 304s answered
-    not_modified: BTreeMap<String, usize>,
-    /// JSON bodies POSTed to /hook
-    hooks: Vec<serde_json::Value>,
-}
-
-type Shared = Arc<Mutex<Site>>;
-
-fn lock(site: &Shared) -> std::sync::MutexGuard<'_, Site> {
-    site.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn etag_of(body: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut h);
-    format!("\"{:x}\"", h.finish())
-}
-
-async fn serve_path(
-    State(site): State<Shared>,
-    UrlPath(path): UrlPath<String>,
-    headers: HeaderMap,
-) -> Response {
-    let path = format!("/{path}");
-    let mut site = lock(&site);
-    *site.hits.entry(path.clone()).or_default() += 1;
-    let Some((body, content_type)) = site.pages.get(&path).cloned() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let etag = etag_of(&body);
-    if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        *site.not_modified.entry(path).or_default() += 1;
-        return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
-    }
-    (
-        StatusCode::OK,
-        [("etag", etag), ("content-type", content_type.to_string())],
-        body,
-    )
-        .into_response()
-}
-
-async fn hook(State(site): State<Shared>, Json(body): Json<serde_json::Value>) -> StatusCode {
-    lock(&site).hooks.push(body);
-    StatusCode::NO_CONTENT
-}
-
 /// Starts the news host on an ephemeral loopback port, on a thread of its own for the rest of the
 /// test process; returns its origin and its shared state.
 fn news_host() -> (String, Shared) {
-    let site: Shared = Arc::default();
-    lock(&site).pages.insert(
-        "/robots.txt".into(),
-        ("User-agent: *\nDisallow: /private/\n".into(), "text/plain"),
-    );
-    let router = Router::new()
-        .route("/hook", post(hook))
-        .route("/{*path}", get(serve_path))
-        .with_state(site.clone());
+    let (router, site) = news_site();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
@@ -103,14 +39,6 @@ fn news_host() -> (String, Shared) {
     (origin, site)
 }
 
-fn put(site: &Shared, path: &str, body: String, content_type: &'static str) {
-    lock(site).pages.insert(path.into(), (body, content_type));
-}
-
-fn not_modified(site: &Shared, path: &str) -> usize {
-    lock(site).not_modified.get(path).copied().unwrap_or(0)
-}
-
 /// An RSS 2.0 feed of the items (path, title, RFC 2822 date), newest first.
 fn rss(origin: &str, outlet: &str, items: &[(&str, &str, &str)]) -> String {
     let mut xml = format!(
@@ -125,6 +53,16 @@ fn rss(origin: &str, outlet: &str, items: &[(&str, &str, &str)]) -> String {
     }
     xml.push_str("</channel></rss>\n");
     xml
+}
+
+/// Publishes the RSS feed of `outlet` listing `items` (path, title, RFC 2822 date) at `path`.
+fn put_feed(site: &Shared, origin: &str, path: &str, outlet: &str, items: &[(&str, &str, &str)]) {
+    put(
+        site,
+        path,
+        rss(origin, outlet, items),
+        "application/rss+xml",
+    );
 }
 
 fn page(outlet: &str, published: &str, title: &str, paragraphs: &[&str]) -> String {
@@ -181,27 +119,6 @@ fn fine_story() -> String {
 // ---------------------------------------------------------------------------------------------
 // The binary
 
-fn casebook(data: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
-    cmd.arg("--data").arg(data);
-    cmd.env_remove("CASEBOOK_BASE_URL");
-    cmd.env_remove("CASEBOOK_ACTOR");
-    cmd
-}
-
-/// Runs casebook and insists it succeeds.
-fn ok(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{:?} failed:\n{}\n{}",
-        cmd,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout)))
@@ -247,31 +164,10 @@ fn source_outcome(report: &serde_json::Value, url: &str) -> String {
 fn watch_run_stores_feed_articles_costs_a_304_when_unchanged_and_alerts_once_per_story() {
     let scratch = Scratch::new("run");
     let data = scratch.0.join("data");
-    let (origin, site) = news_host();
+    let (origin, site) =
+        watched_search_story(&data, "Activist detained after a search in Stary Krym");
     let monitor_feed = format!("{origin}/crimea-monitor/feed.xml");
-    let search_url = format!("{origin}/crimea-monitor/2025/03/search-stary-krym.html");
-    put(
-        &site,
-        "/crimea-monitor/feed.xml",
-        rss(
-            &origin,
-            "Crimea Monitor",
-            &[(
-                "/crimea-monitor/2025/03/search-stary-krym.html",
-                "Activist detained after a search in Stary Krym",
-                "Tue, 04 Mar 2025 10:15:00 GMT",
-            )],
-        ),
-        "application/rss+xml",
-    );
-    put(
-        &site,
-        "/crimea-monitor/2025/03/search-stary-krym.html",
-        search_story(),
-        "text/html; charset=utf-8",
-    );
-
-    ok(casebook(&data).args(["watch", "add", &monitor_feed]));
+    let search_url = format!("{origin}{SEARCH_PATH}");
 
     // 1. The feed's article goes through the whole pipeline into the register.
     let report = watch_run(&data);
@@ -302,26 +198,23 @@ fn watch_run_stores_feed_articles_costs_a_304_when_unchanged_and_alerts_once_per
     ok(casebook(&data).args(["watch", "webhook", &format!("{origin}/hook")]));
     let qirim_feed = format!("{origin}/qirim-news/rss");
     ok(casebook(&data).args(["watch", "add", &qirim_feed]));
-    put(
+    put_feed(
         &site,
+        &origin,
         "/crimea-monitor/feed.xml",
-        rss(
-            &origin,
-            "Crimea Monitor",
-            &[
-                (
-                    "/crimea-monitor/2025/04/remand.html",
-                    "Court remands activist",
-                    "Wed, 16 Apr 2025 08:00:00 GMT",
-                ),
-                (
-                    "/crimea-monitor/2025/03/search-stary-krym.html",
-                    "Activist detained after a search in Stary Krym",
-                    "Tue, 04 Mar 2025 10:15:00 GMT",
-                ),
-            ],
-        ),
-        "application/rss+xml",
+        "Crimea Monitor",
+        &[
+            (
+                "/crimea-monitor/2025/04/remand.html",
+                "Court remands activist",
+                "Wed, 16 Apr 2025 08:00:00 GMT",
+            ),
+            (
+                "/crimea-monitor/2025/03/search-stary-krym.html",
+                "Activist detained after a search in Stary Krym",
+                "Tue, 04 Mar 2025 10:15:00 GMT",
+            ),
+        ],
     );
     put(
         &site,
@@ -329,19 +222,16 @@ fn watch_run_stores_feed_articles_costs_a_304_when_unchanged_and_alerts_once_per
         remand_story("Crimea Monitor"),
         "text/html; charset=utf-8",
     );
-    put(
+    put_feed(
         &site,
+        &origin,
         "/qirim-news/rss",
-        rss(
-            &origin,
-            "Qirim News",
-            &[(
-                "/qirim-news/news/court-remands-seytumerov",
-                "Court remands activist",
-                "Wed, 16 Apr 2025 09:00:00 GMT",
-            )],
-        ),
-        "application/rss+xml",
+        "Qirim News",
+        &[(
+            "/qirim-news/news/court-remands-seytumerov",
+            "Court remands activist",
+            "Wed, 16 Apr 2025 09:00:00 GMT",
+        )],
     );
     put(
         &site,
@@ -373,15 +263,6 @@ fn watch_run_stores_feed_articles_costs_a_304_when_unchanged_and_alerts_once_per
     assert_eq!(lock(&site).hooks.len(), 1);
 }
 
-/// A port nothing listens on: bound, read, released.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Waits (bounded) until `check` holds; panics with `what` when it never does.
 fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
@@ -389,6 +270,43 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// Where the first report stands on the news host.
+const SEARCH_PATH: &str = "/crimea-monitor/2025/03/search-stary-krym.html";
+
+/// The news host with the first report, listed in Crimea Monitor's feed under `title`, which the register in
+/// `data` watches; returns the host's origin and state.
+fn watched_search_story(data: &Path, title: &str) -> (String, Shared) {
+    let (origin, site) = news_host();
+    put_feed(
+        &site,
+        &origin,
+        "/crimea-monitor/feed.xml",
+        "Crimea Monitor",
+        &[(SEARCH_PATH, title, "Tue, 04 Mar 2025 10:15:00 GMT")],
+    );
+    put(
+        &site,
+        SEARCH_PATH,
+        search_story(),
+        "text/html; charset=utf-8",
+    );
+    ok(casebook(data).args(["watch", "add", &format!("{origin}/crimea-monitor/feed.xml")]));
+    (origin, site)
+}
+
+/// Starts `casebook serve` on `addr` with `flags`, fetching from loopback, its log written to
+/// `log`.
+fn serve(data: &Path, addr: &str, flags: &[&str], log: &Path) -> Child {
+    casebook(data)
+        .args(["serve", "--addr", addr])
+        .args(flags)
+        .args(["--poll-interval", "1", "--allow-private-fetch"])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap()
 }
 
 /// Stops the server as a service manager would (SIGTERM) and waits for it to exit.
@@ -415,42 +333,17 @@ fn stop(mut child: Child) -> std::process::ExitStatus {
 fn serve_polls_the_watched_sources_by_itself_and_a_failing_source_does_not_stop_it() {
     let scratch = Scratch::new("serve");
     let data = scratch.0.join("data");
-    let (origin, site) = news_host();
-    let feed = format!("{origin}/crimea-monitor/feed.xml");
-    let first = "/crimea-monitor/2025/03/search-stary-krym.html";
+    let (origin, site) = watched_search_story(&data, "Activist detained");
+    let first = SEARCH_PATH;
     let second = "/crimea-monitor/2025/05/fined.html";
-    put(
-        &site,
-        "/crimea-monitor/feed.xml",
-        rss(
-            &origin,
-            "Crimea Monitor",
-            &[(first, "Activist detained", "Tue, 04 Mar 2025 10:15:00 GMT")],
-        ),
-        "application/rss+xml",
-    );
-    put(&site, first, search_story(), "text/html");
     put(&site, second, fine_story(), "text/html");
-    ok(casebook(&data).args(["watch", "add", &feed]));
     // A source on a port nothing listens on: it fails every run.
     let dead = format!("http://127.0.0.1:{}/feed.xml", free_port());
     ok(casebook(&data).args(["watch", "add", &dead]));
 
     let log = scratch.0.join("serve.log");
     let addr = format!("127.0.0.1:{}", free_port());
-    let child = casebook(&data)
-        .args([
-            "serve",
-            "--addr",
-            &addr,
-            "--poll-interval",
-            "1",
-            "--allow-private-fetch",
-        ])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let child = serve(&data, &addr, &[], &log);
     let limit = Duration::from_secs(90);
     let first_url = format!("{origin}{first}");
     wait_for("the first feed item in the register", limit, || {
@@ -458,18 +351,15 @@ fn serve_polls_the_watched_sources_by_itself_and_a_failing_source_does_not_stop_
     });
 
     // A new item appears in the feed; the poller picks it up without being asked.
-    put(
+    put_feed(
         &site,
+        &origin,
         "/crimea-monitor/feed.xml",
-        rss(
-            &origin,
-            "Crimea Monitor",
-            &[
-                (second, "Journalist fined", "Wed, 21 May 2025 09:30:00 GMT"),
-                (first, "Activist detained", "Tue, 04 Mar 2025 10:15:00 GMT"),
-            ],
-        ),
-        "application/rss+xml",
+        "Crimea Monitor",
+        &[
+            (second, "Journalist fined", "Wed, 21 May 2025 09:30:00 GMT"),
+            (first, "Activist detained", "Tue, 04 Mar 2025 10:15:00 GMT"),
+        ],
     );
     let second_url = format!("{origin}{second}");
     wait_for("the new feed item in the register", limit, || {
@@ -511,51 +401,18 @@ fn serve_polls_the_watched_sources_by_itself_and_a_failing_source_does_not_stop_
 fn serve_with_no_poll_leaves_the_sources_to_cron() {
     let scratch = Scratch::new("nopoll");
     let data = scratch.0.join("data");
-    let (origin, site) = news_host();
-    let feed = format!("{origin}/crimea-monitor/feed.xml");
-    let first = "/crimea-monitor/2025/03/search-stary-krym.html";
-    put(
-        &site,
-        "/crimea-monitor/feed.xml",
-        rss(
-            &origin,
-            "Crimea Monitor",
-            &[(first, "Activist detained", "Tue, 04 Mar 2025 10:15:00 GMT")],
-        ),
-        "application/rss+xml",
-    );
-    put(&site, first, search_story(), "text/html");
-    ok(casebook(&data).args(["watch", "add", &feed]));
+    let (origin, site) = watched_search_story(&data, "Activist detained");
+    let first = SEARCH_PATH;
 
     let log = scratch.0.join("serve.log");
     let addr = format!("127.0.0.1:{}", free_port());
-    let child = casebook(&data)
-        .args([
-            "serve",
-            "--addr",
-            &addr,
-            "--no-poll",
-            "--poll-interval",
-            "1",
-            "--allow-private-fetch",
-        ])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
+    let child = serve(&data, &addr, &["--no-poll"], &log);
     wait_for("the server to listen", Duration::from_secs(60), || {
         std::net::TcpStream::connect(&addr).is_ok()
     });
     // Several poll intervals pass; the feed is never asked for.
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(
-        lock(&site)
-            .hits
-            .get("/crimea-monitor/feed.xml")
-            .copied()
-            .unwrap_or(0),
-        0
-    );
+    assert_eq!(hits(&site, "/crimea-monitor/feed.xml"), 0);
     let status = stop(child);
     assert!(status.success(), "casebook serve exited with {status}");
     let log = std::fs::read_to_string(&log).unwrap();

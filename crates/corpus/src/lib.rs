@@ -35,6 +35,25 @@ pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus")
 }
 
+/// The corpus a benchmark reads: the folder after `--dir` in `args` (the command line), else
+/// [`default_dir`]. A benchmark has no caller to hand an error to, so one that cannot be read ends
+/// the process with the reason.
+pub fn load_for_bench(args: &[String]) -> Vec<AnnotatedArticle> {
+    let dir = args
+        .iter()
+        .position(|a| a == "--dir")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(default_dir);
+    match load_dir(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot load the corpus: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
 /// Parses every `*.txt` file of `dir`, sorted by file name. Other files (`FORMAT.md`, `people.tsv`)
 /// are skipped.
 pub fn load_dir(dir: &Path) -> Result<Vec<AnnotatedArticle>, CorpusError> {

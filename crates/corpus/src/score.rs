@@ -75,11 +75,13 @@ impl Add for Counts {
 }
 
 impl fmt::Display for Counts {
-    /// `P 0.912 R 0.874 F1 0.893 (tp 120, fp 11, fn 17)`
+    /// `P 0.912 R 0.874 F1 0.893 (tp 120, fp 11, fn 17)`: three digits unless the format asks
+    /// for others (`{:.2}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = f.precision().unwrap_or(3);
         write!(
             f,
-            "P {:.3} R {:.3} F1 {:.3} (tp {}, fp {}, fn {})",
+            "P {:.digits$} R {:.digits$} F1 {:.digits$} (tp {}, fp {}, fn {})",
             self.precision(),
             self.recall(),
             self.f1(),

@@ -7,24 +7,12 @@
 #[path = "../tests/support/languages.rs"]
 mod languages;
 
-use casebook_corpus::{default_dir, load_dir};
+use casebook_corpus::load_for_bench;
 use std::time::Duration;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = args
-        .iter()
-        .position(|a| a == "--dir")
-        .and_then(|i| args.get(i + 1))
-        .map(Into::into)
-        .unwrap_or_else(default_dir);
-    let corpus = match load_dir(&dir) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("cannot load the corpus: {e}");
-            std::process::exit(1);
-        }
-    };
+    let corpus = load_for_bench(&args);
     let scores = languages::score(&corpus);
     let speed = languages::speed(&corpus, Duration::from_secs(2));
     println!(

@@ -8,6 +8,7 @@ use crate::data::TAXONOMY;
 use crate::merge::MergedEvent;
 use casebook_model::{Event, FuzzyDate, Status};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 /// What status and timeline need from an event.
 pub trait Dated {
@@ -19,28 +20,33 @@ pub trait Dated {
     fn detail(&self, key: &str) -> Option<&str>;
 }
 
-impl Dated for Event {
-    fn event_type(&self) -> &str {
-        &self.event_type
-    }
-    fn date(&self) -> Option<FuzzyDate> {
-        self.date
-    }
-    fn detail(&self, key: &str) -> Option<&str> {
-        self.details.get(key).map(String::as_str)
-    }
+/// [`Dated`] for the event types that keep it in the same three fields (`event_type`, `date`,
+/// `details`): one body for all of them.
+macro_rules! dated_by_fields {
+    ($($t:ty),*) => {$(
+        impl Dated for $t {
+            fn event_type(&self) -> &str {
+                &self.event_type
+            }
+            fn date(&self) -> Option<FuzzyDate> {
+                self.date
+            }
+            fn detail(&self, key: &str) -> Option<&str> {
+                self.details.get(key).map(String::as_str)
+            }
+        }
+    )*};
 }
 
-impl Dated for MergedEvent {
-    fn event_type(&self) -> &str {
-        &self.event_type
-    }
-    fn date(&self) -> Option<FuzzyDate> {
-        self.date
-    }
-    fn detail(&self, key: &str) -> Option<&str> {
-        self.details.get(key).map(String::as_str)
-    }
+dated_by_fields!(Event, DatedEvent, MergedEvent);
+
+/// An event reduced to what status and timeline need, for callers that hold their events in
+/// another form (the register's stored events).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatedEvent {
+    pub event_type: String,
+    pub date: Option<FuzzyDate>,
+    pub details: BTreeMap<String, String>,
 }
 
 fn stage(event_type: &str) -> u32 {

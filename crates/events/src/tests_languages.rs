@@ -2,7 +2,9 @@
 //! Solidarity and Krym.Realii reports, about invented people.
 
 use super::*;
-use casebook_model::{ArticlePerson, Event, FuzzyDate, PersonMention, Precision, Published};
+use crate::status::Dated;
+use crate::tests::{analyse_article, test_article, Named};
+use casebook_model::{Event, FuzzyDate};
 
 /// An invented person: the name, and the forms the text writes it in (inflected as written).
 pub(crate) struct P(pub(crate) &'static str, pub(crate) &'static [&'static str]);
@@ -13,48 +15,21 @@ pub(crate) fn analyse(
     published: Option<&str>,
     persons: &[P],
 ) -> (ArticlePeople, ArticleEvents) {
-    let article = Article {
-        id: "test".into(),
-        language: Some(language.into()),
-        paragraphs: body.split("\n\n").map(str::to_string).collect(),
-        published: published.map(|v| Published {
-            value: v.into(),
-            precision: Precision::Day,
-            from: "test".into(),
-        }),
-        ..Article::default()
-    };
-    let text = article.text();
-    let char_at = |b: usize| text[..b].chars().count();
-    let mut people = ArticlePeople::default();
-    let mut taken: Vec<(usize, usize)> = Vec::new();
-    for (i, p) in persons.iter().enumerate() {
-        people.persons.push(ArticlePerson {
-            name: p.0.into(),
-            descriptors: vec![],
-            relations: vec![],
-        });
-        let mut forms: Vec<&str> = p.1.to_vec();
-        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
-        for form in forms {
-            for (b, _) in text.match_indices(form) {
-                let (s, e) = (char_at(b), char_at(b + form.len()));
-                if taken.iter().any(|&(x, y)| s < y && x < e) {
-                    continue;
-                }
-                taken.push((s, e));
-                people.mentions.push(PersonMention {
-                    text: form.into(),
-                    start: s,
-                    end: e,
-                    person: i,
-                });
+    let named: Vec<Named> = persons
+        .iter()
+        .map(|p| {
+            let mut forms = p.1.to_vec();
+            // The longer forms first, so that an inflected full name is one mention.
+            forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+            Named {
+                name: p.0,
+                descriptors: &[],
+                forms,
             }
-        }
-    }
-    people.mentions.sort_by_key(|m| m.start);
-    let events = crate::tests::EXTRACTOR.extract(&article, &people);
-    (people, events)
+        })
+        .collect();
+    let article = test_article(Some(language), body, published);
+    analyse_article(article, &named, &[], &[])
 }
 
 fn types_of(people: &ArticlePeople, events: &ArticleEvents, victim: &str) -> Vec<String> {
@@ -304,7 +279,7 @@ fn an_arrest_counted_in_days_is_an_administrative_penalty() {
         ["administrative_penalty"]
     );
     let penalty = event(&events, "administrative_penalty");
-    assert_eq!(penalty.details.get("days").map(String::as_str), Some("10"));
+    assert_eq!(penalty.detail("days"), Some("10"));
     let (people, events) = analyse(
         "uk",
         "Суд заарештував Ісмаїла Рамазанова на 12 діб.",
@@ -413,14 +388,8 @@ fn details_of_sentences_charges_fines_and_custody() {
         &[RESHAT],
     );
     let sentence = event(&events, "sentence");
-    assert_eq!(
-        sentence.details.get("term").map(String::as_str),
-        Some("12 years 6 months")
-    );
-    assert_eq!(
-        sentence.details.get("regime").map(String::as_str),
-        Some("strict")
-    );
+    assert_eq!(sentence.detail("term"), Some("12 years 6 months"));
+    assert_eq!(sentence.detail("regime"), Some("strict"));
     let (_, events) = analyse(
         "ru",
         "Решата Абдурахманова приговорили к восьми с половиной годам по ч. 1 ст. 278 УК РФ.",
@@ -428,15 +397,9 @@ fn details_of_sentences_charges_fines_and_custody() {
         &[RESHAT],
     );
     let sentence = event(&events, "sentence");
-    assert_eq!(
-        sentence.details.get("term").map(String::as_str),
-        Some("8.5 years")
-    );
-    assert_eq!(
-        sentence.details.get("article").map(String::as_str),
-        Some("278")
-    );
-    assert_eq!(sentence.details.get("part").map(String::as_str), Some("1"));
+    assert_eq!(sentence.detail("term"), Some("8.5 years"));
+    assert_eq!(sentence.detail("article"), Some("278"));
+    assert_eq!(sentence.detail("part"), Some("1"));
     let (_, events) = analyse(
         "uk",
         "Суд засудив Ісмаїла Рамазанова на 12 років колонії загального режиму за статтею 205.5.",
@@ -444,18 +407,9 @@ fn details_of_sentences_charges_fines_and_custody() {
         &[ISMAIL],
     );
     let sentence = event(&events, "sentence");
-    assert_eq!(
-        sentence.details.get("term").map(String::as_str),
-        Some("12 years")
-    );
-    assert_eq!(
-        sentence.details.get("regime").map(String::as_str),
-        Some("general")
-    );
-    assert_eq!(
-        sentence.details.get("article").map(String::as_str),
-        Some("205.5")
-    );
+    assert_eq!(sentence.detail("term"), Some("12 years"));
+    assert_eq!(sentence.detail("regime"), Some("general"));
+    assert_eq!(sentence.detail("article"), Some("205.5"));
     let (_, events) = analyse(
         "uk",
         "Ісмаїла Рамазанова оштрафували на 40 тисяч рублів.",
@@ -463,14 +417,8 @@ fn details_of_sentences_charges_fines_and_custody() {
         &[ISMAIL],
     );
     let fine = event(&events, "administrative_penalty");
-    assert_eq!(
-        fine.details.get("amount").map(String::as_str),
-        Some("40000")
-    );
-    assert_eq!(
-        fine.details.get("currency").map(String::as_str),
-        Some("RUB")
-    );
+    assert_eq!(fine.detail("amount"), Some("40000"));
+    assert_eq!(fine.detail("currency"), Some("RUB"));
     let (_, events) = analyse(
         "ru",
         "Суд отправил Решата Абдурахманова под домашний арест.",
@@ -478,10 +426,7 @@ fn details_of_sentences_charges_fines_and_custody() {
         &[RESHAT],
     );
     let custody = event(&events, "arrest_custody");
-    assert_eq!(
-        custody.details.get("measure").map(String::as_str),
-        Some("house_arrest")
-    );
+    assert_eq!(custody.detail("measure"), Some("house_arrest"));
 }
 
 #[test]

@@ -145,6 +145,26 @@ pub enum SourceOutcome {
     Failed { error: String },
 }
 
+impl SourceOutcome {
+    /// What a checked listing did, in one line ("3 listed, 2 new, 0 changed, 1 unchanged, 0
+    /// failed") for `casebook watch run` and the ingest page; `None` for the other outcomes.
+    pub fn checked_counts(&self) -> Option<String> {
+        match self {
+            SourceOutcome::Checked {
+                listed,
+                new_pages,
+                new_versions,
+                unchanged_pages,
+                failed_pages,
+            } => Some(format!(
+                "{listed} listed, {new_pages} new, {new_versions} changed, \
+                 {unchanged_pages} unchanged, {failed_pages} failed"
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// One source's run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceRun {

@@ -6,68 +6,20 @@
 //! of one event (same type, same person, same date), as the register's merge does. Which facts a page
 //! reports is scripted per page, and only counted when the reporting sentence is in the bytes served.
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+#[path = "common/news_site.rs"]
+mod news_site;
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
 use casebook_monitor::*;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use news_site::{hits, lock, news_site, not_modified, put, Shared};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // The news host
-
-#[derive(Default)]
-struct Site {
-    /// path → (body, content type)
-    pages: BTreeMap<String, (String, &'static str)>,
-    /// path → requests answered (any status)
-    hits: BTreeMap<String, usize>,
-    /// path → 304s answered
-    not_modified: BTreeMap<String, usize>,
-    /// JSON bodies POSTed to /hook
-    hooks: Vec<serde_json::Value>,
-}
-
-type Shared = Arc<Mutex<Site>>;
-
-fn etag_of(body: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut h);
-    format!("\"{:x}\"", h.finish())
-}
-
-async fn serve_path(
-    State(site): State<Shared>,
-    Path(path): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let path = format!("/{path}");
-    let mut site = site.lock().unwrap();
-    *site.hits.entry(path.clone()).or_default() += 1;
-    let Some((body, content_type)) = site.pages.get(&path).cloned() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let etag = etag_of(&body);
-    if headers.get("if-none-match").and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        *site.not_modified.entry(path).or_default() += 1;
-        return (StatusCode::NOT_MODIFIED, [("etag", etag)]).into_response();
-    }
-    (
-        StatusCode::OK,
-        [("etag", etag), ("content-type", content_type.to_string())],
-        body,
-    )
-        .into_response()
-}
-
-async fn hook(State(site): State<Shared>, Json(body): Json<serde_json::Value>) -> StatusCode {
-    site.lock().unwrap().hooks.push(body);
-    StatusCode::NO_CONTENT
-}
 
 /// Serves a router on 127.0.0.1 (an ephemeral port) for the rest of the test; returns its origin.
 async fn spawn(router: Router) -> String {
@@ -80,27 +32,35 @@ async fn spawn(router: Router) -> String {
 }
 
 async fn news_host() -> (String, Shared) {
-    let site: Shared = Arc::default();
-    site.lock().unwrap().pages.insert(
-        "/robots.txt".into(),
-        ("User-agent: *\nDisallow: /private/\n".into(), "text/plain"),
-    );
-    let router = Router::new()
-        .route("/hook", post(hook))
-        .route("/{*path}", get(serve_path))
-        .with_state(site.clone());
+    let (router, site) = news_site();
     (spawn(router).await, site)
 }
 
-fn put(site: &Shared, path: &str, body: String, content_type: &'static str) {
-    site.lock()
-        .unwrap()
-        .pages
-        .insert(path.into(), (body, content_type));
+/// The news host with one story, the detention, listed in its Atom feed at `/feed.xml`.
+async fn host_with_one_story() -> (String, Shared) {
+    let (origin, site) = news_host().await;
+    put(
+        &site,
+        "/news/detained",
+        detention_story("Crimea Monitor"),
+        "text/html",
+    );
+    put_feed(
+        &site,
+        &origin,
+        &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
+    );
+    (origin, site)
 }
 
-fn hits(site: &Shared, path: &str) -> usize {
-    site.lock().unwrap().hits.get(path).copied().unwrap_or(0)
+/// Publishes the Atom feed of `entries` (path, title, updated) at `/feed.xml`.
+fn put_feed(site: &Shared, origin: &str, entries: &[(&str, &str, &str)]) {
+    put(
+        site,
+        "/feed.xml",
+        atom(origin, entries),
+        "application/atom+xml",
+    );
 }
 
 fn atom(origin: &str, entries: &[(&str, &str, &str)]) -> String {
@@ -308,6 +268,36 @@ fn monitor() -> Monitor {
     Monitor::with_state(MonitorState::in_memory().unwrap(), config()).unwrap()
 }
 
+/// A monitor whose one source is the feed at `origin`'s `/feed.xml`; returns it and the source's
+/// id.
+fn monitor_of_feed(origin: &str) -> (Monitor, i64) {
+    let mut monitor = monitor();
+    let id = add_source(
+        &mut monitor,
+        &format!("{origin}/feed.xml"),
+        SourceKind::Feed,
+    );
+    (monitor, id)
+}
+
+/// Adds the source at `url`; returns its id.
+fn add_source(monitor: &mut Monitor, url: &str, kind: SourceKind) -> i64 {
+    monitor.add_source(url, kind).unwrap()
+}
+
+/// Posts every new alert to the webhook at `url` from now on.
+fn set_webhook(monitor: &Monitor, url: &str) {
+    monitor.state().set_webhook(Some(url)).unwrap();
+}
+
+/// Watches `value` (a person, an event type…) from now on; returns the watch's id.
+fn watch(monitor: &Monitor, kind: WatchKind, value: &str) -> i64 {
+    monitor
+        .state()
+        .add_watch(kind, value, &now_rfc3339())
+        .unwrap()
+}
+
 fn checked(report: &RunReport, id: i64) -> (usize, usize, usize, usize, usize) {
     match &report.sources.iter().find(|s| s.id == id).unwrap().outcome {
         SourceOutcome::Checked {
@@ -343,7 +333,8 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
         "text/html; charset=utf-8",
     );
     put(&site, "/private/draft", court_story(), "text/html");
-    let feed = atom(
+    put_feed(
+        &site,
         &origin,
         &[
             (
@@ -355,12 +346,8 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
             ("/private/draft", "Draft", "2025-06-02T08:00:00Z"),
         ],
     );
-    put(&site, "/feed.xml", feed, "application/atom+xml");
 
-    let mut monitor = monitor();
-    let id = monitor
-        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
-        .unwrap();
+    let (mut monitor, id) = monitor_of_feed(&origin);
     let mut register = MiniRegister::default();
 
     let first = monitor.run_once(&mut register).await.unwrap();
@@ -386,7 +373,7 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
         "{:?}",
         second.sources
     );
-    assert_eq!(site.lock().unwrap().not_modified.get("/feed.xml"), Some(&1));
+    assert_eq!(not_modified(&site, "/feed.xml"), 1);
     assert_eq!(
         hits(&site, "/news/detained"),
         1,
@@ -402,22 +389,7 @@ async fn new_items_arrive_and_an_unchanged_feed_costs_a_304() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
-    let (origin, site) = news_host().await;
-    put(
-        &site,
-        "/news/detained",
-        detention_story("Crimea Monitor"),
-        "text/html",
-    );
-    put(
-        &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
-        ),
-        "application/atom+xml",
-    );
+    let (origin, _site) = host_with_one_story().await;
     // A host that accepts connections and never answers in time.
     let slow = spawn(Router::new().route(
         "/{*path}",
@@ -441,15 +413,13 @@ async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
     .await;
 
     let mut monitor = monitor();
-    let slow_id = monitor
-        .add_source(&format!("{slow}/rss"), SourceKind::Feed)
-        .unwrap();
-    let broken_id = monitor
-        .add_source(&format!("{broken}/rss"), SourceKind::Feed)
-        .unwrap();
-    let good_id = monitor
-        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
-        .unwrap();
+    let slow_id = add_source(&mut monitor, &format!("{slow}/rss"), SourceKind::Feed);
+    let broken_id = add_source(&mut monitor, &format!("{broken}/rss"), SourceKind::Feed);
+    let good_id = add_source(
+        &mut monitor,
+        &format!("{origin}/feed.xml"),
+        SourceKind::Feed,
+    );
     let mut register = MiniRegister::default();
 
     let started = Instant::now();
@@ -496,48 +466,25 @@ async fn a_slow_or_broken_host_times_out_without_blocking_the_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
-    let (origin, site) = news_host().await;
-    put(
-        &site,
-        "/news/detained",
-        detention_story("Crimea Monitor"),
-        "text/html",
-    );
-    put(
-        &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
-        ),
-        "application/atom+xml",
-    );
-    let mut monitor = monitor();
-    let id = monitor
-        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
-        .unwrap();
+    let (origin, site) = host_with_one_story().await;
+    let (mut monitor, id) = monitor_of_feed(&origin);
     let mut register = MiniRegister::default();
     monitor.run_once(&mut register).await.unwrap();
 
-    // The outlet edits the story and says so in its feed.
+    // The outlet edits the story and says so in its feed, updated at `updated`.
+    let relist = |updated| {
+        put_feed(
+            &site,
+            &origin,
+            &[("/news/detained", "Detained, then released", updated)],
+        )
+    };
     let edited = detention_story("Crimea Monitor").replace(
         "seized two phones.",
         "seized two phones. Update: he was released late at night.",
     );
     put(&site, "/news/detained", edited.clone(), "text/html");
-    put(
-        &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[(
-                "/news/detained",
-                "Detained, then released",
-                "2025-06-04T07:30:00Z",
-            )],
-        ),
-        "application/atom+xml",
-    );
+    relist("2025-06-04T07:30:00Z");
     let report = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(checked(&report, id), (1, 0, 1, 0, 0));
 
@@ -557,38 +504,18 @@ async fn a_page_edited_after_publication_is_kept_as_a_second_version() {
     assert_ne!(versions[0].sha256, versions[1].sha256);
 
     // A listing that changes without the page changing costs a 304 on the page, no new version.
-    put(
-        &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[(
-                "/news/detained",
-                "Detained, then released",
-                "2025-06-04T09:00:00Z",
-            )],
-        ),
-        "application/atom+xml",
-    );
+    relist("2025-06-04T09:00:00Z");
     let report = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(checked(&report, id), (1, 0, 0, 1, 0));
-    assert_eq!(
-        site.lock().unwrap().not_modified.get("/news/detained"),
-        Some(&1)
-    );
+    assert_eq!(not_modified(&site, "/news/detained"), 1);
     assert_eq!(monitor.state().versions(&url).unwrap().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_gets_it() {
-    let (origin, site) = news_host().await;
-    // One story, syndicated by two outlets: two pages, two articles, one event.
-    put(
-        &site,
-        "/news/detained",
-        detention_story("Crimea Monitor"),
-        "text/html",
-    );
+    // One story, syndicated by two outlets: two pages, two articles, one event (the feed is
+    // replaced below by one listing both).
+    let (origin, site) = host_with_one_story().await;
     put(
         &site,
         "/syndicated/detained",
@@ -596,22 +523,18 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
         "text/html",
     );
     put(&site, "/news/hearing", court_story(), "text/html");
-    put(
+    put_feed(
         &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[
-                ("/news/detained", "Detained", "2025-06-03T10:00:00Z"),
-                (
-                    "/syndicated/detained",
-                    "Detained (via Crimea Monitor)",
-                    "2025-06-03T11:00:00Z",
-                ),
-                ("/news/hearing", "Hearing", "2025-06-02T09:00:00Z"),
-            ],
-        ),
-        "application/atom+xml",
+        &origin,
+        &[
+            ("/news/detained", "Detained", "2025-06-03T10:00:00Z"),
+            (
+                "/syndicated/detained",
+                "Detained (via Crimea Monitor)",
+                "2025-06-03T11:00:00Z",
+            ),
+            ("/news/hearing", "Hearing", "2025-06-02T09:00:00Z"),
+        ],
     );
     let mut register = MiniRegister::default();
     register
@@ -622,9 +545,11 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
         .insert("/syndicated/detained".into(), vec![detention_fact()]);
 
     let mut monitor = monitor();
-    monitor
-        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
-        .unwrap();
+    add_source(
+        &mut monitor,
+        &format!("{origin}/feed.xml"),
+        SourceKind::Feed,
+    );
     // The same pages are also listed by a URL list and a sitemap of the site.
     put(
         &site,
@@ -641,26 +566,20 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
         ),
         "application/xml",
     );
-    let list_id = monitor
-        .add_source(&format!("{origin}/watched.txt"), SourceKind::Urls)
-        .unwrap();
-    let map_id = monitor
-        .add_source(&format!("{origin}/sitemap.xml"), SourceKind::Sitemap)
-        .unwrap();
-    let now = now_rfc3339();
+    let list_id = add_source(
+        &mut monitor,
+        &format!("{origin}/watched.txt"),
+        SourceKind::Urls,
+    );
+    let map_id = add_source(
+        &mut monitor,
+        &format!("{origin}/sitemap.xml"),
+        SourceKind::Sitemap,
+    );
     // Watched under the spelling the register had; the story writes "Mustafaiev".
-    let watch_id = monitor
-        .state()
-        .add_watch(WatchKind::Person, "Server Mustafayev", &now)
-        .unwrap();
-    monitor
-        .state()
-        .add_watch(WatchKind::Person, "Rustem Seitveliev", &now)
-        .unwrap();
-    monitor
-        .state()
-        .set_webhook(Some(&format!("{origin}/hook")))
-        .unwrap();
+    let watch_id = watch(&monitor, WatchKind::Person, "Server Mustafayev");
+    watch(&monitor, WatchKind::Person, "Rustem Seitveliev");
+    set_webhook(&monitor, &format!("{origin}/hook"));
 
     let report = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(register.captured.len(), 3);
@@ -695,7 +614,7 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
 
     // The webhook receiver on loopback got it, with links to the evidence.
     assert_eq!(report.webhooks_delivered, 1);
-    let hooks = site.lock().unwrap().hooks.clone();
+    let hooks = lock(&site).hooks.clone();
     assert_eq!(hooks.len(), 1);
     assert_eq!(hooks[0]["alert"]["dedup_key"], alert.dedup_key.as_str());
     assert_eq!(
@@ -721,27 +640,12 @@ async fn a_watched_person_under_a_new_spelling_raises_one_alert_and_the_webhook_
     // A later run delivers nothing twice.
     let later = monitor.run_once(&mut register).await.unwrap();
     assert_eq!((later.alerts.len(), later.webhooks_delivered), (0, 0));
-    assert_eq!(site.lock().unwrap().hooks.len(), 1);
+    assert_eq!(lock(&site).hooks.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
-    let (origin, site) = news_host().await;
-    put(
-        &site,
-        "/news/detained",
-        detention_story("Crimea Monitor"),
-        "text/html",
-    );
-    put(
-        &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[("/news/detained", "Detained", "2025-06-03T10:00:00Z")],
-        ),
-        "application/atom+xml",
-    );
+    let (origin, site) = host_with_one_story().await;
     // A port nothing listens on.
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -752,18 +656,9 @@ async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
         .script
         .insert("/news/detained".into(), vec![detention_fact()]);
     register.fail_next = true;
-    let mut monitor = monitor();
-    let id = monitor
-        .add_source(&format!("{origin}/feed.xml"), SourceKind::Feed)
-        .unwrap();
-    monitor
-        .state()
-        .add_watch(WatchKind::EventType, "detention", &now_rfc3339())
-        .unwrap();
-    monitor
-        .state()
-        .set_webhook(Some(&format!("http://{closed}/hook")))
-        .unwrap();
+    let (mut monitor, id) = monitor_of_feed(&origin);
+    watch(&monitor, WatchKind::EventType, "detention");
+    set_webhook(&monitor, &format!("http://{closed}/hook"));
 
     // The sink refuses the page: nothing archived, the page is fetched again next time.
     let first = monitor.run_once(&mut register).await.unwrap();
@@ -773,14 +668,10 @@ async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
     assert!(monitor.state().versions(&url).unwrap().is_empty());
 
     // Touch the feed so it is not a 304; the failed page is retried and stored.
-    put(
+    put_feed(
         &site,
-        "/feed.xml",
-        atom(
-            &origin,
-            &[("/news/detained", "Detained.", "2025-06-03T10:00:00Z")],
-        ),
-        "application/atom+xml",
+        &origin,
+        &[("/news/detained", "Detained.", "2025-06-03T10:00:00Z")],
     );
     let second = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(checked(&second, id), (1, 1, 0, 0, 0));
@@ -792,13 +683,10 @@ async fn a_failing_webhook_or_sink_is_recorded_and_tried_again() {
     assert!(alert.webhook_delivered_at.is_none());
 
     // Once the webhook works, the pending alert is delivered on the next run.
-    monitor
-        .state()
-        .set_webhook(Some(&format!("{origin}/hook")))
-        .unwrap();
+    set_webhook(&monitor, &format!("{origin}/hook"));
     let third = monitor.run_once(&mut register).await.unwrap();
     assert_eq!(third.webhooks_delivered, 1);
-    assert_eq!(site.lock().unwrap().hooks.len(), 1);
+    assert_eq!(lock(&site).hooks.len(), 1);
 }
 
 #[test]

@@ -4,26 +4,14 @@
 //! Run: `cargo bench -p casebook-people --bench people` (add `-- --errors` to list missed and spurious
 //! mentions, `-- --dir PATH` for another corpus folder).
 
-use casebook_corpus::{default_dir, load_dir, score_mentions, Counts};
+use casebook_corpus::{load_for_bench, score_mentions, Counts};
 use casebook_people::Recognizer;
 use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let show_errors = args.iter().any(|a| a == "--errors");
-    let dir = args
-        .iter()
-        .position(|a| a == "--dir")
-        .and_then(|i| args.get(i + 1))
-        .map(Into::into)
-        .unwrap_or_else(default_dir);
-    let corpus = match load_dir(&dir) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("cannot load the corpus: {e}");
-            std::process::exit(1);
-        }
-    };
+    let corpus = load_for_bench(&args);
     let recognizer = Recognizer::new();
     let mut total = Counts::default();
     let mut texts = Vec::new();

@@ -345,6 +345,16 @@ impl<'a> Linker<'a> {
     }
 
     /// The person among `candidates` mentioned nearest before token `at`, else first after it.
+    /// Records the one-word mention at `at` as of `person`.
+    fn found_word(&mut self, person: usize, at: usize) {
+        self.persons[person].add_mention(at);
+        self.found.push(Found {
+            first: at,
+            last: at + 1,
+            person,
+        });
+    }
+
     fn nearest(&self, at: usize, candidates: impl Iterator<Item = usize> + Clone) -> Option<usize> {
         let before = candidates
             .clone()
@@ -434,12 +444,7 @@ impl<'a> Linker<'a> {
                 self.persons.len() - 1
             }
         };
-        self.persons[person].add_mention(at);
-        self.found.push(Found {
-            first: at,
-            last: at + 1,
-            person,
-        });
+        self.found_word(person, at);
     }
 
     /// The person a lone word keyed `k` refers to: by surname, else by given name.
@@ -561,12 +566,7 @@ impl<'a> Linker<'a> {
                 self.persons.len() - 1
             }
         };
-        self.persons[person].add_mention(at);
-        self.found.push(Found {
-            first: at,
-            last: at + 1,
-            person,
-        });
+        self.found_word(person, at);
     }
 }
 

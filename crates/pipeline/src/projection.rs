@@ -4,7 +4,7 @@
 //! [`Indexer`](crate::Indexer), and the web's review decisions).
 
 use crate::error::{PipelineError, Result};
-use casebook_register::{PersonRecord, RegisterError, Store};
+use casebook_register::{EventRecord, PersonRecord, RegisterError, Store};
 use casebook_search::{
     ArticleDoc, EventDoc, IndexDoc, IndexSource, PersonDoc, SearchError, SearchIndex,
 };
@@ -25,6 +25,39 @@ pub fn person_doc(p: &PersonRecord, places: Vec<String>) -> PersonDoc {
         status: Some(p.status.as_str().to_string()),
         places,
         visibility: p.visibility,
+    }
+}
+
+/// An event's index document: the evidence and article of its first source, found by the names
+/// `victims`; `outlet` gives the outlet of an article (by its id).
+pub fn event_doc(
+    e: EventRecord,
+    victims: Vec<String>,
+    outlet: impl FnOnce(&str) -> Option<String>,
+) -> EventDoc {
+    let first = e.sources.first();
+    EventDoc {
+        year: e.date.as_deref().and_then(year_of),
+        victims,
+        evidence: first.map(|s| s.text.clone()).unwrap_or_default(),
+        article: first.map(|s| s.article.clone()).unwrap_or_default(),
+        outlet: first.and_then(|s| outlet(&s.article)),
+        id: e.id,
+        event_type: e.event_type,
+        date: e.date,
+        place: e.place,
+    }
+}
+
+/// Adds an event's place to the places of each of its victims (once each), for their documents.
+pub fn add_places(places: &mut HashMap<String, Vec<String>>, e: &EventRecord) {
+    if let Some(place) = &e.place {
+        for v in &e.victims {
+            let list = places.entry(v.clone()).or_default();
+            if !list.contains(place) {
+                list.push(place.clone());
+            }
+        }
     }
 }
 
@@ -104,32 +137,17 @@ fn walk(
         .collect();
     let mut places: HashMap<String, Vec<String>> = HashMap::new();
     store.visit_events(&mut |e| {
-        if let Some(place) = &e.place {
-            for v in &e.victims {
-                let list = places.entry(v.clone()).or_default();
-                if !list.contains(place) {
-                    list.push(place.clone());
-                }
-            }
-        }
-        let first = e.sources.first();
-        send(IndexDoc::Event(EventDoc {
-            year: e.date.as_deref().and_then(year_of),
-            victims: e
-                .victims
-                .iter()
-                .filter_map(|v| names.get(v.as_str()).map(|n| n.to_string()))
-                .collect(),
-            evidence: first.map(|s| s.text.clone()).unwrap_or_default(),
-            article: first.map(|s| s.article.clone()).unwrap_or_default(),
-            outlet: first
-                .and_then(|s| sites.get(&s.article))
-                .and_then(|&at| outlets.get(at as usize).cloned()),
-            id: e.id,
-            event_type: e.event_type,
-            date: e.date,
-            place: e.place,
-        }))
+        add_places(&mut places, &e);
+        let victims = e
+            .victims
+            .iter()
+            .filter_map(|v| names.get(v.as_str()).map(|n| n.to_string()))
+            .collect();
+        send(IndexDoc::Event(event_doc(e, victims, |article| {
+            sites
+                .get(article)
+                .and_then(|&at| outlets.get(at as usize).cloned())
+        })))
     })?;
     drop(names);
     for p in &persons {

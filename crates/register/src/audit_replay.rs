@@ -108,16 +108,7 @@ fn check_decisions(
         .prepare("SELECT id, actor, action, target, payload, undone_by FROM decisions ORDER BY id")
         .ctx(path, err)?;
     let rows: Vec<(i64, String, String, String, String, Option<i64>)> = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
+        .query_map([], |r| r.try_into())
         .and_then(|rows| rows.collect())
         .ctx(path, err)?;
     let mut seen = BTreeSet::new();

@@ -124,37 +124,26 @@ impl SqliteStore {
     /// The register's persons as matching needs them: every name each (effective, unmerged) person
     /// was seen under, and a birth date where a reviewer confirmed a list row that gave one.
     pub fn list_persons(&self) -> Result<Vec<RegisterPerson>> {
-        let err = || "reading the persons for a list".to_string();
         let mut by_id: BTreeMap<String, RegisterPerson> = BTreeMap::new();
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT DISTINCT person, name FROM article_persons ORDER BY person")
-            .ctx(self.path(), err)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .ctx(self.path(), err)?;
-        for row in rows {
-            let (id, name) = row.ctx(self.path(), err)?;
+        let names = self.pairs(
+            "SELECT DISTINCT person, name FROM article_persons ORDER BY person",
+            [],
+        )?;
+        for (id, name) in names {
             let p = by_id.entry(id.clone()).or_insert_with(|| RegisterPerson {
                 id,
                 ..RegisterPerson::default()
             });
             p.names.push(name);
         }
-        let mut stmt = self
-            .conn()
-            .prepare(
-                "SELECT COALESCE(p.merged_into, p.id), r.row_json FROM list_rows r
-                   JOIN claims c ON c.id = r.claim_id
-                   JOIN persons p ON p.id = r.person
-                  WHERE c.state = 'confirmed'",
-            )
-            .ctx(self.path(), err)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .ctx(self.path(), err)?;
-        for row in rows {
-            let (id, row_json) = row.ctx(self.path(), err)?;
+        let confirmed_rows = self.pairs(
+            "SELECT COALESCE(p.merged_into, p.id), r.row_json FROM list_rows r
+               JOIN claims c ON c.id = r.claim_id
+               JOIN persons p ON p.id = r.person
+              WHERE c.state = 'confirmed'",
+            [],
+        )?;
+        for (id, row_json) in confirmed_rows {
             let birth = serde_json::from_str::<ListRow>(&row_json)
                 .ok()
                 .and_then(|r| r.birth_date);

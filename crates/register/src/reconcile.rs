@@ -35,17 +35,7 @@ pub(crate) fn reconcile(conn: &Connection, path: &Path, event_id: &str) -> Resul
                FROM event_sources WHERE event_id = ?1 ORDER BY article_id, seq",
         )
         .and_then(|mut s| {
-            s.query_map([event_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
+            s.query_map([event_id], |r| r.try_into())?
             .collect::<std::result::Result<Vec<_>, _>>()
         })
         .ctx(path, err)?;

@@ -16,15 +16,7 @@ fn seeded() -> (tempfile::TempDir, SqliteStore, String) {
         store(&mut s, item);
     }
     let osmanova = s.find_persons("Zarema Osmanova", 10).unwrap()[0].id.clone();
-    s.decide(
-        "rev",
-        &Decision::SetVisibility {
-            person: osmanova.clone(),
-            field: None,
-            level: Visibility::Hidden,
-        },
-    )
-    .unwrap();
+    set_visibility(&mut s, &osmanova, None, Visibility::Hidden);
     (dir, s, osmanova)
 }
 

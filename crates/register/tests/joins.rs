@@ -165,54 +165,49 @@ fn one_case_reported_under_two_names_is_one_case_with_both_names() {
 #[test]
 fn reports_that_disagree_make_one_event_with_its_conflicts_visible() {
     let (_dir, mut s) = open_tmp();
-    let mut first = article(
-        "sentence-1.txt",
-        &["The Southern District Military Court sentenced Emine Bekirova to 13 years on 14 May 2024."],
-        &["Emine Bekirova"],
-        vec![TestEvent {
-            event_type: "sentence",
-            victims: vec![0],
-            date: Some(FuzzyDate::day(2024, 5, 14)),
-            sentence: 0,
-        }],
-        &[],
-    );
-    first.1.events.events[0]
-        .details
-        .insert("term".into(), "13 years".into());
-    let mut second = article(
-        "sentence-2.txt",
-        &["On 15 May 2024 a court in Rostov gave Emine Bekirova 12 years in a general-regime colony."],
-        &["Emine Bekirova"],
-        vec![TestEvent {
-            event_type: "sentence",
-            victims: vec![0],
-            date: Some(FuzzyDate::day(2024, 5, 15)),
-            sentence: 0,
-        }],
-        &[],
-    );
-    second.1.events.events[0]
-        .details
-        .insert("term".into(), "12 years".into());
-    let mut third = article(
-        "sentence-3.txt",
-        &["Emine Bekirova, sentenced in May 2024 to 13 years, was moved to a colony in Russia."],
-        &["Emine Bekirova"],
-        vec![TestEvent {
-            event_type: "sentence",
-            victims: vec![0],
-            date: Some(FuzzyDate::month(2024, 5)),
-            sentence: 0,
-        }],
-        &[],
-    );
-    third.1.events.events[0]
-        .details
-        .insert("term".into(), "13 years".into());
-    for item in [&first, &second, &third] {
+    // Three reports of one sentence: (file, sentence, date, term).
+    let reports = [
+        (
+            "sentence-1.txt",
+            "The Southern District Military Court sentenced Emine Bekirova to 13 years on 14 May 2024.",
+            FuzzyDate::day(2024, 5, 14),
+            "13 years",
+        ),
+        (
+            "sentence-2.txt",
+            "On 15 May 2024 a court in Rostov gave Emine Bekirova 12 years in a general-regime colony.",
+            FuzzyDate::day(2024, 5, 15),
+            "12 years",
+        ),
+        (
+            "sentence-3.txt",
+            "Emine Bekirova, sentenced in May 2024 to 13 years, was moved to a colony in Russia.",
+            FuzzyDate::month(2024, 5),
+            "13 years",
+        ),
+    ]
+    .map(|(source, sentence, date, term)| {
+        let mut report = article(
+            source,
+            &[sentence],
+            &["Emine Bekirova"],
+            vec![TestEvent {
+                event_type: "sentence",
+                victims: vec![0],
+                date: Some(date),
+                sentence: 0,
+            }],
+            &[],
+        );
+        report.1.events.events[0]
+            .details
+            .insert("term".into(), term.into());
+        report
+    });
+    for item in &reports {
         store(&mut s, item);
     }
+    let second = &reports[1];
     let export = json_export(&s);
     let events = export["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{events:#?}");

@@ -71,24 +71,8 @@ fn register() -> (tempfile::TempDir, SqliteStore) {
         s.decide("rev", &Decision::Confirm { target: e.id })
             .unwrap();
     }
-    s.decide(
-        "rev",
-        &Decision::SetVisibility {
-            person: elmaz,
-            field: None,
-            level: Visibility::Hidden,
-        },
-    )
-    .unwrap();
-    s.decide(
-        "rev",
-        &Decision::SetVisibility {
-            person: ruslan,
-            field: Some("status".into()),
-            level: Visibility::Hidden,
-        },
-    )
-    .unwrap();
+    set_visibility(&mut s, &elmaz, None, Visibility::Hidden);
+    set_visibility(&mut s, &ruslan, Some("status"), Visibility::Hidden);
     (dir, s)
 }
 

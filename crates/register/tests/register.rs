@@ -391,15 +391,7 @@ fn audit_chain_shows_tampering() {
         store(&mut s, item);
     }
     let kaitov = person_id(&s, "Emir Kaitov");
-    s.decide(
-        "rev",
-        &Decision::SetVisibility {
-            person: kaitov,
-            field: None,
-            level: Visibility::Initials,
-        },
-    )
-    .unwrap();
+    set_visibility(&mut s, &kaitov, None, Visibility::Initials);
     let report = s.verify_audit().unwrap();
     assert_eq!(report.entries, 4);
     assert_eq!(report.broken, None);
@@ -530,24 +522,8 @@ fn public_export_holds_only_confirmed_facts_and_protects_people() {
         },
     )
     .unwrap();
-    s.decide(
-        "rev",
-        &Decision::SetVisibility {
-            person: osmanova.clone(),
-            field: None,
-            level: Visibility::Hidden,
-        },
-    )
-    .unwrap();
-    s.decide(
-        "rev",
-        &Decision::SetVisibility {
-            person: seitov.clone(),
-            field: None,
-            level: Visibility::Initials,
-        },
-    )
-    .unwrap();
+    set_visibility(&mut s, &osmanova, None, Visibility::Hidden);
+    set_visibility(&mut s, &seitov, None, Visibility::Initials);
     let sentence = s
         .case_file(&seitov)
         .unwrap()

@@ -87,35 +87,12 @@ fn import_list(store: &mut SqliteStore) -> Result<(), Box<dyn Error>> {
 
 async fn serve(data: &Path) -> Result<SocketAddr, Box<dyn Error>> {
     let (_, router) = casebook_web::application(casebook_web::Config::new(data))?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move {
-        let served = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        );
-        if let Err(e) = served.await {
-            eprintln!("screenshots: the server stopped: {e}");
-        }
-    });
-    Ok(addr)
+    Ok(browser::serve(router).await?)
 }
 
 async fn log_in(c: &Client, base: &str) -> Result<(), Box<dyn Error>> {
     c.goto(&format!("{base}/login?next=/review/queue")).await?;
-    for (css, text) in [
-        ("input[name=name]", USER.0),
-        ("input[name=password]", USER.1),
-    ] {
-        c.find(Locator::Css(css)).await?.send_keys(text).await?;
-    }
-    c.find(Locator::Css("button[type=submit]"))
-        .await?
-        .click()
-        .await?;
-    c.wait()
-        .for_element(Locator::Css("table.review-queue"))
-        .await?;
+    browser::submit_login(c, USER, "table.review-queue").await?;
     Ok(())
 }
 

@@ -143,6 +143,20 @@ fn valid_user_name(name: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
 }
 
+/// The Argon2 hash, with a fresh salt, of a new password long enough to keep.
+fn hash_new_password(password: &str) -> Result<String, AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::Invalid(format!(
+            "a password needs at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| AccountError::Hash(e.to_string()))?
+        .to_string())
+}
+
 impl Accounts {
     /// Opens (creating if need be) the accounts file in the data directory.
     pub fn open(data_dir: &Path) -> Result<Accounts, AccountError> {
@@ -194,16 +208,7 @@ impl Accounts {
                 "a user name has 2 to 64 letters, digits or . - _ @".into(),
             ));
         }
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(AccountError::Invalid(format!(
-                "a password needs at least {MIN_PASSWORD_CHARS} characters"
-            )));
-        }
-        let salt = SaltString::generate(&mut OsRng);
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| AccountError::Hash(e.to_string()))?
-            .to_string();
+        let hash = hash_new_password(password)?;
         let created = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let inserted = self.with(|c| {
             c.execute(
@@ -351,16 +356,7 @@ impl Accounts {
         password: &str,
         keep: Option<&str>,
     ) -> Result<(), AccountError> {
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(AccountError::Invalid(format!(
-                "a password needs at least {MIN_PASSWORD_CHARS} characters"
-            )));
-        }
-        let salt = SaltString::generate(&mut OsRng);
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| AccountError::Hash(e.to_string()))?
-            .to_string();
+        let hash = hash_new_password(password)?;
         let kept = keep.map(token_digest).unwrap_or_default();
         self.with(|c| {
             c.execute(

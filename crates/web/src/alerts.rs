@@ -9,6 +9,7 @@
 //! watchlist and the sources, and each such change is recorded in the register's audit log.
 
 use crate::accounts::Role;
+use crate::api::record_action;
 use crate::app::Caller;
 use crate::error::{WebError, WebResult};
 use crate::ingest::{self, FileResult, Job};
@@ -127,19 +128,6 @@ pub async fn mark_all_read(state: &AppState, caller: &Caller) -> WebResult<usize
     state.monitor(|m| Ok(m.mark_all_read()?)).await
 }
 
-/// Records a change to the monitoring setup in the register's audit log, under its user.
-async fn audit(
-    state: &AppState,
-    actor: String,
-    action: &'static str,
-    target: String,
-    payload: serde_json::Value,
-) -> WebResult<()> {
-    state
-        .store(move |store| Ok(store.record_action(&actor, action, &target, &payload)?))
-        .await
-}
-
 /// A new watch.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewWatch {
@@ -168,7 +156,7 @@ pub async fn add_watch(state: &AppState, caller: &Caller, new: NewWatch) -> WebR
     let id = state
         .monitor(move |m| Ok(m.add_watch(kind, &stored, &now)?))
         .await?;
-    audit(
+    record_action(
         state,
         actor,
         "watch_add",
@@ -192,7 +180,7 @@ pub async fn remove_watch(state: &AppState, caller: &Caller, id: i64) -> WebResu
         })
         .await?
         .ok_or_else(|| WebError::not_found(format!("no watch has id {id}")))?;
-    audit(
+    record_action(
         state,
         actor,
         "watch_remove",
@@ -282,7 +270,7 @@ pub async fn add_sources(
             })
             .await?;
     for s in &sources {
-        audit(
+        record_action(
             state,
             actor.clone(),
             "source_add",
@@ -308,7 +296,7 @@ pub async fn remove_source(state: &AppState, caller: &Caller, id: i64) -> WebRes
         })
         .await?
         .ok_or_else(|| WebError::not_found(format!("no source has id {id}")))?;
-    audit(
+    record_action(
         state,
         actor,
         "source_remove",
@@ -445,8 +433,8 @@ pub fn start_fetch(
                 .build()
                 .map_err(|e| format!("cannot start the fetch: {e}"))
                 .and_then(|rt| {
-                    let mut monitor = Monitor::open(&data_dir, config)
-                        .map_err(|e| e.to_string())?;
+                    let mut monitor =
+                        Monitor::open(&data_dir, config).map_err(|e| e.to_string())?;
                     rt.block_on(monitor.run_sources(&ids, &mut sink))
                         .map_err(|e| e.to_string())
                 });
@@ -456,22 +444,15 @@ pub fn start_fetch(
                     for (row, source) in j.files.iter_mut().take(listings).zip(&sources) {
                         let Some(run) = report.sources.iter().find(|r| r.id == source.id) else {
                             row.outcome = "failed".into();
-                            row.errors.push("the source was removed before the fetch".into());
+                            row.errors
+                                .push("the source was removed before the fetch".into());
                             continue;
                         };
                         match &run.outcome {
-                            SourceOutcome::Checked {
-                                listed,
-                                new_pages,
-                                new_versions,
-                                unchanged_pages,
-                                failed_pages,
-                            } => {
+                            SourceOutcome::Checked { .. } => {
                                 row.outcome = "listed".into();
-                                row.name = format!(
-                                    "{} — {listed} listed, {new_pages} new, {new_versions} changed, {unchanged_pages} unchanged, {failed_pages} failed",
-                                    row.name
-                                );
+                                let counts = run.outcome.checked_counts().unwrap_or_default();
+                                row.name = format!("{} — {counts}", row.name);
                             }
                             SourceOutcome::NotModified => row.outcome = "not_modified".into(),
                             SourceOutcome::BackingOff { until } => {

@@ -3,6 +3,7 @@
 //! Written by hand: a stacked bar chart and a horizontal bar list are a few dozen lines of SVG, and
 //! the plotting crates either draw to files/bitmaps or bring a large dependency tree for this.
 
+use crate::data::escape_html as escape;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -15,21 +16,6 @@ const PALETTE: [&str; 10] = [
 /// The colour of series `i`.
 pub fn colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A stacked bar chart: one bar per period (`2024-09`), stacked by series (event type).

@@ -7,10 +7,10 @@
 //! whose register person changed (merges, splits, confirmed or rejected same-person claims, and
 //! their undoing), found by comparing person ids and roots before and after.
 
-use casebook_pipeline::projection::{person_doc, year_of};
+use casebook_pipeline::projection::{event_doc, person_doc};
 use casebook_register::web_reads::PersonRoots;
 use casebook_register::{Decision, Result, SqliteStore, Store};
-use casebook_search::{EventDoc, IndexDoc, Kind, SearchError, SearchIndex};
+use casebook_search::{IndexDoc, Kind, SearchError, SearchIndex};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A write whose effect on the index is to be followed.
@@ -137,22 +137,14 @@ fn event_docs(
     Ok(events
         .into_iter()
         .map(|e| {
-            let first = e.sources.first();
-            Update::Put(IndexDoc::Event(EventDoc {
-                year: e.date.as_deref().and_then(year_of),
-                victims: e
-                    .victims
-                    .iter()
-                    .filter_map(|v| names.get(v).cloned())
-                    .collect(),
-                evidence: first.map(|s| s.text.clone()).unwrap_or_default(),
-                article: first.map(|s| s.article.clone()).unwrap_or_default(),
-                outlet: first.and_then(|s| sites.get(&s.article).cloned()),
-                id: e.id,
-                event_type: e.event_type,
-                date: e.date,
-                place: e.place,
-            }))
+            let victims = e
+                .victims
+                .iter()
+                .filter_map(|v| names.get(v).cloned())
+                .collect();
+            Update::Put(IndexDoc::Event(event_doc(e, victims, |article| {
+                sites.get(article).cloned()
+            })))
         })
         .collect())
 }

@@ -14,10 +14,11 @@ use crate::error::{WebError, WebResult};
 use crate::state::AppState;
 use casebook_register::visibility::PublicPolicy;
 use casebook_register::Store;
-use casebook_search::{ArticleDoc, EventDoc, IndexDoc, PersonDoc, Visibility};
+use casebook_search::{ArticleDoc, IndexDoc, PersonDoc, Visibility};
 use std::collections::HashMap;
 
 pub use casebook_pipeline::projection::year_of;
+use casebook_pipeline::projection::{add_places, event_doc};
 
 /// Every document the index should hold, from the register as it is now, in one list (tests; the
 /// rebuild streams them): the whole register (the projection of casebook-pipeline, shared with
@@ -106,30 +107,15 @@ fn walk_public(
         let Some(e) = policy.event(e) else {
             return Ok(());
         };
-        if let Some(place) = &e.place {
-            for v in &e.victims {
-                let list = places.entry(v.clone()).or_default();
-                if !list.contains(place) {
-                    list.push(place.clone());
-                }
-            }
-        }
-        let first = e.sources.first();
-        send(IndexDoc::Event(EventDoc {
-            year: e.date.as_deref().and_then(year_of),
-            victims: e
-                .victims
-                .iter()
-                .filter_map(|v| policy.person(v).map(|p| p.name.clone()))
-                .collect(),
-            evidence: first.map(|s| s.text.clone()).unwrap_or_default(),
-            article: first.map(|s| s.article.clone()).unwrap_or_default(),
-            outlet: first.and_then(|s| sites.get(&s.article).cloned()),
-            id: e.id,
-            event_type: e.event_type,
-            date: e.date,
-            place: e.place,
-        }))
+        add_places(&mut places, &e);
+        let victims = e
+            .victims
+            .iter()
+            .filter_map(|v| policy.person(v).map(|p| p.name.clone()))
+            .collect();
+        send(IndexDoc::Event(event_doc(e, victims, |article| {
+            sites.get(article).cloned()
+        })))
     })?;
     let mut persons: Vec<_> = policy.shown().collect();
     persons.sort_by(|a, b| a.id.cmp(&b.id));

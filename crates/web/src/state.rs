@@ -307,14 +307,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
     {
-        let permit = turn(&self.inner.register_turns).await?;
-        let state = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let out = state.store_blocking(f);
-            drop(permit);
-            out
-        })
-        .await?
+        self.store_in_turn(&self.inner.register_turns, f).await
     }
 
     /// Runs `f` with a register handle on the blocking pool in an export's turn (see
@@ -324,7 +317,17 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
     {
-        let permit = turn(&self.inner.export_turns).await?;
+        self.store_in_turn(&self.inner.export_turns, f).await
+    }
+
+    /// Runs `f` with a register handle on the blocking pool once `turns` gives it a turn; the
+    /// turn is held until `f` returns.
+    async fn store_in_turn<T, F>(&self, turns: &Arc<tokio::sync::Semaphore>, f: F) -> WebResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> WebResult<T> + Send + 'static,
+    {
+        let permit = turn(turns).await?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let out = state.store_blocking(f);

@@ -11,10 +11,6 @@ use common::*;
 use serde_json::Value;
 use std::time::Duration;
 
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
-}
-
 async fn delete(app: &TestApp, path: &str, session: Option<&Session>) -> (StatusCode, String) {
     let mut req = Request::delete(path);
     if let Some(s) = session {
@@ -290,17 +286,24 @@ async fn the_public_view_has_no_alerts_watchlist_or_sources() {
 /// A news host on loopback: a feed listing an article page and a page that is gone.
 async fn news_host() -> std::net::SocketAddr {
     let page = std::fs::read("../../examples/pages/utf8-en.html").unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let feed = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Crimea Watch</title><link>http://{addr}/</link>
-<item><title>Court in Simferopol extends arrest of Crimean Tatar activist</title><link>http://{addr}/news/kurtumerov.html</link><pubDate>Mon, 07 Jul 2025 10:00:00 GMT</pubDate></item>
-<item><title>A story taken down</title><link>http://{addr}/news/gone.html</link><pubDate>Sun, 06 Jul 2025 10:00:00 GMT</pubDate></item>
-</channel></rss>"#
-    );
-    serve_news_site(listener, feed, "/news/kurtumerov.html", page);
-    addr
+    news_site(
+        "Crimea Watch",
+        &[
+            (
+                "/news/kurtumerov.html",
+                "Court in Simferopol extends arrest of Crimean Tatar activist",
+                Some("Mon, 07 Jul 2025 10:00:00 GMT"),
+            ),
+            (
+                "/news/gone.html",
+                "A story taken down",
+                Some("Sun, 06 Jul 2025 10:00:00 GMT"),
+            ),
+        ],
+        "/news/kurtumerov.html",
+        page,
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -318,15 +321,13 @@ async fn a_feed_added_on_the_ingest_page_is_fetched_with_progress_and_raises_ale
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // The ingest page's form: add the feed and fetch it now.
-    let req = Request::post("/sources/add")
-        .header(header::COOKIE, &analyst.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "csrf={}&kind=feed&urls=http%3A%2F%2F{host}%2Ffeed.xml",
-            analyst.csrf
-        )))
-        .unwrap();
-    let (status, headers, body) = app.send(req).await;
+    let (status, headers, body) = app
+        .post_form(
+            "/sources/add",
+            &analyst,
+            &format!("kind=feed&urls=http%3A%2F%2F{host}%2Ffeed.xml"),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let location = headers[header::LOCATION].to_str().unwrap().to_string();
     assert!(location.starts_with("/ingest?done="), "{location}");
@@ -421,18 +422,7 @@ async fn a_feed_added_on_the_ingest_page_is_fetched_with_progress_and_raises_ale
 async fn exports_honour_the_public_policy_in_every_format() {
     let app = TestApp::new(false);
     let s = app.login(ANALYST).await;
-    let emil = person_id(app.dir.path(), "Emil Ziyadinov");
-    let witness = person_id(app.dir.path(), "Server Kemalov");
-    for d in [
-        format!(r#"{{"action":"confirm","target":"{emil}"}}"#),
-        format!(r#"{{"action":"confirm","target":"{witness}"}}"#),
-        format!(
-            r#"{{"action":"set_visibility","person":"{witness}","field":null,"level":"hidden"}}"#
-        ),
-    ] {
-        let (status, body) = app.post_json("/api/decisions", Some(&s), &d).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-    }
+    let (_emil, _witness) = confirm_emil_and_hide_witness(&app, &s).await;
     let viewer = app.login(VIEWER).await;
     let (status, page) = app.get("/export", Some(&viewer)).await;
     assert_eq!(status, StatusCode::OK);

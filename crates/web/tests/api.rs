@@ -5,11 +5,6 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
-use serde_json::Value;
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
-}
 
 #[tokio::test]
 async fn strangers_are_sent_to_login_and_refused_writes() {
@@ -25,13 +20,7 @@ async fn strangers_are_sent_to_login_and_refused_writes() {
         .as_str()
         .unwrap()
         .contains("not logged in"));
-    let (status, body) = app
-        .post_json(
-            "/api/decisions",
-            None,
-            r#"{"action":"confirm","target":"x"}"#,
-        )
-        .await;
+    let (status, body) = app.decide_without_session().await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     // The login page and the API description are open.
     let (status, body) = app.get("/login", None).await;
@@ -66,28 +55,17 @@ async fn unknown_routes_bad_ids_and_bad_json_get_clear_errors() {
     assert!(body.contains("<h1>400 Bad Request</h1>"), "{body}");
     let (status, _) = app.get("/originals/not-a-sha", Some(&s)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = app.post_json("/api/decisions", Some(&s), "{not json").await;
+    let decide = |decision: &'static str| app.post_json("/api/decisions", Some(&s), decision);
+    let (status, body) = decide("{not json").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(json(&body)["error"]
         .as_str()
         .unwrap()
         .to_lowercase()
         .contains("json"));
-    let (status, body) = app
-        .post_json(
-            "/api/decisions",
-            Some(&s),
-            r#"{"action":"explode","target":"x"}"#,
-        )
-        .await;
+    let (status, body) = decide(r#"{"action":"explode","target":"x"}"#).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = app
-        .post_json(
-            "/api/decisions",
-            Some(&s),
-            r#"{"action":"confirm","target":"nothing"}"#,
-        )
-        .await;
+    let (status, body) = decide(r#"{"action":"confirm","target":"nothing"}"#).await;
     assert!(
         status == StatusCode::NOT_FOUND || status == StatusCode::UNPROCESSABLE_ENTITY,
         "{status} {body}"
@@ -145,15 +123,13 @@ async fn writes_need_the_csrf_token_and_the_role() {
     let (status, _, _) = app.send(req).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // With the token, the form works and the decision names its user.
-    let req = Request::post("/review/decide")
-        .header(header::COOKIE, &analyst.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "csrf={}&action=confirm&target={event}",
-            analyst.csrf
-        )))
-        .unwrap();
-    let (status, headers, _) = app.send(req).await;
+    let (status, headers, _) = app
+        .post_form(
+            "/review/decide",
+            &analyst,
+            &format!("action=confirm&target={event}"),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(headers
         .get(header::LOCATION)
@@ -270,22 +246,10 @@ async fn case_file_review_merge_and_undo() {
 async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person() {
     let app = TestApp::new(false);
     let s = app.login(ANALYST).await;
-    let emil = person_id(app.dir.path(), "Emil Ziyadinov");
-    let witness = person_id(app.dir.path(), "Server Kemalov");
-    for d in [
-        format!(r#"{{"action":"confirm","target":"{emil}"}}"#),
-        format!(r#"{{"action":"confirm","target":"{witness}"}}"#),
-        format!(
-            r#"{{"action":"set_visibility","person":"{witness}","field":null,"level":"hidden"}}"#
-        ),
-    ] {
-        let (status, body) = app.post_json("/api/decisions", Some(&s), &d).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-    }
-    let (_, body) = app.get(&format!("/api/persons/{emil}"), Some(&s)).await;
-    let events: Vec<String> = json(&body)["timeline"]
-        .as_array()
-        .unwrap()
+    let (emil, witness) = confirm_emil_and_hide_witness(&app, &s).await;
+    let events: Vec<String> = app
+        .timeline(&s, &emil)
+        .await
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
@@ -330,13 +294,7 @@ async fn the_public_view_shows_only_confirmed_facts_and_never_a_protected_person
     assert!(export.contains("Emil Ziyadinov"));
     assert!(!export.contains("Kemalov"));
     // Nothing can be written, and there is no login or original.
-    let (status, _) = public
-        .post_json(
-            "/api/decisions",
-            None,
-            r#"{"action":"confirm","target":"x"}"#,
-        )
-        .await;
+    let (status, _) = public.decide_without_session().await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = public.get("/login", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -347,30 +305,16 @@ async fn ingest_uploads_report_per_file_outcomes_and_oversized_uploads_are_refus
     let app = TestApp::new(false);
     let s = app.login(ANALYST).await;
     let example = std::fs::read("../../examples/01-seitkhalilov-detained-bilohirsk.txt").unwrap();
-    let (ctype, body) = multipart(&[
+    let files = [
         ("01.txt", example),
         ("empty.txt", Vec::new()),
         ("blob.bin", vec![0u8, 159, 146, 150, 0, 1, 2, 3]),
-    ]);
-    let req = Request::post("/api/ingest")
-        .header(header::COOKIE, &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .header(header::CONTENT_TYPE, ctype)
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, body) = app.send(req).await;
+    ];
+    let (status, body) = app.upload(&s, &files).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let job = json(&body)["job"].as_u64().unwrap();
-    let mut done = Value::Null;
-    for _ in 0..600 {
-        let (_, body) = app.get(&format!("/api/ingest/jobs/{job}"), Some(&s)).await;
-        done = json(&body);
-        if done["finished"] == true {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert_eq!(done["finished"], true, "{done}");
+    let done = app
+        .wait_for_job(&s, json(&body)["job"].as_u64().unwrap())
+        .await;
     assert_eq!(done["files"][0]["outcome"], "stored", "{done}");
     assert!(done["files"][0]["articles"].as_u64().unwrap() >= 1);
     assert_eq!(done["files"][1]["outcome"], "failed", "{done}");
@@ -389,14 +333,7 @@ async fn ingest_uploads_report_per_file_outcomes_and_oversized_uploads_are_refus
         .iter()
         .any(|e| e["actor"] == ANALYST.0));
 
-    let (ctype, body) = multipart(&[("big.txt", vec![b'a'; 300 * 1024])]);
-    let req = Request::post("/api/ingest")
-        .header(header::COOKIE, &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .header(header::CONTENT_TYPE, ctype)
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, body) = app.send(req).await;
+    let (status, body) = app.upload(&s, &[("big.txt", vec![b'a'; 300 * 1024])]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert!(json(&body)["error"].is_string());
 }

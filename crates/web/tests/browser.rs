@@ -11,7 +11,9 @@
 mod browser;
 mod common;
 
-use browser::{browser, start_driver};
+use browser::{
+    browser, click, page_json, press, serve, start_driver, submit_login, type_into, wait_for,
+};
 use common::*;
 use fantoccini::{Client, Locator};
 use std::net::SocketAddr;
@@ -24,17 +26,7 @@ async fn start_server(dir: &Path, public: bool) -> SocketAddr {
     // The feed this test fetches is served on 127.0.0.1.
     config.allow_private_fetch = true;
     let (_, router) = casebook_web::application(config).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    addr
+    serve(router).await.unwrap()
 }
 
 /// Waits until the page source satisfies `ready`, reloading `url` between looks.
@@ -64,16 +56,8 @@ async fn wait_for_page(c: &Client, url: &str, what: &str, ready: impl Fn(&str) -
 }
 
 async fn submit_decision(c: &Client, form_css: &str) {
-    c.find(Locator::Css(form_css))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("p.notice"))
-        .await
-        .unwrap();
+    click(c, form_css).await;
+    wait_for(c, "p.notice").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -110,28 +94,7 @@ async fn a_reviewer_works_through_the_register_in_a_real_browser() {
 async fn log_in(c: &Client, base: &str) {
     c.goto(&format!("{base}/")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
-    c.find(Locator::Css("input[name=name]"))
-        .await
-        .unwrap()
-        .send_keys(ADMIN.0)
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(ADMIN.1)
-        .await
-        .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("section.figures"))
-        .await
-        .unwrap();
+    submit_login(c, ADMIN, "section.figures").await.unwrap();
     assert!(c.source().await.unwrap().contains("Dashboard"));
 }
 
@@ -161,18 +124,8 @@ async fn ingest_examples(c: &Client, base: &str) {
     let extra = extra.join("questioned-again.txt");
     std::fs::write(&extra, OTHER_SPELLING).unwrap();
     files.push(extra.display().to_string());
-    c.find(Locator::Css("input[type=file]"))
-        .await
-        .unwrap()
-        .send_keys(&files.join("\n"))
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[enctype] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(c, "input[type=file]", &files.join("\n")).await;
+    click(c, "form[enctype] button").await;
     let page = wait_for_page(c, &format!("{base}/ingest"), "the ingest job", |s| {
         s.contains(", finished")
     })
@@ -197,16 +150,8 @@ async fn ingest_examples(c: &Client, base: &str) {
 
 /// Opens the case file from the search hit and confirms its first event; returns its address.
 async fn open_case_file_and_confirm(c: &Client) -> String {
-    c.find(Locator::Css("a.hit-title"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("header.person-head"))
-        .await
-        .unwrap();
+    click(c, "a.hit-title").await;
+    wait_for(c, "header.person-head").await;
     let person_url = c.current_url().await.unwrap().to_string();
     let file = c.source().await.unwrap();
     assert!(file.contains("Timeline") && file.contains("blockquote class=\"evidence\""));
@@ -231,15 +176,7 @@ async fn merge_other_spelling(c: &Client, base: &str, person_url: &str, person_i
     c.goto(&format!("{base}/api/persons?q=khalilov"))
         .await
         .unwrap();
-    let list: serde_json::Value = serde_json::from_str(
-        &c.find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let list = page_json(c).await;
     let other = list
         .as_array()
         .unwrap()
@@ -250,12 +187,7 @@ async fn merge_other_spelling(c: &Client, base: &str, person_url: &str, person_i
         .find(|id| *id != person_id);
     if let Some(other) = other {
         c.goto(person_url).await.unwrap();
-        c.find(Locator::Css("input[name=from]"))
-            .await
-            .unwrap()
-            .send_keys(&other)
-            .await
-            .unwrap();
+        type_into(c, "input[name=from]", &other).await;
         submit_decision(c, "form.inline button").await;
         let merged = c.source().await.unwrap();
         assert!(merged.contains("merge"), "the merge was not recorded");
@@ -279,27 +211,14 @@ async fn confirm_and_protect(
     c.goto(&format!("{base}/api/persons?q=Elmaz"))
         .await
         .unwrap();
-    let wife: serde_json::Value = serde_json::from_str(
-        &c.find(Locator::Css("body"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let wife = page_json(c).await;
     let protected = wife
         .as_array()
         .and_then(|l| l.iter().find(|p| p["id"] != person_id))
         .map(|p| p["id"].as_str().unwrap().to_string());
     if let Some(wife_id) = &protected {
         c.goto(&format!("{base}/persons/{wife_id}")).await.unwrap();
-        c.find(Locator::Css("select[name=level] option[value=hidden]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(c, "select[name=level] option[value=hidden]").await;
         submit_decision(c, "form.stack button:not(.primary)").await;
         assert!(c.source().await.unwrap().contains("visibility: hidden"));
     }
@@ -367,21 +286,16 @@ async fn check_exports(c: &Client, base: &str, protected: bool) {
 async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
     let host = news_host().await;
     c.goto(&format!("{base}/watch")).await.unwrap();
-    c.find(Locator::Css("#add-watch input[name=value]"))
-        .await
-        .unwrap()
-        .send_keys("Руслан Куртумеров")
-        .await
-        .unwrap();
+    type_into(c, "#add-watch input[name=value]", "Руслан Куртумеров").await;
     submit_decision(c, "#add-watch button").await;
     assert!(c.source().await.unwrap().contains("Watching person"));
     c.goto(&format!("{base}/ingest")).await.unwrap();
-    c.find(Locator::Css("#add-sources textarea"))
-        .await
-        .unwrap()
-        .send_keys(&format!("http://{host}/feed.xml"))
-        .await
-        .unwrap();
+    type_into(
+        c,
+        "#add-sources textarea",
+        &format!("http://{host}/feed.xml"),
+    )
+    .await;
     submit_decision(c, "#add-sources button").await;
     let jobs = wait_for_page(c, &format!("{base}/ingest"), "the feed's fetch job", |s| {
         s.contains("kurtumerov.html") && !s.contains("running…")
@@ -398,29 +312,13 @@ async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
         .expect("the navigation shows unread alerts");
     let unread: u64 = badge.text().await.unwrap().parse().unwrap();
     assert!(unread >= 1);
-    c.find(Locator::Css("#nav-alerts"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("li.alert.unread"))
-        .await
-        .unwrap();
+    click(c, "#nav-alerts").await;
+    wait_for(c, "li.alert.unread").await;
     let inbox = c.source().await.unwrap();
     assert!(inbox.contains("Kurtumerov") && inbox.contains(&format!("{unread} unread")));
     // From the keyboard: the first alert is selected on arrival; "e" marks it read.
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("e")
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("p.notice"))
-        .await
-        .unwrap();
+    press(c, "e").await;
+    wait_for(c, "p.notice").await;
     let read = c.source().await.unwrap();
     assert!(
         read.contains(&format!("{} unread", unread - 1)),
@@ -445,16 +343,8 @@ async fn alerts_arrive_and_are_read(c: &Client, base: &str) {
         .is_err());
     assert!(c.find(Locator::Css("li.alert.unread")).await.is_err());
     // The alert leads to the evidence: the article page at the sentence.
-    c.find(Locator::Css("a.alert-title"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("mark.evidence"))
-        .await
-        .unwrap();
+    click(c, "a.alert-title").await;
+    wait_for(c, "mark.evidence").await;
     assert!(c.source().await.unwrap().contains("Kurtumerov"));
 }
 
@@ -471,26 +361,13 @@ async fn review_from_the_keyboard(c: &Client, base: &str) {
         .await
         .unwrap()
         .unwrap();
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("c")
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("p.notice"))
-        .await
-        .unwrap();
+    press(c, "c").await;
+    wait_for(c, "p.notice").await;
     let confirmed = c.source().await.unwrap();
     assert!(confirmed.contains("recorded: confirm"), "c did not confirm");
     assert!(!confirmed.contains(&format!("id=\"{claim}\"")));
     assert!(c.find(Locator::Css(".queue .item.selected")).await.is_ok());
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("u")
-        .await
-        .unwrap();
+    press(c, "u").await;
     let started = Instant::now();
     while !c.source().await.unwrap().contains("undone by") {
         assert!(
@@ -505,12 +382,7 @@ async fn review_from_the_keyboard(c: &Client, base: &str) {
         .unwrap()
         .contains(&format!("id=\"{claim}\"")));
     // "?" shows the shortcuts.
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("?")
-        .await
-        .unwrap();
+    press(c, "?").await;
     assert!(c
         .find(Locator::Css("dialog#keys-help[open]"))
         .await
@@ -560,30 +432,16 @@ async fn readable_on_a_phone(c: &Client, base: &str, person_url: &str) {
 
 /// A news host on loopback: a feed listing one article page (an example page of the project).
 async fn news_host() -> SocketAddr {
-    use axum::http::header;
-    use axum::routing::get;
     let page = std::fs::read("../../examples/pages/utf8-en.html").unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let feed = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Crimea Watch</title><link>http://{addr}/</link>
-<item><title>Court in Simferopol extends arrest of Crimean Tatar activist</title><link>http://{addr}/news/kurtumerov.html</link></item>
-</channel></rss>"#
-    );
-    let router = axum::Router::new()
-        .route(
-            "/feed.xml",
-            get(move || async move { ([(header::CONTENT_TYPE, "application/rss+xml")], feed) }),
-        )
-        .route(
+    news_site(
+        "Crimea Watch",
+        &[(
             "/news/kurtumerov.html",
-            get(
-                move || async move { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page) },
-            ),
-        );
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
-    });
-    addr
+            "Court in Simferopol extends arrest of Crimean Tatar activist",
+            None,
+        )],
+        "/news/kurtumerov.html",
+        page,
+    )
+    .await
 }

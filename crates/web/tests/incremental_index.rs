@@ -5,15 +5,8 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use common::*;
-use serde_json::Value;
-use std::time::Duration;
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
-}
 
 /// A report written for these tests about an invented detention.
 const REPORT: &str = "Crimean Tatar beekeeper detained in Stary Krym
@@ -40,18 +33,20 @@ async fn hit_kinds(app: &TestApp, s: &Session, query: &str) -> Vec<String> {
         .collect()
 }
 
-async fn wait_for_job(app: &TestApp, s: &Session, job: u64) -> Value {
-    let mut done = Value::Null;
-    for _ in 0..600 {
-        let (_, body) = app.get(&format!("/api/ingest/jobs/{job}"), Some(s)).await;
-        done = json(&body);
-        if done["finished"] == true {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+/// The report is found as an article, an event and a person, and `what` asked for no rebuild
+/// (the rebuilds asked for are still `asked`).
+async fn assert_found_without_rebuild(app: &TestApp, s: &Session, asked: u64, what: &str) {
+    let kinds = hit_kinds(app, s, "q=Kurtveliyev").await;
+    for kind in ["article", "event"] {
+        assert!(kinds.iter().any(|k| k == kind), "no {kind} hit: {kinds:?}");
     }
-    assert_eq!(done["finished"], true, "{done}");
-    done
+    let names = hit_kinds(app, s, "mode=names&q=Ilmi%20Kurtveliyev").await;
+    assert!(names.iter().any(|k| k == "person"), "{names:?}");
+    assert_eq!(
+        app.state.rebuilds_asked(),
+        asked,
+        "{what} asked for a rebuild"
+    );
 }
 
 #[tokio::test]
@@ -60,41 +55,20 @@ async fn an_upload_is_found_by_search_when_its_job_ends_without_a_rebuild() {
     let s = app.login(ANALYST).await;
     assert!(hit_kinds(&app, &s, "q=Kurtveliyev").await.is_empty());
     let asked = app.state.rebuilds_asked();
-    let (ctype, body) = multipart(&[("beekeeper.txt", REPORT.as_bytes().to_vec())]);
-    let req = Request::post("/api/ingest")
-        .header(header::COOKIE, &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .header(header::CONTENT_TYPE, ctype)
-        .body(Body::from(body))
-        .unwrap();
-    let (status, _, body) = app.send(req).await;
+    let (status, body) = app
+        .upload(&s, &[("beekeeper.txt", REPORT.as_bytes().to_vec())])
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    let done = wait_for_job(&app, &s, json(&body)["job"].as_u64().unwrap()).await;
+    let done = app
+        .wait_for_job(&s, json(&body)["job"].as_u64().unwrap())
+        .await;
     assert_eq!(done["files"][0]["outcome"], "stored", "{done}");
 
-    let kinds = hit_kinds(&app, &s, "q=Kurtveliyev").await;
-    for kind in ["article", "event"] {
-        assert!(kinds.iter().any(|k| k == kind), "no {kind} hit: {kinds:?}");
-    }
-    let names = hit_kinds(&app, &s, "mode=names&q=Ilmi%20Kurtveliyev").await;
-    assert!(names.iter().any(|k| k == "person"), "{names:?}");
-    assert_eq!(
-        app.state.rebuilds_asked(),
-        asked,
-        "the upload asked for a rebuild"
-    );
+    assert_found_without_rebuild(&app, &s, asked, "the upload").await;
 }
 
 /// A news host on loopback serving a feed with one article page.
 async fn news_host() -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let feed = format!(
-        r#"<?xml version="1.0" encoding="utf-8"?>
-<rss version="2.0"><channel><title>Peninsula News</title><link>http://{addr}/</link>
-<item><title>Crimean Tatar beekeeper detained</title><link>http://{addr}/news/beekeeper.html</link><pubDate>Mon, 14 Apr 2025 10:00:00 GMT</pubDate></item>
-</channel></rss>"#
-    );
     let paragraphs: String = REPORT
         .split("\n\n")
         .skip(2)
@@ -107,8 +81,17 @@ async fn news_host() -> std::net::SocketAddr {
          <body><article><h1>Crimean Tatar beekeeper detained in Stary Krym</h1>{paragraphs}\
          </article></body></html>"
     );
-    serve_news_site(listener, feed, "/news/beekeeper.html", page.into_bytes());
-    addr
+    news_site(
+        "Peninsula News",
+        &[(
+            "/news/beekeeper.html",
+            "Crimean Tatar beekeeper detained",
+            Some("Mon, 14 Apr 2025 10:00:00 GMT"),
+        )],
+        "/news/beekeeper.html",
+        page.into_bytes(),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,18 +100,18 @@ async fn a_fetched_page_is_found_by_search_when_its_job_ends_without_a_rebuild()
     let app = TestApp::new(false);
     let s = app.login(ANALYST).await;
     let asked = app.state.rebuilds_asked();
-    let req = Request::post("/sources/add")
-        .header(header::COOKIE, &s.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "csrf={}&kind=feed&urls=http%3A%2F%2F{host}%2Ffeed.xml",
-            s.csrf
-        )))
-        .unwrap();
-    let (status, _, body) = app.send(req).await;
+    let (status, _, body) = app
+        .post_form(
+            "/sources/add",
+            &s,
+            &format!("kind=feed&urls=http%3A%2F%2F{host}%2Ffeed.xml"),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let (_, jobs) = app.get("/api/ingest/jobs", Some(&s)).await;
-    let done = wait_for_job(&app, &s, json(&jobs)[0]["id"].as_u64().unwrap()).await;
+    let done = app
+        .wait_for_job(&s, json(&jobs)[0]["id"].as_u64().unwrap())
+        .await;
     let stored = done["files"]
         .as_array()
         .unwrap()
@@ -136,15 +119,5 @@ async fn a_fetched_page_is_found_by_search_when_its_job_ends_without_a_rebuild()
         .any(|r| r["outcome"] == "stored");
     assert!(stored, "{done}");
 
-    let kinds = hit_kinds(&app, &s, "q=Kurtveliyev").await;
-    for kind in ["article", "event"] {
-        assert!(kinds.iter().any(|k| k == kind), "no {kind} hit: {kinds:?}");
-    }
-    let names = hit_kinds(&app, &s, "mode=names&q=Ilmi%20Kurtveliyev").await;
-    assert!(names.iter().any(|k| k == "person"), "{names:?}");
-    assert_eq!(
-        app.state.rebuilds_asked(),
-        asked,
-        "the fetch asked for a rebuild"
-    );
+    assert_found_without_rebuild(&app, &s, asked, "the fetch").await;
 }

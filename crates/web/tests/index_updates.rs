@@ -7,11 +7,6 @@ mod common;
 
 use casebook_search::Kind;
 use common::*;
-use serde_json::Value;
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
-}
 
 /// The ids per kind the index holds, and those a full projection of the register gives.
 fn index_and_projection(app: &TestApp) -> Vec<(Kind, Vec<String>, Vec<String>)> {
@@ -54,10 +49,12 @@ async fn hits(app: &TestApp, s: &Session, query: &str, kind: &str) -> Vec<String
         .collect()
 }
 
-async fn decide(app: &TestApp, s: &Session, decision: &str) -> i64 {
-    let (status, body) = app.post_json("/api/decisions", Some(s), decision).await;
-    assert_eq!(status.as_u16(), 201, "{body}");
-    json(&body)["id"].as_i64().unwrap()
+/// Edits a field of a person or an event as `s`.
+async fn edit(app: &TestApp, s: &Session, target: &str, field: &str, value: &str) {
+    let decision = serde_json::json!({
+        "action": "edit", "target": target, "field": field, "value": value,
+    });
+    app.decide(s, &decision.to_string()).await;
 }
 
 #[tokio::test]
@@ -71,12 +68,12 @@ async fn a_merge_and_its_undo_are_searchable_without_a_rebuild() {
     assert!(hits(&app, &s, "q=fined%20AND%20names:Emil", "event")
         .await
         .is_empty());
-    let merge = decide(
-        &app,
-        &s,
-        &format!(r#"{{"action":"merge","into":"{emil}","from":"{other}"}}"#),
-    )
-    .await;
+    let merge = app
+        .decide(
+            &s,
+            &format!(r#"{{"action":"merge","into":"{emil}","from":"{other}"}}"#),
+        )
+        .await;
     assert_index_matches_register(&app, "the merge");
     let found = hits(&app, &s, "mode=names&q=E.%20Ziyadinov", "person").await;
     assert!(
@@ -115,14 +112,7 @@ async fn edits_of_names_and_places_and_a_split_are_searchable_without_a_rebuild(
     assert!(hits(&app, &s, "mode=names&q=Kemaloglu", "person")
         .await
         .is_empty());
-    decide(
-        &app,
-        &s,
-        &format!(
-            r#"{{"action":"edit","target":"{server}","field":"name","value":"Server Kemaloglu"}}"#
-        ),
-    )
-    .await;
+    edit(&app, &s, &server, "name", "Server Kemaloglu").await;
     assert_index_matches_register(&app, "a name edit");
     assert_eq!(
         hits(&app, &s, "mode=names&q=Kemaloglu", "person").await,
@@ -131,10 +121,9 @@ async fn edits_of_names_and_places_and_a_split_are_searchable_without_a_rebuild(
 
     // An event's place, edited: the place filter finds the event at the new place.
     let emil = person_id(app.dir.path(), "Emil Ziyadinov");
-    let (_, body) = app.get(&format!("/api/persons/{emil}"), Some(&s)).await;
-    let detention = json(&body)["timeline"]
-        .as_array()
-        .unwrap()
+    let detention = app
+        .timeline(&s, &emil)
+        .await
         .iter()
         .find(|e| e["event_type"] == "detention")
         .map(|e| e["id"].as_str().unwrap().to_string())
@@ -142,14 +131,7 @@ async fn edits_of_names_and_places_and_a_split_are_searchable_without_a_rebuild(
     assert!(hits(&app, &s, "q=detained&place=Bakhchysarai", "event")
         .await
         .is_empty());
-    decide(
-        &app,
-        &s,
-        &format!(
-            r#"{{"action":"edit","target":"{detention}","field":"place","value":"Bakhchysarai"}}"#
-        ),
-    )
-    .await;
+    edit(&app, &s, &detention, "place", "Bakhchysarai").await;
     assert_index_matches_register(&app, "a place edit");
     assert_eq!(
         hits(&app, &s, "q=detained&place=Bakhchysarai", "event").await,
@@ -158,14 +140,12 @@ async fn edits_of_names_and_places_and_a_split_are_searchable_without_a_rebuild(
 
     // Merged first, then the other spelling split off again: a new person, found by that name.
     let other = person_id(app.dir.path(), "E. Ziyadinov");
-    decide(
-        &app,
+    app.decide(
         &s,
         &format!(r#"{{"action":"merge","into":"{emil}","from":"{other}"}}"#),
     )
     .await;
-    decide(
-        &app,
+    app.decide(
         &s,
         &format!(r#"{{"action":"split","person":"{emil}","names":["E. Ziyadinov"]}}"#),
     )
@@ -186,25 +166,11 @@ async fn an_upload_is_searchable_when_its_job_finishes_without_a_rebuild() {
         .await
         .is_empty());
     let example = std::fs::read("../../examples/01-seitkhalilov-detained-bilohirsk.txt").unwrap();
-    let (ctype, body) = multipart(&[("01.txt", example)]);
-    let req = axum::http::Request::post("/api/ingest")
-        .header(axum::http::header::COOKIE, &s.cookie)
-        .header("x-csrf-token", &s.csrf)
-        .header(axum::http::header::CONTENT_TYPE, ctype)
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let (status, _, body) = app.send(req).await;
+    let (status, body) = app.upload(&s, &[("01.txt", example)]).await;
     assert_eq!(status.as_u16(), 202, "{body}");
-    let job = json(&body)["job"].as_u64().unwrap();
-    let mut done = Value::Null;
-    for _ in 0..600 {
-        let (_, body) = app.get(&format!("/api/ingest/jobs/{job}"), Some(&s)).await;
-        done = json(&body);
-        if done["finished"] == true {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let done = app
+        .wait_for_job(&s, json(&body)["job"].as_u64().unwrap())
+        .await;
     assert_eq!(done["files"][0]["outcome"], "stored", "{done}");
     assert_index_matches_register(&app, "an upload");
     assert!(!hits(&app, &s, "mode=names&q=Seitkhalilov", "person")

@@ -208,17 +208,7 @@ async fn the_public_site_api_and_exports_never_show_what_is_protected() {
         api.push(format!("/api/export?format={format}"));
         api.push(format!("/export?format={format}"));
     }
-    for table in [
-        "persons",
-        "person_names",
-        "articles",
-        "mentions",
-        "events",
-        "event_victims",
-        "event_sources",
-        "cases",
-        "case_defendants",
-    ] {
+    for table in casebook_web::api::CSV_TABLES {
         api.push(format!("/api/export?format=csv&table={table}"));
     }
     let (_, export) = public.get("/api/export?format=json", None).await;
@@ -337,40 +327,33 @@ async fn only_web_addresses_become_links_on_the_article_page() {
     let dir = tempfile::tempdir().unwrap();
     {
         let mut store = SqliteStore::open(dir.path()).unwrap();
-        let (original, mut analysed) = article(
-            "evil.html",
-            &["Officers searched the home of Lenur Abduraimov in Bakhchysarai."],
-            &["Lenur Abduraimov"],
-            &[],
-        );
-        analysed.article.url = Some("javascript:alert(document.cookie)".into());
         let provenance = casebook_register::Provenance {
             extractor_version: "test".into(),
             actor: "test-ingest".into(),
         };
-        store
-            .store_article(
-                &original,
-                &analysed,
-                &provenance,
-                &casebook_register::KeyResolver,
-            )
-            .unwrap();
-        let (original, mut analysed) = article(
-            "good.html",
-            &["A court fined Lenur Abduraimov for a post."],
-            &["Lenur Abduraimov"],
-            &[],
-        );
-        analysed.article.url = Some("https://news.example.org/fine".into());
-        store
-            .store_article(
-                &original,
-                &analysed,
-                &provenance,
-                &casebook_register::KeyResolver,
-            )
-            .unwrap();
+        for (source, sentence, url) in [
+            (
+                "evil.html",
+                "Officers searched the home of Lenur Abduraimov in Bakhchysarai.",
+                "javascript:alert(document.cookie)",
+            ),
+            (
+                "good.html",
+                "A court fined Lenur Abduraimov for a post.",
+                "https://news.example.org/fine",
+            ),
+        ] {
+            let (original, mut analysed) = article(source, &[sentence], &["Lenur Abduraimov"], &[]);
+            analysed.article.url = Some(url.into());
+            store
+                .store_article(
+                    &original,
+                    &analysed,
+                    &provenance,
+                    &casebook_register::KeyResolver,
+                )
+                .unwrap();
+        }
     }
     let app = TestApp::over(dir, false);
     let session = app.login(VIEWER).await;

@@ -13,10 +13,10 @@ mod common;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use browser::{browser, start_driver};
+use browser::{browser, click, press, serve, start_driver, submit_login, wait_for};
 use casebook_register::{KeyResolver, Provenance, QueueFilter, SqliteStore, Store};
 use common::*;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -104,17 +104,7 @@ async fn start(dir: &Path, seen: Arc<Mutex<Seen>>) -> SocketAddr {
     let router = router.layer(middleware::from_fn(move |req, next| {
         watch(seen.clone(), req, next)
     }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    addr
+    serve(router).await.unwrap()
 }
 
 async fn eval_i64(c: &Client, js: &str) -> i64 {
@@ -165,41 +155,15 @@ async fn a_reviewer_clears_a_queue_of_40_articles_by_keyboard() {
     c.goto(&format!("{base}/login?next=/review/queue"))
         .await
         .unwrap();
-    for (css, text) in [
-        ("input[name=name]", ANALYST.0),
-        ("input[name=password]", ANALYST.1),
-    ] {
-        c.find(Locator::Css(css))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-    }
-    c.find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("table.review-queue"))
+    submit_login(&c, ANALYST, "table.review-queue")
         .await
         .unwrap();
     let clearing = seen.lock().unwrap().pages.len();
-    c.find(Locator::Css("a.review-link"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "a.review-link").await;
     let started = Instant::now();
     let (mut keys, mut decided, mut articles) = (0usize, 0usize, 0usize);
     loop {
-        c.wait()
-            .for_element(Locator::Css("[data-review] .claims"))
-            .await
-            .unwrap();
+        wait_for(&c, "[data-review] .claims").await;
         c.execute("window.__reviewMark = 1; return 1;", vec![])
             .await
             .unwrap();
@@ -214,12 +178,7 @@ async fn a_reviewer_clears_a_queue_of_40_articles_by_keyboard() {
         for left in (0..open).rev() {
             // Every fifth claim is wrong in the reviewer's eyes.
             let key = if (decided + 1) % 5 == 0 { "n" } else { "y" };
-            c.find(Locator::Css("body"))
-                .await
-                .unwrap()
-                .send_keys(key)
-                .await
-                .unwrap();
+            press(&c, key).await;
             keys += 1;
             decided += 1;
             if left > 0 || has_next == 0 {

@@ -8,10 +8,6 @@ use common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
-}
-
 /// The seed, and `hearings` more articles each reporting a court hearing of Emil Ziyadinov on a
 /// year of its own.
 fn busy_app(hearings: usize) -> TestApp {

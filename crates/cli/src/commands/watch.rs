@@ -245,16 +245,7 @@ fn run_sources(
     } else {
         for s in &report.sources {
             let what = match &s.outcome {
-                SourceOutcome::Checked {
-                    listed,
-                    new_pages,
-                    new_versions,
-                    unchanged_pages,
-                    failed_pages,
-                } => format!(
-                    "{listed} listed, {new_pages} new, {new_versions} changed, \
-                     {unchanged_pages} unchanged, {failed_pages} failed"
-                ),
+                SourceOutcome::Checked { .. } => s.outcome.checked_counts().unwrap_or_default(),
                 SourceOutcome::NotModified => "unchanged (304)".to_string(),
                 SourceOutcome::BackingOff { until } => format!("backing off until {until}"),
                 SourceOutcome::Failed { error } => format!("FAILED: {error}"),

@@ -167,19 +167,7 @@ impl SqliteStore {
                    FROM articles WHERE id = ?1",
             )
             .and_then(|mut s| {
-                s.query_row([id], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                    ))
-                })
+                s.query_row([id], |r| r.try_into())
                 .optional()
             })
             .ctx(&self.path, err)?;

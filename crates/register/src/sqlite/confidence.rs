@@ -5,6 +5,7 @@
 //! Invariants: a calibration is one transaction (the fit and the queue's ranking change together);
 //! it reads decisions and never changes one; without decisions every confidence is the prior.
 
+use super::paged::id_list;
 use super::{Ctx, SqliteStore};
 use crate::error::Result;
 use rusqlite::Connection;
@@ -86,14 +87,13 @@ impl SqliteStore {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         self.conn
             .prepare_cached(
                 "SELECT s.claim_id, s.confidence, s.profile
                    FROM json_each(?1) j CROSS JOIN claim_scores s ON s.claim_id = j.value",
             )
             .and_then(|mut s| {
-                s.query_map([list], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+                s.query_map([id_list(ids)], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
                     .collect()
             })
             .ctx(&self.path, || "reading the claims' confidence".into())

@@ -16,12 +16,7 @@ use std::collections::BTreeMap;
 impl SqliteStore {
     /// [`Store::case_file`].
     pub(super) fn read_case_file(&self, person: &str) -> Result<CaseFile> {
-        let root = self
-            .root_person(person)?
-            .ok_or_else(|| RegisterError::UnknownId {
-                kind: "person",
-                id: person.to_string(),
-            })?;
+        let root = self.known_root_person(person)?;
         let edits = self.load_edits()?;
         let vis = self.load_visibility()?;
         let record = self.person_record(&root, &edits, &vis)?;
@@ -52,12 +47,7 @@ impl SqliteStore {
 
     /// [`Store::person`].
     pub(super) fn read_person(&self, id: &str) -> Result<PersonRecord> {
-        let root = self
-            .root_person(id)?
-            .ok_or_else(|| RegisterError::UnknownId {
-                kind: "person",
-                id: id.to_string(),
-            })?;
+        let root = self.known_root_person(id)?;
         self.person_record(&root, &self.load_edits()?, &self.load_visibility()?)
     }
 

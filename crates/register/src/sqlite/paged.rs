@@ -182,12 +182,7 @@ impl SqliteStore {
         offset: usize,
         limit: usize,
     ) -> Result<CaseFilePage> {
-        let root = self
-            .root_person(person)?
-            .ok_or_else(|| RegisterError::UnknownId {
-                kind: "person",
-                id: person.to_string(),
-            })?;
+        let root = self.known_root_person(person)?;
         let edits = self.load_edits()?;
         let vis = self.load_visibility()?;
         let record = self.person_record(&root, &edits, &vis)?;

@@ -8,8 +8,9 @@
 //! is the aggregate of its sources' claims.
 
 use super::{paged, root_person, Ctx, Edits, SqliteStore, VisibilityMap, VICTIM_EVENTS_FROM};
-use crate::error::Result;
+use crate::error::{RegisterError, Result};
 use crate::types::*;
+use casebook_events::status::DatedEvent;
 use casebook_model::{FuzzyDate, Status};
 use std::collections::{BTreeMap, HashMap};
 
@@ -75,6 +76,15 @@ impl SqliteStore {
     /// The root person an id leads to, or `None` when the id names no person.
     pub(super) fn root_person(&self, id: &str) -> Result<Option<String>> {
         root_person(&self.conn, &self.path, id)
+    }
+
+    /// The root person an id leads to; [`RegisterError::UnknownId`] when the id names no person.
+    pub(super) fn known_root_person(&self, id: &str) -> Result<String> {
+        self.root_person(id)?
+            .ok_or_else(|| RegisterError::UnknownId {
+                kind: "person",
+                id: id.to_string(),
+            })
     }
 
     pub(super) fn person_record(
@@ -286,7 +296,7 @@ impl SqliteStore {
                CROSS JOIN event_victims v ON v.event_id = j.value
                JOIN article_persons ap ON ap.article_id = v.article_id AND ap.idx = v.person_idx
               ORDER BY 1, 2",
-            &list,
+            [&list],
         )? {
             if let Some(e) = rows.get_mut(&event) {
                 e.victims.push(person);
@@ -296,7 +306,7 @@ impl SqliteStore {
             "SELECT DISTINCT s.event_id, p.value FROM json_each(?1) j
                CROSS JOIN event_sources s ON s.event_id = j.value, json_each(s.perpetrators_json) p
               ORDER BY 1, 2",
-            &list,
+            [&list],
         )? {
             if let Some(e) = rows.get_mut(&event) {
                 e.perpetrators.push(perpetrator);
@@ -342,12 +352,16 @@ impl SqliteStore {
         Ok(out)
     }
 
-    /// Rows of two strings for a statement over one parameter.
-    fn pairs(&self, sql: &'static str, param: &str) -> Result<Vec<(String, String)>> {
+    /// Rows of two strings for a statement over `params`.
+    pub(crate) fn pairs(
+        &self,
+        sql: &'static str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<(String, String)>> {
         self.conn
             .prepare_cached(sql)
             .and_then(|mut s| {
-                s.query_map([param], |r| Ok((r.get(0)?, r.get(1)?)))?
+                s.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect::<std::result::Result<Vec<_>, _>>()
             })
             .ctx(&self.path, || "reading the register".into())
@@ -454,25 +468,6 @@ impl SqliteStore {
             .and_then(|rows| rows.collect::<std::result::Result<BTreeMap<_, _>, _>>())
             .ctx(&self.path, || "counting".into())?;
         Ok(rows)
-    }
-}
-
-/// What status derivation needs of a stored event.
-struct DatedEvent {
-    event_type: String,
-    date: Option<FuzzyDate>,
-    details: BTreeMap<String, String>,
-}
-
-impl casebook_events::status::Dated for DatedEvent {
-    fn event_type(&self) -> &str {
-        &self.event_type
-    }
-    fn date(&self) -> Option<FuzzyDate> {
-        self.date
-    }
-    fn detail(&self, key: &str) -> Option<&str> {
-        self.details.get(key).map(String::as_str)
     }
 }
 

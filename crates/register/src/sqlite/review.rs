@@ -8,6 +8,7 @@
 //! on the rows walked); nothing here writes a claim or a decision (taking an article is not a
 //! decision and changes no fact).
 
+use super::paged::id_list;
 use super::{Ctx, SqliteStore, VICTIM_REPORTS_FROM};
 use crate::error::Result;
 use crate::types::Claim;
@@ -168,19 +169,31 @@ fn given(v: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// A row of the queue read from `q.open, q.total, q.priority, q.confidence, q.taken_by` and then
+/// the article's meta columns.
+fn queue_row(r: &rusqlite::Row) -> rusqlite::Result<QueueRow> {
+    Ok(QueueRow {
+        open: r.get::<_, i64>(0)?.max(0) as u64,
+        total: r.get::<_, i64>(1)?.max(0) as u64,
+        priority: r.get::<_, i64>(2)?.clamp(0, 9) as u8,
+        confidence: r.get(3)?,
+        taken_by: r.get(4)?,
+        article: meta_row(r, 5)?,
+    })
+}
+
 impl SqliteStore {
     /// What lists show of each of these articles, in one query; unknown ids are left out.
     pub fn article_meta_of(&self, ids: &[String]) -> Result<HashMap<String, ArticleMeta>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         self.conn
             .prepare_cached(&format!(
                 "{META_SELECT} FROM json_each(?1) j CROSS JOIN article_meta m ON m.id = j.value"
             ))
             .and_then(|mut s| {
-                s.query_map([list], |r| meta_row(r, 0))?
+                s.query_map([id_list(ids)], |r| meta_row(r, 0))?
                     .map(|m| m.map(|m| (m.id.clone(), m)))
                     .collect()
             })
@@ -287,17 +300,8 @@ impl SqliteStore {
             .conn
             .prepare_cached(&sql)
             .and_then(|mut s| {
-                s.query_map(params_from_iter(args.iter()), |r| {
-                    Ok(QueueRow {
-                        open: r.get::<_, i64>(0)?.max(0) as u64,
-                        total: r.get::<_, i64>(1)?.max(0) as u64,
-                        priority: r.get::<_, i64>(2)?.clamp(0, 9) as u8,
-                        confidence: r.get(3)?,
-                        taken_by: r.get(4)?,
-                        article: meta_row(r, 5)?,
-                    })
-                })?
-                .collect()
+                s.query_map(params_from_iter(args.iter()), queue_row)?
+                    .collect()
             })
             .ctx(&self.path, || "reading the review queue".into())?;
         let next = (rows.len() == limit)
@@ -321,19 +325,7 @@ impl SqliteStore {
                    FROM review_queue q JOIN article_meta m ON m.id = q.article_id
                   WHERE q.article_id = ?1",
             )
-            .and_then(|mut s| {
-                s.query_row([article], |r| {
-                    Ok(QueueRow {
-                        open: r.get::<_, i64>(0)?.max(0) as u64,
-                        total: r.get::<_, i64>(1)?.max(0) as u64,
-                        priority: r.get::<_, i64>(2)?.clamp(0, 9) as u8,
-                        confidence: r.get(3)?,
-                        taken_by: r.get(4)?,
-                        article: meta_row(r, 5)?,
-                    })
-                })
-                .optional()
-            })
+            .and_then(|mut s| s.query_row([article], queue_row).optional())
             .ctx(&self.path, || format!("reading the queue row of {article}"))
     }
 
@@ -370,7 +362,7 @@ impl SqliteStore {
 
     /// Sets who has taken these articles (`None` gives them back); returns how many changed.
     pub fn take_articles(&mut self, ids: &[String], reviewer: Option<&str>) -> Result<usize> {
-        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let list = id_list(ids);
         let reviewer = reviewer.map(str::to_string);
         self.write("taking articles for review", |conn, path| {
             conn.prepare_cached(
@@ -453,7 +445,6 @@ impl SqliteStore {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         self.conn
             .prepare_cached(&format!(
                 "SELECT {} FROM json_each(?1) j CROSS JOIN claims c ON c.id = j.value",
@@ -464,7 +455,7 @@ impl SqliteStore {
                     .join(", ")
             ))
             .and_then(|mut s| {
-                s.query_map([list], super::records::claim_row)?
+                s.query_map([id_list(ids)], super::records::claim_row)?
                     .map(|c| c.map(|c| (c.id.clone(), c)))
                     .collect()
             })

@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 use casebook_model::*;
-use casebook_register::{KeyResolver, Original, Provenance, SqliteStore, Store, StoreOutcome};
+use casebook_register::{
+    Decision, KeyResolver, Original, Provenance, SqliteStore, Store, StoreOutcome,
+};
 use sha2::{Digest, Sha256};
 
 /// An event to put in a test article: type, victims (indices), date, and the sentence index.
@@ -123,6 +125,19 @@ pub fn provenance(version: &str) -> Provenance {
         extractor_version: version.to_string(),
         actor: "test".to_string(),
     }
+}
+
+/// Sets, as the reviewer "rev", how much of `person` (or of one field of theirs) the public sees.
+pub fn set_visibility(s: &mut SqliteStore, person: &str, field: Option<&str>, level: Visibility) {
+    s.decide(
+        "rev",
+        &Decision::SetVisibility {
+            person: person.to_string(),
+            field: field.map(str::to_string),
+            level,
+        },
+    )
+    .unwrap();
 }
 
 pub fn store(store: &mut SqliteStore, item: &(Original, AnalysedArticle)) -> StoreOutcome {

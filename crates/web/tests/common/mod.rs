@@ -228,6 +228,72 @@ impl TestApp {
         (status, body)
     }
 
+    /// Posts the form `fields` (URL-encoded, after the session's CSRF token) to `path` as `s`.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        s: &Session,
+        fields: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, String) {
+        let req = Request::post(path)
+            .header(header::COOKIE, &s.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={}&{fields}", s.csrf)))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Uploads `files` (name, bytes) to `/api/ingest` as `s`.
+    pub async fn upload(&self, s: &Session, files: &[(&str, Vec<u8>)]) -> (StatusCode, String) {
+        let (ctype, body) = multipart(files);
+        let req = Request::post("/api/ingest")
+            .header(header::COOKIE, &s.cookie)
+            .header("x-csrf-token", &s.csrf)
+            .header(header::CONTENT_TYPE, ctype)
+            .body(Body::from(body))
+            .unwrap();
+        let (status, _, body) = self.send(req).await;
+        (status, body)
+    }
+
+    /// Polls the ingest job `job` until it finishes (a minute at the most); returns its report.
+    pub async fn wait_for_job(&self, s: &Session, job: u64) -> serde_json::Value {
+        let mut done = serde_json::Value::Null;
+        for _ in 0..600 {
+            let (_, body) = self.get(&format!("/api/ingest/jobs/{job}"), Some(s)).await;
+            done = json(&body);
+            if done["finished"] == true {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(done["finished"], true, "{done}");
+        done
+    }
+
+    /// Posts a decision (a confirmation of "x") without a session.
+    pub async fn decide_without_session(&self) -> (StatusCode, String) {
+        let decision = r#"{"action":"confirm","target":"x"}"#;
+        self.post_json("/api/decisions", None, decision).await
+    }
+
+    /// Records `decision` (the JSON of `/api/decisions`) as `s`, insisting it is created; returns
+    /// the decision's id.
+    pub async fn decide(&self, s: &Session, decision: &str) -> i64 {
+        let (status, body) = self.post_json("/api/decisions", Some(s), decision).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        json(&body)["id"].as_i64().unwrap()
+    }
+
+    /// The events of a person's timeline (newest first), as `/api/persons/{id}` gives them.
+    pub async fn timeline(&self, s: &Session, person: &str) -> Vec<serde_json::Value> {
+        let (_, body) = self.get(&format!("/api/persons/{person}"), Some(s)).await;
+        json(&body)["timeline"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub async fn login(&self, who: (&str, &str)) -> Session {
         let body = format!(r#"{{"name":"{}","password":"{}"}}"#, who.0, who.1);
         let req = Request::post("/api/session")
@@ -253,6 +319,28 @@ impl TestApp {
             csrf: json["csrf"].as_str().unwrap().to_string(),
         }
     }
+}
+
+/// Confirms Emil Ziyadinov and the witness Server Kemalov as `s`, and hides the witness from the
+/// public; returns their ids (Emil's, the witness's).
+pub async fn confirm_emil_and_hide_witness(app: &TestApp, s: &Session) -> (String, String) {
+    let emil = person_id(app.dir.path(), "Emil Ziyadinov");
+    let witness = person_id(app.dir.path(), "Server Kemalov");
+    for d in [
+        format!(r#"{{"action":"confirm","target":"{emil}"}}"#),
+        format!(r#"{{"action":"confirm","target":"{witness}"}}"#),
+        format!(
+            r#"{{"action":"set_visibility","person":"{witness}","field":null,"level":"hidden"}}"#
+        ),
+    ] {
+        app.decide(s, &d).await;
+    }
+    (emil, witness)
+}
+
+/// The JSON of an answer's body.
+pub fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
 
 /// A logged-in client: the cookie to send and the CSRF token.
@@ -302,4 +390,32 @@ pub fn serve_news_site(
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
     });
+}
+
+/// A news site on loopback (see [`serve_news_site`]): an RSS feed of `outlet` listing `items`
+/// (path on this host, title, RFC 2822 date if any), and `page` served at `page_path`. Returns the
+/// site's address.
+pub async fn news_site(
+    outlet: &str,
+    items: &[(&str, &str, Option<&str>)],
+    page_path: &'static str,
+    page: Vec<u8>,
+) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut feed = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>{outlet}</title><link>http://{addr}/</link>\n"
+    );
+    for (path, title, date) in items {
+        let date = date
+            .map(|d| format!("<pubDate>{d}</pubDate>"))
+            .unwrap_or_default();
+        feed.push_str(&format!(
+            "<item><title>{title}</title><link>http://{addr}{path}</link>{date}</item>\n"
+        ));
+    }
+    feed.push_str("</channel></rss>");
+    serve_news_site(listener, feed, page_path, page);
+    addr
 }
