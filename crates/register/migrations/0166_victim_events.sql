@@ -17,12 +17,17 @@ CREATE TABLE IF NOT EXISTS victim_events (
     PRIMARY KEY (person, type, event_id)
 ) WITHOUT ROWID;
 
-INSERT OR IGNORE INTO victim_events (person, type, event_id)
+-- What the reports say: the rows `victim_events` must hold. Read by the backfill, by the triggers
+-- to see whether a row is still held, and by the integrity check.
+DROP VIEW IF EXISTS report_victim_events;
+CREATE VIEW report_victim_events AS
 SELECT ap.person, s.type, s.event_id
   FROM event_sources s
   CROSS JOIN json_each(s.victims_json) j
-  CROSS JOIN article_persons ap ON ap.article_id = s.article_id AND ap.idx = j.value
- WHERE s.victims_json != '[]';
+  CROSS JOIN article_persons ap ON ap.article_id = s.article_id AND ap.idx = j.value;
+
+INSERT OR IGNORE INTO victim_events (person, type, event_id)
+SELECT person, type, event_id FROM report_victim_events;
 
 DROP TRIGGER IF EXISTS victim_events_report_stored;
 CREATE TRIGGER victim_events_report_stored AFTER INSERT ON event_sources
@@ -45,12 +50,9 @@ BEGIN
        AND person IN (SELECT ap.person FROM json_each(OLD.victims_json) j
                         CROSS JOIN article_persons ap
                            ON ap.article_id = OLD.article_id AND ap.idx = j.value)
-       AND NOT EXISTS (SELECT 1 FROM event_sources s
-                         CROSS JOIN json_each(s.victims_json) j
-                         CROSS JOIN article_persons ap
-                            ON ap.article_id = s.article_id AND ap.idx = j.value
-                        WHERE s.event_id = victim_events.event_id AND s.type = victim_events.type
-                          AND ap.person = victim_events.person);
+       AND NOT EXISTS (SELECT 1 FROM report_victim_events r
+                        WHERE r.event_id = victim_events.event_id AND r.type = victim_events.type
+                          AND r.person = victim_events.person);
 END;
 
 -- Merges and splits move an article person to another effective person: the new one gains the
@@ -68,10 +70,7 @@ BEGIN
        AND (type, event_id) IN (SELECT s.type, s.event_id
                                   FROM event_sources s CROSS JOIN json_each(s.victims_json) j
                                  WHERE s.article_id = NEW.article_id AND j.value = NEW.idx)
-       AND NOT EXISTS (SELECT 1 FROM event_sources s
-                         CROSS JOIN json_each(s.victims_json) j
-                         CROSS JOIN article_persons ap
-                            ON ap.article_id = s.article_id AND ap.idx = j.value
-                        WHERE s.event_id = victim_events.event_id AND s.type = victim_events.type
-                          AND ap.person = OLD.person);
+       AND NOT EXISTS (SELECT 1 FROM report_victim_events r
+                        WHERE r.event_id = victim_events.event_id AND r.type = victim_events.type
+                          AND r.person = OLD.person);
 END;

@@ -285,6 +285,7 @@ fn a_store_of_schema_version_one_is_migrated_with_its_articles_linked() {
          DROP TRIGGER perpetrators_report_stored; DROP TRIGGER perpetrators_report_removed;
          DROP TRIGGER victim_events_report_stored; DROP TRIGGER victim_events_report_removed;
          DROP TRIGGER victim_events_person_moved; DROP TABLE victim_events;
+         DROP VIEW report_victim_events;
          DROP VIEW claim_scores; DROP VIEW claim_profiles; DROP VIEW article_meta;
          DELETE FROM near_duplicates; DELETE FROM article_bands; DELETE FROM article_signatures;
          UPDATE articles SET near_dupes_json = '[]';
@@ -425,6 +426,7 @@ fn a_store_of_schema_version_three_keeps_every_report_victim_and_perpetrator() {
          DROP TRIGGER perpetrators_report_stored; DROP TRIGGER perpetrators_report_removed;
          DROP TRIGGER victim_events_report_stored; DROP TRIGGER victim_events_report_removed;
          DROP TRIGGER victim_events_person_moved; DROP TABLE victim_events;
+         DROP VIEW report_victim_events;
          DROP VIEW claim_scores; DROP VIEW claim_profiles; DROP VIEW article_meta;
          CREATE TABLE event_reports (article_id TEXT NOT NULL, seq INTEGER NOT NULL,
            event_id TEXT NOT NULL, date TEXT, place TEXT, details_json TEXT NOT NULL,
@@ -491,6 +493,7 @@ fn a_store_of_schema_version_four_matches_new_reports_to_its_events() {
     conn.execute_batch(
         "DROP TRIGGER victim_events_report_stored; DROP TRIGGER victim_events_report_removed;
          DROP TRIGGER victim_events_person_moved; DROP TABLE victim_events;
+         DROP VIEW report_victim_events;
          ALTER TABLE event_sources DROP COLUMN type;
          ALTER TABLE event_sources DROP COLUMN victim_details_json;
          DROP TRIGGER review_queue_ingest; DROP TRIGGER review_queue_decided;

@@ -116,14 +116,10 @@ impl SqliteStore {
         // `victim_events` (schema 166) holds exactly what the reports' victims say: its triggers
         // must have followed every report stored or removed and every merge and split.
         let drifted = self.count(
-            "WITH derived AS (
-                 SELECT DISTINCT ap.person, s.type, s.event_id FROM event_sources s
-                   CROSS JOIN json_each(s.victims_json) j
-                   CROSS JOIN article_persons ap ON ap.article_id = s.article_id AND ap.idx = j.value)
-             SELECT (SELECT COUNT(*) FROM (SELECT * FROM derived EXCEPT
-                                           SELECT person, type, event_id FROM victim_events))
-                  + (SELECT COUNT(*) FROM (SELECT person, type, event_id FROM victim_events EXCEPT
-                                           SELECT * FROM derived))",
+            "SELECT (SELECT COUNT(*) FROM (SELECT * FROM report_victim_events EXCEPT
+                                           SELECT * FROM victim_events))
+                  + (SELECT COUNT(*) FROM (SELECT * FROM victim_events EXCEPT
+                                           SELECT * FROM report_victim_events))",
         )?;
         if drifted > 0 {
             problems.push(format!(
