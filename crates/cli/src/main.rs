@@ -76,6 +76,8 @@ enum Command {
     /// Import other groups' lists of persons and reconcile them with the register.
     #[command(subcommand)]
     List(commands::list::Command),
+    /// Copy a whole register between a data directory and a PostgreSQL database, verified.
+    MigrateStore(commands::migrate_store::Args),
 }
 
 fn main() -> ExitCode {
@@ -100,6 +102,7 @@ fn main() -> ExitCode {
         Command::Reindex(args) => commands::reindex::run(args, &global),
         Command::Watch(cmd) => commands::watch::run(cmd, &global),
         Command::List(cmd) => commands::list::run(cmd, &global),
+        Command::MigrateStore(args) => commands::migrate_store::run(args, &global),
     };
     match result {
         Ok(code) => code,

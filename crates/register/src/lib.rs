@@ -24,9 +24,11 @@ pub mod identity;
 pub mod lists;
 mod near_dupes;
 pub mod perpetrator_spellings;
+pub mod postgres;
 mod reconcile;
 pub mod record_ids;
 mod sqlite;
+pub mod store_copy;
 // Benchmarks and load tests only: off unless a crate asks for the `synthetic` feature.
 #[cfg(feature = "synthetic")]
 pub mod synthetic;

@@ -7,6 +7,7 @@ pub mod export;
 pub mod extract;
 pub mod ingest;
 pub mod list;
+pub mod migrate_store;
 pub mod names;
 pub mod person;
 pub mod reindex;

@@ -44,6 +44,60 @@ pub fn audit_hash(
     hex::encode(h.finalize())
 }
 
+/// Walks an audit log in sequence order, whatever backend holds it, and stops at the first entry
+/// that breaks the chain.
+#[derive(Debug)]
+pub(crate) struct AuditChain {
+    prev: String,
+    expected_seq: i64,
+    entries: u64,
+}
+
+impl Default for AuditChain {
+    fn default() -> Self {
+        AuditChain {
+            prev: AUDIT_GENESIS.to_string(),
+            expected_seq: 1,
+            entries: 0,
+        }
+    }
+}
+
+impl AuditChain {
+    /// Checks the next entry: `fields` are at, actor, action, target, payload, prev_hash and hash.
+    /// Returns the report to give when this entry breaks the chain.
+    pub(crate) fn next(&mut self, seq: i64, fields: &[String; 7]) -> Option<AuditReport> {
+        let [at, actor, action, target, payload, prev_hash, hash] = fields;
+        self.entries += 1;
+        let broken = if seq != self.expected_seq {
+            Some(format!(
+                "expected entry {}: entries were removed",
+                self.expected_seq
+            ))
+        } else if *prev_hash != self.prev {
+            Some("does not chain to the entry before it".to_string())
+        } else if audit_hash(seq, at, actor, action, target, payload, prev_hash) != *hash {
+            Some("its content does not match its hash: it was changed".to_string())
+        } else {
+            None
+        };
+        self.prev.clone_from(hash);
+        self.expected_seq += 1;
+        broken.map(|why| AuditReport {
+            entries: self.entries,
+            broken: Some((seq, why)),
+        })
+    }
+
+    /// The report of a chain walked to its end without a break.
+    pub(crate) fn report(&self) -> AuditReport {
+        AuditReport {
+            entries: self.entries,
+            broken: None,
+        }
+    }
+}
+
 /// Appends an entry to the log inside the caller's transaction.
 pub(super) fn append_audit(
     conn: &Connection,
@@ -173,13 +227,11 @@ impl SqliteStore {
             .prepare("SELECT seq, at, actor, action, target, payload, prev_hash, hash FROM audit ORDER BY seq")
             .ctx(&self.path, err)?;
         let mut rows = stmt.query([]).ctx(&self.path, err)?;
-        let mut prev = AUDIT_GENESIS.to_string();
-        let mut expected_seq = 1i64;
-        let mut entries = 0u64;
+        let mut chain = AuditChain::default();
         while let Some(r) = rows.next().ctx(&self.path, err)? {
             let get = |i: usize| -> Result<String> { r.get::<_, String>(i).ctx(&self.path, err) };
             let seq: i64 = r.get(0).ctx(&self.path, err)?;
-            let (at, actor, action, target, payload, prev_hash, hash) = (
+            let fields = [
                 get(1)?,
                 get(2)?,
                 get(3)?,
@@ -187,32 +239,12 @@ impl SqliteStore {
                 get(5)?,
                 get(6)?,
                 get(7)?,
-            );
-            entries += 1;
-            let broken = if seq != expected_seq {
-                Some(format!(
-                    "expected entry {expected_seq}: entries were removed"
-                ))
-            } else if prev_hash != prev {
-                Some("does not chain to the entry before it".to_string())
-            } else if audit_hash(seq, &at, &actor, &action, &target, &payload, &prev_hash) != hash {
-                Some("its content does not match its hash: it was changed".to_string())
-            } else {
-                None
-            };
-            if let Some(why) = broken {
-                return Ok(AuditReport {
-                    entries,
-                    broken: Some((seq, why)),
-                });
+            ];
+            if let Some(broken) = chain.next(seq, &fields) {
+                return Ok(broken);
             }
-            prev = hash;
-            expected_seq += 1;
         }
-        Ok(AuditReport {
-            entries,
-            broken: None,
-        })
+        Ok(chain.report())
     }
 
     /// [`Store::record_action`].

@@ -40,6 +40,7 @@ mod review;
 mod summary;
 mod write;
 
+pub(crate) use audit::AuditChain;
 pub use audit::{audit_hash, AUDIT_GENESIS};
 pub use confidence::Calibration;
 pub use migrate::SCHEMA_VERSION;

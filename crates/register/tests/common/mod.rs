@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use casebook_model::*;
 use casebook_register::{
     Decision, KeyResolver, Original, Provenance, SqliteStore, Store, StoreOutcome,

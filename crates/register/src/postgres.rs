@@ -1,0 +1,149 @@
+//! The register on PostgreSQL: connecting by URL (never echoed with its password) and the numbered
+//! migrations of `crates/register/migrations/postgres/`.
+//!
+//! Invariants: the migrations share their numbers with SQLite's, so one schema version means one
+//! shape on both backends; a migration is applied at most once and recorded in the transaction
+//! that applies it (`schema_migrations`, as SQLite records them); the transaction takes a
+//! transaction-level advisory lock first, so two servers starting on one database at once never
+//! both apply one; a database holding a migration this build does not know is refused untouched.
+
+use crate::error::{RegisterError, Result};
+use postgres::{Client, NoTls};
+use std::collections::BTreeSet;
+
+/// PostgreSQL's migrations: `(number, SQL)`. Migration 191 is the whole register as SQLite has it
+/// after its own migration 191; later numbers are added to both backends together.
+const MIGRATIONS: &[(u32, &str)] = &[(
+    191,
+    include_str!("../migrations/postgres/0191_register.sql"),
+)];
+
+/// The advisory lock key of schema migrations (any constant shared by every casebook build).
+const MIGRATION_LOCK: i64 = 0x6361_7365_626f_6f6b; // "casebook"
+
+/// True when a `--data` value names a PostgreSQL database rather than a data directory.
+pub fn is_url(data: &str) -> bool {
+    data.starts_with("postgres://") || data.starts_with("postgresql://")
+}
+
+/// The URL as it may be shown in messages and logs: without a password.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find(['/', '?']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+pub(crate) fn backend(url: &str, what: &str, e: postgres::Error) -> RegisterError {
+    RegisterError::Backend {
+        context: format!("{what} ({})", redacted(url)),
+        source: Box::new(e),
+    }
+}
+
+/// Connects to the database at `url` and brings its schema to this build's, as opening a SQLite
+/// data directory does.
+pub fn connect(url: &str) -> Result<Client> {
+    let mut client = connect_only(url)?;
+    migrate(&mut client, url)?;
+    Ok(client)
+}
+
+/// Connects without touching the schema (a copy's source is read as it is).
+pub(crate) fn connect_only(url: &str) -> Result<Client> {
+    Client::connect(url, NoTls).map_err(|e| backend(url, "connecting to PostgreSQL", e))
+}
+
+/// The migrations the database has (none for a database casebook never used).
+pub(crate) fn applied(client: &mut Client, url: &str) -> Result<BTreeSet<u32>> {
+    let err = |e| backend(url, "reading the schema version", e);
+    let recorded: bool = client
+        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(err)?;
+    if !recorded {
+        return Ok(BTreeSet::new());
+    }
+    let rows = client
+        .query("SELECT version FROM schema_migrations", &[])
+        .map_err(err)?;
+    rows.iter()
+        .map(|r| r.try_get::<_, i32>(0).map(|v| v as u32).map_err(err))
+        .collect()
+}
+
+/// The schema version this build writes on PostgreSQL (the same number as on SQLite).
+pub const SCHEMA_VERSION: u32 = casebook_migrate::highest(MIGRATIONS);
+
+fn migrate(client: &mut Client, url: &str) -> Result<()> {
+    let err = |what: &'static str| move |e| backend(url, what, e);
+    let mut tx = client
+        .transaction()
+        .map_err(err("starting the schema migration"))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(err("waiting for another process's schema migration"))?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    )
+    .map_err(err("recording the schema migrations"))?;
+    let have: BTreeSet<u32> = tx
+        .query("SELECT version FROM schema_migrations", &[])
+        .map_err(err("reading the schema version"))?
+        .iter()
+        .map(|r| r.get::<_, i32>(0) as u32)
+        .collect();
+    if let Some(found) = have
+        .iter()
+        .copied()
+        .find(|v| !MIGRATIONS.iter().any(|(m, _)| m == v))
+    {
+        return Err(RegisterError::Invalid(format!(
+            "the database {} holds schema version {found}, newer than this casebook knows (up to \
+             {SCHEMA_VERSION}); use a newer casebook, nothing was changed",
+            redacted(url)
+        )));
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for (version, sql) in MIGRATIONS {
+        if have.contains(version) {
+            continue;
+        }
+        tx.batch_execute(sql)
+            .map_err(|e| backend(url, "applying a schema migration", e))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+            &[&(*version as i32), &now],
+        )
+        .map_err(err("recording the schema migrations"))?;
+    }
+    tx.commit().map_err(err("committing the schema migration"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            redacted("postgres://casebook:s3cret@db.example:5432/register?sslmode=disable"),
+            "postgres://casebook@db.example:5432/register?sslmode=disable"
+        );
+        assert_eq!(
+            redacted("postgresql://db/register"),
+            "postgresql://db/register"
+        );
+        assert_eq!(redacted("postgres://u:p@h"), "postgres://u@h");
+        assert!(is_url("postgresql://h/db") && !is_url("./casebook-data"));
+    }
+}

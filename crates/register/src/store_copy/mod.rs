@@ -1,0 +1,341 @@
+//! Copying a whole register between its backends (`casebook migrate-store FROM TO`): from a data
+//! directory's SQLite file to a PostgreSQL database, or back.
+//!
+//! Invariants:
+//! - Both ends are at this build's schema version, so they have the same tables and columns; a
+//!   difference is refused before anything is written.
+//! - Each table is copied in one transaction of the target, which also records it as copied: a
+//!   copy stopped half-way leaves whole tables, and running it again copies only what is missing.
+//! - A copy goes only into a register that holds no records (or one an earlier copy was filling).
+//! - Nothing is re-derived: rows arrive with what the source's triggers derived, and the target's
+//!   triggers are set aside while a table loads, so both registers hold the same rows.
+//! - The copy is done only when every table's row count and order-free digest equal the source's
+//!   and the target's audit chain verifies; then the progress record is removed.
+
+mod postgres_end;
+mod sqlite_end;
+mod values;
+
+use crate::error::{RegisterError, Result};
+use crate::postgres::redacted;
+use postgres_end::PostgresEnd;
+use sqlite_end::SqliteEnd;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use values::{Column, TableDigest, Value};
+
+/// The register's tables in the order a copy loads them: each after the tables it points at
+/// (within a table, rows may point at later rows: foreign keys are checked at commit).
+pub const TABLES: &[&str] = &[
+    "originals",
+    "articles",
+    "persons",
+    "person_names",
+    "article_persons",
+    "mentions",
+    "entities",
+    "events",
+    "event_sources",
+    "cases",
+    "case_sources",
+    "case_defendants",
+    "case_events",
+    "claims",
+    "decisions",
+    "claim_decisions",
+    "person_splits",
+    "field_edits",
+    "visibility",
+    "audit",
+    "article_signatures",
+    "article_bands",
+    "near_duplicates",
+    "case_reports",
+    "lists",
+    "list_versions",
+    "list_rows",
+    "summary_counts",
+    "summary_events",
+    "summary_claims",
+    "review_status_types",
+    "review_queue",
+    "review_counts",
+    "perpetrator_reports",
+    "perpetrator_counts",
+    "confidence_fit",
+    "victim_events",
+];
+
+/// The target's record of tables copied so far (removed when a copy is verified).
+pub(crate) const PROGRESS_TABLE: &str = "migrate_store_progress";
+
+/// True when a register holds records a copy would overwrite (both dialects read it).
+pub(crate) const HOLDS_RECORDS: &str = "SELECT EXISTS (SELECT 1 FROM originals)
+    OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM decisions) OR EXISTS (SELECT 1 FROM lists)";
+
+/// A source of rows: called with the sink each row goes to.
+pub(crate) type Rows<'a> =
+    &'a mut dyn FnMut(&mut dyn FnMut(Vec<Value>) -> Result<()>) -> Result<()>;
+
+/// An identifier quoted for both dialects (`"end"` and `"row"` are column names here).
+pub(crate) fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Where a register is: a data directory (SQLite) or a PostgreSQL database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Directory(PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    /// A `--data` value: a `postgres://` (or `postgresql://`) URL, else a directory.
+    pub fn parse(data: &str) -> Location {
+        if crate::postgres::is_url(data) {
+            Location::Postgres(data.to_string())
+        } else {
+            Location::Directory(PathBuf::from(data))
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Directory(dir) => write!(f, "{}", dir.display()),
+            Location::Postgres(url) => write!(f, "{}", redacted(url)),
+        }
+    }
+}
+
+/// One table of a copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCopy {
+    pub table: &'static str,
+    pub rows: u64,
+    /// Copied by an earlier run that was stopped; not copied again.
+    pub earlier: bool,
+}
+
+/// What a verified copy did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyReport {
+    pub schema_version: u32,
+    pub tables: Vec<TableCopy>,
+    /// Entries of the target's audit log, whose chain verified.
+    pub audit_entries: u64,
+}
+
+enum End {
+    Sqlite(SqliteEnd),
+    Postgres(PostgresEnd),
+}
+
+impl End {
+    fn open(at: &Location, source: bool) -> Result<End> {
+        Ok(match at {
+            Location::Directory(dir) => End::Sqlite(SqliteEnd::open(dir, source)?),
+            Location::Postgres(url) => End::Postgres(PostgresEnd::open(url, source)?),
+        })
+    }
+
+    fn schema_version(&mut self) -> Result<u32> {
+        match self {
+            End::Sqlite(e) => e.schema_version(),
+            End::Postgres(e) => e.schema_version(),
+        }
+    }
+
+    fn scan(
+        &mut self,
+        table: &str,
+        columns: &[Column],
+        f: &mut dyn FnMut(Vec<Value>) -> Result<()>,
+    ) -> Result<()> {
+        match self {
+            End::Sqlite(e) => e.scan(table, columns, f),
+            End::Postgres(e) => e.scan(table, columns, f),
+        }
+    }
+
+    fn digest(&mut self, table: &str, columns: &[Column]) -> Result<TableDigest> {
+        match self {
+            End::Sqlite(e) => e.digest(table, columns),
+            End::Postgres(e) => e.digest(table, columns),
+        }
+    }
+
+    fn progress(&mut self) -> Result<Option<BTreeMap<String, u64>>> {
+        match self {
+            End::Sqlite(e) => e.progress(),
+            End::Postgres(e) => e.progress(),
+        }
+    }
+
+    fn holds_records(&mut self) -> Result<bool> {
+        match self {
+            End::Sqlite(e) => e.holds_records(),
+            End::Postgres(e) => e.holds_records(),
+        }
+    }
+
+    fn load(&mut self, table: &str, columns: &[Column], rows: Rows<'_>) -> Result<u64> {
+        match self {
+            End::Sqlite(e) => e.load(table, columns, rows),
+            End::Postgres(e) => e.load(table, columns, rows),
+        }
+    }
+
+    fn forget(&mut self, table: &str) -> Result<()> {
+        match self {
+            End::Sqlite(e) => e.forget(table),
+            End::Postgres(e) => e.forget(table),
+        }
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        match self {
+            End::Sqlite(e) => e.finish(),
+            End::Postgres(e) => e.finish(),
+        }
+    }
+
+    fn audit_chain(&mut self) -> Result<crate::AuditReport> {
+        match self {
+            End::Sqlite(e) => e.audit_chain(),
+            End::Postgres(e) => e.audit_chain(),
+        }
+    }
+}
+
+/// A table's columns, as the SQLite end declares them, checked against the PostgreSQL end's.
+fn columns(a: &mut End, b: &mut End, table: &str) -> Result<Vec<Column>> {
+    let ((End::Sqlite(sqlite), End::Postgres(postgres))
+    | (End::Postgres(postgres), End::Sqlite(sqlite))) = (a, b)
+    else {
+        return Err(RegisterError::Invalid(
+            "a copy's two ends must be of different backends".into(),
+        ));
+    };
+    let declared = sqlite.columns(table)?;
+    let other = postgres.columns(table)?;
+    let same = declared.len() == other.len()
+        && declared
+            .iter()
+            .all(|c| other.get(&c.name) == Some(&Some(c.kind)));
+    if declared.is_empty() || !same {
+        return Err(RegisterError::Invalid(format!(
+            "the two registers' table {table} differs (columns {:?} against {:?}); nothing was \
+             copied into it",
+            declared.iter().map(|c| &c.name).collect::<Vec<_>>(),
+            other.keys().collect::<Vec<_>>()
+        )));
+    }
+    Ok(declared)
+}
+
+/// Copies the register at `from` into `to` and verifies the copy; `progress` hears of each table
+/// as it is done. See the module's invariants.
+pub fn copy_register(
+    from: &Location,
+    to: &Location,
+    progress: &mut dyn FnMut(&TableCopy),
+) -> Result<CopyReport> {
+    if matches!(
+        (from, to),
+        (Location::Directory(_), Location::Directory(_))
+            | (Location::Postgres(_), Location::Postgres(_))
+    ) {
+        return Err(RegisterError::Invalid(format!(
+            "migrate-store copies between a data directory and a PostgreSQL database ({from} and \
+             {to} are of one kind); copy a register within one backend with its own backup tools"
+        )));
+    }
+    let mut source = End::open(from, true)?;
+    let chain = source.audit_chain()?;
+    if let Some((seq, why)) = chain.broken {
+        return Err(RegisterError::Invalid(format!(
+            "the audit log of {from} is broken at entry {seq} ({why}); a copy would carry the break \
+             over, so nothing was copied"
+        )));
+    }
+    let mut target = End::open(to, false)?;
+    let (version, target_version) = (source.schema_version()?, target.schema_version()?);
+    if version != target_version {
+        return Err(RegisterError::Invalid(format!(
+            "{from} is at schema version {version} and {to} at {target_version}; open both with \
+             this casebook first"
+        )));
+    }
+    let done = match target.progress()? {
+        Some(done) => done,
+        None if target.holds_records()? => {
+            return Err(RegisterError::Invalid(format!(
+                "{to} already holds a register; migrate-store copies only into an empty one"
+            )))
+        }
+        None => BTreeMap::new(),
+    };
+    let mut plan = Vec::with_capacity(TABLES.len());
+    for table in TABLES {
+        plan.push((*table, columns(&mut source, &mut target, table)?));
+    }
+    let mut tables = Vec::with_capacity(TABLES.len());
+    for (table, cols) in &plan {
+        let copy = match done.get(*table) {
+            Some(rows) => TableCopy {
+                table,
+                rows: *rows,
+                earlier: true,
+            },
+            None => {
+                let rows = target.load(table, cols, &mut |sink| source.scan(table, cols, sink))?;
+                TableCopy {
+                    table,
+                    rows,
+                    earlier: false,
+                }
+            }
+        };
+        progress(&copy);
+        tables.push(copy);
+    }
+    verify(&mut source, &mut target, &plan)?;
+    let audit = target.audit_chain()?;
+    if let Some((seq, why)) = audit.broken {
+        return Err(RegisterError::Invalid(format!(
+            "the copy's audit log is broken at entry {seq} ({why})"
+        )));
+    }
+    target.finish()?;
+    Ok(CopyReport {
+        schema_version: version,
+        tables,
+        audit_entries: audit.entries,
+    })
+}
+
+/// Compares every table of the two ends; a table that differs is marked to be copied again.
+fn verify(source: &mut End, target: &mut End, plan: &[(&str, Vec<Column>)]) -> Result<()> {
+    let mut differing = Vec::new();
+    for (table, cols) in plan {
+        let (expected, found) = (source.digest(table, cols)?, target.digest(table, cols)?);
+        if expected != found {
+            target.forget(table)?;
+            differing.push(format!(
+                "{table} ({} rows in the source, {} in the copy)",
+                expected.rows, found.rows
+            ));
+        }
+    }
+    if differing.is_empty() {
+        return Ok(());
+    }
+    Err(RegisterError::Invalid(format!(
+        "the copy differs from its source in {}: was the source written to during the copy? \
+         Run migrate-store again to copy these tables again",
+        differing.join(", ")
+    )))
+}
