@@ -1,6 +1,9 @@
 //! A database of its own for each test of the PostgreSQL backend, on the server `scripts/test`
 //! starts (`CASEBOOK_TEST_POSTGRES_URL`). Without that server the tests fail, never skip.
 
+// Each test binary that includes this file uses only some of it.
+#![allow(dead_code)]
+
 use postgres::{Client, NoTls};
 
 /// A fresh, empty database, dropped when the test ends.
