@@ -6,9 +6,8 @@
 //! not forged by whoever could rewrite the store.
 
 use crate::error::{RegisterError, Result};
-use crate::sqlite::{Ctx, SqliteStore};
-use crate::Store;
-use rusqlite::OptionalExtension;
+use crate::sql::Db;
+use crate::sqlite::SqliteStore;
 use sha2::{Digest, Sha256};
 
 /// The head of the chain, or an anchor taken from it earlier: `SEQ:HASH[:MAC]`.
@@ -104,20 +103,7 @@ fn equal_in_constant_time(a: &str, b: &str) -> bool {
 impl SqliteStore {
     /// The last entry of the audit chain as an anchor; `None` for an empty log.
     pub fn audit_head(&self) -> Result<Option<AuditAnchor>> {
-        self.conn()
-            .query_row(
-                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok(AuditAnchor {
-                        seq: r.get(0)?,
-                        hash: r.get(1)?,
-                        mac: None,
-                    })
-                },
-            )
-            .optional()
-            .ctx(self.path(), || "reading the head of the audit log".into())
+        head(&self.db())
     }
 
     /// Checks that the chain still holds the anchor's entry unchanged and is whole up to its
@@ -128,50 +114,63 @@ impl SqliteStore {
         anchor: &AuditAnchor,
         key: Option<&[u8]>,
     ) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        match (key, &anchor.mac) {
-            (Some(key), Some(mac)) => {
-                let expected = hmac_sha256_hex(key, anchor.message().as_bytes());
-                if !equal_in_constant_time(&expected, mac) {
-                    problems.push(
-                        "the anchor's MAC does not match: the anchor was altered, or the key is not the one it was signed with"
-                            .to_string(),
-                    );
-                }
-            }
-            (Some(_), None) => problems.push(
-                "the anchor carries no MAC to check against the key (take one with `casebook audit head --key FILE`)"
-                    .to_string(),
-            ),
-            (None, Some(_)) => problems.push(
-                "the anchor is signed: give the key (--key FILE) to check it".to_string(),
-            ),
-            (None, None) => {}
-        }
-        let found: Option<String> = self
-            .conn()
-            .query_row("SELECT hash FROM audit WHERE seq = ?1", [anchor.seq], |r| {
-                r.get(0)
-            })
-            .optional()
-            .ctx(self.path(), || "reading the audit log".into())?;
-        let head = self.audit_head()?.map_or(0, |h| h.seq);
-        match found {
-            None => problems.push(format!(
-                "the audit log ends at entry {head}, before the anchored entry {}: entries were removed",
-                anchor.seq
-            )),
-            Some(hash) if !equal_in_constant_time(&hash, &anchor.hash) => problems.push(format!(
-                "audit entry {} differs from the anchor: the log was rewritten from there or before",
-                anchor.seq
-            )),
-            Some(_) => {}
-        }
-        if let Some((seq, why)) = self.verify_audit()?.broken {
-            problems.push(format!("audit entry {seq}: {why}"));
-        }
-        Ok(problems)
+        check(&self.db(), anchor, key)
     }
+
+    /// Every row of reviewers' state that does not replay from the audit log, one line each.
+    pub fn replay_problems(&self) -> Result<Vec<String>> {
+        crate::audit_replay::replay_problems(&self.db())
+    }
+}
+
+/// The last entry of the chain as an anchor, on either backend.
+pub(crate) fn head(db: &dyn Db) -> Result<Option<AuditAnchor>> {
+    Ok(crate::audit_log::head(db)?.map(|(seq, hash)| AuditAnchor {
+        seq,
+        hash,
+        mac: None,
+    }))
+}
+
+/// [`SqliteStore::verify_audit_anchor`] on either backend.
+pub(crate) fn check(db: &dyn Db, anchor: &AuditAnchor, key: Option<&[u8]>) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    match (key, &anchor.mac) {
+        (Some(key), Some(mac)) => {
+            let expected = hmac_sha256_hex(key, anchor.message().as_bytes());
+            if !equal_in_constant_time(&expected, mac) {
+                problems.push(
+                    "the anchor's MAC does not match: the anchor was altered, or the key is not the one it was signed with"
+                        .to_string(),
+                );
+            }
+        }
+        (Some(_), None) => problems.push(
+            "the anchor carries no MAC to check against the key (take one with `casebook audit head --key FILE`)"
+                .to_string(),
+        ),
+        (None, Some(_)) => {
+            problems.push("the anchor is signed: give the key (--key FILE) to check it".to_string())
+        }
+        (None, None) => {}
+    }
+    let found = crate::audit_log::hash_at(db, anchor.seq)?;
+    let head = crate::audit_log::head(db)?.map_or(0, |(seq, _)| seq);
+    match found {
+        None => problems.push(format!(
+            "the audit log ends at entry {head}, before the anchored entry {}: entries were removed",
+            anchor.seq
+        )),
+        Some(hash) if !equal_in_constant_time(&hash, &anchor.hash) => problems.push(format!(
+            "audit entry {} differs from the anchor: the log was rewritten from there or before",
+            anchor.seq
+        )),
+        Some(_) => {}
+    }
+    if let Some((seq, why)) = crate::audit_log::verify(db)?.broken {
+        problems.push(format!("audit entry {seq}: {why}"));
+    }
+    Ok(problems)
 }
 
 #[cfg(test)]

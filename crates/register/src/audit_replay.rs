@@ -4,12 +4,10 @@
 //! of a visibility row that would publish a hidden person.
 
 use crate::error::Result;
-use crate::sqlite::{Ctx, SqliteStore};
+use crate::sql::{args, Db};
 use crate::Decision;
-use rusqlite::Connection;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// One decision as the audit log recorded it.
 struct Audited {
@@ -22,54 +20,42 @@ struct Audited {
 /// Differences reported at most per check; the count says how many more.
 const SHOWN: usize = 20;
 
-impl SqliteStore {
-    /// Every row of reviewers' state that does not replay from the audit log, one line each.
-    pub fn replay_problems(&self) -> Result<Vec<String>> {
-        let (conn, path) = (self.conn(), self.path());
-        let (audited, undone, undo_rows) = read_audited(conn, path)?;
-        let mut problems = Vec::new();
-        check_decisions(conn, path, &audited, &undone, &undo_rows, &mut problems)?;
-        check_visibility(conn, path, &audited, &undone, &mut problems)?;
-        check_field_edits(conn, path, &audited, &undone, &mut problems)?;
-        check_claims(conn, path, &audited, &undone, &mut problems)?;
-        let total = problems.len();
-        if total > SHOWN {
-            problems.truncate(SHOWN);
-            problems.push(format!(
-                "… and {} more rows that do not replay",
-                total - SHOWN
-            ));
-        }
-        Ok(problems)
+/// Every row of reviewers' state that does not replay from the audit log, one line each.
+pub(crate) fn replay_problems(db: &dyn Db) -> Result<Vec<String>> {
+    let (audited, undone, undo_rows) = read_audited(db)?;
+    let mut problems = Vec::new();
+    check_decisions(db, &audited, &undone, &undo_rows, &mut problems)?;
+    check_visibility(db, &audited, &undone, &mut problems)?;
+    check_field_edits(db, &audited, &undone, &mut problems)?;
+    check_claims(db, &audited, &undone, &mut problems)?;
+    let total = problems.len();
+    if total > SHOWN {
+        problems.truncate(SHOWN);
+        problems.push(format!(
+            "… and {} more rows that do not replay",
+            total - SHOWN
+        ));
     }
+    Ok(problems)
 }
 
 /// Undo decisions as (actor, target, payload as recorded).
 type UndoRows = BTreeSet<(String, String, String)>;
 
 /// The audited decisions by id, the ids undone, and the undo decisions as (actor, target, payload).
-fn read_audited(
-    conn: &Connection,
-    path: &Path,
-) -> Result<(BTreeMap<i64, Audited>, BTreeSet<i64>, UndoRows)> {
-    let err = || "replaying the audit log".to_string();
-    let mut stmt = conn
-        .prepare(
-            "SELECT actor, action, target, payload FROM audit
-              WHERE action IN ('confirm', 'reject', 'edit', 'merge', 'split', 'visibility', 'undo')
-              ORDER BY seq",
-        )
-        .ctx(path, err)?;
-    let mut rows = stmt.query([]).ctx(path, err)?;
+fn read_audited(db: &dyn Db) -> Result<(BTreeMap<i64, Audited>, BTreeSet<i64>, UndoRows)> {
+    let rows = db.rows(
+        "SELECT actor, action, target, payload FROM audit
+          WHERE action IN ('confirm', 'reject', 'edit', 'merge', 'split', 'visibility', 'undo')
+          ORDER BY seq",
+        args![],
+        "replaying the audit log",
+    )?;
     let (mut audited, mut undone, mut undo_rows) =
         (BTreeMap::new(), BTreeSet::new(), BTreeSet::new());
-    while let Some(r) = rows.next().ctx(path, err)? {
-        let (actor, action, target, payload): (String, String, String, String) = (
-            r.get(0).ctx(path, err)?,
-            r.get(1).ctx(path, err)?,
-            r.get(2).ctx(path, err)?,
-            r.get(3).ctx(path, err)?,
-        );
+    for r in rows {
+        let (actor, action, target, payload): (String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
         if action == "undo" {
             let parsed: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
             if let Some(id) = parsed["undoes"].as_i64() {
@@ -96,23 +82,22 @@ fn read_audited(
 }
 
 fn check_decisions(
-    conn: &Connection,
-    path: &Path,
+    db: &dyn Db,
     audited: &BTreeMap<i64, Audited>,
     undone: &BTreeSet<i64>,
     undo_rows: &UndoRows,
     problems: &mut Vec<String>,
 ) -> Result<()> {
-    let err = || "replaying decisions".to_string();
-    let mut stmt = conn
-        .prepare("SELECT id, actor, action, target, payload, undone_by FROM decisions ORDER BY id")
-        .ctx(path, err)?;
-    let rows: Vec<(i64, String, String, String, String, Option<i64>)> = stmt
-        .query_map([], |r| r.try_into())
-        .and_then(|rows| rows.collect())
-        .ctx(path, err)?;
+    let rows = db.rows(
+        "SELECT id, actor, action, target, payload, undone_by FROM decisions ORDER BY id",
+        args![],
+        "replaying decisions",
+    )?;
     let mut seen = BTreeSet::new();
-    for (id, actor, action, target, payload, undone_by) in rows {
+    for r in rows {
+        let (id, actor, action, target, payload): (i64, String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let undone_by: Option<i64> = r.get(5)?;
         if action == "undo" {
             if !undo_rows.contains(&(actor, target, payload)) {
                 problems.push(format!(
@@ -162,18 +147,21 @@ fn check_decisions(
 }
 
 /// The root a person id resolves to now (itself when unknown or unmerged).
-fn root(conn: &Connection, path: &Path, id: &str) -> Result<String> {
-    use rusqlite::OptionalExtension;
-    let found: Option<String> = conn
-        .prepare_cached("SELECT COALESCE(merged_into, id) FROM persons WHERE id = ?1")
-        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-        .ctx(path, || "resolving a person".into())?;
-    Ok(found.unwrap_or_else(|| id.to_string()))
+fn root(db: &dyn Db, id: &str) -> Result<String> {
+    let found = db.row(
+        "SELECT COALESCE(merged_into, id) FROM persons WHERE id = ?1",
+        args![id],
+        "resolving a person",
+    )?;
+    Ok(match found {
+        Some(row) => row.get(0)?,
+        None => id.to_string(),
+    })
 }
 
 /// Whether a row's subject is the one the request named: the same id, or one person now.
-fn same_subject(conn: &Connection, path: &Path, row: &str, requested: &str) -> Result<bool> {
-    Ok(row == requested || root(conn, path, row)? == root(conn, path, requested)?)
+fn same_subject(db: &dyn Db, row: &str, requested: &str) -> Result<bool> {
+    Ok(row == requested || root(db, row)? == root(db, requested)?)
 }
 
 fn in_force<'a>(
@@ -188,15 +176,13 @@ fn in_force<'a>(
 }
 
 fn check_visibility(
-    conn: &Connection,
-    path: &Path,
+    db: &dyn Db,
     audited: &BTreeMap<i64, Audited>,
     undone: &BTreeSet<i64>,
     problems: &mut Vec<String>,
 ) -> Result<()> {
     let mut rows = table(
-        conn,
-        path,
+        db,
         "SELECT decision_id, person, field, level FROM visibility",
     )?;
     for (id, decision) in in_force(audited, undone, "visibility") {
@@ -217,7 +203,7 @@ fn check_visibility(
             Some([row_person, row_field, row_level]) => {
                 if row_field != field
                     || row_level != level.as_str()
-                    || !same_subject(conn, path, &row_person, &person)?
+                    || !same_subject(db, &row_person, &person)?
                 {
                     problems.push(format!(
                         "visibility row of decision {id} says {row_person}, field {row_field:?}: {row_level}; the audit log says {person}, field {field:?}: {}",
@@ -236,15 +222,13 @@ fn check_visibility(
 }
 
 fn check_field_edits(
-    conn: &Connection,
-    path: &Path,
+    db: &dyn Db,
     audited: &BTreeMap<i64, Audited>,
     undone: &BTreeSet<i64>,
     problems: &mut Vec<String>,
 ) -> Result<()> {
     let mut rows = table(
-        conn,
-        path,
+        db,
         "SELECT decision_id, target, field, value FROM field_edits",
     )?;
     for (id, decision) in in_force(audited, undone, "edit") {
@@ -263,7 +247,7 @@ fn check_field_edits(
             Some([row_target, row_field, row_value]) => {
                 if row_field != field
                     || row_value != value
-                    || !same_subject(conn, path, &row_target, &target)?
+                    || !same_subject(db, &row_target, &target)?
                 {
                     problems.push(format!(
                         "the edit of decision {id} ({row_target} {row_field}) differs from the audit log"
@@ -283,22 +267,20 @@ fn check_field_edits(
 /// Claim decisions must come from confirm/reject decisions in force, with their state; a claim's
 /// state is its latest claim decision's, or `suggested`.
 fn check_claims(
-    conn: &Connection,
-    path: &Path,
+    db: &dyn Db,
     audited: &BTreeMap<i64, Audited>,
     undone: &BTreeSet<i64>,
     problems: &mut Vec<String>,
 ) -> Result<()> {
-    let err = || "replaying claim decisions".to_string();
-    let rows: Vec<(i64, String, String)> = conn
-        .prepare("SELECT decision_id, claim_id, state FROM claim_decisions ORDER BY decision_id")
-        .and_then(|mut s| {
-            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect()
-        })
-        .ctx(path, err)?;
+    let what = "replaying claim decisions";
+    let rows = db.rows(
+        "SELECT decision_id, claim_id, state FROM claim_decisions ORDER BY decision_id",
+        args![],
+        what,
+    )?;
     let mut latest: BTreeMap<String, String> = BTreeMap::new();
-    for (id, claim, state) in rows {
+    for r in rows {
+        let (id, claim, state): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let expected = audited
             .get(&id)
             .filter(|_| !undone.contains(&id))
@@ -314,11 +296,13 @@ fn check_claims(
         }
         latest.insert(claim, state);
     }
-    let states: Vec<(String, String)> = conn
-        .prepare("SELECT id, state FROM claims WHERE state != 'suggested'")
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .ctx(path, err)?;
-    for (claim, state) in states {
+    let states = db.rows(
+        "SELECT id, state FROM claims WHERE state != 'suggested'",
+        args![],
+        what,
+    )?;
+    for r in states {
+        let (claim, state): (String, String) = (r.get(0)?, r.get(1)?);
         if latest.get(&claim) != Some(&state) {
             problems.push(format!(
                 "claim {claim} is {state}, which no decision in force made it"
@@ -326,13 +310,11 @@ fn check_claims(
         }
     }
     for (claim, state) in &latest {
-        let current: Option<String> = conn
-            .prepare_cached("SELECT state FROM claims WHERE id = ?1")
-            .and_then(|mut s| {
-                use rusqlite::OptionalExtension;
-                s.query_row([claim], |r| r.get(0)).optional()
-            })
-            .ctx(path, err)?;
+        let current: Option<String> =
+            match db.row("SELECT state FROM claims WHERE id = ?1", args![claim], what)? {
+                Some(row) => Some(row.get(0)?),
+                None => None,
+            };
         if current.as_deref().is_some_and(|c| c != state) {
             problems.push(format!(
                 "claim {claim} is {}, but its latest decision made it {state}",
@@ -344,11 +326,9 @@ fn check_claims(
 }
 
 /// A table of (decision id → three text columns).
-fn table(conn: &Connection, path: &Path, sql: &str) -> Result<BTreeMap<i64, [String; 3]>> {
-    conn.prepare(sql)
-        .and_then(|mut s| {
-            s.query_map([], |r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?])))?
-                .collect()
-        })
-        .ctx(path, || "replaying the audit log".into())
+fn table(db: &dyn Db, sql: &'static str) -> Result<BTreeMap<i64, [String; 3]>> {
+    db.rows(sql, args![], "replaying the audit log")?
+        .into_iter()
+        .map(|r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?])))
+        .collect()
 }

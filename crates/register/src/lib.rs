@@ -14,6 +14,7 @@
 
 pub mod article_text;
 pub mod audit_anchor;
+mod audit_log;
 mod audit_replay;
 mod case_join;
 mod checkpoint;
@@ -27,6 +28,7 @@ pub mod perpetrator_spellings;
 pub mod postgres;
 mod reconcile;
 pub mod record_ids;
+mod sql;
 mod sqlite;
 pub mod store_copy;
 // Benchmarks and load tests only: off unless a crate asks for the `synthetic` feature.
@@ -39,18 +41,20 @@ pub mod web_reads;
 
 pub use article_text::{ArticleSearchFields, ArticleText, EvidenceSpan};
 pub use audit_anchor::AuditAnchor;
+pub use audit_log::{audit_hash, AUDIT_GENESIS};
 /// What a perpetrator string names, for the readers of [`PerpetratorRow`] (the web's pages).
 pub use casebook_events::perpetrator::{roles as perpetrator_roles, Perpetrator};
 pub use casebook_model::{AnalysedArticle, Original};
 pub use error::{RegisterError, Result};
 pub use identity::{IndexResolver, KeyResolver, NameLookup, PersonResolver, Resolution};
 pub use perpetrator_spellings::PerpetratorSpellings;
+pub use postgres::PostgresRegister;
 pub use record_ids::RecordIds;
 pub use sqlite::{
-    audit_hash, month_of, priority_label, titled_summary, ArticleMeta, Calibration, CaseFilePage,
+    month_of, priority_label, titled_summary, ArticleMeta, Calibration, CaseFilePage,
     PerpetratorFile, PerpetratorFilter, PerpetratorRow, QueueFilter, QueuePage, QueueProgress,
-    QueueRow, QueueSort, RegisterSummary, ReviewPage, ScoredClaim, SqliteStore, AUDIT_GENESIS,
-    SCHEMA_VERSION, STORE_FILE,
+    QueueRow, QueueSort, RegisterSummary, ReviewPage, ScoredClaim, SqliteStore, SCHEMA_VERSION,
+    STORE_FILE,
 };
 pub use types::*;
 

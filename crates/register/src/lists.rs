@@ -5,7 +5,9 @@
 //! rejected like any other claim. A rejected row's match is no match in the report. Schema in
 //! `migrations/0016_lists.sql`.
 
-use crate::sqlite::{audit_hash, Ctx, SqliteStore, AUDIT_GENESIS};
+use crate::audit_log::{append_audit, now};
+use crate::sql::SqliteDb;
+use crate::sqlite::{Ctx, SqliteStore};
 use crate::{stable_id, CaseFile, Provenance, RegisterError, Result, Store};
 use casebook_lists::{
     Changes, Conflict, ListRow, Matched, OnlyInList, OnlyInRegister, ParsedList, PersonFacts,
@@ -74,35 +76,9 @@ fn facts_of(cf: &CaseFile) -> PersonFacts {
     }
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 fn json<T: Serialize>(value: &T) -> String {
     // Plain data (strings, numbers, maps with string keys) always serialises.
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-/// Appends an audit entry inside the caller's transaction (the register's own rule: one chain).
-fn audit(conn: &Connection, path: &Path, actor: &str, target: &str, payload: &str) -> Result<()> {
-    let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ctx(path, || "reading the audit log".into())?;
-    let (prev_seq, prev_hash) = last.unwrap_or((0, AUDIT_GENESIS.to_string()));
-    let (seq, at) = (prev_seq + 1, now());
-    let hash = audit_hash(seq, &at, actor, "list_import", target, payload, &prev_hash);
-    conn.execute(
-        "INSERT INTO audit (seq, at, actor, action, target, payload, prev_hash, hash)
-         VALUES (?1, ?2, ?3, 'list_import', ?4, ?5, ?6, ?7)",
-        params![seq, at, actor, target, payload, prev_hash, hash],
-    )
-    .ctx(path, || "appending to the audit log".into())?;
-    Ok(())
 }
 
 impl SqliteStore {
@@ -204,7 +180,13 @@ impl SqliteStore {
             "list": list, "version": version, "file": file_name, "sha256": parsed.sha256,
             "rows": parsed.rows.len(), "matched": reconciliation.matched.len(),
         });
-        audit(&tx, &path, &provenance.actor, list, &payload.to_string())?;
+        append_audit(
+            &SqliteDb::new(&tx, &path),
+            &provenance.actor,
+            "list_import",
+            list,
+            &payload.to_string(),
+        )?;
         tx.commit()
             .ctx(&path, || "committing a list import".into())?;
         Ok(ListImport {

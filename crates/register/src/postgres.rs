@@ -1,5 +1,6 @@
-//! The register on PostgreSQL: connecting by URL (never echoed with its password) and the numbered
-//! migrations of `crates/register/migrations/postgres/`.
+//! The register on PostgreSQL: connecting by URL (never echoed with its password), the numbered
+//! migrations of `crates/register/migrations/postgres/`, and [`PostgresRegister`], what the backend
+//! serves so far (the audit log: verified, anchored, replayed, appended to).
 //!
 //! Invariants: the migrations share their numbers with SQLite's, so one schema version means one
 //! shape on both backends; a migration is applied at most once and recorded in the transaction
@@ -7,8 +8,12 @@
 //! transaction-level advisory lock first, so two servers starting on one database at once never
 //! both apply one; a database holding a migration this build does not know is refused untouched.
 
+use crate::audit_anchor::AuditAnchor;
 use crate::error::{RegisterError, Result};
-use postgres::{Client, NoTls};
+use crate::sql::{Db, PostgresDb};
+use crate::types::{AuditEntry, AuditReport};
+use postgres::{Client, IsolationLevel, NoTls};
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// PostgreSQL's migrations: `(number, SQL)`. Migration 191 is the whole register as SQLite has it
@@ -127,6 +132,106 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
         .map_err(err("recording the schema migrations"))?;
     }
     tx.commit().map_err(err("committing the schema migration"))
+}
+
+/// A register in a PostgreSQL database. So far it serves the audit log, through the same code as
+/// SQLite's (`crate::audit_log`, `crate::audit_anchor`, `crate::audit_replay` over `crate::sql`);
+/// the whole `Store` follows as its modules move onto that seam (ARCHITECTURE.md, issue 17).
+pub struct PostgresRegister {
+    client: RefCell<Client>,
+    url: String,
+}
+
+impl PostgresRegister {
+    /// Connects and brings the schema to this build's.
+    pub fn connect(url: &str) -> Result<Self> {
+        Ok(PostgresRegister {
+            client: RefCell::new(connect(url)?),
+            url: url.to_string(),
+        })
+    }
+
+    /// Runs `f` in a read-only transaction that sees one snapshot of the register throughout.
+    fn read<T>(&self, what: &str, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
+        let mut client = self.client.borrow_mut();
+        let tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| backend(&self.url, what, e))?;
+        let db = PostgresDb::new(tx, &self.url);
+        let out = f(&db)?;
+        db.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one write transaction, committing if it succeeds.
+    fn write<T>(&mut self, what: &str, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
+        let mut client = self.client.borrow_mut();
+        let tx = client
+            .transaction()
+            .map_err(|e| backend(&self.url, what, e))?;
+        let db = PostgresDb::new(tx, &self.url);
+        let out = f(&db)?;
+        db.commit()?;
+        Ok(out)
+    }
+
+    /// The schema version of the database.
+    pub fn schema_version(&self) -> Result<u32> {
+        let applied = applied(&mut self.client.borrow_mut(), &self.url)?;
+        Ok(applied.into_iter().max().unwrap_or(0))
+    }
+
+    /// Recomputes the audit chain and reports its first broken link.
+    pub fn verify_audit(&self) -> Result<AuditReport> {
+        self.read("verifying the audit log", crate::audit_log::verify)
+    }
+
+    /// Audit entries from `from_seq` on, at most `limit`.
+    pub fn audit_entries(&self, from_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        self.read("reading the audit log", |db| {
+            crate::audit_log::entries(db, from_seq, limit)
+        })
+    }
+
+    /// The last entry of the chain as an anchor; `None` for an empty log.
+    pub fn audit_head(&self) -> Result<Option<AuditAnchor>> {
+        self.read("reading the audit log", crate::audit_anchor::head)
+    }
+
+    /// As `SqliteStore::verify_audit_anchor`.
+    pub fn verify_audit_anchor(
+        &self,
+        anchor: &AuditAnchor,
+        key: Option<&[u8]>,
+    ) -> Result<Vec<String>> {
+        self.read("verifying the audit log", |db| {
+            crate::audit_anchor::check(db, anchor, key)
+        })
+    }
+
+    /// As `SqliteStore::replay_problems`.
+    pub fn replay_problems(&self) -> Result<Vec<String>> {
+        self.read(
+            "replaying the audit log",
+            crate::audit_replay::replay_problems,
+        )
+    }
+
+    /// As `Store::record_action`: concurrent writers extend one unbroken chain.
+    pub fn record_action(
+        &mut self,
+        actor: &str,
+        action: &str,
+        target: &str,
+        payload: &serde_json::Value,
+    ) -> Result<()> {
+        self.write("recording an action in the audit log", |db| {
+            crate::audit_log::record_action(db, actor, action, target, payload)
+        })
+    }
 }
 
 #[cfg(test)]

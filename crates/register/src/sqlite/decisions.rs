@@ -8,10 +8,11 @@
 //! `article_persons.person`) is recomputed from the decisions in force, so it is the same whatever
 //! order decisions and re-analyses came in.
 
-use super::audit::append_audit;
 use super::{exists, now, root_person, to_json, Ctx, SqliteStore, EFFECTIVE_PERSON_SQL};
+use crate::audit_log::append_audit;
 use crate::error::{RegisterError, Result};
 use crate::identity::name_key;
+use crate::sql::SqliteDb;
 use crate::stable_id;
 use crate::types::*;
 use casebook_model::{FuzzyDate, Status};
@@ -389,7 +390,7 @@ impl SqliteStore {
             let id = conn.last_insert_rowid();
             apply_decision(conn, path, id, decision)?;
             let audit_payload = serde_json::json!({"decision": id, "request": decision});
-            append_audit(conn, path, actor, decision.action(), &target, &audit_payload.to_string())?;
+            append_audit(&SqliteDb::new(conn, path), actor, decision.action(), &target, &audit_payload.to_string())?;
             read_decision(conn, path, id)?.ok_or_else(|| RegisterError::UnknownId {
                 kind: "decision",
                 id: id.to_string(),
@@ -438,7 +439,7 @@ impl SqliteStore {
             }
             recompute_merges(conn, path)?;
             recompute_effective(conn, path)?;
-            append_audit(conn, path, actor, "undo", &decision_id.to_string(), &payload)?;
+            append_audit(&SqliteDb::new(conn, path), actor, "undo", &decision_id.to_string(), &payload)?;
             read_decision(conn, path, id)?.ok_or_else(|| RegisterError::UnknownId {
                 kind: "decision",
                 id: id.to_string(),

@@ -40,8 +40,6 @@ mod review;
 mod summary;
 mod write;
 
-pub(crate) use audit::AuditChain;
-pub use audit::{audit_hash, AUDIT_GENESIS};
 pub use confidence::Calibration;
 pub use migrate::SCHEMA_VERSION;
 pub use paged::{CaseFilePage, ReviewPage};
@@ -117,9 +115,7 @@ fn classify(err: rusqlite::Error, path: &Path, context: String) -> RegisterError
     }
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+use crate::audit_log::now;
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serialising plain data (strings, numbers, maps with string keys) cannot fail.
@@ -160,6 +156,14 @@ impl SqliteStore {
     /// Opens the store in `dir`, creating the directory and the schema if need be and migrating an
     /// older schema. A store from a newer casebook is refused before anything is written.
     pub fn open(dir: &Path) -> Result<Self> {
+        if crate::postgres::is_url(&dir.to_string_lossy()) {
+            // Never a directory named `postgres:`: say what this build does with a database.
+            return Err(RegisterError::Invalid(format!(
+                "{} is a PostgreSQL database; so far only `casebook audit` and `casebook \
+                 migrate-store` work on a register there",
+                crate::postgres::redacted(&dir.to_string_lossy())
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|source| RegisterError::Io {
             context: format!("cannot create the data directory {}", dir.display()),
             source,
@@ -220,6 +224,11 @@ impl SqliteStore {
     /// The connection, for the checks that live in modules of their own (audit anchor, replay).
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The connection as the backend-neutral SQL of `crate::sql` reads it.
+    pub(crate) fn db(&self) -> crate::sql::SqliteDb<'_> {
+        crate::sql::SqliteDb::new(&self.conn, &self.path)
     }
 
     /// Runs `f` in one write transaction, committing if it succeeds.

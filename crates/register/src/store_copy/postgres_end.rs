@@ -6,7 +6,7 @@ use super::values::{Column, Kind, TableDigest, Value};
 use super::{quoted, Rows, PROGRESS_TABLE};
 use crate::error::{RegisterError, Result};
 use crate::postgres::{backend, redacted};
-use crate::sqlite::AuditChain;
+use crate::sql::PostgresDb;
 use crate::types::AuditReport;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
@@ -230,33 +230,14 @@ impl PostgresEnd {
     }
 
     pub(crate) fn audit_chain(&mut self) -> Result<AuditReport> {
-        let url = self.url.clone();
-        let err = |e| backend(&url, "verifying the audit log", e);
-        let none: [&(dyn ToSql + Sync); 0] = [];
-        let mut rows = self
+        let tx = self
             .client
-            .query_raw(
-                "SELECT seq, at, actor, action, target, payload, prev_hash, hash FROM audit ORDER BY seq",
-                none,
-            )
-            .map_err(err)?;
-        let mut chain = AuditChain::default();
-        while let Some(r) = rows.next().map_err(err)? {
-            let text = |i: usize| r.try_get::<_, String>(i);
-            let fields = [
-                text(1).map_err(err)?,
-                text(2).map_err(err)?,
-                text(3).map_err(err)?,
-                text(4).map_err(err)?,
-                text(5).map_err(err)?,
-                text(6).map_err(err)?,
-                text(7).map_err(err)?,
-            ];
-            if let Some(broken) = chain.next(r.try_get(0).map_err(err)?, &fields) {
-                return Ok(broken);
-            }
-        }
-        Ok(chain.report())
+            .transaction()
+            .map_err(|e| backend(&self.url, "verifying the audit log", e))?;
+        let db = PostgresDb::new(tx, &self.url);
+        let report = crate::audit_log::verify(&db)?;
+        db.commit()?;
+        Ok(report)
     }
 }
 

@@ -15,10 +15,11 @@ mod persons;
 mod reanalyse;
 mod same_event;
 
-use super::audit::append_audit;
 use super::{now, to_json, Ctx, SqliteStore, BULK_SETUP};
+use crate::audit_log::append_audit;
 use crate::error::{RegisterError, Result};
 use crate::identity::PersonResolver;
+use crate::sql::SqliteDb;
 use crate::types::*;
 use crate::{AnalysedArticle, Original, Store};
 use casebook_article::near_duplicate::Signature;
@@ -102,8 +103,7 @@ fn write_article(
     });
     let action = if reanalysed { "reanalyse" } else { "ingest" };
     append_audit(
-        conn,
-        path,
+        &SqliteDb::new(conn, path),
         &provenance.actor,
         action,
         &article.id,
@@ -225,8 +225,7 @@ impl SqliteStore {
                 let payload =
                     serde_json::json!({"source": original.source, "size": original.bytes.len()});
                 append_audit(
-                    conn,
-                    path,
+                    &SqliteDb::new(conn, path),
                     actor,
                     "add_original",
                     &original.sha256,
