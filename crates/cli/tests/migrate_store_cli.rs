@@ -1,6 +1,6 @@
-//! `casebook migrate-store` through the built binary: a data directory into PostgreSQL and back
-//! into another directory gives the same register; a database that holds one is never overwritten.
-//! Needs the PostgreSQL server `scripts/test` starts.
+//! `casebook migrate-store` through the built binary: a data directory (register, accounts, the
+//! monitor's state) into PostgreSQL and back into another directory gives the same stores; a
+//! database that holds them is never overwritten. Needs the PostgreSQL server `scripts/test` starts.
 
 mod common;
 #[path = "../../register/tests/common/postgres.rs"]
@@ -20,6 +20,10 @@ fn a_data_directory_goes_to_postgres_and_back_through_the_command() {
     }
     let (first, second) = (scratch.0.join("first"), scratch.0.join("second"));
     ok(casebook(&first).args(["ingest", "--no-index"]).arg(&inputs));
+    ok(casebook(&first)
+        .args(["user", "add", "amina", "--role", "admin"])
+        .env("CASEBOOK_PASSWORD", "a long enough passphrase"));
+    ok(casebook(&first).args(["watch", "add", "https://news.example.org/feed.xml"]));
     let db = pg::TestDatabase::new("cli");
     // The password is given but never printed.
     let url = db.url.replacen("://casebook@", "://casebook:not-shown@", 1);
@@ -27,8 +31,13 @@ fn a_data_directory_goes_to_postgres_and_back_through_the_command() {
     let out = ok(casebook(&first).arg("migrate-store").arg(&first).arg(&url));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("every table verified"), "{said}");
+    // The account's creation is audited too: 41 entries.
     assert!(
-        said.contains("audit chain of 40 entries verifies"),
+        said.contains("audit chain of 41 entries verifies"),
+        "{said}"
+    );
+    assert!(
+        said.contains("copied the accounts") && said.contains("copied the monitor"),
         "{said}"
     );
     assert!(!said.contains("not-shown"), "{said}");
@@ -39,6 +48,44 @@ fn a_data_directory_goes_to_postgres_and_back_through_the_command() {
     let stats = |data| String::from_utf8(ok(casebook(data).arg("stats")).stdout).unwrap();
     assert_eq!(stats(&second), stats(&first));
     assert!(stats(&first).contains("40"), "{}", stats(&first));
+    // The account logs in on the copy, and the watched feed is there.
+    let accounts = casebook_web::accounts::Accounts::open(&second).unwrap();
+    assert!(accounts
+        .verify("amina", "a long enough passphrase")
+        .unwrap()
+        .is_some());
+    let sources = String::from_utf8(ok(casebook(&second).args(["watch", "list"])).stdout).unwrap();
+    assert!(
+        sources.contains("https://news.example.org/feed.xml"),
+        "{sources}"
+    );
+
+    // Each store's copy carries every table its SQLite file has, and both backends agree on its
+    // schema version.
+    for store in [
+        &casebook_register::store_copy::REGISTER,
+        &casebook_web::accounts::STORE,
+        &casebook_monitor::state::STORE,
+    ] {
+        let conn = rusqlite::Connection::open(first.join(store.file)).unwrap();
+        let mut tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sqlite_sequence', 'schema_migrations')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut copied: Vec<String> = store.tables.iter().map(|t| t.to_string()).collect();
+        tables.sort();
+        copied.sort();
+        assert_eq!(tables, copied, "{}", store.name);
+        assert_eq!(
+            casebook_migrate::highest(store.sqlite),
+            casebook_migrate::highest(store.postgres),
+            "{}",
+            store.name
+        );
+    }
 
     let again = casebook(&first)
         .arg("migrate-store")

@@ -13,6 +13,9 @@
 //!
 //! [`migrate`] does all of it; a file that must also carry data over in the same transaction (the
 //! register's backfills) uses [`applied`] and [`record`] around its own steps.
+//!
+//! A store that PostgreSQL can also hold is described once, with both backends' migrations, by a
+//! [`StoreSchema`].
 
 use rusqlite::{params, Connection, TransactionBehavior};
 use std::collections::BTreeSet;
@@ -28,6 +31,25 @@ pub enum MigrateError {
     Newer { found: u32, supported: u32 },
     #[error("schema migration: {0}")]
     Sqlite(#[from] rusqlite::Error),
+}
+
+/// A store casebook keeps in a SQLite file of the data directory and, for teams, in a schema of a
+/// PostgreSQL database: both backends' migrations (their highest numbers agree) and what
+/// `casebook migrate-store` copies between them.
+#[derive(Debug)]
+pub struct StoreSchema {
+    /// What the store is, in messages ("register", "accounts", "monitor").
+    pub name: &'static str,
+    /// Its file in the data directory.
+    pub file: &'static str,
+    pub sqlite: &'static [Migration],
+    /// Its schema (namespace) in a PostgreSQL database.
+    pub postgres_namespace: &'static str,
+    pub postgres: &'static [Migration],
+    /// Every table, each after the tables its rows point at.
+    pub tables: &'static [&'static str],
+    /// The tables whose rows mean the store holds records (others may hold seed rows).
+    pub records: &'static [&'static str],
 }
 
 /// The schema version a build writes: the highest migration number it knows.

@@ -12,19 +12,21 @@ use crate::audit_anchor::AuditAnchor;
 use crate::error::{RegisterError, Result};
 use crate::sql::{Db, PostgresDb};
 use crate::types::{AuditEntry, AuditReport};
+use casebook_migrate::{Migration, StoreSchema};
 use postgres::{Client, IsolationLevel, NoTls};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// PostgreSQL's migrations: `(number, SQL)`. Migration 191 is the whole register as SQLite has it
 /// after its own migration 191; later numbers are added to both backends together.
-const MIGRATIONS: &[(u32, &str)] = &[(
+pub(crate) const MIGRATIONS: &[Migration] = &[(
     191,
     include_str!("../migrations/postgres/0191_register.sql"),
 )];
 
-/// The advisory lock key of schema migrations (any constant shared by every casebook build).
-const MIGRATION_LOCK: i64 = 0x6361_7365_626f_6f6b; // "casebook"
+/// The advisory lock class of schema migrations (any constant shared by every casebook build); the
+/// schema's name is the lock's second key.
+const MIGRATION_LOCK: i32 = 0x6362_6b6d; // "cbkm"
 
 /// True when a `--data` value names a PostgreSQL database rather than a data directory.
 pub fn is_url(data: &str) -> bool {
@@ -56,31 +58,53 @@ pub(crate) fn backend(url: &str, what: &str, e: postgres::Error) -> RegisterErro
     }
 }
 
-/// Connects to the database at `url` and brings its schema to this build's, as opening a SQLite
-/// data directory does.
+/// Connects to the database at `url` and brings the register's schema to this build's, as opening
+/// a SQLite data directory does.
 pub fn connect(url: &str) -> Result<Client> {
     let mut client = connect_only(url)?;
-    migrate(&mut client, url)?;
+    migrate(&mut client, url, &crate::store_copy::REGISTER)?;
     Ok(client)
 }
 
-/// Connects without touching the schema (a copy's source is read as it is).
+/// Connects without touching the schema.
 pub(crate) fn connect_only(url: &str) -> Result<Client> {
     Client::connect(url, NoTls).map_err(|e| backend(url, "connecting to PostgreSQL", e))
 }
 
-/// The migrations the database has (none for a database casebook never used).
-pub(crate) fn applied(client: &mut Client, url: &str) -> Result<BTreeSet<u32>> {
+/// Connects to one store's schema (namespace) of the database, its tables first on the search
+/// path. With `create`, the schema is made and migrated if need be; without, `None` when the
+/// database does not hold that store.
+pub(crate) fn connect_store(
+    url: &str,
+    schema: &StoreSchema,
+    create: bool,
+) -> Result<Option<Client>> {
+    let mut client = connect_only(url)?;
+    let ns = schema.postgres_namespace;
+    if create {
+        migrate(&mut client, url, schema)?;
+    } else if applied(&mut client, url, ns)?.is_empty() {
+        return Ok(None);
+    }
+    client
+        .batch_execute(&format!("SET search_path TO \"{ns}\""))
+        .map_err(|e| backend(url, "choosing the schema", e))?;
+    Ok(Some(client))
+}
+
+/// The migrations the database holds of a store (none for a store casebook never kept there).
+pub(crate) fn applied(client: &mut Client, url: &str, ns: &str) -> Result<BTreeSet<u32>> {
     let err = |e| backend(url, "reading the schema version", e);
+    let table = format!("\"{ns}\".schema_migrations");
     let recorded: bool = client
-        .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
         .and_then(|r| r.try_get(0))
         .map_err(err)?;
     if !recorded {
         return Ok(BTreeSet::new());
     }
     let rows = client
-        .query("SELECT version FROM schema_migrations", &[])
+        .query(&format!("SELECT version FROM {table}"), &[])
         .map_err(err)?;
     rows.iter()
         .map(|r| r.try_get::<_, i32>(0).map(|v| v as u32).map_err(err))
@@ -90,16 +114,23 @@ pub(crate) fn applied(client: &mut Client, url: &str) -> Result<BTreeSet<u32>> {
 /// The schema version this build writes on PostgreSQL (the same number as on SQLite).
 pub const SCHEMA_VERSION: u32 = casebook_migrate::highest(MIGRATIONS);
 
-fn migrate(client: &mut Client, url: &str) -> Result<()> {
+/// Brings one store's schema (namespace) to this build's: the same rules as SQLite's migrations,
+/// under a transaction-level advisory lock of that schema.
+fn migrate(client: &mut Client, url: &str, schema: &StoreSchema) -> Result<()> {
     let err = |what: &'static str| move |e| backend(url, what, e);
+    let ns = schema.postgres_namespace;
     let mut tx = client
         .transaction()
         .map_err(err("starting the schema migration"))?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .map_err(err("waiting for another process's schema migration"))?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+        &[&MIGRATION_LOCK, &ns],
     )
+    .map_err(err("waiting for another process's schema migration"))?;
+    tx.batch_execute(&format!(
+        "CREATE SCHEMA IF NOT EXISTS \"{ns}\"; SET LOCAL search_path TO \"{ns}\";
+         CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+    ))
     .map_err(err("recording the schema migrations"))?;
     let have: BTreeSet<u32> = tx
         .query("SELECT version FROM schema_migrations", &[])
@@ -107,24 +138,28 @@ fn migrate(client: &mut Client, url: &str) -> Result<()> {
         .iter()
         .map(|r| r.get::<_, i32>(0) as u32)
         .collect();
+    let supported = casebook_migrate::highest(schema.postgres);
     if let Some(found) = have
         .iter()
         .copied()
-        .find(|v| !MIGRATIONS.iter().any(|(m, _)| m == v))
+        .find(|v| !schema.postgres.iter().any(|(m, _)| m == v))
     {
         return Err(RegisterError::Invalid(format!(
-            "the database {} holds schema version {found}, newer than this casebook knows (up to \
-             {SCHEMA_VERSION}); use a newer casebook, nothing was changed",
-            redacted(url)
+            "the database {} holds {} schema version {found}, newer than this casebook knows (up \
+             to {supported}); use a newer casebook, nothing was changed",
+            redacted(url),
+            schema.name
         )));
     }
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    for (version, sql) in MIGRATIONS {
+    let mut ordered: Vec<_> = schema.postgres.iter().collect();
+    ordered.sort_by_key(|(v, _)| *v);
+    for (version, sql) in ordered {
         if have.contains(version) {
             continue;
         }
         tx.batch_execute(sql)
-            .map_err(|e| backend(url, "applying a schema migration", e))?;
+            .map_err(err("applying a schema migration"))?;
         tx.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
             &[&(*version as i32), &now],
@@ -180,7 +215,7 @@ impl PostgresRegister {
 
     /// The schema version of the database.
     pub fn schema_version(&self) -> Result<u32> {
-        let applied = applied(&mut self.client.borrow_mut(), &self.url)?;
+        let applied = applied(&mut self.client.borrow_mut(), &self.url, "public")?;
         Ok(applied.into_iter().max().unwrap_or(0))
     }
 

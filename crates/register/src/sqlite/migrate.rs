@@ -18,7 +18,7 @@ use std::path::Path;
 /// records which ones it has (`schema_migrations`), so a number may be missing from one build and
 /// added by the next (branches number their migrations independently). Migrations must therefore
 /// not depend on one another's order beyond the first.
-const MIGRATIONS: &[Migration] = &[
+pub(crate) const MIGRATIONS: &[Migration] = &[
     (1, include_str!("../../migrations/0001_initial.sql")),
     (
         2,

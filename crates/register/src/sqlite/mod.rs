@@ -41,6 +41,7 @@ mod summary;
 mod write;
 
 pub use confidence::Calibration;
+pub(crate) use migrate::MIGRATIONS;
 pub use migrate::SCHEMA_VERSION;
 pub use paged::{CaseFilePage, ReviewPage};
 pub use perpetrators::{PerpetratorFile, PerpetratorFilter, PerpetratorRow};

@@ -1,16 +1,18 @@
-//! Copying a whole register between its backends (`casebook migrate-store FROM TO`): from a data
-//! directory's SQLite file to a PostgreSQL database, or back.
+//! Copying a whole data directory's stores between backends (`casebook migrate-store FROM TO`):
+//! the register, and the web's accounts and the monitor's state (each described by a
+//! `casebook_migrate::StoreSchema`), from SQLite files to the schemas of a PostgreSQL database, or
+//! back.
 //!
 //! Invariants:
 //! - Both ends are at this build's schema version, so they have the same tables and columns; a
 //!   difference is refused before anything is written.
 //! - Each table is copied in one transaction of the target, which also records it as copied: a
 //!   copy stopped half-way leaves whole tables, and running it again copies only what is missing.
-//! - A copy goes only into a register that holds no records (or one an earlier copy was filling).
+//! - A copy goes only into a store that holds no records (or one an earlier copy was filling).
 //! - Nothing is re-derived: rows arrive with what the source's triggers derived, and the target's
 //!   triggers are set aside while a table loads, so both registers hold the same rows.
 //! - The copy is done only when every table's row count and order-free digest equal the source's
-//!   and the target's audit chain verifies; then the progress record is removed.
+//!   and, for the register, the target's audit chain verifies; then the progress record is removed.
 
 mod postgres_end;
 mod sqlite_end;
@@ -18,6 +20,7 @@ mod values;
 
 use crate::error::{RegisterError, Result};
 use crate::postgres::redacted;
+use casebook_migrate::StoreSchema;
 use postgres_end::PostgresEnd;
 use sqlite_end::SqliteEnd;
 use std::collections::BTreeMap;
@@ -67,12 +70,30 @@ pub const TABLES: &[&str] = &[
     "victim_events",
 ];
 
+/// The register as `migrate-store` copies it: the SQLite file of a data directory, or the default
+/// schema (`public`) of a PostgreSQL database.
+pub const REGISTER: StoreSchema = StoreSchema {
+    name: "register",
+    file: crate::STORE_FILE,
+    sqlite: crate::sqlite::MIGRATIONS,
+    postgres_namespace: "public",
+    postgres: crate::postgres::MIGRATIONS,
+    tables: TABLES,
+    records: &["originals", "audit", "decisions", "lists"],
+};
+
 /// The target's record of tables copied so far (removed when a copy is verified).
 pub(crate) const PROGRESS_TABLE: &str = "migrate_store_progress";
 
-/// True when a register holds records a copy would overwrite (both dialects read it).
-pub(crate) const HOLDS_RECORDS: &str = "SELECT EXISTS (SELECT 1 FROM originals)
-    OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM decisions) OR EXISTS (SELECT 1 FROM lists)";
+/// The query (both dialects) that is true when a store holds records a copy would overwrite.
+pub(crate) fn holds_records(schema: &StoreSchema) -> String {
+    let any: Vec<String> = schema
+        .records
+        .iter()
+        .map(|t| format!("EXISTS (SELECT 1 FROM {})", quoted(t)))
+        .collect();
+    format!("SELECT {}", any.join(" OR "))
+}
 
 /// A source of rows: called with the sink each row goes to.
 pub(crate) type Rows<'a> =
@@ -122,9 +143,11 @@ pub struct TableCopy {
 /// What a verified copy did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopyReport {
+    /// Which store was copied ("register", "accounts", "monitor").
+    pub store: &'static str,
     pub schema_version: u32,
     pub tables: Vec<TableCopy>,
-    /// Entries of the target's audit log, whose chain verified.
+    /// Entries of the target's audit log, whose chain verified (0 for a store without one).
     pub audit_entries: u64,
 }
 
@@ -134,10 +157,11 @@ enum End {
 }
 
 impl End {
-    fn open(at: &Location, source: bool) -> Result<End> {
+    /// One end of a copy; `None` for a source that does not hold this store.
+    fn open(schema: &'static StoreSchema, at: &Location, source: bool) -> Result<Option<End>> {
         Ok(match at {
-            Location::Directory(dir) => End::Sqlite(SqliteEnd::open(dir, source)?),
-            Location::Postgres(url) => End::Postgres(PostgresEnd::open(url, source)?),
+            Location::Directory(dir) => SqliteEnd::open(schema, dir, source)?.map(End::Sqlite),
+            Location::Postgres(url) => PostgresEnd::open(schema, url, source)?.map(End::Postgres),
         })
     }
 
@@ -243,6 +267,31 @@ pub fn copy_register(
     to: &Location,
     progress: &mut dyn FnMut(&TableCopy),
 ) -> Result<CopyReport> {
+    // A data directory's register is opened as the store opens it (write-ahead log, the
+    // backfills of old schemas) before it is copied from or into.
+    for (at, source) in [(from, true), (to, false)] {
+        if let Location::Directory(dir) = at {
+            if !source || dir.join(crate::STORE_FILE).exists() {
+                crate::SqliteStore::open(dir)?;
+            }
+        }
+    }
+    copy_store(&REGISTER, from, to, progress)?.ok_or_else(|| {
+        RegisterError::Invalid(format!(
+            "{from} holds no register ({} is missing)",
+            REGISTER.file
+        ))
+    })
+}
+
+/// Copies one store (the register, the accounts, the monitor's state) from `from` into `to` and
+/// verifies the copy; `None` when `from` does not hold that store (nothing to copy).
+pub fn copy_store(
+    schema: &'static StoreSchema,
+    from: &Location,
+    to: &Location,
+    progress: &mut dyn FnMut(&TableCopy),
+) -> Result<Option<CopyReport>> {
     if matches!(
         (from, to),
         (Location::Directory(_), Location::Directory(_))
@@ -253,36 +302,47 @@ pub fn copy_register(
              {to} are of one kind); copy a register within one backend with its own backup tools"
         )));
     }
-    let mut source = End::open(from, true)?;
-    let chain = source.audit_chain()?;
-    if let Some((seq, why)) = chain.broken {
-        return Err(RegisterError::Invalid(format!(
-            "the audit log of {from} is broken at entry {seq} ({why}); a copy would carry the break \
-             over, so nothing was copied"
-        )));
+    let Some(mut source) = End::open(schema, from, true)? else {
+        return Ok(None);
+    };
+    let audited = schema.tables.contains(&"audit");
+    if audited {
+        if let Some((seq, why)) = source.audit_chain()?.broken {
+            return Err(RegisterError::Invalid(format!(
+                "the audit log of {from} is broken at entry {seq} ({why}); a copy would carry the \
+                 break over, so nothing was copied"
+            )));
+        }
     }
-    let mut target = End::open(to, false)?;
+    let Some(mut target) = End::open(schema, to, false)? else {
+        return Err(RegisterError::Invalid(format!(
+            "{to} cannot hold the {}",
+            schema.name
+        )));
+    };
     let (version, target_version) = (source.schema_version()?, target.schema_version()?);
     if version != target_version {
         return Err(RegisterError::Invalid(format!(
-            "{from} is at schema version {version} and {to} at {target_version}; open both with \
-             this casebook first"
+            "the {} of {from} is at schema version {version} and that of {to} at \
+             {target_version}; open both with this casebook first",
+            schema.name
         )));
     }
     let done = match target.progress()? {
         Some(done) => done,
         None if target.holds_records()? => {
             return Err(RegisterError::Invalid(format!(
-                "{to} already holds a register; migrate-store copies only into an empty one"
+                "{to} already holds a {}; migrate-store copies only into an empty one",
+                schema.name
             )))
         }
         None => BTreeMap::new(),
     };
-    let mut plan = Vec::with_capacity(TABLES.len());
-    for table in TABLES {
+    let mut plan = Vec::with_capacity(schema.tables.len());
+    for table in schema.tables {
         plan.push((*table, columns(&mut source, &mut target, table)?));
     }
-    let mut tables = Vec::with_capacity(TABLES.len());
+    let mut tables = Vec::with_capacity(plan.len());
     for (table, cols) in &plan {
         let copy = match done.get(*table) {
             Some(rows) => TableCopy {
@@ -303,18 +363,23 @@ pub fn copy_register(
         tables.push(copy);
     }
     verify(&mut source, &mut target, &plan)?;
-    let audit = target.audit_chain()?;
-    if let Some((seq, why)) = audit.broken {
-        return Err(RegisterError::Invalid(format!(
-            "the copy's audit log is broken at entry {seq} ({why})"
-        )));
+    let mut audit_entries = 0;
+    if audited {
+        let audit = target.audit_chain()?;
+        if let Some((seq, why)) = audit.broken {
+            return Err(RegisterError::Invalid(format!(
+                "the copy's audit log is broken at entry {seq} ({why})"
+            )));
+        }
+        audit_entries = audit.entries;
     }
     target.finish()?;
-    Ok(CopyReport {
+    Ok(Some(CopyReport {
+        store: schema.name,
         schema_version: version,
         tables,
-        audit_entries: audit.entries,
-    })
+        audit_entries,
+    }))
 }
 
 /// Compares every table of the two ends; a table that differs is marked to be copied again.

@@ -5,9 +5,10 @@
 use super::values::{Column, Kind, TableDigest, Value};
 use super::{quoted, Rows, PROGRESS_TABLE};
 use crate::error::{RegisterError, Result};
-use crate::postgres::{backend, redacted};
+use crate::postgres::backend;
 use crate::sql::PostgresDb;
 use crate::types::AuditReport;
+use casebook_migrate::StoreSchema;
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
@@ -17,28 +18,24 @@ use std::collections::BTreeMap;
 pub(crate) struct PostgresEnd {
     client: Client,
     url: String,
+    schema: &'static StoreSchema,
 }
 
 impl PostgresEnd {
-    /// Connects; a source must already hold a register (it is read, never migrated), a target is
-    /// brought to this build's schema.
-    pub(crate) fn open(url: &str, must_exist: bool) -> Result<Self> {
-        let client = if must_exist {
-            let mut client = crate::postgres::connect_only(url)?;
-            if crate::postgres::applied(&mut client, url)?.is_empty() {
-                return Err(RegisterError::Invalid(format!(
-                    "{} holds no casebook register",
-                    redacted(url)
-                )));
-            }
-            client
-        } else {
-            crate::postgres::connect(url)?
-        };
-        Ok(PostgresEnd {
-            client,
-            url: url.to_string(),
-        })
+    /// Connects to the store's schema of the database; a source is read as it is (`None` when the
+    /// database does not hold the store), a target is brought to this build's schema.
+    pub(crate) fn open(
+        schema: &'static StoreSchema,
+        url: &str,
+        source: bool,
+    ) -> Result<Option<Self>> {
+        Ok(
+            crate::postgres::connect_store(url, schema, !source)?.map(|client| PostgresEnd {
+                client,
+                url: url.to_string(),
+                schema,
+            }),
+        )
     }
 
     fn err(&self, what: String) -> impl FnOnce(postgres::Error) -> RegisterError + '_ {
@@ -46,7 +43,8 @@ impl PostgresEnd {
     }
 
     pub(crate) fn schema_version(&mut self) -> Result<u32> {
-        let applied = crate::postgres::applied(&mut self.client, &self.url)?;
+        let ns = self.schema.postgres_namespace;
+        let applied = crate::postgres::applied(&mut self.client, &self.url, ns)?;
         Ok(applied.into_iter().max().unwrap_or(0))
     }
 
@@ -139,7 +137,7 @@ impl PostgresEnd {
 
     pub(crate) fn holds_records(&mut self) -> Result<bool> {
         self.client
-            .query_one(super::HOLDS_RECORDS, &[])
+            .query_one(&super::holds_records(self.schema), &[])
             .and_then(|r| r.try_get(0))
             .map_err(|e| backend(&self.url, "reading what the register holds", e))
     }
@@ -193,11 +191,24 @@ impl PostgresEnd {
             quoted(table)
         ))
         .map_err(err)?;
-        if table == "decisions" {
-            // New decisions number on from the copied ones.
-            tx.batch_execute(
-                "SELECT setval(pg_get_serial_sequence('decisions', 'id'),
-                               COALESCE((SELECT MAX(id) FROM decisions), 0) + 1, false)",
+        // Identity columns (a decision's, an account's id) number on from the copied rows.
+        let identities = tx
+            .query(
+                "SELECT column_name::TEXT FROM information_schema.columns
+                  WHERE table_schema = current_schema() AND table_name = $1 AND is_identity = 'YES'",
+                &[&table],
+            )
+            .map_err(err)?;
+        for row in identities {
+            let column: String = row.get(0);
+            tx.execute(
+                &format!(
+                    "SELECT setval(pg_get_serial_sequence(quote_ident(current_schema()) || '.' || $1, $2),
+                                   COALESCE((SELECT MAX({c}) FROM {t}), 0) + 1, false)",
+                    c = quoted(&column),
+                    t = quoted(table)
+                ),
+                &[&table, &column],
             )
             .map_err(err)?;
         }

@@ -1,47 +1,64 @@
-//! A copy's SQLite end: a register file read table by table, or filled table by table, each table
+//! A copy's SQLite end: a store's file read table by table, or filled table by table, each table
 //! in one transaction with its triggers set aside (the rows come with what the triggers derived).
 
 use super::values::{Column, Kind, TableDigest, Value};
 use super::{quoted, Rows, PROGRESS_TABLE};
 use crate::error::{RegisterError, Result};
-use crate::sqlite::{Ctx, SqliteStore};
+use crate::sql::SqliteDb;
+use crate::sqlite::Ctx;
 use crate::types::AuditReport;
-use rusqlite::OptionalExtension;
+use casebook_migrate::StoreSchema;
+use rusqlite::{Connection, OptionalExtension};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub(crate) struct SqliteEnd {
-    store: SqliteStore,
+    conn: Connection,
+    path: PathBuf,
+    schema: &'static StoreSchema,
 }
 
 impl SqliteEnd {
-    /// Opens the register in `dir`; a source must already hold one (opening would make one).
-    pub(crate) fn open(dir: &Path, must_exist: bool) -> Result<Self> {
-        let file = dir.join(crate::STORE_FILE);
-        if must_exist && !file.exists() {
-            return Err(RegisterError::Invalid(format!(
-                "{} holds no register ({} is missing)",
-                dir.display(),
-                file.display()
-            )));
+    /// Opens (a target: creating) the store's file in `dir`, brought to this build's schema by the
+    /// one migration scheme; `None` for a source directory without the file.
+    pub(crate) fn open(
+        schema: &'static StoreSchema,
+        dir: &Path,
+        source: bool,
+    ) -> Result<Option<Self>> {
+        let path = dir.join(schema.file);
+        if source && !path.exists() {
+            return Ok(None);
         }
-        Ok(SqliteEnd {
-            store: SqliteStore::open(dir)?,
-        })
+        std::fs::create_dir_all(dir).map_err(|e| RegisterError::Io {
+            context: format!("cannot create the data directory {}", dir.display()),
+            source: e,
+        })?;
+        let err = || format!("opening {}", path.display());
+        let mut conn = Connection::open(&path).ctx(&path, err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .ctx(&path, err)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON")
+            .ctx(&path, err)?;
+        casebook_migrate::migrate(&mut conn, schema.sqlite).map_err(|e| {
+            RegisterError::Invalid(format!("the {} in {}: {e}", schema.name, path.display()))
+        })?;
+        Ok(Some(SqliteEnd { conn, path, schema }))
     }
 
     fn path(&self) -> &Path {
-        self.store.path()
+        &self.path
     }
 
     pub(crate) fn schema_version(&self) -> Result<u32> {
-        crate::Store::schema_version(&self.store)
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ctx(&self.path, || "reading the schema version".into())
     }
 
     pub(crate) fn columns(&self, table: &str) -> Result<Vec<Column>> {
         let mut stmt = self
-            .store
-            .conn()
+            .conn
             .prepare("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")
             .ctx(self.path(), || format!("reading the columns of {table}"))?;
         let columns = stmt
@@ -66,7 +83,7 @@ impl SqliteEnd {
         let list: Vec<String> = columns.iter().map(|c| quoted(&c.name)).collect();
         let sql = format!("SELECT {} FROM {}", list.join(", "), quoted(table));
         let err = || format!("reading {table}");
-        let mut stmt = self.store.conn().prepare(&sql).ctx(self.path(), err)?;
+        let mut stmt = self.conn.prepare(&sql).ctx(self.path(), err)?;
         let mut rows = stmt.query([]).ctx(self.path(), err)?;
         while let Some(row) = rows.next().ctx(self.path(), err)? {
             let mut values = Vec::with_capacity(columns.len());
@@ -90,7 +107,7 @@ impl SqliteEnd {
 
     /// Tables an earlier, interrupted copy into this register finished (none when no copy ran).
     pub(crate) fn progress(&self) -> Result<Option<BTreeMap<String, u64>>> {
-        let conn = self.store.conn();
+        let conn = &self.conn;
         let exists: Option<String> = conn
             .query_row(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1",
@@ -113,12 +130,11 @@ impl SqliteEnd {
         Ok(Some(done))
     }
 
-    /// True when the register holds anything a copy into it would overwrite.
+    /// True when the store holds anything a copy into it would overwrite.
     pub(crate) fn holds_records(&self) -> Result<bool> {
-        self.store
-            .conn()
-            .query_row(super::HOLDS_RECORDS, [], |r| r.get(0))
-            .ctx(self.path(), || "reading what the register holds".into())
+        self.conn
+            .query_row(&super::holds_records(self.schema), [], |r| r.get(0))
+            .ctx(self.path(), || "reading what the store holds".into())
     }
 
     /// Replaces the table's rows with those `rows` yields, in one transaction, and records the
@@ -126,7 +142,7 @@ impl SqliteEnd {
     pub(crate) fn load(&mut self, table: &str, columns: &[Column], rows: Rows<'_>) -> Result<u64> {
         let path = self.path().to_path_buf();
         let err = || format!("copying into {table}");
-        let conn = self.store.conn();
+        let conn = &self.conn;
         let tx = conn.unchecked_transaction().ctx(&path, err)?;
         tx.execute_batch(&format!(
             "PRAGMA defer_foreign_keys = ON;
@@ -182,8 +198,7 @@ impl SqliteEnd {
 
     /// Forgets that a table was copied (its rows no longer match the source's), so a rerun copies it.
     pub(crate) fn forget(&self, table: &str) -> Result<()> {
-        self.store
-            .conn()
+        self.conn
             .execute(
                 &format!("DELETE FROM {PROGRESS_TABLE} WHERE table_name = ?1"),
                 [table],
@@ -194,13 +209,12 @@ impl SqliteEnd {
 
     /// Ends a verified copy: the progress record goes.
     pub(crate) fn finish(&self) -> Result<()> {
-        self.store
-            .conn()
+        self.conn
             .execute_batch(&format!("DROP TABLE IF EXISTS {PROGRESS_TABLE}"))
             .ctx(self.path(), || "ending the copy".into())
     }
 
     pub(crate) fn audit_chain(&self) -> Result<AuditReport> {
-        crate::Store::verify_audit(&self.store)
+        crate::audit_log::verify(&SqliteDb::new(&self.conn, &self.path))
     }
 }
