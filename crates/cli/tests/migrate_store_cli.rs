@@ -48,6 +48,24 @@ fn a_data_directory_goes_to_postgres_and_back_through_the_command() {
     let stats = |data| String::from_utf8(ok(casebook(data).arg("stats")).stdout).unwrap();
     assert_eq!(stats(&second), stats(&first));
     assert!(stats(&first).contains("40"), "{}", stats(&first));
+    // The register in PostgreSQL reads the same counts, and its audit log verifies and replays.
+    let without_size = |text: String| -> String {
+        text.lines()
+            .filter(|l| !l.starts_with("data directory"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let in_postgres = std::path::PathBuf::from(&url);
+    assert_eq!(
+        without_size(stats(&in_postgres)),
+        without_size(stats(&first))
+    );
+    let verified =
+        String::from_utf8(ok(casebook(&in_postgres).args(["audit", "verify"])).stdout).unwrap();
+    assert!(
+        verified.contains("audit log intact: 41 entries"),
+        "{verified}"
+    );
     // The account logs in on the copy, and the watched feed is there.
     let accounts = casebook_web::accounts::Accounts::open(&second).unwrap();
     assert!(accounts

@@ -147,27 +147,25 @@ pub(crate) fn now() -> String {
 /// Entries from `from_seq` on, at most `limit`.
 pub(crate) fn entries(db: &dyn Db, from_seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    db.rows(
+    db.map(
         "SELECT seq, at, actor, action, target, payload, prev_hash, hash FROM audit
           WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
         args![from_seq, limit],
         "reading the audit log",
-    )?
-    .into_iter()
-    .map(|r| {
-        let payload: String = r.get(5)?;
-        Ok(AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            action: r.get(3)?,
-            target: r.get(4)?,
-            payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-            prev_hash: r.get(6)?,
-            hash: r.get(7)?,
-        })
-    })
-    .collect()
+        |r| {
+            let payload: String = r.get(5)?;
+            Ok(AuditEntry {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                target: r.get(4)?,
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                prev_hash: r.get(6)?,
+                hash: r.get(7)?,
+            })
+        },
+    )
 }
 
 /// Entries read per page while a chain is walked: memory stays flat on any log.
@@ -178,27 +176,30 @@ pub(crate) fn verify(db: &dyn Db) -> Result<AuditReport> {
     let mut chain = AuditChain::default();
     let mut after = 0i64;
     loop {
-        let page = db.rows(
+        let page = db.map(
             "SELECT seq, at, actor, action, target, payload, prev_hash, hash FROM audit
               WHERE seq > ?1 ORDER BY seq LIMIT ?2",
             args![after, WALK_PAGE],
             "verifying the audit log",
+            |r| {
+                let fields: [String; 7] = [
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ];
+                Ok((r.get::<i64>(0)?, fields))
+            },
         )?;
-        let Some(last) = page.last() else {
+        let Some((last, _)) = page.last() else {
             return Ok(chain.report());
         };
-        after = last.get(0)?;
-        for r in &page {
-            let fields = [
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ];
-            if let Some(broken) = chain.next(r.get(0)?, &fields) {
+        after = *last;
+        for (seq, fields) in &page {
+            if let Some(broken) = chain.next(*seq, fields) {
                 return Ok(broken);
             }
         }
@@ -207,24 +208,20 @@ pub(crate) fn verify(db: &dyn Db) -> Result<AuditReport> {
 
 /// The last entry's sequence number and hash; `None` for an empty log.
 pub(crate) fn head(db: &dyn Db) -> Result<Option<(i64, String)>> {
-    match db.row(
+    db.first(
         "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
         args![],
         "reading the head of the audit log",
-    )? {
-        Some(r) => Ok(Some((r.get(0)?, r.get(1)?))),
-        None => Ok(None),
-    }
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The hash of entry `seq`, if the log holds it.
 pub(crate) fn hash_at(db: &dyn Db, seq: i64) -> Result<Option<String>> {
-    match db.row(
+    db.first(
         "SELECT hash FROM audit WHERE seq = ?1",
         args![seq],
         "reading the audit log",
-    )? {
-        Some(r) => Ok(Some(r.get(0)?)),
-        None => Ok(None),
-    }
+        |r| r.get(0),
+    )
 }

@@ -44,18 +44,17 @@ type UndoRows = BTreeSet<(String, String, String)>;
 
 /// The audited decisions by id, the ids undone, and the undo decisions as (actor, target, payload).
 fn read_audited(db: &dyn Db) -> Result<(BTreeMap<i64, Audited>, BTreeSet<i64>, UndoRows)> {
-    let rows = db.rows(
+    let rows: Vec<(String, String, String, String)> = db.map(
         "SELECT actor, action, target, payload FROM audit
           WHERE action IN ('confirm', 'reject', 'edit', 'merge', 'split', 'visibility', 'undo')
           ORDER BY seq",
         args![],
         "replaying the audit log",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
     let (mut audited, mut undone, mut undo_rows) =
         (BTreeMap::new(), BTreeSet::new(), BTreeSet::new());
-    for r in rows {
-        let (actor, action, target, payload): (String, String, String, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+    for (actor, action, target, payload) in rows {
         if action == "undo" {
             let parsed: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
             if let Some(id) = parsed["undoes"].as_i64() {
@@ -88,16 +87,24 @@ fn check_decisions(
     undo_rows: &UndoRows,
     problems: &mut Vec<String>,
 ) -> Result<()> {
-    let rows = db.rows(
+    type Decided = (i64, String, String, String, String, Option<i64>);
+    let rows: Vec<Decided> = db.map(
         "SELECT id, actor, action, target, payload, undone_by FROM decisions ORDER BY id",
         args![],
         "replaying decisions",
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
     )?;
     let mut seen = BTreeSet::new();
-    for r in rows {
-        let (id, actor, action, target, payload): (i64, String, String, String, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-        let undone_by: Option<i64> = r.get(5)?;
+    for (id, actor, action, target, payload, undone_by) in rows {
         if action == "undo" {
             if !undo_rows.contains(&(actor, target, payload)) {
                 problems.push(format!(
@@ -148,15 +155,13 @@ fn check_decisions(
 
 /// The root a person id resolves to now (itself when unknown or unmerged).
 fn root(db: &dyn Db, id: &str) -> Result<String> {
-    let found = db.row(
+    let found = db.first(
         "SELECT COALESCE(merged_into, id) FROM persons WHERE id = ?1",
         args![id],
         "resolving a person",
+        |r| r.get(0),
     )?;
-    Ok(match found {
-        Some(row) => row.get(0)?,
-        None => id.to_string(),
-    })
+    Ok(found.unwrap_or_else(|| id.to_string()))
 }
 
 /// Whether a row's subject is the one the request named: the same id, or one person now.
@@ -273,14 +278,14 @@ fn check_claims(
     problems: &mut Vec<String>,
 ) -> Result<()> {
     let what = "replaying claim decisions";
-    let rows = db.rows(
+    let rows: Vec<(i64, String, String)> = db.map(
         "SELECT decision_id, claim_id, state FROM claim_decisions ORDER BY decision_id",
         args![],
         what,
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let mut latest: BTreeMap<String, String> = BTreeMap::new();
-    for r in rows {
-        let (id, claim, state): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    for (id, claim, state) in rows {
         let expected = audited
             .get(&id)
             .filter(|_| !undone.contains(&id))
@@ -296,13 +301,13 @@ fn check_claims(
         }
         latest.insert(claim, state);
     }
-    let states = db.rows(
+    let states: Vec<(String, String)> = db.map(
         "SELECT id, state FROM claims WHERE state != 'suggested'",
         args![],
         what,
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    for r in states {
-        let (claim, state): (String, String) = (r.get(0)?, r.get(1)?);
+    for (claim, state) in states {
         if latest.get(&claim) != Some(&state) {
             problems.push(format!(
                 "claim {claim} is {state}, which no decision in force made it"
@@ -310,11 +315,12 @@ fn check_claims(
         }
     }
     for (claim, state) in &latest {
-        let current: Option<String> =
-            match db.row("SELECT state FROM claims WHERE id = ?1", args![claim], what)? {
-                Some(row) => Some(row.get(0)?),
-                None => None,
-            };
+        let current: Option<String> = db.first(
+            "SELECT state FROM claims WHERE id = ?1",
+            args![claim],
+            what,
+            |r| r.get(0),
+        )?;
         if current.as_deref().is_some_and(|c| c != state) {
             problems.push(format!(
                 "claim {claim} is {}, but its latest decision made it {state}",
@@ -327,8 +333,10 @@ fn check_claims(
 
 /// A table of (decision id → three text columns).
 fn table(db: &dyn Db, sql: &'static str) -> Result<BTreeMap<i64, [String; 3]>> {
-    db.rows(sql, args![], "replaying the audit log")?
+    Ok(db
+        .map(sql, args![], "replaying the audit log", |r| {
+            Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?]))
+        })?
         .into_iter()
-        .map(|r| Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?])))
-        .collect()
+        .collect())
 }

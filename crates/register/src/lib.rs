@@ -28,6 +28,7 @@ pub mod perpetrator_spellings;
 pub mod postgres;
 mod reconcile;
 pub mod record_ids;
+mod records;
 mod sql;
 mod sqlite;
 pub mod store_copy;

@@ -103,7 +103,7 @@ impl SqliteStore {
         let mut by_id: BTreeMap<String, RegisterPerson> = BTreeMap::new();
         let names = self.pairs(
             "SELECT DISTINCT person, name FROM article_persons ORDER BY person",
-            [],
+            &[],
         )?;
         for (id, name) in names {
             let p = by_id.entry(id.clone()).or_insert_with(|| RegisterPerson {
@@ -117,7 +117,7 @@ impl SqliteStore {
                JOIN claims c ON c.id = r.claim_id
                JOIN persons p ON p.id = r.person
               WHERE c.state = 'confirmed'",
-            [],
+            &[],
         )?;
         for (id, row_json) in confirmed_rows {
             let birth = serde_json::from_str::<ListRow>(&row_json)

@@ -1,6 +1,7 @@
 //! The register on PostgreSQL: connecting by URL (never echoed with its password), the numbered
 //! migrations of `crates/register/migrations/postgres/`, and [`PostgresRegister`], what the backend
-//! serves so far (the audit log: verified, anchored, replayed, appended to).
+//! serves so far (the audit log: verified, anchored, replayed, appended to; counts, persons, events
+//! and cases read).
 //!
 //! Invariants: the migrations share their numbers with SQLite's, so one schema version means one
 //! shape on both backends; a migration is applied at most once and recorded in the transaction
@@ -11,7 +12,7 @@
 use crate::audit_anchor::AuditAnchor;
 use crate::error::{RegisterError, Result};
 use crate::sql::{Db, PostgresDb};
-use crate::types::{AuditEntry, AuditReport};
+use crate::types::{AuditEntry, AuditReport, CaseRecord, EventRecord, PersonRecord, Stats};
 use casebook_migrate::{Migration, StoreSchema};
 use postgres::{Client, IsolationLevel, NoTls};
 use std::cell::RefCell;
@@ -169,12 +170,14 @@ fn migrate(client: &mut Client, url: &str, schema: &StoreSchema) -> Result<()> {
     tx.commit().map_err(err("committing the schema migration"))
 }
 
-/// A register in a PostgreSQL database. So far it serves the audit log, through the same code as
-/// SQLite's (`crate::audit_log`, `crate::audit_anchor`, `crate::audit_replay` over `crate::sql`);
-/// the whole `Store` follows as its modules move onto that seam (ARCHITECTURE.md, issue 17).
+/// A register in a PostgreSQL database. So far it serves the audit log and the reads of persons,
+/// events, cases and counts, through the same code as SQLite's (`crate::audit_log`,
+/// `crate::audit_anchor`, `crate::audit_replay`, `crate::records` over `crate::sql`); the whole
+/// `Store` follows as its other modules move onto that seam (ARCHITECTURE.md, issue 17).
 pub struct PostgresRegister {
     client: RefCell<Client>,
     url: String,
+    statements: crate::sql::Statements,
 }
 
 impl PostgresRegister {
@@ -183,6 +186,7 @@ impl PostgresRegister {
         Ok(PostgresRegister {
             client: RefCell::new(connect(url)?),
             url: url.to_string(),
+            statements: Default::default(),
         })
     }
 
@@ -195,7 +199,7 @@ impl PostgresRegister {
             .read_only(true)
             .start()
             .map_err(|e| backend(&self.url, what, e))?;
-        let db = PostgresDb::new(tx, &self.url);
+        let db = PostgresDb::new(tx, &self.url, Some(&self.statements));
         let out = f(&db)?;
         db.commit()?;
         Ok(out)
@@ -207,7 +211,7 @@ impl PostgresRegister {
         let tx = client
             .transaction()
             .map_err(|e| backend(&self.url, what, e))?;
-        let db = PostgresDb::new(tx, &self.url);
+        let db = PostgresDb::new(tx, &self.url, Some(&self.statements));
         let out = f(&db)?;
         db.commit()?;
         Ok(out)
@@ -253,6 +257,37 @@ impl PostgresRegister {
             "replaying the audit log",
             crate::audit_replay::replay_problems,
         )
+    }
+
+    /// Counts over the register, as `Store::stats`.
+    pub fn stats(&self) -> Result<Stats> {
+        let version = self.schema_version()?;
+        self.read("counting", |db| crate::records::stats(db, version))
+    }
+
+    /// One person's record, as `Store::person` (a merged-away id leads to its root).
+    pub fn person(&self, id: &str) -> Result<PersonRecord> {
+        self.read("reading a person", |db| {
+            let root = crate::records::known_root_person(db, id)?;
+            let edits = crate::records::load_edits(db)?;
+            let vis = crate::records::load_visibility(db)?;
+            crate::records::person_record(db, &root, &edits, &vis)
+        })
+    }
+
+    /// As `Store::visit_persons`, in one snapshot.
+    pub fn visit_persons(&self, f: &mut dyn FnMut(PersonRecord) -> Result<()>) -> Result<()> {
+        self.read("listing persons", |db| crate::records::each_person(db, f))
+    }
+
+    /// As `Store::visit_events`, in one snapshot.
+    pub fn visit_events(&self, f: &mut dyn FnMut(EventRecord) -> Result<()>) -> Result<()> {
+        self.read("listing events", |db| crate::records::each_event(db, f))
+    }
+
+    /// As `Store::visit_cases`, in one snapshot.
+    pub fn visit_cases(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()> {
+        self.read("listing cases", |db| crate::records::each_case(db, f))
     }
 
     /// As `Store::record_action`: concurrent writers extend one unbroken chain.

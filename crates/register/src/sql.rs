@@ -14,16 +14,6 @@ use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use std::cell::RefCell;
 use std::path::Path;
 
-/// One value of a row, as SQLite types values.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
-    Null,
-    Integer(i64),
-    Real(f64),
-    Text(String),
-    Blob(Vec<u8>),
-}
-
 /// A statement's parameter, borrowed from the caller.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Param<'a> {
@@ -67,68 +57,84 @@ macro_rules! args {
 }
 pub(crate) use args;
 
-/// A row read by either backend.
-#[derive(Debug)]
-pub(crate) struct Row(Vec<Value>);
+/// One cell of a row, read in place from the backend's row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
 
-impl Row {
+/// A row of either backend, read where it lies (no copy of its cells).
+pub(crate) trait Row {
+    fn cell(&self, i: usize) -> Result<Cell<'_>>;
+}
+
+impl dyn Row + '_ {
     /// Column `i` as `T`; a value of another type is an error naming the column.
-    pub(crate) fn get<T: FromValue>(&self, i: usize) -> Result<T> {
-        let value = self.0.get(i).unwrap_or(&Value::Null);
-        T::from_value(value).ok_or_else(|| {
+    pub(crate) fn get<T: FromCell>(&self, i: usize) -> Result<T> {
+        let cell = self.cell(i)?;
+        T::from_cell(cell).ok_or_else(|| {
             RegisterError::Invalid(format!(
-                "column {i} of a row holds {value:?}, not {}",
+                "column {i} of a row holds {cell:?}, not {}",
                 std::any::type_name::<T>()
             ))
         })
     }
 }
 
-/// What a column's value can be read as.
-pub(crate) trait FromValue: Sized {
-    fn from_value(value: &Value) -> Option<Self>;
+/// What a cell can be read as.
+pub(crate) trait FromCell: Sized {
+    fn from_cell(cell: Cell<'_>) -> Option<Self>;
 }
 
-impl FromValue for i64 {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Integer(i) => Some(*i),
+impl FromCell for i64 {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Integer(i) => Some(i),
             _ => None,
         }
     }
 }
-impl FromValue for u64 {
-    fn from_value(value: &Value) -> Option<Self> {
-        i64::from_value(value).and_then(|i| u64::try_from(i).ok())
+impl FromCell for u64 {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        i64::from_cell(cell).and_then(|i| u64::try_from(i).ok())
     }
 }
-impl FromValue for f64 {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Real(f) => Some(*f),
-            Value::Integer(i) => Some(*i as f64),
+impl FromCell for usize {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        i64::from_cell(cell).and_then(|i| usize::try_from(i).ok())
+    }
+}
+impl FromCell for f64 {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Real(f) => Some(f),
+            Cell::Integer(i) => Some(i as f64),
             _ => None,
         }
     }
 }
-impl FromValue for bool {
-    fn from_value(value: &Value) -> Option<Self> {
-        i64::from_value(value).map(|i| i != 0)
+impl FromCell for bool {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        i64::from_cell(cell).map(|i| i != 0)
     }
 }
-impl FromValue for String {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Text(t) => Some(t.clone()),
+impl FromCell for String {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Text(t) => Some(t.to_string()),
             _ => None,
         }
     }
 }
-impl<T: FromValue> FromValue for Option<T> {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Null => Some(None),
-            other => T::from_value(other).map(Some),
+impl<T: FromCell> FromCell for Option<T> {
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Null => Some(None),
+            other => T::from_cell(other).map(Some),
         }
     }
 }
@@ -136,53 +142,76 @@ impl<T: FromValue> FromValue for Option<T> {
 /// A connection inside a transaction, on either backend.
 pub(crate) trait Db {
     /// Runs a statement; returns the rows it changed. `what` says what it does, for its error.
-    fn execute(&self, sql: &'static str, params: &[Param<'_>], what: &str) -> Result<usize>;
+    fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize>;
 
-    /// Runs a query, handing each row to `f` in order.
+    /// Runs a query, handing each row to `f` in order. `f` may run statements of its own.
     fn query(
         &self,
-        sql: &'static str,
+        sql: &str,
         params: &[Param<'_>],
         what: &str,
-        f: &mut dyn FnMut(Row) -> Result<()>,
+        f: &mut dyn FnMut(&dyn Row) -> Result<()>,
     ) -> Result<()>;
 
     /// Makes the writers of one kind take turns until this transaction ends (SQLite's write
     /// transactions already do; PostgreSQL's take a transaction-level advisory lock on `key`).
     fn take_turn(&self, key: i64) -> Result<()>;
+
+    /// The table of a JSON array's values (`json`: a parameter or a column holding the array) as
+    /// `alias`, its one column `value`: the one place the dialects differ in a statement.
+    fn json_values(&self, json: &str, alias: &str) -> String;
+
+    /// A join that keeps the order written (`… {join} t ON …`): SQLite's `CROSS JOIN`, which its
+    /// planner never reorders; PostgreSQL's planner takes a plain `JOIN` and orders it itself (it
+    /// allows no `ON` after `CROSS JOIN`).
+    fn ordered_join(&self) -> &'static str;
 }
 
 impl dyn Db + '_ {
-    /// Every row of a query, in order.
-    pub(crate) fn rows(
+    /// Each row of a query made into a `T`, in order.
+    pub(crate) fn map<T>(
         &self,
-        sql: &'static str,
+        sql: &str,
         params: &[Param<'_>],
         what: &str,
-    ) -> Result<Vec<Row>> {
-        let mut rows = Vec::new();
+        mut f: impl FnMut(&dyn Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
         self.query(sql, params, what, &mut |row| {
-            rows.push(row);
+            out.push(f(row)?);
             Ok(())
         })?;
-        Ok(rows)
+        Ok(out)
     }
 
-    /// The first row of a query, if any.
-    pub(crate) fn row(
+    /// The first row of a query made into a `T`, if there is a row.
+    pub(crate) fn first<T>(
         &self,
-        sql: &'static str,
+        sql: &str,
         params: &[Param<'_>],
         what: &str,
-    ) -> Result<Option<Row>> {
-        let mut first = None;
+        f: impl FnOnce(&dyn Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
         self.query(sql, params, what, &mut |row| {
-            if first.is_none() {
-                first = Some(row);
+            if let Some(f) = f.take() {
+                out = Some(f(row)?);
             }
             Ok(())
         })?;
-        Ok(first)
+        Ok(out)
+    }
+
+    /// The first column of the only row a query gives (a count, an `EXISTS`).
+    pub(crate) fn one<T: FromCell>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        what: &str,
+    ) -> Result<T> {
+        self.first(sql, params, what, |r| r.get(0))?
+            .ok_or_else(|| RegisterError::Invalid(format!("{what}: the query gave no row")))
     }
 }
 
@@ -211,7 +240,7 @@ impl rusqlite::ToSql for Param<'_> {
 }
 
 impl Db for SqliteDb<'_> {
-    fn execute(&self, sql: &'static str, params: &[Param<'_>], what: &str) -> Result<usize> {
+    fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize> {
         self.conn
             .prepare_cached(sql)
             .and_then(|mut s| s.execute(rusqlite::params_from_iter(params)))
@@ -220,30 +249,22 @@ impl Db for SqliteDb<'_> {
 
     fn query(
         &self,
-        sql: &'static str,
+        sql: &str,
         params: &[Param<'_>],
         what: &str,
-        f: &mut dyn FnMut(Row) -> Result<()>,
+        f: &mut dyn FnMut(&dyn Row) -> Result<()>,
     ) -> Result<()> {
         let err = || what.to_string();
         let mut stmt = self.conn.prepare_cached(sql).ctx(self.path, err)?;
-        let width = stmt.column_count();
         let mut rows = stmt
             .query(rusqlite::params_from_iter(params))
             .ctx(self.path, err)?;
         while let Some(r) = rows.next().ctx(self.path, err)? {
-            let mut values = Vec::with_capacity(width);
-            for i in 0..width {
-                use rusqlite::types::ValueRef as V;
-                values.push(match r.get_ref(i).ctx(self.path, err)? {
-                    V::Null => Value::Null,
-                    V::Integer(i) => Value::Integer(i),
-                    V::Real(f) => Value::Real(f),
-                    V::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-                    V::Blob(b) => Value::Blob(b.to_vec()),
-                });
-            }
-            f(Row(values))?;
+            f(&SqliteRow {
+                row: r,
+                db: self,
+                what,
+            })?;
         }
         Ok(())
     }
@@ -251,20 +272,82 @@ impl Db for SqliteDb<'_> {
     fn take_turn(&self, _key: i64) -> Result<()> {
         Ok(())
     }
+
+    fn json_values(&self, json: &str, alias: &str) -> String {
+        format!("json_each({json}) {alias}")
+    }
+
+    fn ordered_join(&self) -> &'static str {
+        "CROSS JOIN"
+    }
+}
+
+struct SqliteRow<'r, 's> {
+    row: &'r rusqlite::Row<'s>,
+    db: &'r SqliteDb<'r>,
+    what: &'r str,
+}
+
+impl Row for SqliteRow<'_, '_> {
+    fn cell(&self, i: usize) -> Result<Cell<'_>> {
+        use rusqlite::types::ValueRef as V;
+        let cell = self
+            .row
+            .get_ref(i)
+            .ctx(self.db.path, || self.what.to_string())?;
+        Ok(match cell {
+            V::Null => Cell::Null,
+            V::Integer(i) => Cell::Integer(i),
+            V::Real(f) => Cell::Real(f),
+            V::Text(t) => Cell::Text(std::str::from_utf8(t).map_err(|_| {
+                RegisterError::Invalid(format!("{}: column {i} is not UTF-8 text", self.what))
+            })?),
+            V::Blob(b) => Cell::Blob(b),
+        })
+    }
 }
 
 /// PostgreSQL, inside one transaction of the caller's.
 pub(crate) struct PostgresDb<'c> {
     tx: RefCell<postgres::Transaction<'c>>,
     url: String,
+    statements: Option<&'c Statements>,
 }
 
+/// Statements prepared on one connection, by their text: a prepared statement runs in one round
+/// trip where an unprepared one takes two, and a record's read runs several.
+pub(crate) type Statements = RefCell<std::collections::HashMap<String, postgres::Statement>>;
+
 impl<'c> PostgresDb<'c> {
-    pub(crate) fn new(tx: postgres::Transaction<'c>, url: &str) -> Self {
+    /// A transaction; `statements` keeps what it prepares for the connection's later ones.
+    pub(crate) fn new(
+        tx: postgres::Transaction<'c>,
+        url: &str,
+        statements: Option<&'c Statements>,
+    ) -> Self {
         PostgresDb {
             tx: RefCell::new(tx),
             url: crate::postgres::redacted(url),
+            statements,
         }
+    }
+
+    /// The statement for `sql`, prepared once per connection when a cache is given.
+    fn statement(&self, sql: &str, what: &str) -> Result<postgres::Statement> {
+        let sql = placeholders(sql);
+        let cached = self.statements.and_then(|c| c.borrow().get(&sql).cloned());
+        if let Some(statement) = cached {
+            return Ok(statement);
+        }
+        let statement = self
+            .tx
+            .borrow_mut()
+            .prepare(&sql)
+            .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
+        if let Some(cache) = self.statements {
+            cache.borrow_mut().insert(sql, statement.clone());
+        }
+        Ok(statement)
     }
 
     pub(crate) fn commit(self) -> Result<()> {
@@ -323,39 +406,50 @@ impl ToSql for Param<'_> {
 }
 
 impl Db for PostgresDb<'_> {
-    fn execute(&self, sql: &'static str, params: &[Param<'_>], what: &str) -> Result<usize> {
+    fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        let statement = self.statement(sql, what)?;
         let changed = self
             .tx
             .borrow_mut()
-            .execute(placeholders(sql).as_str(), &refs)
+            .execute(&statement, &refs)
             .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
         Ok(changed as usize)
     }
 
     fn query(
         &self,
-        sql: &'static str,
+        sql: &str,
         params: &[Param<'_>],
         what: &str,
-        f: &mut dyn FnMut(Row) -> Result<()>,
+        f: &mut dyn FnMut(&dyn Row) -> Result<()>,
     ) -> Result<()> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+        // The rows are taken whole before `f` sees them, so `f` may run statements of its own.
+        let statement = self.statement(sql, what)?;
         let rows = self
             .tx
             .borrow_mut()
-            .query(placeholders(sql).as_str(), &refs)
+            .query(&statement, &refs)
             .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
-        for row in rows {
-            let values = (0..row.len())
-                .map(|i| cell(&row, i))
-                .collect::<std::result::Result<Vec<_>, postgres::Error>>()
-                .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
-            f(Row(values))?;
+        for row in &rows {
+            f(&PostgresRow {
+                row,
+                url: &self.url,
+                what,
+            })?;
         }
         Ok(())
+    }
+
+    fn json_values(&self, json: &str, alias: &str) -> String {
+        format!("jsonb_array_elements_text(({json})::text::jsonb) AS {alias}(value)")
+    }
+
+    fn ordered_join(&self) -> &'static str {
+        "JOIN"
     }
 
     fn take_turn(&self, key: i64) -> Result<()> {
@@ -368,29 +462,43 @@ impl Db for PostgresDb<'_> {
     }
 }
 
-/// One cell of a PostgreSQL row, as SQLite would give it.
-fn cell(row: &postgres::Row, i: usize) -> std::result::Result<Value, postgres::Error> {
-    let ty = row.columns()[i].type_().clone();
-    Ok(match ty {
-        Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Integer),
-        Type::INT4 => row
-            .try_get::<_, Option<i32>>(i)?
-            .map(|v| Value::Integer(v.into())),
-        Type::INT2 => row
-            .try_get::<_, Option<i16>>(i)?
-            .map(|v| Value::Integer(v.into())),
-        Type::BOOL => row
-            .try_get::<_, Option<bool>>(i)?
-            .map(|v| Value::Integer(v.into())),
-        Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Value::Real),
-        Type::FLOAT4 => row
-            .try_get::<_, Option<f32>>(i)?
-            .map(|v| Value::Real(v.into())),
-        Type::BYTEA => row.try_get::<_, Option<Vec<u8>>>(i)?.map(Value::Blob),
-        // Text of every kind; anything else (NUMERIC among them) fails here, naming its type.
-        _ => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
+struct PostgresRow<'r> {
+    row: &'r postgres::Row,
+    url: &'r str,
+    what: &'r str,
+}
+
+impl Row for PostgresRow<'_> {
+    /// A cell as SQLite would give it: integers of every width and booleans as integers.
+    fn cell(&self, i: usize) -> Result<Cell<'_>> {
+        let row = self.row;
+        let cell = match row.columns().get(i).map(|c| c.type_().clone()) {
+            None => Ok(None),
+            Some(Type::INT8) => row
+                .try_get::<_, Option<i64>>(i)
+                .map(|v| v.map(Cell::Integer)),
+            Some(Type::INT4) => row
+                .try_get::<_, Option<i32>>(i)
+                .map(|v| v.map(|v| Cell::Integer(v.into()))),
+            Some(Type::INT2) => row
+                .try_get::<_, Option<i16>>(i)
+                .map(|v| v.map(|v| Cell::Integer(v.into()))),
+            Some(Type::BOOL) => row
+                .try_get::<_, Option<bool>>(i)
+                .map(|v| v.map(|v| Cell::Integer(v.into()))),
+            Some(Type::FLOAT8) => row.try_get::<_, Option<f64>>(i).map(|v| v.map(Cell::Real)),
+            Some(Type::FLOAT4) => row
+                .try_get::<_, Option<f32>>(i)
+                .map(|v| v.map(|v| Cell::Real(v.into()))),
+            Some(Type::BYTEA) => row
+                .try_get::<_, Option<&[u8]>>(i)
+                .map(|v| v.map(Cell::Blob)),
+            // Text of every kind; anything else (NUMERIC among them) fails here, naming its type.
+            Some(_) => row.try_get::<_, Option<&str>>(i).map(|v| v.map(Cell::Text)),
+        }
+        .map_err(|e| crate::postgres::backend(self.url, self.what, e))?;
+        Ok(cell.unwrap_or(Cell::Null))
     }
-    .unwrap_or(Value::Null))
 }
 
 #[cfg(test)]
@@ -422,18 +530,31 @@ mod tests {
             "filling t",
         )
         .unwrap();
-        let row = db
-            .row("SELECT a, b, c, a = 7 FROM t", args![], "reading t")
-            .unwrap()
+        let read = db
+            .first(
+                "SELECT a, b, c, a = 7 FROM t",
+                args![],
+                "reading t",
+                |row| {
+                    assert!(row.get::<String>(0).is_err());
+                    Ok((
+                        row.get::<i64>(0)?,
+                        row.get::<Option<String>>(1)?,
+                        row.get::<f64>(2)?,
+                        row.get::<bool>(3)?,
+                    ))
+                },
+            )
             .unwrap();
-        assert_eq!(row.get::<i64>(0).unwrap(), 7);
-        assert_eq!(row.get::<Option<String>>(1).unwrap(), None);
-        assert_eq!(row.get::<f64>(2).unwrap(), 0.5);
-        assert!(row.get::<bool>(3).unwrap());
-        assert!(row.get::<String>(0).is_err());
-        assert!(db
-            .row("SELECT a FROM t WHERE a = 8", args![], "reading t")
-            .unwrap()
-            .is_none());
+        assert_eq!(read, Some((7, None, 0.5, true)));
+        let none = db.first("SELECT a FROM t WHERE a = 8", args![], "reading t", |r| {
+            r.get::<i64>(0)
+        });
+        assert_eq!(none.unwrap(), None);
+        assert_eq!(
+            db.one::<i64>("SELECT COUNT(*) FROM t", args![], "counting")
+                .unwrap(),
+            1
+        );
     }
 }

@@ -55,14 +55,14 @@ fn read_key(path: &Path) -> anyhow::Result<Vec<u8>> {
 /// The audit log of a register on either backend.
 enum Log {
     Sqlite(SqliteStore),
-    Postgres(PostgresRegister),
+    Postgres(Box<PostgresRegister>),
 }
 
 impl Log {
     fn open(global: &Global) -> anyhow::Result<Log> {
         let data = global.data.to_string_lossy();
         Ok(if casebook_register::postgres::is_url(&data) {
-            Log::Postgres(PostgresRegister::connect(&data)?)
+            Log::Postgres(Box::new(PostgresRegister::connect(&data)?))
         } else {
             Log::Sqlite(casebook_register::open(&global.data)?)
         })

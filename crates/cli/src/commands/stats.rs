@@ -60,6 +60,20 @@ fn index_problems(store: &dyn Store, data: &Path) -> Vec<String> {
 }
 
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
+    let data = global.data.to_string_lossy();
+    if casebook_register::postgres::is_url(&data) {
+        // A register in PostgreSQL: its counts; the integrity check of the store and the search
+        // index is a data directory's so far (`casebook audit verify` checks the log there).
+        if args.check {
+            anyhow::bail!(
+                "stats --check runs on a data directory; for a register in PostgreSQL run \
+                 `casebook audit verify`, which checks its audit log and replays the reviewers' state"
+            );
+        }
+        let stats = casebook_register::PostgresRegister::connect(&data)?.stats()?;
+        print(&stats, None, None, args.json)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = casebook_register::open(&global.data)?;
     let stats = store.stats()?;
     let size = dir_size(&global.data);
@@ -70,10 +84,26 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    if args.json {
-        let mut v = serde_json::to_value(&stats)?;
-        v["data_dir_bytes"] = size.into();
-        if let Some(p) = &problems {
+    print(&stats, Some(size), problems.as_deref(), args.json)?;
+    Ok(match problems {
+        Some(p) if !p.is_empty() => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// Prints the counts, the data directory's size (none for a database) and the problems found.
+fn print(
+    stats: &casebook_register::Stats,
+    size: Option<u64>,
+    problems: Option<&[String]>,
+    json: bool,
+) -> anyhow::Result<()> {
+    if json {
+        let mut v = serde_json::to_value(stats)?;
+        if let Some(size) = size {
+            v["data_dir_bytes"] = size.into();
+        }
+        if let Some(p) = problems {
             v["integrity_problems"] = serde_json::json!(p);
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -90,7 +120,9 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
         println!("cases            {}", stats.cases);
         println!("decisions        {}", stats.decisions);
         println!("audit entries    {}", stats.audit_entries);
-        println!("data directory   {:.1} MiB", size as f64 / 1048576.0);
+        if let Some(size) = size {
+            println!("data directory   {:.1} MiB", size as f64 / 1048576.0);
+        }
         for (title, map) in [
             ("events by type", &stats.events_by_type),
             ("persons by status", &stats.persons_by_status),
@@ -101,7 +133,7 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
                 println!("  {k:<26} {n}");
             }
         }
-        if let Some(p) = &problems {
+        if let Some(p) = problems {
             if p.is_empty() {
                 println!("integrity        ok");
             } else {
@@ -112,8 +144,5 @@ pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(match problems {
-        Some(p) if !p.is_empty() => ExitCode::FAILURE,
-        _ => ExitCode::SUCCESS,
-    })
+    Ok(())
 }

@@ -4,14 +4,12 @@
 //! Invariants: a read never writes; visits go in a stable order (by id) so exports and rebuilt
 //! indexes come out the same from the same register; merged-away person ids lead to their root.
 
-use super::records::{claim_row, CLAIM_COLUMNS, EVENT_BATCH};
+use super::records::{claim_row, CLAIM_COLUMNS};
 use super::{Ctx, SqliteStore};
 use crate::error::{RegisterError, Result};
 use crate::identity::name_key;
 use crate::types::*;
-use crate::Store;
 use rusqlite::params;
-use std::collections::BTreeMap;
 
 impl SqliteStore {
     /// [`Store::case_file`].
@@ -107,93 +105,21 @@ impl SqliteStore {
 
     /// [`Store::stats`].
     pub(super) fn read_stats(&self) -> Result<Stats> {
-        let mut persons_by_status: BTreeMap<String, u64> = BTreeMap::new();
-        let mut persons = 0;
-        self.visit_persons(&mut |p| {
-            persons += 1;
-            *persons_by_status
-                .entry(p.status.as_str().to_string())
-                .or_default() += 1;
-            Ok(())
-        })?;
-        Ok(Stats {
-            schema_version: self.read_user_version()?,
-            originals: self.count("SELECT COUNT(*) FROM originals")?,
-            originals_bytes: self.count("SELECT COALESCE(SUM(size), 0) FROM originals")?,
-            articles: self.count("SELECT COUNT(*) FROM articles")?,
-            persons,
-            mentions: self.count("SELECT COUNT(*) FROM mentions")?,
-            events: self.count("SELECT COUNT(*) FROM events")?,
-            cases: self.count("SELECT COUNT(*) FROM cases")?,
-            events_by_type: self.grouped("SELECT type, COUNT(*) FROM events GROUP BY type")?,
-            persons_by_status,
-            claims_by_state: self.grouped("SELECT state, COUNT(*) FROM claims GROUP BY state")?,
-            decisions: self.count("SELECT COUNT(*) FROM decisions")?,
-            audit_entries: self.count("SELECT COUNT(*) FROM audit")?,
-        })
+        crate::records::stats(&self.db(), self.read_user_version()?)
     }
 
     /// [`Store::visit_persons`].
     pub(super) fn each_person(&self, f: &mut dyn FnMut(PersonRecord) -> Result<()>) -> Result<()> {
-        let edits = self.load_edits()?;
-        let vis = self.load_visibility()?;
-        let err = || "listing persons".to_string();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT person FROM article_persons ORDER BY person")
-            .ctx(&self.path, err)?;
-        let mut rows = stmt.query([]).ctx(&self.path, err)?;
-        while let Some(r) = rows.next().ctx(&self.path, err)? {
-            let id: String = r.get(0).ctx(&self.path, err)?;
-            f(self.person_record(&id, &edits, &vis)?)?;
-        }
-        Ok(())
+        crate::records::each_person(&self.db(), f)
     }
 
     /// [`Store::visit_events`].
     pub(super) fn each_event(&self, f: &mut dyn FnMut(EventRecord) -> Result<()>) -> Result<()> {
-        let edits = self.load_edits()?;
-        let err = || "listing events".to_string();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM events ORDER BY id")
-            .ctx(&self.path, err)?;
-        let mut rows = stmt.query([]).ctx(&self.path, err)?;
-        let mut batch = Vec::with_capacity(EVENT_BATCH);
-        loop {
-            let done = match rows.next().ctx(&self.path, err)? {
-                Some(r) => {
-                    batch.push(r.get::<_, String>(0).ctx(&self.path, err)?);
-                    false
-                }
-                None => true,
-            };
-            if batch.len() == EVENT_BATCH || done {
-                for event in self.event_records(&batch, &edits)? {
-                    f(event)?;
-                }
-                batch.clear();
-            }
-            if done {
-                return Ok(());
-            }
-        }
+        crate::records::each_event(&self.db(), f)
     }
 
     /// [`Store::visit_cases`].
     pub(super) fn each_case(&self, f: &mut dyn FnMut(CaseRecord) -> Result<()>) -> Result<()> {
-        let edits = self.load_edits()?;
-        let err = || "listing cases".to_string();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name FROM cases ORDER BY id")
-            .ctx(&self.path, err)?;
-        let mut rows = stmt.query([]).ctx(&self.path, err)?;
-        while let Some(r) = rows.next().ctx(&self.path, err)? {
-            let id: String = r.get(0).ctx(&self.path, err)?;
-            let name: String = r.get(1).ctx(&self.path, err)?;
-            f(self.case_record(&id, name, &edits)?)?;
-        }
-        Ok(())
+        crate::records::each_case(&self.db(), f)
     }
 }

@@ -23,7 +23,7 @@ use crate::identity::PersonResolver;
 use crate::types::*;
 use crate::{AnalysedArticle, ArticleSearchFields, Original, Store};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -40,9 +40,11 @@ mod review;
 mod summary;
 mod write;
 
+use crate::records::{Edits, VisibilityMap, VICTIM_EVENTS_FROM};
 pub use confidence::Calibration;
 pub(crate) use migrate::MIGRATIONS;
 pub use migrate::SCHEMA_VERSION;
+pub(crate) use paged::{id_list, sort_by_preference};
 pub use paged::{CaseFilePage, ReviewPage};
 pub use perpetrators::{PerpetratorFile, PerpetratorFilter, PerpetratorRow};
 pub use review::{
@@ -123,11 +125,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
 }
 
-/// Reviewer edits of fields, by target id then field (the latest active edit wins).
-type Edits = HashMap<String, BTreeMap<String, String>>;
-/// Visibility settings by person then field (`""` for the whole person).
-type VisibilityMap = HashMap<String, BTreeMap<String, Visibility>>;
-
 /// The reports (`s`, rows of `event_sources`) that name register person `?1` among their victims:
 /// through the person's articles and those articles' reports. The joins are in this order on
 /// purpose (`CROSS JOIN` keeps it): a report's victims are checked before anything else is read.
@@ -135,12 +132,6 @@ const VICTIM_REPORTS_FROM: &str = "FROM article_persons ap
     CROSS JOIN event_sources s ON s.article_id = ap.article_id
     CROSS JOIN json_each(s.victims_json) j
     WHERE ap.person = ?1 AND j.value = ap.idx";
-
-/// The events whose victims include register person `?1`, as `e`, each once: from the person's
-/// rows in `victim_events` (schema 166), which cost the events found, not the person's articles
-/// and their every report.
-const VICTIM_EVENTS_FROM: &str =
-    "FROM events e WHERE e.id IN (SELECT v.event_id FROM victim_events v WHERE v.person = ?1)";
 
 /// The effective register person of a machine-resolved person under a name key: the split rule
 /// for the name if a reviewer split it off, then the root of any merge.
@@ -160,8 +151,8 @@ impl SqliteStore {
         if crate::postgres::is_url(&dir.to_string_lossy()) {
             // Never a directory named `postgres:`: say what this build does with a database.
             return Err(RegisterError::Invalid(format!(
-                "{} is a PostgreSQL database; so far only `casebook audit` and `casebook \
-                 migrate-store` work on a register there",
+                "{} is a PostgreSQL database; so far only `casebook audit`, `casebook stats` \
+                 and `casebook migrate-store` work on a register there",
                 crate::postgres::redacted(&dir.to_string_lossy())
             )));
         }
@@ -253,9 +244,7 @@ impl SqliteStore {
 }
 
 fn root_person(conn: &Connection, path: &Path, id: &str) -> Result<Option<String>> {
-    conn.prepare_cached("SELECT COALESCE(merged_into, id) FROM persons WHERE id = ?1")
-        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
-        .ctx(path, || "looking up a person".into())
+    crate::records::root_person(&crate::sql::SqliteDb::new(conn, path), id)
 }
 
 fn exists(conn: &Connection, path: &Path, sql: &str, id: &str) -> Result<bool> {

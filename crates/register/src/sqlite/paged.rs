@@ -34,7 +34,7 @@ pub struct ReviewPage {
 
 /// Orders a person's names as their display prefers them: fullest (up to three words), then
 /// most frequent, then alphabetical. The first is the name a person is shown under.
-pub(super) fn sort_by_preference(names: &mut [(String, i64)]) {
+pub(crate) fn sort_by_preference(names: &mut [(String, i64)]) {
     names.sort_by(|a, b| {
         let wa = a.0.split_whitespace().count().min(3);
         let wb = b.0.split_whitespace().count().min(3);
@@ -53,7 +53,7 @@ pub(super) fn newest_first(rows: &mut [(String, Option<String>)]) {
 }
 
 /// A list of ids as a JSON array, read in SQL with `json_each`: one statement for any number of ids.
-pub(super) fn id_list(ids: &[String]) -> String {
+pub(crate) fn id_list(ids: &[String]) -> String {
     serde_json::to_string(ids).unwrap_or_else(|_| "[]".to_string())
 }
 

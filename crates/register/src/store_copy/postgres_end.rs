@@ -245,7 +245,7 @@ impl PostgresEnd {
             .client
             .transaction()
             .map_err(|e| backend(&self.url, "verifying the audit log", e))?;
-        let db = PostgresDb::new(tx, &self.url);
+        let db = PostgresDb::new(tx, &self.url, None);
         let report = crate::audit_log::verify(&db)?;
         db.commit()?;
         Ok(report)

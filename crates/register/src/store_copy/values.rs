@@ -5,7 +5,6 @@
 //! column, as SQLite's own affinity does); anything else is refused with the table and column.
 
 use crate::error::{RegisterError, Result};
-pub(crate) use crate::sql::Value;
 use sha2::{Digest, Sha256};
 
 /// The four kinds of column the register's schema uses (SQLite's declared types; PostgreSQL's
@@ -50,6 +49,16 @@ impl Kind {
 pub(crate) struct Column {
     pub name: String,
     pub kind: Kind,
+}
+
+/// One value of a row, as SQLite types values.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+    Blob(Vec<u8>),
 }
 
 impl Value {

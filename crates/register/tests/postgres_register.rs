@@ -1,6 +1,7 @@
-//! The audit log of a register on PostgreSQL: one unbroken chain under concurrent writers, and the
-//! same verification, anchoring and replay as on SQLite (one implementation serves both). Needs
-//! the server `scripts/test` starts.
+//! A register on PostgreSQL through `PostgresRegister`: its audit log (one unbroken chain under
+//! concurrent writers; the same verification, anchoring and replay as on SQLite) and its reads of
+//! persons, events, cases and counts, each written once for both backends. Needs the server
+//! `scripts/test` starts.
 
 mod common;
 
@@ -108,4 +109,89 @@ fn a_copied_registers_log_verifies_anchors_and_replays_and_tampering_is_found() 
         anchored.iter().any(|p| p.starts_with("audit entry 2")),
         "{anchored:?}"
     );
+}
+
+/// The reads written once over the SQL seam give the same records from a register and its copy
+/// in PostgreSQL: counts, every person (status derived or edited, visibility), event (victims,
+/// perpetrators, sources, reviewers' edits) and case.
+#[test]
+fn a_copied_register_reads_the_same_persons_events_cases_and_counts() {
+    let src = tempfile::tempdir().unwrap();
+    let mut s = SqliteStore::open(src.path()).unwrap();
+    for item in &corpus() {
+        store(&mut s, item);
+    }
+    let kaitov = s.find_persons("Emir Kaitov", 1).unwrap()[0].id.clone();
+    let seitov = s.find_persons("Lenur Seitov", 1).unwrap()[0].id.clone();
+    let timeline = s.case_file(&kaitov).unwrap().timeline;
+    s.decide(
+        "rev",
+        &Decision::Reject {
+            target: timeline[1].id.clone(),
+        },
+    )
+    .unwrap();
+    s.decide(
+        "rev",
+        &Decision::Edit {
+            target: timeline[0].id.clone(),
+            field: "place".into(),
+            value: "Bakhchysarai".into(),
+        },
+    )
+    .unwrap();
+    s.decide(
+        "rev",
+        &Decision::Edit {
+            target: seitov.clone(),
+            field: "status".into(),
+            value: "released".into(),
+        },
+    )
+    .unwrap();
+    set_visibility(&mut s, &kaitov, Some("names"), Visibility::Initials);
+    let db = TestDatabase::new("reads");
+    copy_register(
+        &Location::Directory(src.path().to_path_buf()),
+        &Location::Postgres(db.url.clone()),
+        &mut |_| {},
+    )
+    .unwrap();
+    let pg = PostgresRegister::connect(&db.url).unwrap();
+
+    assert_eq!(pg.stats().unwrap(), s.stats().unwrap());
+    assert_eq!(pg.person(&seitov).unwrap(), s.person(&seitov).unwrap());
+    fn all<T: serde::Serialize>(
+        visit: impl FnOnce(
+            &mut dyn FnMut(T) -> casebook_register::Result<()>,
+        ) -> casebook_register::Result<()>,
+    ) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        visit(&mut |r| {
+            out.push(serde_json::to_value(r).unwrap());
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+    let persons = all(|f| s.visit_persons(f));
+    assert!(persons.len() >= 4);
+    assert_eq!(all(|f| pg.visit_persons(f)), persons);
+    let events = all(|f| s.visit_events(f));
+    assert!(
+        events.iter().any(|e| e["place"] == "Bakhchysarai"),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e["perpetrators"][0] == "FSB"),
+        "{events:?}"
+    );
+    assert_eq!(all(|f| pg.visit_events(f)), events);
+    let cases = all(|f| s.visit_cases(f));
+    assert_eq!(cases.len(), 1);
+    assert_eq!(all(|f| pg.visit_cases(f)), cases);
+    assert!(matches!(
+        pg.person("p-nobody"),
+        Err(casebook_register::RegisterError::UnknownId { .. })
+    ));
 }
