@@ -192,25 +192,28 @@ impl PostgresRegister {
 
     /// Runs `f` in a read-only transaction that sees one snapshot of the register throughout.
     fn read<T>(&self, what: &str, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
-        let mut client = self.client.borrow_mut();
-        let tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(|e| backend(&self.url, what, e))?;
-        let db = PostgresDb::new(tx, &self.url, Some(&self.statements));
-        let out = f(&db)?;
-        db.commit()?;
-        Ok(out)
+        self.transaction(true, what, f)
     }
 
     /// Runs `f` in one write transaction, committing if it succeeds.
     fn write<T>(&mut self, what: &str, f: impl FnOnce(&dyn Db) -> Result<T>) -> Result<T> {
+        self.transaction(false, what, f)
+    }
+
+    fn transaction<T>(
+        &self,
+        read_only: bool,
+        what: &str,
+        f: impl FnOnce(&dyn Db) -> Result<T>,
+    ) -> Result<T> {
         let mut client = self.client.borrow_mut();
-        let tx = client
-            .transaction()
-            .map_err(|e| backend(&self.url, what, e))?;
+        let mut builder = client.build_transaction();
+        if read_only {
+            builder = builder
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true);
+        }
+        let tx = builder.start().map_err(|e| backend(&self.url, what, e))?;
         let db = PostgresDb::new(tx, &self.url, Some(&self.statements));
         let out = f(&db)?;
         db.commit()?;

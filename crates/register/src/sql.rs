@@ -405,15 +405,18 @@ impl ToSql for Param<'_> {
     to_sql_checked!();
 }
 
+/// Parameters as the `postgres` client binds them.
+fn bound<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
+    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect()
+}
+
 impl Db for PostgresDb<'_> {
     fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize> {
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let statement = self.statement(sql, what)?;
         let changed = self
             .tx
             .borrow_mut()
-            .execute(&statement, &refs)
+            .execute(&statement, &bound(params))
             .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
         Ok(changed as usize)
     }
@@ -425,14 +428,12 @@ impl Db for PostgresDb<'_> {
         what: &str,
         f: &mut dyn FnMut(&dyn Row) -> Result<()>,
     ) -> Result<()> {
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         // The rows are taken whole before `f` sees them, so `f` may run statements of its own.
         let statement = self.statement(sql, what)?;
         let rows = self
             .tx
             .borrow_mut()
-            .query(&statement, &refs)
+            .query(&statement, &bound(params))
             .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
         for row in &rows {
             f(&PostgresRow {

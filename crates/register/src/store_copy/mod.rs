@@ -185,10 +185,12 @@ impl End {
     }
 
     fn digest(&mut self, table: &str, columns: &[Column]) -> Result<TableDigest> {
-        match self {
-            End::Sqlite(e) => e.digest(table, columns),
-            End::Postgres(e) => e.digest(table, columns),
-        }
+        let mut digest = TableDigest::default();
+        self.scan(table, columns, &mut |row| {
+            digest.add(&row);
+            Ok(())
+        })?;
+        Ok(digest)
     }
 
     fn progress(&mut self) -> Result<Option<BTreeMap<String, u64>>> {

@@ -2,7 +2,7 @@
 //! binary COPY, each table in one transaction with its triggers disabled and its foreign keys
 //! checked at commit.
 
-use super::values::{Column, Kind, TableDigest, Value};
+use super::values::{Column, Kind, Value};
 use super::{quoted, Rows, PROGRESS_TABLE};
 use crate::error::{RegisterError, Result};
 use crate::postgres::backend;
@@ -98,15 +98,6 @@ impl PostgresEnd {
             f(values)?;
         }
         Ok(())
-    }
-
-    pub(crate) fn digest(&mut self, table: &str, columns: &[Column]) -> Result<TableDigest> {
-        let mut digest = TableDigest::default();
-        self.scan(table, columns, &mut |row| {
-            digest.add(&row);
-            Ok(())
-        })?;
-        Ok(digest)
     }
 
     pub(crate) fn progress(&mut self) -> Result<Option<BTreeMap<String, u64>>> {

@@ -1,7 +1,7 @@
 //! A copy's SQLite end: a store's file read table by table, or filled table by table, each table
 //! in one transaction with its triggers set aside (the rows come with what the triggers derived).
 
-use super::values::{Column, Kind, TableDigest, Value};
+use super::values::{Column, Kind, Value};
 use super::{quoted, Rows, PROGRESS_TABLE};
 use crate::error::{RegisterError, Result};
 use crate::sql::SqliteDb;
@@ -94,15 +94,6 @@ impl SqliteEnd {
             f(values)?;
         }
         Ok(())
-    }
-
-    pub(crate) fn digest(&self, table: &str, columns: &[Column]) -> Result<TableDigest> {
-        let mut digest = TableDigest::default();
-        self.scan(table, columns, &mut |row| {
-            digest.add(&row);
-            Ok(())
-        })?;
-        Ok(digest)
     }
 
     /// Tables an earlier, interrupted copy into this register finished (none when no copy ran).
