@@ -40,6 +40,7 @@ mod review;
 mod summary;
 mod write;
 
+use crate::audit_log::now;
 use crate::records::{Edits, VisibilityMap, VICTIM_EVENTS_FROM};
 pub use confidence::Calibration;
 pub(crate) use migrate::MIGRATIONS;
@@ -117,8 +118,6 @@ fn classify(err: rusqlite::Error, path: &Path, context: String) -> RegisterError
         source: Box::new(err),
     }
 }
-
-use crate::audit_log::now;
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serialising plain data (strings, numbers, maps with string keys) cannot fail.
