@@ -7,6 +7,7 @@ mod common;
 mod pg;
 
 use casebook_register::synthetic::Generator;
+use casebook_register::Store;
 use common::{casebook, ok, Scratch};
 
 #[test]
@@ -66,6 +67,21 @@ fn a_data_directory_goes_to_postgres_and_back_through_the_command() {
         verified.contains("audit log intact: 41 entries"),
         "{verified}"
     );
+    // A case file reads the same from there.
+    let mut persons = Vec::new();
+    casebook_register::SqliteStore::open(&first)
+        .unwrap()
+        .visit_persons(&mut |p| {
+            persons.push(p.id);
+            Ok(())
+        })
+        .unwrap();
+    for id in persons.iter().take(5) {
+        let file = |data| {
+            String::from_utf8(ok(casebook(data).args(["person", id, "--json"])).stdout).unwrap()
+        };
+        assert_eq!(file(&in_postgres), file(&first), "{id}");
+    }
     // The account logs in on the copy, and the watched feed is there.
     let accounts = casebook_web::accounts::Accounts::open(&second).unwrap();
     assert!(accounts

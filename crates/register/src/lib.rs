@@ -16,6 +16,7 @@ pub mod article_text;
 pub mod audit_anchor;
 mod audit_log;
 mod audit_replay;
+mod case_files;
 mod case_join;
 mod checkpoint;
 pub mod error;

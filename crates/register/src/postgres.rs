@@ -1,7 +1,7 @@
 //! The register on PostgreSQL: connecting by URL (never echoed with its password), the numbered
 //! migrations of `crates/register/migrations/postgres/`, and [`PostgresRegister`], what the backend
-//! serves so far (the audit log: verified, anchored, replayed, appended to; counts, persons, events
-//! and cases read).
+//! serves so far (the audit log: verified, anchored, replayed, appended to; counts, persons, case
+//! files, events and cases read).
 //!
 //! Invariants: the migrations share their numbers with SQLite's, so one schema version means one
 //! shape on both backends; a migration is applied at most once and recorded in the transaction
@@ -12,7 +12,9 @@
 use crate::audit_anchor::AuditAnchor;
 use crate::error::{RegisterError, Result};
 use crate::sql::{Db, PostgresDb};
-use crate::types::{AuditEntry, AuditReport, CaseRecord, EventRecord, PersonRecord, Stats};
+use crate::types::{
+    AuditEntry, AuditReport, CaseFile, CaseRecord, EventRecord, PersonRecord, Stats,
+};
 use casebook_migrate::{Migration, StoreSchema};
 use postgres::{Client, IsolationLevel, NoTls};
 use std::cell::RefCell;
@@ -171,9 +173,10 @@ fn migrate(client: &mut Client, url: &str, schema: &StoreSchema) -> Result<()> {
 }
 
 /// A register in a PostgreSQL database. So far it serves the audit log and the reads of persons,
-/// events, cases and counts, through the same code as SQLite's (`crate::audit_log`,
-/// `crate::audit_anchor`, `crate::audit_replay`, `crate::records` over `crate::sql`); the whole
-/// `Store` follows as its other modules move onto that seam (ARCHITECTURE.md, issue 17).
+/// case files, events, cases and counts, through the same code as SQLite's (`crate::audit_log`,
+/// `crate::audit_anchor`, `crate::audit_replay`, `crate::records`, `crate::case_files` over
+/// `crate::sql`); the whole `Store` follows as its other modules move onto that seam
+/// (ARCHITECTURE.md, issue 17).
 pub struct PostgresRegister {
     client: RefCell<Client>,
     url: String,
@@ -275,6 +278,20 @@ impl PostgresRegister {
             let edits = crate::records::load_edits(db)?;
             let vis = crate::records::load_visibility(db)?;
             crate::records::person_record(db, &root, &edits, &vis)
+        })
+    }
+
+    /// A person's case file, as `Store::case_file`.
+    pub fn case_file(&self, person: &str) -> Result<CaseFile> {
+        self.read("reading a case file", |db| {
+            crate::case_files::case_file(db, person)
+        })
+    }
+
+    /// Persons whose names contain `text`, as `Store::find_persons`.
+    pub fn find_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRecord>> {
+        self.read("searching persons", |db| {
+            crate::case_files::find_persons(db, text, limit)
         })
     }
 

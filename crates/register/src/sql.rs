@@ -139,8 +139,17 @@ impl<T: FromCell> FromCell for Option<T> {
     }
 }
 
+/// Which dialect a connection speaks, for the rare statement that needs a text for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 /// A connection inside a transaction, on either backend.
 pub(crate) trait Db {
+    fn dialect(&self) -> Dialect;
+
     /// Runs a statement; returns the rows it changed. `what` says what it does, for its error.
     fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize>;
 
@@ -240,6 +249,10 @@ impl rusqlite::ToSql for Param<'_> {
 }
 
 impl Db for SqliteDb<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
     fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize> {
         self.conn
             .prepare_cached(sql)
@@ -262,7 +275,7 @@ impl Db for SqliteDb<'_> {
         while let Some(r) = rows.next().ctx(self.path, err)? {
             f(&SqliteRow {
                 row: r,
-                db: self,
+                path: self.path,
                 what,
             })?;
         }
@@ -282,10 +295,22 @@ impl Db for SqliteDb<'_> {
     }
 }
 
-struct SqliteRow<'r, 's> {
+/// A rusqlite row as the seam reads it.
+pub(crate) struct SqliteRow<'r, 's> {
     row: &'r rusqlite::Row<'s>,
-    db: &'r SqliteDb<'r>,
+    path: &'r Path,
     what: &'r str,
+}
+
+impl<'r, 's> SqliteRow<'r, 's> {
+    /// A row met inside a rusqlite closure, for the readers written once for both backends.
+    pub(crate) fn of(row: &'r rusqlite::Row<'s>, what: &'r str) -> Self {
+        SqliteRow {
+            row,
+            path: Path::new(""),
+            what,
+        }
+    }
 }
 
 impl Row for SqliteRow<'_, '_> {
@@ -294,7 +319,7 @@ impl Row for SqliteRow<'_, '_> {
         let cell = self
             .row
             .get_ref(i)
-            .ctx(self.db.path, || self.what.to_string())?;
+            .ctx(self.path, || self.what.to_string())?;
         Ok(match cell {
             V::Null => Cell::Null,
             V::Integer(i) => Cell::Integer(i),
@@ -411,6 +436,10 @@ fn bound<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
 }
 
 impl Db for PostgresDb<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
     fn execute(&self, sql: &str, params: &[Param<'_>], what: &str) -> Result<usize> {
         let statement = self.statement(sql, what)?;
         let changed = self

@@ -121,6 +121,22 @@ fn a_copied_register_reads_the_same_persons_events_cases_and_counts() {
     for item in &corpus() {
         store(&mut s, item);
     }
+    // A second spelling that may be the same person: an open merge candidate on the case file.
+    store(
+        &mut s,
+        &article(
+            "a4.txt",
+            &["E. Kaitov was sentenced to 12 years in 2022."],
+            &["E. Kaitov"],
+            vec![TestEvent {
+                event_type: "sentence",
+                victims: vec![0],
+                date: Some(casebook_model::FuzzyDate::year(2022)),
+                sentence: 0,
+            }],
+            &[],
+        ),
+    );
     let kaitov = s.find_persons("Emir Kaitov", 1).unwrap()[0].id.clone();
     let seitov = s.find_persons("Lenur Seitov", 1).unwrap()[0].id.clone();
     let timeline = s.case_file(&kaitov).unwrap().timeline;
@@ -194,4 +210,20 @@ fn a_copied_register_reads_the_same_persons_events_cases_and_counts() {
         pg.person("p-nobody"),
         Err(casebook_register::RegisterError::UnknownId { .. })
     ));
+    // Every person's case file (timeline, cases, role words, open merge candidates) and the search.
+    let kaitov_file = s.case_file(&kaitov).unwrap();
+    assert_eq!(kaitov_file.possible_duplicates.len(), 1);
+    assert!(!kaitov_file.cases.is_empty());
+    for person in &persons {
+        let id = person["id"].as_str().unwrap();
+        assert_eq!(
+            serde_json::to_value(pg.case_file(id).unwrap()).unwrap(),
+            serde_json::to_value(s.case_file(id).unwrap()).unwrap(),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        pg.find_persons("kaitov", 10).unwrap(),
+        s.find_persons("kaitov", 10).unwrap()
+    );
 }

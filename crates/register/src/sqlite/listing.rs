@@ -6,41 +6,14 @@
 
 use super::records::{claim_row, CLAIM_COLUMNS};
 use super::{Ctx, SqliteStore};
-use crate::error::{RegisterError, Result};
-use crate::identity::name_key;
+use crate::error::Result;
 use crate::types::*;
 use rusqlite::params;
 
 impl SqliteStore {
     /// [`Store::case_file`].
     pub(super) fn read_case_file(&self, person: &str) -> Result<CaseFile> {
-        let root = self.known_root_person(person)?;
-        let edits = self.load_edits()?;
-        let vis = self.load_visibility()?;
-        let record = self.person_record(&root, &edits, &vis)?;
-        let descriptors = self.descriptors(&root)?;
-        let event_ids = self.strings(
-            "SELECT DISTINCT v.event_id FROM article_persons ap
-               JOIN event_victims v ON v.article_id = ap.article_id AND v.person_idx = ap.idx
-              WHERE ap.person = ?1",
-            &root,
-        )?;
-        let mut timeline = self.event_records(&event_ids, &edits)?;
-        timeline.sort_by(|a, b| match (&a.date, &b.date) {
-            (Some(x), Some(y)) => x.cmp(y).then(a.id.cmp(&b.id)),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.id.cmp(&b.id),
-        });
-        let cases = self.person_cases(&root, &edits)?;
-        let possible_duplicates = self.possible_duplicates(&root)?;
-        Ok(CaseFile {
-            person: record,
-            descriptors,
-            timeline,
-            cases,
-            possible_duplicates,
-        })
+        crate::case_files::case_file(&self.db(), person)
     }
 
     /// [`Store::person`].
@@ -51,25 +24,7 @@ impl SqliteStore {
 
     /// [`Store::find_persons`].
     pub(super) fn search_persons(&self, text: &str, limit: usize) -> Result<Vec<PersonRecord>> {
-        let key = name_key(text);
-        if key.is_empty() {
-            return Err(RegisterError::Invalid(
-                "a person search needs at least one letter or digit".into(),
-            ));
-        }
-        let pattern = format!("%{}%", key.replace(['%', '_'], ""));
-        let ids: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT DISTINCT person FROM article_persons WHERE name_key LIKE ?1 ORDER BY person LIMIT ?2",
-            )
-            .and_then(|mut s| s.query_map(params![pattern, limit as i64], |r| r.get(0))?.collect())
-            .ctx(&self.path, || "searching persons".into())?;
-        let edits = self.load_edits()?;
-        let vis = self.load_visibility()?;
-        ids.iter()
-            .map(|id| self.person_record(id, &edits, &vis))
-            .collect()
+        crate::case_files::find_persons(&self.db(), text, limit)
     }
 
     /// [`Store::claims`].

@@ -150,8 +150,8 @@ impl SqliteStore {
         if crate::postgres::is_url(&dir.to_string_lossy()) {
             // Never a directory named `postgres:`: say what this build does with a database.
             return Err(RegisterError::Invalid(format!(
-                "{} is a PostgreSQL database; so far only `casebook audit`, `casebook stats` \
-                 and `casebook migrate-store` work on a register there",
+                "{} is a PostgreSQL database; so far only `casebook audit`, `person`, `stats` \
+                 and `migrate-store` work on a register there",
                 crate::postgres::redacted(&dir.to_string_lossy())
             )));
         }

@@ -210,67 +210,17 @@ impl SqliteStore {
 
     /// Role words the person's articles give, first seen first.
     pub(super) fn descriptors(&self, root: &str) -> Result<Vec<String>> {
-        let mut descriptors: Vec<String> = Vec::new();
-        for d in self.strings(
-            "SELECT descriptors_json FROM article_persons WHERE person = ?1",
-            root,
-        )? {
-            for word in serde_json::from_str::<Vec<String>>(&d).unwrap_or_default() {
-                if !descriptors.contains(&word) {
-                    descriptors.push(word);
-                }
-            }
-        }
-        Ok(descriptors)
+        crate::case_files::descriptors(&self.db(), root)
     }
 
     /// The cases the person is a defendant in, by id.
     pub(super) fn person_cases(&self, root: &str, edits: &Edits) -> Result<Vec<CaseRecord>> {
-        let case_rows: Vec<(String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT DISTINCT c.id, c.name FROM article_persons ap
-                   JOIN case_defendants d ON d.article_id = ap.article_id AND d.person_idx = ap.idx
-                   JOIN cases c ON c.id = d.case_id WHERE ap.person = ?1 ORDER BY c.id",
-            )
-            .and_then(|mut s| {
-                s.query_map([root], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
-            .ctx(&self.path, || "reading cases".into())?;
-        case_rows
-            .into_iter()
-            .map(|(id, name)| self.case_record(&id, name, edits))
-            .collect()
+        crate::case_files::person_cases(&self.db(), root, edits)
     }
 
     /// Open same-person claims about any machine person the person was made of.
     pub(super) fn possible_duplicates(&self, root: &str) -> Result<Vec<Claim>> {
-        let machine_ids = self.strings(
-            "SELECT DISTINCT machine_person FROM article_persons WHERE person = ?1",
-            root,
-        )?;
-        let mut out = Vec::new();
-        for m in machine_ids {
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!(
-                    // One branch per side of the subject, each through its index (migration
-                    // 191); `+state` keeps the planner off the index by state and kind.
-                    "SELECT {CLAIM_COLUMNS} FROM claims WHERE kind = 'same_person'
-                        AND substr(subject, 1, instr(subject, '|') - 1) = ?1 AND +state = 'suggested'
-                     UNION
-                     SELECT {CLAIM_COLUMNS} FROM claims WHERE kind = 'same_person'
-                        AND substr(subject, instr(subject, '|') + 1) = ?1 AND +state = 'suggested'"
-                ))
-                .ctx(&self.path, || "reading claims".into())?;
-            let rows: Vec<Claim> = stmt
-                .query_map([&m], claim_row)
-                .and_then(|r| r.collect())
-                .ctx(&self.path, || "reading claims".into())?;
-            out.extend(rows);
-        }
-        Ok(out)
+        crate::case_files::possible_duplicates(&self.db(), root)
     }
 
     /// Up to `limit` open claims made after the claim `after` (from the first when `None`; an

@@ -41,10 +41,6 @@ impl SqliteStore {
         records::person_status(&self.db(), id, edits)
     }
 
-    pub(super) fn strings(&self, sql: &'static str, id: &str) -> Result<Vec<String>> {
-        records::strings(&self.db(), sql, id)
-    }
-
     /// See `records::event_records`.
     pub(super) fn event_records(&self, ids: &[String], edits: &Edits) -> Result<Vec<EventRecord>> {
         records::event_records(&self.db(), ids, edits)
@@ -59,34 +55,16 @@ impl SqliteStore {
         records::pairs(&self.db(), sql, params)
     }
 
-    pub(super) fn case_record(&self, id: &str, name: String, edits: &Edits) -> Result<CaseRecord> {
-        records::case_record(&self.db(), id, name, edits)
-    }
-
     pub(super) fn count(&self, sql: &str) -> Result<u64> {
         records::count(&self.db(), sql)
     }
 }
 
-/// A claim from a row of [`CLAIM_COLUMNS`].
+/// A claim from a row of [`CLAIM_COLUMNS`], inside a rusqlite closure.
 pub(super) fn claim_row(r: &rusqlite::Row) -> rusqlite::Result<Claim> {
-    let kind: String = r.get(1)?;
-    let state: String = r.get(8)?;
-    Ok(Claim {
-        id: r.get(0)?,
-        kind: ClaimKind::parse(&kind).unwrap_or(ClaimKind::Person),
-        subject: r.get(2)?,
-        article: r.get(3)?,
-        start: r.get::<_, Option<i64>>(4)?.map(|v| v as usize),
-        end: r.get::<_, Option<i64>>(5)?.map(|v| v as usize),
-        summary: r.get(6)?,
-        extractor_version: r.get(7)?,
-        state: ReviewState::parse(&state).unwrap_or(ReviewState::Suggested),
-        decided_by: r.get(9)?,
-        decided_at: r.get(10)?,
+    crate::case_files::claim_from(&crate::sql::SqliteRow::of(r, "reading a claim")).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Null, Box::new(e))
     })
 }
 
-/// The columns [`claim_row`] reads, in its order.
-pub(super) const CLAIM_COLUMNS: &str =
-    "id, kind, subject, article_id, start, \"end\", summary, extractor_version, state, decided_by, decided_at";
+pub(super) use crate::case_files::CLAIM_COLUMNS;
