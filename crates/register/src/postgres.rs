@@ -36,7 +36,8 @@ pub fn is_url(data: &str) -> bool {
     data.starts_with("postgres://") || data.starts_with("postgresql://")
 }
 
-/// The URL as it may be shown in messages and logs: without a password.
+/// The URL as it may be shown in messages and logs: without a password, whether it is given
+/// before the host or as a `password=` parameter.
 pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
@@ -45,13 +46,25 @@ pub fn redacted(url: &str) -> String {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
-    match authority.rsplit_once('@') {
-        Some((user, host)) => {
-            let user = user.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}@{host}{tail}")
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => format!("{}@{host}", user.split(':').next().unwrap_or("")),
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|p| !p.to_ascii_lowercase().starts_with("password="))
+                .collect();
+            if kept.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{}", kept.join("&"))
+            }
         }
-        None => url.to_string(),
-    }
+        None => tail.to_string(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 pub(crate) fn backend(url: &str, what: &str, e: postgres::Error) -> RegisterError {
@@ -339,6 +352,14 @@ mod tests {
             "postgresql://db/register"
         );
         assert_eq!(redacted("postgres://u:p@h"), "postgres://u@h");
+        assert_eq!(
+            redacted("postgres://h/db?user=u&password=s3cret&sslmode=disable"),
+            "postgres://h/db?user=u&sslmode=disable"
+        );
+        assert_eq!(
+            redacted("postgres://h/db?Password=s3cret"),
+            "postgres://h/db"
+        );
         assert!(is_url("postgresql://h/db") && !is_url("./casebook-data"));
     }
 }

@@ -6,7 +6,8 @@
 //! Invariants: a statement means the same on both backends; integers of any width and booleans read as
 //! SQLite's typing gives them (PostgreSQL's `COUNT` is BIGINT, `EXISTS` is BOOLEAN, a literal is
 //! INTEGER), and a NUMERIC result is refused (cast it in the statement); a parameter binds to the
-//! type PostgreSQL infers for its place, or is refused, never silently changed.
+//! type PostgreSQL infers for its place (an integer to any integer width that holds it, to a
+//! boolean or to a real, as SQLite's affinity would; text to any text type), or is refused.
 
 use crate::error::{RegisterError, Result};
 use crate::sqlite::Ctx;
