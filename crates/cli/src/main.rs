@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 mod commands;
 mod inputs;
+mod register;
 
 /// mimalloc serves every allocation of the process (the `override` feature takes C's `malloc` too,
 /// so SQLite's page cache allocates from it): see `Cargo.toml` for why.

@@ -238,7 +238,11 @@ impl PostgresRegister {
 
     /// The schema version of the database.
     pub fn schema_version(&self) -> Result<u32> {
-        let applied = applied(&mut self.client.borrow_mut(), &self.url, "public")?;
+        let applied = applied(
+            &mut self.client.borrow_mut(),
+            &self.url,
+            crate::store_copy::REGISTER.postgres_namespace,
+        )?;
         Ok(applied.into_iter().max().unwrap_or(0))
     }
 

@@ -358,20 +358,22 @@ impl<'c> PostgresDb<'c> {
         }
     }
 
-    /// The statement for `sql`, prepared once per connection when a cache is given.
+    /// The statement for `sql`, prepared once per connection when a cache is given (keyed by the
+    /// text as written, so a cached statement costs no translation).
     fn statement(&self, sql: &str, what: &str) -> Result<postgres::Statement> {
-        let sql = placeholders(sql);
-        let cached = self.statements.and_then(|c| c.borrow().get(&sql).cloned());
+        let cached = self.statements.and_then(|c| c.borrow().get(sql).cloned());
         if let Some(statement) = cached {
             return Ok(statement);
         }
         let statement = self
             .tx
             .borrow_mut()
-            .prepare(&sql)
+            .prepare(&placeholders(sql))
             .map_err(|e| crate::postgres::backend(&self.url, what, e))?;
         if let Some(cache) = self.statements {
-            cache.borrow_mut().insert(sql, statement.clone());
+            cache
+                .borrow_mut()
+                .insert(sql.to_string(), statement.clone());
         }
         Ok(statement)
     }

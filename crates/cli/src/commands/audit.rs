@@ -2,11 +2,10 @@
 //! replaying the reviewers' state from it), print its head for safekeeping, or show its entries;
 //! of a data directory's register or of one in PostgreSQL (`--data postgres://…`).
 
+use crate::register::Register;
 use crate::Global;
 use anyhow::Context;
-use casebook_register::{
-    AuditAnchor, AuditEntry, AuditReport, PostgresRegister, SqliteStore, Store,
-};
+use casebook_register::AuditAnchor;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -52,64 +51,8 @@ fn read_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(key)
 }
 
-/// The audit log of a register on either backend.
-enum Log {
-    Sqlite(SqliteStore),
-    Postgres(Box<PostgresRegister>),
-}
-
-impl Log {
-    fn open(global: &Global) -> anyhow::Result<Log> {
-        let data = global.data.to_string_lossy();
-        Ok(if casebook_register::postgres::is_url(&data) {
-            Log::Postgres(Box::new(PostgresRegister::connect(&data)?))
-        } else {
-            Log::Sqlite(casebook_register::open(&global.data)?)
-        })
-    }
-
-    fn verify_audit(&self) -> casebook_register::Result<AuditReport> {
-        match self {
-            Log::Sqlite(s) => s.verify_audit(),
-            Log::Postgres(p) => p.verify_audit(),
-        }
-    }
-
-    fn verify_audit_anchor(
-        &self,
-        anchor: &AuditAnchor,
-        key: Option<&[u8]>,
-    ) -> casebook_register::Result<Vec<String>> {
-        match self {
-            Log::Sqlite(s) => s.verify_audit_anchor(anchor, key),
-            Log::Postgres(p) => p.verify_audit_anchor(anchor, key),
-        }
-    }
-
-    fn replay_problems(&self) -> casebook_register::Result<Vec<String>> {
-        match self {
-            Log::Sqlite(s) => s.replay_problems(),
-            Log::Postgres(p) => p.replay_problems(),
-        }
-    }
-
-    fn audit_head(&self) -> casebook_register::Result<Option<AuditAnchor>> {
-        match self {
-            Log::Sqlite(s) => s.audit_head(),
-            Log::Postgres(p) => p.audit_head(),
-        }
-    }
-
-    fn audit_entries(&self, from: i64, limit: usize) -> casebook_register::Result<Vec<AuditEntry>> {
-        match self {
-            Log::Sqlite(s) => s.audit_entries(from, limit),
-            Log::Postgres(p) => p.audit_entries(from, limit),
-        }
-    }
-}
-
 pub fn run(command: Command, global: &Global) -> anyhow::Result<ExitCode> {
-    let store = Log::open(global)?;
+    let store = Register::open(global)?;
     match command {
         Command::Verify { anchor, key } => {
             let key = key.as_deref().map(read_key).transpose()?;

@@ -1,8 +1,9 @@
 //! `casebook person`: a person's case file (names, status, timeline with evidence), of a data
 //! directory's register or of one in PostgreSQL.
 
+use crate::register::Register;
 use crate::Global;
-use casebook_register::{CaseFile, PersonRecord, Store};
+use casebook_register::CaseFile;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -14,41 +15,12 @@ pub struct Args {
     pub json: bool,
 }
 
-/// A register on either backend, as far as this command reads it.
-enum Register {
-    Sqlite(casebook_register::SqliteStore),
-    Postgres(Box<casebook_register::PostgresRegister>),
-}
-
-impl Register {
-    fn find_persons(&self, text: &str) -> casebook_register::Result<Vec<PersonRecord>> {
-        match self {
-            Register::Sqlite(s) => s.find_persons(text, 50),
-            Register::Postgres(p) => p.find_persons(text, 50),
-        }
-    }
-
-    fn case_file(&self, id: &str) -> casebook_register::Result<CaseFile> {
-        match self {
-            Register::Sqlite(s) => s.case_file(id),
-            Register::Postgres(p) => p.case_file(id),
-        }
-    }
-}
-
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
-    let data = global.data.to_string_lossy();
-    let store = if casebook_register::postgres::is_url(&data) {
-        Register::Postgres(Box::new(casebook_register::PostgresRegister::connect(
-            &data,
-        )?))
-    } else {
-        Register::Sqlite(casebook_register::open(&global.data)?)
-    };
+    let store = Register::open(global)?;
     let id = if args.person.starts_with("p-") {
         args.person.clone()
     } else {
-        let found = store.find_persons(&args.person)?;
+        let found = store.find_persons(&args.person, 50)?;
         match found.as_slice() {
             [] => anyhow::bail!("no person in the register has a name containing the text given"),
             [one] => one.id.clone(),

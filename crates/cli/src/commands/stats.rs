@@ -1,5 +1,6 @@
 //! `casebook stats`: counts over the register, store size, and (with --check) its integrity.
 
+use crate::register::Register;
 use crate::Global;
 use casebook_register::Store;
 use std::path::Path;
@@ -60,21 +61,21 @@ fn index_problems(store: &dyn Store, data: &Path) -> Vec<String> {
 }
 
 pub fn run(args: Args, global: &Global) -> anyhow::Result<ExitCode> {
-    let data = global.data.to_string_lossy();
-    if casebook_register::postgres::is_url(&data) {
-        // A register in PostgreSQL: its counts; the integrity check of the store and the search
-        // index is a data directory's so far (`casebook audit verify` checks the log there).
-        if args.check {
-            anyhow::bail!(
-                "stats --check runs on a data directory; for a register in PostgreSQL run \
-                 `casebook audit verify`, which checks its audit log and replays the reviewers' state"
-            );
+    let store = match Register::open(global)? {
+        Register::Sqlite(store) => store,
+        Register::Postgres(register) => {
+            // A register in PostgreSQL: its counts; the integrity check of the store and the
+            // search index is a data directory's so far (`casebook audit verify` checks the log).
+            if args.check {
+                anyhow::bail!(
+                    "stats --check runs on a data directory; for a register in PostgreSQL run \
+                     `casebook audit verify`, which checks its audit log and replays the reviewers' state"
+                );
+            }
+            print(&register.stats()?, None, None, args.json)?;
+            return Ok(ExitCode::SUCCESS);
         }
-        let stats = casebook_register::PostgresRegister::connect(&data)?.stats()?;
-        print(&stats, None, None, args.json)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let store = casebook_register::open(&global.data)?;
+    };
     let stats = store.stats()?;
     let size = dir_size(&global.data);
     let problems = if args.check {

@@ -269,31 +269,30 @@ pub fn copy_register(
     to: &Location,
     progress: &mut dyn FnMut(&TableCopy),
 ) -> Result<CopyReport> {
-    // A data directory's register is opened as the store opens it (write-ahead log, the
-    // backfills of old schemas) before it is copied from or into.
-    for (at, source) in [(from, true), (to, false)] {
-        if let Location::Directory(dir) = at {
-            if !source || dir.join(crate::STORE_FILE).exists() {
-                crate::SqliteStore::open(dir)?;
-            }
-        }
-    }
-    copy_store(&REGISTER, from, to, progress)?.ok_or_else(|| {
+    between_backends(from, to)?;
+    let missing = || {
         RegisterError::Invalid(format!(
             "{from} holds no register ({} is missing)",
             REGISTER.file
         ))
-    })
+    };
+    if let Location::Directory(dir) = from {
+        if !dir.join(crate::STORE_FILE).exists() {
+            return Err(missing());
+        }
+    }
+    // A data directory's register is opened as the store opens it (write-ahead log, the
+    // backfills of old schemas) before it is copied from or into, and only once the copy can go.
+    for at in [from, to] {
+        if let Location::Directory(dir) = at {
+            crate::SqliteStore::open(dir)?;
+        }
+    }
+    copy_store(&REGISTER, from, to, progress)?.ok_or_else(missing)
 }
 
-/// Copies one store (the register, the accounts, the monitor's state) from `from` into `to` and
-/// verifies the copy; `None` when `from` does not hold that store (nothing to copy).
-pub fn copy_store(
-    schema: &'static StoreSchema,
-    from: &Location,
-    to: &Location,
-    progress: &mut dyn FnMut(&TableCopy),
-) -> Result<Option<CopyReport>> {
+/// A copy goes between a data directory and a database, never between two of one kind.
+fn between_backends(from: &Location, to: &Location) -> Result<()> {
     if matches!(
         (from, to),
         (Location::Directory(_), Location::Directory(_))
@@ -304,6 +303,18 @@ pub fn copy_store(
              {to} are of one kind); copy a register within one backend with its own backup tools"
         )));
     }
+    Ok(())
+}
+
+/// Copies one store (the register, the accounts, the monitor's state) from `from` into `to` and
+/// verifies the copy; `None` when `from` does not hold that store (nothing to copy).
+pub fn copy_store(
+    schema: &'static StoreSchema,
+    from: &Location,
+    to: &Location,
+    progress: &mut dyn FnMut(&TableCopy),
+) -> Result<Option<CopyReport>> {
+    between_backends(from, to)?;
     let Some(mut source) = End::open(schema, from, true)? else {
         return Ok(None);
     };
