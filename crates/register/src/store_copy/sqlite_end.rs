@@ -166,10 +166,8 @@ impl SqliteEnd {
         {
             let mut insert = tx.prepare(&sql).ctx(&path, err)?;
             rows(&mut |row| {
-                let params: Vec<rusqlite::types::Value> =
-                    row.iter().map(Value::to_sqlite).collect();
                 insert
-                    .execute(rusqlite::params_from_iter(params))
+                    .execute(rusqlite::params_from_iter(row.iter()))
                     .ctx(&path, err)?;
                 copied += 1;
                 Ok(())

@@ -92,17 +92,19 @@ impl Value {
         };
         Ok(value)
     }
+}
 
-    /// The value as SQLite binds it.
-    pub(crate) fn to_sqlite(&self) -> rusqlite::types::Value {
-        use rusqlite::types::Value as V;
-        match self {
+/// A value as SQLite binds it, borrowed (a copied original's bytes are not copied again).
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef as V};
+        Ok(ToSqlOutput::Borrowed(match self {
             Value::Null => V::Null,
             Value::Integer(i) => V::Integer(*i),
             Value::Real(f) => V::Real(*f),
-            Value::Text(t) => V::Text(t.clone()),
-            Value::Blob(b) => V::Blob(b.clone()),
-        }
+            Value::Text(t) => V::Text(t.as_bytes()),
+            Value::Blob(b) => V::Blob(b),
+        }))
     }
 }
 
