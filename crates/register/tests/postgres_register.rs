@@ -122,21 +122,7 @@ fn a_copied_register_reads_the_same_persons_events_cases_and_counts() {
         store(&mut s, item);
     }
     // A second spelling that may be the same person: an open merge candidate on the case file.
-    store(
-        &mut s,
-        &article(
-            "a4.txt",
-            &["E. Kaitov was sentenced to 12 years in 2022."],
-            &["E. Kaitov"],
-            vec![TestEvent {
-                event_type: "sentence",
-                victims: vec![0],
-                date: Some(casebook_model::FuzzyDate::year(2022)),
-                sentence: 0,
-            }],
-            &[],
-        ),
-    );
+    store(&mut s, &second_spelling_of_kaitov());
     let kaitov = s.find_persons("Emir Kaitov", 1).unwrap()[0].id.clone();
     let seitov = s.find_persons("Lenur Seitov", 1).unwrap()[0].id.clone();
     let timeline = s.case_file(&kaitov).unwrap().timeline;

@@ -72,19 +72,7 @@ fn uncertain_identity_becomes_a_claim_and_confirming_it_merges() {
     for item in &corpus() {
         store(&mut s, item);
     }
-    let other = article(
-        "a4.txt",
-        &["E. Kaitov was sentenced to 12 years in 2022."],
-        &["E. Kaitov"],
-        vec![TestEvent {
-            event_type: "sentence",
-            victims: vec![0],
-            date: Some(casebook_model::FuzzyDate::year(2022)),
-            sentence: 0,
-        }],
-        &[],
-    );
-    store(&mut s, &other);
+    store(&mut s, &second_spelling_of_kaitov());
     let candidates = s
         .claims(&ClaimFilter {
             kind: Some(ClaimKind::SamePerson),

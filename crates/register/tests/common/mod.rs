@@ -208,3 +208,20 @@ pub fn corpus() -> Vec<(Original, AnalysedArticle)> {
         ),
     ]
 }
+
+/// A fourth article naming Emir Kaitov only as "E. Kaitov": the register cannot tell whether he is
+/// the same person, so it opens a same-person claim (a merge candidate on his case file).
+pub fn second_spelling_of_kaitov() -> (Original, AnalysedArticle) {
+    article(
+        "a4.txt",
+        &["E. Kaitov was sentenced to 12 years in 2022."],
+        &["E. Kaitov"],
+        vec![TestEvent {
+            event_type: "sentence",
+            victims: vec![0],
+            date: Some(FuzzyDate::year(2022)),
+            sentence: 0,
+        }],
+        &[],
+    )
+}
